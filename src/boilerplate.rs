@@ -1,0 +1,314 @@
+//! Boilerplate: decides which normalized lines of each document are site chrome (banners,
+//! share bars, bylines, footers, "related" widgets) and are left out of its fingerprint.
+//! Two kinds of evidence: known shapes of chrome, for sites seen too rarely to learn from, and
+//! lines that recur across the corpus far more often than the story they sit in.
+
+use std::collections::HashMap;
+
+use xxhash_rust::xxh3::xxh3_64;
+
+/// What the boilerplate stage needs to know about one normalized line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LineInfo {
+    /// Hash of the line's text.
+    pub hash: u64,
+    /// Its number of whitespace-separated words.
+    pub words: u32,
+    /// It has a known shape of site chrome.
+    pub chrome: bool,
+}
+
+/// Lines of at most this many words may be recognised as chrome by their shape; longer lines are
+/// prose even when they mention "newsletter" or "read more".
+const CHROME_MAX_WORDS: u32 = 14;
+
+/// Social networks: a short line naming two of them is a share bar in any language.
+const SOCIAL: &[&str] = &[
+    "facebook", "twitter", "x", "whatsapp", "linkedin", "telegram", "email", "e-mail", "reddit",
+    "pinterest", "vk", "viber", "messenger", "bluesky", "threads", "mastodon", "print",
+];
+
+fn is_share_bar(line: &str) -> bool {
+    line.split(|c: char| !c.is_alphanumeric() && c != '-')
+        .filter(|w| SOCIAL.contains(w))
+        .count()
+        >= 2
+}
+
+/// Words and phrases that mark a short line as chrome, in the languages reprint meets most.
+/// Matched against the normalized (case-folded) line.
+const CHROME_PHRASES: &[&str] = &[
+    // share bars, follow prompts
+    "share on", "share this", "partager", "partagez", "teilen", "compartir", "condividi",
+    "sdílet", "megosztás", "поделиться", "follow us", "suivez-nous", "folgen sie uns",
+    "síguenos", "seguici", "sledujte nás", "kövess", "подписывайтесь",
+    // read more, source links
+    "read more", "continue reading", "lire la suite", "lire aussi", "à lire aussi",
+    "weiterlesen", "mehr zum thema", "leer más", "lee también", "te puede interesar",
+    "leggi anche", "leggi tutto", "continua a leggere", "čtěte také", "celý článek",
+    "tovább", "olvasson tovább", "читайте также", "читать далее", "подробнее",
+    "source link", "lien source", "source :", "source:", "quelle:", "fuente:", "fonte:",
+    "zdroj:", "forrás:", "источник:", "original article", "article original",
+    // related widgets
+    "related:", "related stories", "related articles", "you may also like",
+    "sur le même sujet", "dans la même rubrique", "das könnte sie auch interessieren",
+    "noticias relacionadas", "articoli correlati", "související", "kapcsolódó", "по теме",
+    // rights, newsletters, cookies, ads
+    "all rights reserved", "tous droits réservés", "alle rechte vorbehalten",
+    "todos los derechos reservados", "tutti i diritti riservati", "všechna práva vyhrazena",
+    "minden jog fenntartva", "все права защищены", "©", "(c) 20", "copyright",
+    "newsletter", "subscribe", "abonnez-vous", "abonnieren", "suscríbete", "iscriviti",
+    "přihlaste se k odběru", "feliratkoz", "подпишитесь", "cookie", "advertisement",
+    "publicité", "anzeige", "publicidad", "pubblicità", "reklama", "hirdetés", "реклама",
+    "sponsored", "sponsorisé",
+];
+
+/// Lines that open a widget listing other stories: the short lines right after it belong to it.
+const WIDGET_OPENERS: &[&str] = &[
+    "related", "related stories", "related articles", "read also", "see also", "more news",
+    "more stories", "lire aussi", "à lire aussi", "sur le même sujet", "voir aussi",
+    "mehr zum thema", "lesen sie auch", "noticias relacionadas", "lee también",
+    "leggi anche", "articoli correlati", "čtěte také", "související články", "kapcsolódó",
+    "читайте также", "по теме", "trending", "most read", "les plus lus", "meistgelesen",
+];
+
+/// Month names (folded, without accents where they have them) that mark date lines.
+const MONTHS: &[&str] = &[
+    "january", "february", "march", "april", "may", "june", "july", "august", "september",
+    "october", "november", "december", "janvier", "février", "mars", "avril", "mai", "juin",
+    "juillet", "août", "septembre", "octobre", "novembre", "décembre", "januar", "februar",
+    "märz", "juni", "juli", "oktober", "dezember", "enero", "febrero", "marzo", "abril", "mayo",
+    "junio", "julio", "agosto", "septiembre", "octubre", "noviembre", "diciembre", "gennaio",
+    "febbraio", "aprile", "maggio", "giugno", "luglio", "settembre", "ottobre", "dicembre",
+    "ledna", "února", "března", "dubna", "května", "června", "července", "srpna", "září",
+    "října", "listopadu", "prosince", "január", "február", "március", "április", "május",
+    "június", "július", "augusztus", "szeptember", "október", "január", "января", "февраля",
+    "марта", "апреля", "мая", "июня", "июля", "августа", "сентября", "октября", "ноября",
+    "декабря",
+];
+
+/// Byline openers: "by Jane Doe", "par …".
+const BYLINE_OPENERS: &[&str] = &["by ", "par ", "von ", "por ", "di ", "autor:", "author:", "от "];
+
+fn is_date_or_byline(line: &str, words: u32) -> bool {
+    if words > 10 {
+        return false;
+    }
+    if BYLINE_OPENERS.iter().any(|p| line.starts_with(p)) && words <= 6 {
+        return true;
+    }
+    let digits = line.chars().filter(char::is_ascii_digit).count();
+    let letters = line.chars().filter(|c| c.is_alphabetic()).count();
+    // Mostly digits and separators: "12/03/2024 14:05", "2024-03-12".
+    if digits >= 4 && letters <= digits {
+        return true;
+    }
+    let has_month = line
+        .split(|c: char| !c.is_alphanumeric())
+        .any(|w| MONTHS.contains(&w));
+    has_month && digits >= 1 && words <= 8
+}
+
+fn is_breadcrumb(line: &str, words: u32) -> bool {
+    let seps = line.matches(" > ").count() + line.matches(" » ").count() + line.matches(" / ").count()
+        + line.matches(" | ").count();
+    seps >= 2 || (seps >= 1 && words <= 6)
+}
+
+/// Describes each line of a normalized document (lines separated by `\n`), flagging chrome by
+/// its shape, and the short lines of a "related stories" widget after its opener.
+pub fn line_infos(normalized: &str) -> Vec<LineInfo> {
+    let mut in_widget = false;
+    normalized
+        .lines()
+        .map(|line| {
+            let words = line.split_whitespace().count() as u32;
+            let bare = line.trim_end_matches([':', '.', ' ']);
+            let opener = words <= 5 && WIDGET_OPENERS.contains(&bare);
+            if opener {
+                in_widget = true;
+            } else if words > CHROME_MAX_WORDS {
+                in_widget = false;
+            }
+            let chrome = opener
+                || in_widget
+                || (words <= CHROME_MAX_WORDS
+                    && (CHROME_PHRASES.iter().any(|p| line.contains(p))
+                        || is_date_or_byline(line, words)
+                        || is_share_bar(line)
+                        || is_breadcrumb(line, words)));
+            LineInfo {
+                hash: xxh3_64(line.as_bytes()),
+                words,
+                chrome,
+            }
+        })
+        .collect()
+}
+
+/// Counts of what was left out, for the report.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+pub struct BoilerplateStats {
+    /// Lines dropped for their shape.
+    pub chrome_lines: u64,
+    /// Lines dropped because they recur within one source.
+    pub source_lines: u64,
+    /// Lines dropped because they recur across the corpus far more than their story.
+    pub corpus_lines: u64,
+    /// Documents whose every line looked like boilerplate, fingerprinted whole instead.
+    pub kept_whole: u64,
+}
+
+/// A line recurring in this many documents of one source is that source's template.
+const SOURCE_MIN_DOCS: usize = 3;
+/// Short lines (banners, bylines) need only two documents of a source.
+const SOURCE_SHORT_MIN_DOCS: usize = 2;
+/// Lines of at most this many words count as short.
+const SHORT_LINE_WORDS: u32 = 8;
+/// A line in at least this many documents of the corpus can be corpus boilerplate …
+const CORPUS_MIN_DOCS: usize = 4;
+/// … when it is in more than this many times as many documents as the story it sits in.
+const CORPUS_RATIO: usize = 2;
+/// Lines of at least this many words are taken as story text when estimating how often the
+/// story itself was reprinted.
+const LEDE_MIN_WORDS: u32 = 10;
+/// How many of the first story lines estimate the story's reprint count (several, because one
+/// of them may be edited in a given copy).
+const LEDE_LINES: usize = 3;
+
+/// Decides which lines each document keeps. `docs[i]` is (source, lines) of document i; the
+/// result's `keep[i][j]` says whether line j of document i goes into the fingerprint.
+pub fn detect(docs: &[(&str, &[LineInfo])]) -> (Vec<Vec<bool>>, BoilerplateStats) {
+    // Document frequency of each line, over the corpus and within each source.
+    let mut corpus_df: HashMap<u64, usize> = HashMap::new();
+    let mut source_df: HashMap<(&str, u64), usize> = HashMap::new();
+    for (source, lines) in docs {
+        let mut seen: Vec<u64> = lines.iter().map(|l| l.hash).collect();
+        seen.sort_unstable();
+        seen.dedup();
+        for h in seen {
+            *corpus_df.entry(h).or_default() += 1;
+            if !source.is_empty() {
+                *source_df.entry((source, h)).or_default() += 1;
+            }
+        }
+    }
+    let mut stats = BoilerplateStats::default();
+    let keep = docs
+        .iter()
+        .map(|(source, lines)| {
+            let df = |h: u64| corpus_df.get(&h).copied().unwrap_or(0);
+            let sdf = |h: u64| source_df.get(&(*source, h)).copied().unwrap_or(0);
+            let story_df = lines
+                .iter()
+                .filter(|l| !l.chrome && l.words >= LEDE_MIN_WORDS && sdf(l.hash) < SOURCE_MIN_DOCS)
+                .take(LEDE_LINES)
+                .map(|l| df(l.hash))
+                .max()
+                .unwrap_or(1);
+            let mut mask = Vec::with_capacity(lines.len());
+            let mut local = BoilerplateStats::default();
+            for l in lines.iter() {
+                let s = sdf(l.hash);
+                let drop = if l.chrome {
+                    local.chrome_lines += 1;
+                    true
+                } else if s >= SOURCE_MIN_DOCS || (s >= SOURCE_SHORT_MIN_DOCS && l.words <= SHORT_LINE_WORDS) {
+                    local.source_lines += 1;
+                    true
+                } else if df(l.hash) >= CORPUS_MIN_DOCS && df(l.hash) > CORPUS_RATIO * story_df {
+                    local.corpus_lines += 1;
+                    true
+                } else {
+                    false
+                };
+                mask.push(!drop);
+            }
+            if mask.iter().all(|k| !k) {
+                stats.kept_whole += 1;
+                mask.iter_mut().for_each(|k| *k = true);
+            } else {
+                stats.chrome_lines += local.chrome_lines;
+                stats.source_lines += local.source_lines;
+                stats.corpus_lines += local.corpus_lines;
+            }
+            mask
+        })
+        .collect();
+    (keep, stats)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn chrome_shapes_table() {
+        // (normalized line, is chrome)
+        let cases = [
+            ("share on facebook | twitter | email", true),
+            ("lien source", true),
+            ("home > world > europe", true),
+            ("by jane doe", true),
+            ("12/03/2024 14:05", true),
+            ("published 3 march 2024", true),
+            ("© 2024 daily harbor. all rights reserved.", true),
+            ("the minister said the talks would resume on monday after a week of strikes.", false),
+            ("inflation rose to 3.1 percent in november, the statistics office said on friday in luxembourg.", false),
+            ("macron", false),
+        ];
+        for (line, want) in cases {
+            let got = line_infos(line)[0].chrome;
+            assert_eq!(got, want, "{line:?}");
+        }
+    }
+
+    #[test]
+    fn widget_lines_follow_their_opener() {
+        let text = "story paragraph one is long enough to be prose and not a widget at all here\nrelated stories\nfirst other headline\nsecond other headline\nanother long paragraph of the story that continues the text after the widget ends";
+        let flags: Vec<bool> = line_infos(text).iter().map(|l| l.chrome).collect();
+        assert_eq!(flags, vec![false, true, true, true, false]);
+    }
+
+    fn info(text: &str) -> Vec<LineInfo> {
+        line_infos(text)
+    }
+
+    #[test]
+    fn source_footer_is_dropped_story_kept() {
+        let footer = "the harbor gazette is an independent newspaper founded in eighteen ninety with readers in every port";
+        let docs_text: Vec<String> = (0..4)
+            .map(|i| format!("story number {i} tells of a different event in a different town with many words\n{footer}"))
+            .collect();
+        let infos: Vec<Vec<LineInfo>> = docs_text.iter().map(|t| info(t)).collect();
+        let docs: Vec<(&str, &[LineInfo])> = infos.iter().map(|l| ("gazette", l.as_slice())).collect();
+        let (keep, stats) = detect(&docs);
+        for mask in &keep {
+            assert_eq!(mask, &vec![true, false]);
+        }
+        assert_eq!(stats.source_lines, 4);
+    }
+
+    #[test]
+    fn wire_story_reprinted_everywhere_is_not_boilerplate() {
+        let para = "the central bank raised its main rate by half a point on thursday to fight inflation";
+        let infos: Vec<Vec<LineInfo>> = (0..10).map(|_| info(para)).collect();
+        let sources: Vec<String> = (0..10).map(|i| format!("site{i}")).collect();
+        let docs: Vec<(&str, &[LineInfo])> = infos
+            .iter()
+            .zip(&sources)
+            .map(|(l, s)| (s.as_str(), l.as_slice()))
+            .collect();
+        let (keep, _) = detect(&docs);
+        assert!(keep.iter().all(|m| m == &vec![true]));
+    }
+
+    #[test]
+    fn all_boilerplate_document_is_kept_whole() {
+        let infos = [info("lien source")];
+        let docs: Vec<(&str, &[LineInfo])> = infos.iter().map(|l| ("x", l.as_slice())).collect();
+        let (keep, stats) = detect(&docs);
+        assert_eq!(keep, vec![vec![true]]);
+        assert_eq!(stats.kept_whole, 1);
+    }
+}

@@ -1,0 +1,161 @@
+//! Command-line interface: clap derive definitions (their doc comments are the help text) and
+//! their conversion into the library's plain `Config`.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use reprint::config::{self, Config, ShingleSpec};
+
+/// Find the same news story reprinted across a scraped corpus and report the groups as JSON.
+#[derive(Debug, Parser)]
+#[command(name = "reprint", version, about, propagate_version = true)]
+pub struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Group the reprints in one or more corpus directories or files.
+    Dedup(DedupArgs),
+    /// Score a report against ground truth (pairwise P/R/F1, ARI, B-cubed).
+    Eval(EvalArgs),
+}
+
+/// Output formats of `dedup`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DedupFormat {
+    /// The JSON report (schema version 1).
+    Json,
+    /// A human summary.
+    Text,
+}
+
+/// Output formats of `eval`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum EvalFormat {
+    /// A human summary.
+    Text,
+    /// The scores as JSON.
+    Json,
+}
+
+/// When to draw progress bars.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum When {
+    /// Only when stderr is a terminal.
+    Auto,
+    /// Always.
+    Always,
+    /// Never.
+    Never,
+}
+
+/// Options of `reprint dedup`.
+#[derive(Debug, Args)]
+pub struct DedupArgs {
+    /// Corpus directories (read recursively) and files.
+    #[arg(required = true, value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+
+    /// Minimum estimated Jaccard similarity of near-duplicates (0–1].
+    #[arg(long, default_value_t = config::DEFAULT_THRESHOLD, value_parser = unit_interval)]
+    pub threshold: f64,
+
+    /// Minimum share of a shorter document's shingles found in a longer one for it to join as a
+    /// cut or truncated reprint (0–1].
+    #[arg(long, default_value_t = config::DEFAULT_CONTAINMENT, value_parser = unit_interval)]
+    pub containment: f64,
+
+    /// Number of MinHash permutations (8–1024).
+    #[arg(long, default_value_t = config::DEFAULT_NUM_PERM as u16, value_parser = clap::value_parser!(u16).range(8..=1024))]
+    pub num_perm: u16,
+
+    /// Shingles: `word:K` (K words) or `char:K` (K characters).
+    #[arg(long, default_value_t = config::DEFAULT_SHINGLE)]
+    pub shingle: ShingleSpec,
+
+    /// Seed of every hash function.
+    #[arg(long, default_value_t = config::DEFAULT_SEED)]
+    pub seed: u64,
+
+    /// Worker threads (0: one per core).
+    #[arg(short = 'j', long, default_value_t = 0)]
+    pub threads: usize,
+
+    /// Keep site boilerplate (banners, share bars, footers) in the fingerprints.
+    #[arg(long)]
+    pub keep_boilerplate: bool,
+
+    /// Also read hidden files and directories.
+    #[arg(long)]
+    pub hidden: bool,
+
+    /// Skip files larger than this many bytes.
+    #[arg(long, default_value_t = config::DEFAULT_MAX_FILE_BYTES)]
+    pub max_file_bytes: u64,
+
+    /// Write the report to FILE (atomically) instead of standard output.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+
+    /// Report format.
+    #[arg(long, value_enum, default_value_t = DedupFormat::Json)]
+    pub format: DedupFormat,
+
+    /// Progress bars on standard error.
+    #[arg(long, value_enum, default_value_t = When::Auto)]
+    pub progress: When,
+}
+
+/// Options of `reprint eval`.
+#[derive(Debug, Args)]
+pub struct EvalArgs {
+    /// Ground truth: JSON Lines of `{"cluster": "…", "ids": ["…", …]}`.
+    #[arg(long, value_name = "FILE")]
+    pub truth: PathBuf,
+
+    /// The report written by `reprint dedup`.
+    #[arg(value_name = "REPORT")]
+    pub report: PathBuf,
+
+    /// Every document id of the run, one a line (default: the report's document count).
+    #[arg(long, value_name = "FILE")]
+    pub universe: Option<PathBuf>,
+
+    /// How many of the worst false-positive and false-negative pairs to list.
+    #[arg(long, default_value_t = 10)]
+    pub worst: usize,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = EvalFormat::Text)]
+    pub format: EvalFormat,
+}
+
+fn unit_interval(s: &str) -> Result<f64, String> {
+    let v: f64 = s.parse().map_err(|_| format!("{s:?} is not a number"))?;
+    if v > 0.0 && v <= 1.0 {
+        Ok(v)
+    } else {
+        Err(format!("{v} is outside (0, 1]"))
+    }
+}
+
+impl DedupArgs {
+    /// The library's configuration for these options.
+    pub fn to_config(&self) -> Config {
+        let mut c = Config::new(self.paths.clone());
+        c.threshold = self.threshold;
+        c.containment = self.containment;
+        c.num_perm = usize::from(self.num_perm);
+        c.shingle = self.shingle;
+        c.seed = self.seed;
+        c.threads = self.threads;
+        c.keep_boilerplate = self.keep_boilerplate;
+        c.hidden = self.hidden;
+        c.max_file_bytes = self.max_file_bytes;
+        c
+    }
+}

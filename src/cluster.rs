@@ -1,0 +1,270 @@
+//! Clustering: verifies candidate pairs against the full signatures, groups verified pairs, and
+//! splits every group so that each member is verified against its representative, the most
+//! complete document, which stops union-find from chaining unrelated stories together.
+
+use crate::minhash;
+
+/// What the clusterer knows of one document.
+#[derive(Debug, Clone)]
+pub struct Fingerprint {
+    /// MinHash signature of the kept text.
+    pub signature: Vec<u32>,
+    /// Number of distinct shingles of the kept text.
+    pub shingles: usize,
+    /// Length of the kept normalized text in characters: how complete the document is.
+    pub length: usize,
+}
+
+/// How a member matched its representative.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum MatchKind {
+    /// It is the representative.
+    Representative,
+    /// Estimated Jaccard similarity at least the threshold.
+    NearDuplicate,
+    /// Most of its shingles are in the representative (a cut or truncated reprint).
+    Contained,
+}
+
+/// Thresholds of the verification rule.
+#[derive(Debug, Clone, Copy)]
+pub struct Rule {
+    /// Minimum estimated Jaccard similarity.
+    pub threshold: f64,
+    /// Minimum estimated containment of the smaller document in the larger.
+    pub containment: f64,
+}
+
+/// Containment is estimated from Jaccard and set sizes; below these the estimate is noise.
+const CONTAINMENT_MIN_SHINGLES: usize = 12;
+/// At least this many agreeing permutations before containment is believed (one agreement in
+/// 128 would already claim a tiny document sits inside a long one).
+const CONTAINMENT_MIN_AGREEING: usize = 4;
+
+/// The measures of one pair.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Measures {
+    /// Estimated Jaccard similarity.
+    pub jaccard: f64,
+    /// Estimated containment of the smaller document (by shingles) in the larger.
+    pub containment: f64,
+}
+
+/// Estimates both measures for a pair.
+pub fn measure(a: &Fingerprint, b: &Fingerprint) -> Measures {
+    let jaccard = minhash::jaccard(&a.signature, &b.signature);
+    let (small, large) = if a.shingles <= b.shingles { (a, b) } else { (b, a) };
+    let agreeing = (jaccard * a.signature.len() as f64).round() as usize;
+    let containment = if small.shingles >= CONTAINMENT_MIN_SHINGLES && agreeing >= CONTAINMENT_MIN_AGREEING {
+        minhash::containment(jaccard, small.shingles, large.shingles)
+    } else {
+        jaccard
+    };
+    Measures { jaccard, containment }
+}
+
+/// Applies the rule: near-duplicate first, contained second, else no match.
+pub fn verify(m: Measures, rule: Rule) -> Option<MatchKind> {
+    if m.jaccard >= rule.threshold {
+        Some(MatchKind::NearDuplicate)
+    } else if m.containment >= rule.containment {
+        Some(MatchKind::Contained)
+    } else {
+        None
+    }
+}
+
+/// One member of a cluster.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Member {
+    /// Index of the document.
+    pub doc: usize,
+    /// How it matched the representative.
+    pub kind: MatchKind,
+    /// Its measures against the representative.
+    pub measures: Measures,
+}
+
+/// A group of two or more reprints of one story.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Cluster {
+    /// Index of the representative (also the first member).
+    pub representative: usize,
+    /// Members, representative first, then by document index.
+    pub members: Vec<Member>,
+}
+
+struct UnionFind {
+    parent: Vec<u32>,
+}
+
+impl UnionFind {
+    fn new(n: usize) -> Self {
+        UnionFind {
+            parent: (0..n as u32).collect(),
+        }
+    }
+    fn find(&mut self, mut x: u32) -> u32 {
+        while self.parent[x as usize] != x {
+            let up = self.parent[self.parent[x as usize] as usize];
+            self.parent[x as usize] = up;
+            x = up;
+        }
+        x
+    }
+    fn union(&mut self, a: u32, b: u32) {
+        let (ra, rb) = (self.find(a), self.find(b));
+        // The smaller root wins so that the result does not depend on edge order.
+        if ra < rb {
+            self.parent[rb as usize] = ra;
+        } else if rb < ra {
+            self.parent[ra as usize] = rb;
+        }
+    }
+}
+
+/// Builds the clusters from verified `edges` (pairs `(i, j)`, `i < j`, sorted).
+///
+/// Union-find gives connected components; each component is then split greedily: its most
+/// complete document becomes a representative and keeps only the documents within two verified
+/// hops of it that also verify directly against it; the rest of the component repeats the step.
+/// The two-hop reach recovers pairs that LSH missed while the direct check forbids chains.
+pub fn cluster(fps: &[Fingerprint], edges: &[(u32, u32)], rule: Rule) -> Vec<Cluster> {
+    let n = fps.len();
+    let mut uf = UnionFind::new(n);
+    let mut adjacency: Vec<Vec<u32>> = vec![Vec::new(); n];
+    for &(a, b) in edges {
+        uf.union(a, b);
+        adjacency[a as usize].push(b);
+        adjacency[b as usize].push(a);
+    }
+    let mut components: Vec<Vec<usize>> = Vec::new();
+    let mut slot: Vec<Option<usize>> = vec![None; n];
+    for doc in 0..n {
+        if adjacency[doc].is_empty() {
+            continue;
+        }
+        let root = uf.find(doc as u32) as usize;
+        let idx = *slot[root].get_or_insert_with(|| {
+            components.push(Vec::new());
+            components.len() - 1
+        });
+        components[idx].push(doc);
+    }
+    let mut assigned = vec![false; n];
+    let mut clusters = Vec::new();
+    for mut comp in components {
+        // Most complete first; ties to the smallest index (the smallest id).
+        comp.sort_by(|&a, &b| fps[b].length.cmp(&fps[a].length).then(a.cmp(&b)));
+        for &rep in &comp {
+            if assigned[rep] {
+                continue;
+            }
+            assigned[rep] = true;
+            let mut reach: Vec<usize> = Vec::new();
+            for &nb in &adjacency[rep] {
+                reach.push(nb as usize);
+                reach.extend(adjacency[nb as usize].iter().map(|&x| x as usize));
+            }
+            reach.sort_unstable();
+            reach.dedup();
+            let mut members = vec![Member {
+                doc: rep,
+                kind: MatchKind::Representative,
+                measures: Measures {
+                    jaccard: 1.0,
+                    containment: 1.0,
+                },
+            }];
+            for doc in reach {
+                if doc == rep || assigned[doc] {
+                    continue;
+                }
+                let m = measure(&fps[doc], &fps[rep]);
+                if let Some(kind) = verify(m, rule) {
+                    assigned[doc] = true;
+                    members.push(Member { doc, kind, measures: m });
+                }
+            }
+            if members.len() > 1 {
+                clusters.push(Cluster {
+                    representative: rep,
+                    members,
+                });
+            }
+        }
+    }
+    clusters
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fp(sig: Vec<u32>, shingles: usize, length: usize) -> Fingerprint {
+        Fingerprint {
+            signature: sig,
+            shingles,
+            length,
+        }
+    }
+
+    const RULE: Rule = Rule {
+        threshold: 0.5,
+        containment: 0.8,
+    };
+
+    #[test]
+    fn verify_table() {
+        // (jaccard, containment, expected)
+        let cases = [
+            (0.9, 0.95, Some(MatchKind::NearDuplicate)),
+            (0.3, 0.9, Some(MatchKind::Contained)),
+            (0.3, 0.5, None),
+            (0.5, 0.5, Some(MatchKind::NearDuplicate)),
+        ];
+        for (jaccard, containment, want) in cases {
+            assert_eq!(verify(Measures { jaccard, containment }, RULE), want);
+        }
+    }
+
+    #[test]
+    fn chain_is_split_not_merged() {
+        // a ~ b (share half), b ~ c (share the other half), a and c share nothing: union-find
+        // would give one cluster {a, b, c}; the representative rule must not.
+        let a = fp((0..16).collect(), 100, 300);
+        let mut b_sig: Vec<u32> = (0..8).collect();
+        b_sig.extend(100..108);
+        let b = fp(b_sig, 100, 200);
+        let c = fp((100..116).collect(), 100, 100);
+        let got = cluster(&[a, b, c], &[(0, 1), (1, 2)], RULE);
+        assert_eq!(got.len(), 1);
+        assert_eq!(got[0].representative, 0);
+        assert_eq!(got[0].members.len(), 2);
+        assert!(got[0].members.iter().all(|m| m.doc != 2));
+    }
+
+    #[test]
+    fn representative_is_longest_then_smallest_index() {
+        let sig: Vec<u32> = (0..16).collect();
+        let docs = vec![fp(sig.clone(), 50, 100), fp(sig.clone(), 50, 300), fp(sig, 50, 300)];
+        let got = cluster(&docs, &[(0, 1), (1, 2)], RULE);
+        assert_eq!(got.len(), 1);
+        assert_eq!(got[0].representative, 1);
+        let ids: Vec<usize> = got[0].members.iter().map(|m| m.doc).collect();
+        assert_eq!(ids, vec![1, 0, 2]);
+    }
+
+    #[test]
+    fn truncated_copy_joins_by_containment() {
+        // The short copy's 40 shingles all lie in the long one's 200: J = 0.2, containment 1.
+        let long_sig: Vec<u32> = (0..20).collect();
+        let mut short_sig: Vec<u32> = (0..4).collect();
+        short_sig.extend(1000..1016);
+        let docs = vec![fp(long_sig, 200, 1000), fp(short_sig, 40, 200)];
+        let got = cluster(&docs, &[(0, 1)], RULE);
+        assert_eq!(got.len(), 1);
+        assert_eq!(got[0].members[1].kind, MatchKind::Contained);
+    }
+}

@@ -1,0 +1,162 @@
+//! The plain run configuration the library takes: every knob and seed of a run, validated once.
+//! The binary builds it from command-line flags; the library never sees clap.
+
+use std::fmt;
+use std::path::PathBuf;
+use std::str::FromStr;
+
+use crate::error::{Error, Result};
+
+/// How a document is cut into shingles before hashing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ShingleSpec {
+    /// `k` consecutive word tokens.
+    Words(usize),
+    /// `k` consecutive characters of the normalized text (spaces included).
+    Chars(usize),
+}
+
+impl ShingleSpec {
+    /// The number of tokens or characters in one shingle.
+    pub fn len(self) -> usize {
+        match self {
+            ShingleSpec::Words(k) | ShingleSpec::Chars(k) => k,
+        }
+    }
+}
+
+impl fmt::Display for ShingleSpec {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ShingleSpec::Words(k) => write!(f, "word:{k}"),
+            ShingleSpec::Chars(k) => write!(f, "char:{k}"),
+        }
+    }
+}
+
+impl FromStr for ShingleSpec {
+    type Err = String;
+
+    fn from_str(s: &str) -> std::result::Result<Self, Self::Err> {
+        let (kind, k) = s
+            .split_once(':')
+            .ok_or_else(|| format!("expected word:K or char:K, got {s:?}"))?;
+        let k: usize = k
+            .parse()
+            .map_err(|_| format!("shingle size {k:?} is not a positive integer"))?;
+        if !(1..=64).contains(&k) {
+            return Err(format!("shingle size {k} is outside 1..=64"));
+        }
+        match kind {
+            "word" | "words" => Ok(ShingleSpec::Words(k)),
+            "char" | "chars" => Ok(ShingleSpec::Chars(k)),
+            other => Err(format!("unknown shingle kind {other:?} (use word or char)")),
+        }
+    }
+}
+
+/// The fingerprinting method.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Method {
+    /// MinHash signatures with a banded LSH index.
+    MinHash,
+}
+
+impl fmt::Display for Method {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Method::MinHash => f.write_str("minhash"),
+        }
+    }
+}
+
+/// Everything a dedup run needs. Build it with [`Config::new`] and adjust fields, then call
+/// [`Config::validate`] (the pipeline does so too).
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// Directories and files to read.
+    pub paths: Vec<PathBuf>,
+    /// Fingerprinting method.
+    pub method: Method,
+    /// Minimum estimated Jaccard similarity for two documents to be near-duplicates.
+    pub threshold: f64,
+    /// Minimum estimated containment of the shorter document in the longer one for it to join
+    /// as a cut or truncated reprint.
+    pub containment: f64,
+    /// Number of MinHash permutations.
+    pub num_perm: usize,
+    /// How documents are shingled.
+    pub shingle: ShingleSpec,
+    /// Seed of every hash function; the same seed gives the same fingerprints.
+    pub seed: u64,
+    /// Worker threads; 0 means one per core.
+    pub threads: usize,
+    /// Leave boilerplate lines in the fingerprints (turns off boilerplate detection).
+    pub keep_boilerplate: bool,
+    /// Read hidden files and directories.
+    pub hidden: bool,
+    /// Files larger than this are skipped.
+    pub max_file_bytes: u64,
+}
+
+/// Default Jaccard threshold; DESIGN.md shows the measurements behind it.
+pub const DEFAULT_THRESHOLD: f64 = 0.5;
+/// Default containment threshold; DESIGN.md shows the measurements behind it.
+pub const DEFAULT_CONTAINMENT: f64 = 0.8;
+/// Default number of permutations.
+pub const DEFAULT_NUM_PERM: usize = 128;
+/// Default shingle specification.
+pub const DEFAULT_SHINGLE: ShingleSpec = ShingleSpec::Words(3);
+/// Default seed.
+pub const DEFAULT_SEED: u64 = 0x7265_7072_696e_74; // "reprint" in ASCII
+/// Default size limit of one input file.
+pub const DEFAULT_MAX_FILE_BYTES: u64 = 16 * 1024 * 1024;
+
+impl Config {
+    /// A configuration with every default, reading `paths`.
+    pub fn new(paths: Vec<PathBuf>) -> Self {
+        Config {
+            paths,
+            method: Method::MinHash,
+            threshold: DEFAULT_THRESHOLD,
+            containment: DEFAULT_CONTAINMENT,
+            num_perm: DEFAULT_NUM_PERM,
+            shingle: DEFAULT_SHINGLE,
+            seed: DEFAULT_SEED,
+            threads: 0,
+            keep_boilerplate: false,
+            hidden: false,
+            max_file_bytes: DEFAULT_MAX_FILE_BYTES,
+        }
+    }
+
+    /// Checks every value's range; the error names the option.
+    pub fn validate(&self) -> Result<()> {
+        let bad = |name, message: String| Err(Error::InvalidConfig { name, message });
+        if !(self.threshold > 0.0 && self.threshold <= 1.0) {
+            return bad(
+                "--threshold",
+                format!("{} is outside (0, 1]", self.threshold),
+            );
+        }
+        if !(self.containment > 0.0 && self.containment <= 1.0) {
+            return bad(
+                "--containment",
+                format!("{} is outside (0, 1]", self.containment),
+            );
+        }
+        if !(8..=1024).contains(&self.num_perm) {
+            return bad(
+                "--num-perm",
+                format!("{} is outside 8..=1024", self.num_perm),
+            );
+        }
+        if self.shingle.len() == 0 {
+            return bad("--shingle", "size must be at least 1".into());
+        }
+        if self.paths.is_empty() {
+            return bad("PATH", "no input path given".into());
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,24 @@
+//! reprint finds the same news story reprinted across a scraped corpus and reports the groups.
+//!
+//! The pipeline, one module a stage: [`corpus`] finds and decodes inputs, [`normalize`] cleans
+//! text, [`boilerplate`] drops site chrome, [`shingle`] and [`minhash`] fingerprint, [`lsh`]
+//! proposes candidate pairs, [`cluster`] verifies and groups them, [`report`] writes the result.
+//! [`pipeline`] runs them in order; [`eval`] scores a report against ground truth.
+
+pub mod boilerplate;
+pub mod cluster;
+pub mod config;
+pub mod corpus;
+pub mod error;
+pub mod eval;
+pub mod lsh;
+pub mod minhash;
+pub mod normalize;
+pub mod pipeline;
+pub mod report;
+pub mod shingle;
+
+pub use config::{Config, Method, ShingleSpec};
+pub use error::{Error, Result};
+pub use pipeline::{dedup, NoProgress, Progress, Stage};
+pub use report::Report;

@@ -1,0 +1,282 @@
+//! Runs the stages in order on a thread pool of the configured size and assembles the report.
+//! Owns no algorithm of its own: only the order of stages and the hand-over of their data.
+
+use rayon::prelude::*;
+
+use crate::boilerplate::{self, BoilerplateStats, LineInfo};
+use crate::cluster::{self, Fingerprint, Rule};
+use crate::config::Config;
+use crate::corpus::{self, Input, Skipped};
+use crate::error::{Error, Result};
+use crate::lsh::{self, Banding};
+use crate::minhash::MinHasher;
+use crate::normalize;
+use crate::report::{self, ClusterReport, MemberReport, Params, Report, Stats};
+use crate::shingle::Shingler;
+
+/// The long-running stages that report progress.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stage {
+    /// Reading, decoding and normalizing inputs.
+    Read,
+    /// Shingling and MinHash.
+    Fingerprint,
+    /// Candidate search, verification and grouping.
+    Cluster,
+}
+
+/// Receives progress; the binary draws bars with it, the library never does. Calls may come
+/// from several threads at once.
+pub trait Progress: Sync {
+    /// A stage begins with `total` units of work.
+    fn start(&self, stage: Stage, total: u64);
+    /// `n` more units of the current stage are done.
+    fn advance(&self, n: u64);
+    /// The current stage is over.
+    fn finish(&self);
+}
+
+/// Progress that goes nowhere.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct NoProgress;
+
+impl Progress for NoProgress {
+    fn start(&self, _: Stage, _: u64) {}
+    fn advance(&self, _: u64) {}
+    fn finish(&self) {}
+}
+
+/// The smallest size ratio (shorter / longer, in shingles) at which a contained document must
+/// still be found; it sets the Jaccard level of the containment index.
+const CONTAINMENT_MIN_SIZE_RATIO: f64 = 0.25;
+
+/// The Jaccard similarity of a document that is `containment`-contained in one `1/ratio` times
+/// its size: J = c·ρ / (1 + ρ − c·ρ). Candidates for containment are searched at this level.
+pub fn containment_search_threshold(containment: f64) -> f64 {
+    let cr = containment * CONTAINMENT_MIN_SIZE_RATIO;
+    cr / (1.0 + CONTAINMENT_MIN_SIZE_RATIO - cr)
+}
+
+struct Normalized {
+    text: String,
+    repaired: bool,
+}
+
+/// Runs a whole dedup job: reads `config.paths`, fingerprints, clusters and returns the report.
+pub fn dedup(config: &Config, progress: &dyn Progress) -> Result<Report> {
+    config.validate()?;
+    let found = corpus::discover(config)?;
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(config.threads)
+        .build()
+        .map_err(|e| Error::InvalidConfig {
+            name: "--threads",
+            message: e.to_string(),
+        })?;
+    Ok(pool.install(|| run(config, found.inputs, found.skipped, progress)))
+}
+
+fn run(config: &Config, inputs: Vec<Input>, mut skipped: Vec<Skipped>, progress: &dyn Progress) -> Report {
+    progress.start(Stage::Read, inputs.len() as u64);
+    let read: Vec<std::result::Result<Normalized, String>> = inputs
+        .par_iter()
+        .map(|input| {
+            let out = corpus::read(input, config).and_then(|raw| {
+                let text = normalize::normalize(&raw.text);
+                if text.is_empty() {
+                    Err("no text left after normalization".to_string())
+                } else {
+                    Ok(Normalized {
+                        text,
+                        repaired: raw.repaired,
+                    })
+                }
+            });
+            progress.advance(1);
+            out
+        })
+        .collect();
+    progress.finish();
+
+    let mut docs: Vec<(Input, Normalized)> = Vec::with_capacity(read.len());
+    for (input, res) in inputs.into_iter().zip(read) {
+        match res {
+            Ok(n) => docs.push((input, n)),
+            Err(reason) => skipped.push(Skipped {
+                path: input.id.0.clone(),
+                reason,
+            }),
+        }
+    }
+
+    let (kept_texts, bp_stats) = strip_boilerplate(config, &docs);
+
+    progress.start(Stage::Fingerprint, docs.len() as u64);
+    let hasher = MinHasher::new(config.num_perm, config.seed);
+    let fps: Vec<Fingerprint> = kept_texts
+        .par_iter()
+        .map_init(
+            || (Shingler::default(), Vec::new()),
+            |(shingler, set), text| {
+                shingler.shingles(text, config.shingle, config.seed, set);
+                progress.advance(1);
+                Fingerprint {
+                    signature: hasher.signature(set),
+                    shingles: set.len(),
+                    length: text.chars().count(),
+                }
+            },
+        )
+        .collect();
+    progress.finish();
+    drop(kept_texts);
+
+    progress.start(Stage::Cluster, 3);
+    let active: Vec<bool> = fps.iter().map(|f| f.shingles > 0).collect();
+    for ((input, _), fp) in docs.iter().zip(&fps) {
+        if fp.shingles == 0 {
+            skipped.push(Skipped {
+                path: input.id.0.clone(),
+                reason: "no words to fingerprint".into(),
+            });
+        }
+    }
+    let signatures: Vec<Vec<u32>> = fps.iter().map(|f| f.signature.clone()).collect();
+    let near = lsh::optimal_banding(config.threshold, config.num_perm);
+    let contained = lsh::optimal_banding(containment_search_threshold(config.containment), config.num_perm);
+    let mut pairs = lsh::candidates(&signatures, &active, near, config.seed);
+    pairs.extend(lsh::candidates(&signatures, &active, contained, config.seed ^ 0xc0_47a1_4ed));
+    pairs.par_sort_unstable();
+    pairs.dedup();
+    drop(signatures);
+    progress.advance(1);
+    let rule = Rule {
+        threshold: config.threshold,
+        containment: config.containment,
+    };
+    let edges: Vec<(u32, u32)> = pairs
+        .par_iter()
+        .copied()
+        .filter(|&(a, b)| cluster::verify(cluster::measure(&fps[a as usize], &fps[b as usize]), rule).is_some())
+        .collect();
+    progress.advance(1);
+    let clusters = cluster::cluster(&fps, &edges, rule);
+    progress.advance(1);
+    progress.finish();
+
+    let documents = active.iter().filter(|a| **a).count();
+    build_report(config, &docs, clusters, skipped, Counts {
+        documents,
+        candidate_pairs: pairs.len(),
+        verified_pairs: edges.len(),
+        near,
+        contained,
+        boilerplate: bp_stats,
+    })
+}
+
+/// The text each document is fingerprinted on: its lines minus boilerplate.
+fn strip_boilerplate(config: &Config, docs: &[(Input, Normalized)]) -> (Vec<String>, BoilerplateStats) {
+    if config.keep_boilerplate {
+        return (docs.iter().map(|(_, n)| n.text.clone()).collect(), BoilerplateStats::default());
+    }
+    let infos: Vec<Vec<LineInfo>> = docs.par_iter().map(|(_, n)| boilerplate::line_infos(&n.text)).collect();
+    let view: Vec<(&str, &[LineInfo])> = docs
+        .iter()
+        .zip(&infos)
+        .map(|((input, _), lines)| (input.source.as_str(), lines.as_slice()))
+        .collect();
+    let (keep, stats) = boilerplate::detect(&view);
+    let texts = docs
+        .par_iter()
+        .zip(&keep)
+        .map(|((_, n), mask)| {
+            let mut out = String::with_capacity(n.text.len());
+            for (line, &k) in n.text.lines().zip(mask) {
+                if k {
+                    if !out.is_empty() {
+                        out.push('\n');
+                    }
+                    out.push_str(line);
+                }
+            }
+            out
+        })
+        .collect();
+    (texts, stats)
+}
+
+struct Counts {
+    documents: usize,
+    candidate_pairs: usize,
+    verified_pairs: usize,
+    near: Banding,
+    contained: Banding,
+    boilerplate: BoilerplateStats,
+}
+
+fn build_report(
+    config: &Config,
+    docs: &[(Input, Normalized)],
+    clusters: Vec<cluster::Cluster>,
+    mut skipped: Vec<Skipped>,
+    counts: Counts,
+) -> Report {
+    let id = |i: usize| docs[i].0.id.0.clone();
+    let mut out: Vec<ClusterReport> = clusters
+        .into_iter()
+        .map(|c| ClusterReport {
+            id: 0,
+            size: c.members.len(),
+            representative: id(c.representative),
+            members: c
+                .members
+                .iter()
+                .map(|m| MemberReport {
+                    id: id(m.doc),
+                    similarity: report::round4(m.measures.jaccard),
+                    containment: report::round4(m.measures.containment),
+                    kind: m.kind,
+                })
+                .collect(),
+        })
+        .collect();
+    out.sort_by(|a, b| b.size.cmp(&a.size).then_with(|| a.representative.cmp(&b.representative)));
+    for (i, c) in out.iter_mut().enumerate() {
+        c.id = i;
+    }
+    skipped.sort();
+    let clustered: usize = out.iter().map(|c| c.size).sum();
+    let stats = Stats {
+        documents: counts.documents,
+        clustered,
+        clusters: out.len(),
+        duplicates: clustered - out.len(),
+        skipped: skipped.len(),
+        repaired: docs.iter().filter(|(_, n)| n.repaired).count(),
+        candidate_pairs: counts.candidate_pairs,
+        verified_pairs: counts.verified_pairs,
+        boilerplate: counts.boilerplate,
+    };
+    Report {
+        schema: report::SCHEMA_VERSION,
+        tool: report::Tool::default(),
+        params: Params {
+            method: config.method.to_string(),
+            threshold: config.threshold,
+            containment: config.containment,
+            num_perm: config.num_perm,
+            bands: counts.near.bands,
+            rows: counts.near.rows,
+            containment_bands: counts.contained.bands,
+            containment_rows: counts.contained.rows,
+            shingle: config.shingle.to_string(),
+            seed: config.seed,
+            boilerplate_removal: !config.keep_boilerplate,
+            normalizer_version: normalize::NORMALIZER_VERSION,
+        },
+        stats,
+        clusters: out,
+        skipped,
+    }
+}
