@@ -1,0 +1,233 @@
+//! Integration tests: the real binary on temporary corpora.
+
+mod util;
+
+use util::{groups, prose, run, run_json, Dir};
+
+fn three_copies_and_a_stranger() -> Dir {
+    let dir = Dir::new();
+    let story = prose(1, 300);
+    dir.write("alpha/story.txt", format!("Alpha Daily\n\n{story}\n\nShare on Facebook | Twitter"));
+    dir.write("beta/copy.txt", format!("BETA NEWS\n\n{}\n", story.replace("minister", "Minister")));
+    // A truncated copy: the first third, then a read-more line.
+    let third: String = story.split(' ').take(100).collect::<Vec<_>>().join(" ");
+    dir.write("gamma/cut.md", format!("{third}\n\nRead more at the source"));
+    dir.write("delta/other.txt", prose(2, 300));
+    dir
+}
+
+#[test]
+fn groups_copies_and_keeps_stranger_apart() {
+    let dir = three_copies_and_a_stranger();
+    let report = run_json(&["dedup", dir.path().to_str().unwrap(), "--progress", "never"]);
+    assert_eq!(report["schema"], 1);
+    assert_eq!(report["stats"]["documents"], 4);
+    assert_eq!(
+        groups(&report),
+        vec![vec!["alpha/story.txt", "beta/copy.txt", "gamma/cut.md"]]
+    );
+    let cluster = &report["clusters"][0];
+    assert_eq!(cluster["size"], 3);
+    let members = cluster["members"].as_array().unwrap();
+    assert_eq!(members[0]["id"], cluster["representative"]);
+    assert_eq!(members[0]["similarity"], 1.0);
+    let cut = members.iter().find(|m| m["id"] == "gamma/cut.md").unwrap();
+    assert_eq!(cut["match"], "contained");
+    assert!(cut["containment"].as_f64().unwrap() >= 0.8);
+}
+
+#[test]
+fn output_is_identical_across_threads_and_runs() {
+    let dir = Dir::new();
+    for i in 0..40u64 {
+        dir.write(&format!("s{}/d{i}.txt", i % 5), prose(i % 13, 200));
+    }
+    let p = dir.path().to_str().unwrap();
+    let one = run(&["dedup", p, "-j1", "--progress", "never"]);
+    let two = run(&["dedup", p, "-j2", "--progress", "never"]);
+    let again = run(&["dedup", p, "-j2", "--progress", "never"]);
+    assert!(one.status.success());
+    assert_eq!(one.stdout, two.stdout);
+    assert_eq!(two.stdout, again.stdout);
+    let report: serde_json::Value = serde_json::from_slice(&one.stdout).unwrap();
+    assert!(!report["clusters"].as_array().unwrap().is_empty());
+}
+
+#[test]
+fn argument_order_does_not_change_the_report() {
+    let dir = three_copies_and_a_stranger();
+    let a = dir.path().join("alpha/story.txt");
+    let b = dir.path().join("beta/copy.txt");
+    let (a, b) = (a.to_str().unwrap(), b.to_str().unwrap());
+    let ab = run(&["dedup", a, b, "--progress", "never"]);
+    let ba = run(&["dedup", b, a, "--progress", "never"]);
+    assert!(ab.status.success());
+    assert_eq!(ab.stdout, ba.stdout);
+}
+
+#[test]
+fn missing_path_is_one_line_and_exit_2() {
+    let out = run(&["dedup", "/definitely/not/here", "--progress", "never"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(err.trim_end().lines().count(), 1, "{err}");
+    assert!(err.contains("/definitely/not/here"), "{err}");
+    assert!(out.stdout.is_empty());
+}
+
+#[test]
+fn bad_flag_values_are_one_line_and_exit_2() {
+    let dir = three_copies_and_a_stranger();
+    let p = dir.path().to_str().unwrap();
+    let cases: &[(&[&str], &str)] = &[
+        (&["--threshold", "1.5"], "threshold"),
+        (&["--threshold", "abc"], "threshold"),
+        (&["--num-perm", "3"], "num-perm"),
+        (&["--shingle", "word:0"], "shingle"),
+        (&["--shingle", "token:3"], "shingle"),
+        (&["--format", "xml"], "format"),
+        (&["--no-such-flag"], "no-such-flag"),
+    ];
+    for (flags, needle) in cases {
+        let mut args = vec!["dedup", p];
+        args.extend_from_slice(flags);
+        let out = run(&args);
+        assert_eq!(out.status.code(), Some(2), "{flags:?}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(err.trim_end().lines().count(), 1, "{flags:?}: {err}");
+        assert!(err.contains(needle), "{flags:?}: {err}");
+    }
+}
+
+#[test]
+fn unwritable_output_is_exit_2_and_leaves_nothing() {
+    let dir = three_copies_and_a_stranger();
+    let target = dir.path().join("no-such-dir/report.json");
+    let out = run(&[
+        "dedup",
+        dir.path().to_str().unwrap(),
+        "-o",
+        target.to_str().unwrap(),
+        "--progress",
+        "never",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(!target.exists());
+}
+
+#[test]
+fn output_file_is_written_whole_without_temporary_leftovers() {
+    let dir = three_copies_and_a_stranger();
+    let out_dir = Dir::new();
+    let target = out_dir.path().join("report.json");
+    let out = run(&[
+        "dedup",
+        dir.path().to_str().unwrap(),
+        "-o",
+        target.to_str().unwrap(),
+        "--progress",
+        "never",
+    ]);
+    assert!(out.status.success());
+    let report: serde_json::Value = serde_json::from_slice(&std::fs::read(&target).unwrap()).unwrap();
+    assert_eq!(report["stats"]["clusters"], 1);
+    let names: Vec<_> = std::fs::read_dir(out_dir.path()).unwrap().collect();
+    assert_eq!(names.len(), 1, "only the report is left");
+}
+
+#[test]
+fn bad_files_are_listed_as_skipped() {
+    let dir = three_copies_and_a_stranger();
+    dir.write("junk/binary.txt", b"abc\x00def");
+    dir.write("junk/empty.txt", b"");
+    dir.write("junk/blank.txt", b"  \n\n \t\n");
+    dir.write("junk/image.png", b"\x89PNG");
+    dir.write("junk/latin1.txt", b"Caf\xe9 cr\xe8me with enough words to stay a document here");
+    dir.write(".hidden/secret.txt", prose(1, 300));
+    let report = run_json(&["dedup", dir.path().to_str().unwrap(), "--progress", "never"]);
+    let skipped: Vec<(String, String)> = report["skipped"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| (s["path"].as_str().unwrap().into(), s["reason"].as_str().unwrap().into()))
+        .collect();
+    let reason = |p: &str| {
+        skipped
+            .iter()
+            .find(|(path, _)| path == p)
+            .map(|(_, r)| r.clone())
+            .unwrap_or_else(|| panic!("{p} not skipped: {skipped:?}"))
+    };
+    assert!(reason("junk/binary.txt").contains("binary"));
+    assert!(reason("junk/empty.txt").contains("empty"));
+    assert!(reason("junk/blank.txt").contains("empty") || reason("junk/blank.txt").contains("no text"));
+    assert!(reason("junk/image.png").contains("unsupported"));
+    assert_eq!(report["stats"]["skipped"], skipped.len());
+    assert_eq!(report["stats"]["repaired"], 1);
+    assert_eq!(report["stats"]["documents"], 5);
+    // Hidden directories are not read at all (not even listed), as with ripgrep and fd.
+    assert!(skipped.iter().all(|(p, _)| !p.contains("hidden")));
+}
+
+#[test]
+fn text_format_is_a_summary() {
+    let dir = three_copies_and_a_stranger();
+    let out = run(&["dedup", dir.path().to_str().unwrap(), "--format", "text", "--progress", "never"]);
+    assert!(out.status.success());
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.starts_with("4 documents, 1 clusters, 2 duplicates, 0 skipped"), "{text}");
+    assert!(text.contains("gamma/cut.md"));
+}
+
+#[test]
+fn keep_boilerplate_is_echoed_and_changes_counts() {
+    let dir = three_copies_and_a_stranger();
+    let p = dir.path().to_str().unwrap();
+    let on = run_json(&["dedup", p, "--progress", "never"]);
+    let off = run_json(&["dedup", p, "--keep-boilerplate", "--progress", "never"]);
+    assert_eq!(on["params"]["boilerplate_removal"], true);
+    assert_eq!(off["params"]["boilerplate_removal"], false);
+    assert!(on["stats"]["boilerplate"]["chrome_lines"].as_u64().unwrap() >= 2);
+    assert_eq!(off["stats"]["boilerplate"]["chrome_lines"], 0);
+}
+
+#[test]
+fn bundled_corpus_scores_at_least_095_pairwise_f1() {
+    let corpus = util::testdata().join("corpus");
+    let out_dir = Dir::new();
+    let report_path = out_dir.path().join("r.json");
+    let out = run(&[
+        "dedup",
+        corpus.to_str().unwrap(),
+        "-o",
+        report_path.to_str().unwrap(),
+        "--progress",
+        "never",
+    ]);
+    assert!(out.status.success());
+    let truth = util::testdata().join("truth.jsonl");
+    let scores = run_json(&[
+        "eval",
+        "--truth",
+        truth.to_str().unwrap(),
+        report_path.to_str().unwrap(),
+        "--format",
+        "json",
+    ]);
+    let f1 = scores["pairwise"]["f1"].as_f64().unwrap();
+    assert!(f1 >= 0.95, "pairwise F1 {f1} on testdata: {scores}");
+}
+
+#[test]
+fn eval_reports_scores_for_a_perfect_report() {
+    let dir = three_copies_and_a_stranger();
+    let report = dir.write("r.json", run(&["dedup", dir.path().join("alpha").parent().unwrap().to_str().unwrap(), "--progress", "never"]).stdout);
+    let truth = dir.write(
+        "truth.jsonl",
+        "{\"cluster\": \"s\", \"ids\": [\"alpha/story.txt\", \"beta/copy.txt\", \"gamma/cut.md\"]}\n",
+    );
+    let scores = run_json(&["eval", "--truth", truth.to_str().unwrap(), report.to_str().unwrap(), "--format", "json"]);
+    assert_eq!(scores["pairwise"]["f1"], 1.0);
+    assert_eq!(scores["ari"], 1.0);
+    assert_eq!(scores["documents"], 4);
+}

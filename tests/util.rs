@@ -1,0 +1,107 @@
+//! Test harness: temporary corpus directories and a runner for the real `reprint` binary.
+
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+/// A temporary directory holding a corpus; removed when dropped.
+pub struct Dir {
+    tmp: tempfile::TempDir,
+}
+
+impl Dir {
+    /// A fresh empty directory.
+    pub fn new() -> Self {
+        Dir {
+            tmp: tempfile::tempdir().expect("temp dir"),
+        }
+    }
+
+    /// The directory's path.
+    pub fn path(&self) -> &Path {
+        self.tmp.path()
+    }
+
+    /// Writes `contents` to `rel` (creating parent directories).
+    pub fn write(&self, rel: &str, contents: impl AsRef<[u8]>) -> PathBuf {
+        let path = self.tmp.path().join(rel);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).expect("mkdir");
+        }
+        std::fs::write(&path, contents).expect("write");
+        path
+    }
+}
+
+/// A `Command` for the binary under test.
+pub fn reprint() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_reprint"))
+}
+
+/// Runs `reprint ARGS`, returning its output.
+pub fn run(args: &[&str]) -> Output {
+    reprint().args(args).output().expect("run reprint")
+}
+
+/// Runs `reprint ARGS`, asserts success and parses standard output as JSON.
+pub fn run_json(args: &[&str]) -> serde_json::Value {
+    let out = run(args);
+    assert!(
+        out.status.success(),
+        "reprint {args:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).expect("JSON report")
+}
+
+/// The clusters of a report as sorted lists of member ids, sorted.
+pub fn groups(report: &serde_json::Value) -> Vec<Vec<String>> {
+    let mut out: Vec<Vec<String>> = report["clusters"]
+        .as_array()
+        .expect("clusters")
+        .iter()
+        .map(|c| {
+            let mut ids: Vec<String> = c["members"]
+                .as_array()
+                .expect("members")
+                .iter()
+                .map(|m| m["id"].as_str().expect("id").to_string())
+                .collect();
+            ids.sort();
+            ids
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+/// The path to the bundled example corpus.
+pub fn testdata() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata")
+}
+
+/// A news-like paragraph generator: deterministic prose from a seed, distinct per seed.
+pub fn prose(seed: u64, words: usize) -> String {
+    const VOCAB: &[&str] = &[
+        "the", "minister", "said", "on", "monday", "that", "talks", "with", "unions", "would",
+        "resume", "after", "a", "week", "of", "strikes", "at", "port", "city", "council",
+        "officials", "confirmed", "new", "figures", "showing", "prices", "rose", "in", "march",
+        "government", "spokesman", "added", "court", "ruled", "against", "company", "plans",
+        "river", "flood", "warning", "villages", "evacuated", "police", "report", "election",
+        "results", "expected", "tuesday", "bank", "rate", "inflation", "growth", "exports",
+        "farmers", "protest", "roads", "blocked", "tractors", "capital", "mayor", "budget",
+    ];
+    let mut state = seed.wrapping_mul(0x9e37_79b9_7f4a_7c15) | 1;
+    let mut out = String::new();
+    for i in 0..words {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        if i > 0 {
+            out.push(if i % 17 == 0 { '\n' } else { ' ' });
+        }
+        out.push_str(VOCAB[(state % VOCAB.len() as u64) as usize]);
+    }
+    out
+}
