@@ -265,7 +265,7 @@ mod tests {
 
     #[test]
     fn widget_lines_follow_their_opener() {
-        let text = "story paragraph one is long enough to be prose and not a widget at all here\nrelated stories\nfirst other headline\nsecond other headline\nanother long paragraph of the story that continues the text after the widget ends";
+        let text = "story paragraph one is long enough to be prose and not a widget at all here\nrelated stories\nfirst other headline\nsecond other headline\nanother long paragraph of the story that continues the text after the widget has ended for good";
         let flags: Vec<bool> = line_infos(text).iter().map(|l| l.chrome).collect();
         assert_eq!(flags, vec![false, true, true, true, false]);
     }

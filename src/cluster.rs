@@ -13,6 +13,8 @@ pub struct Fingerprint {
     pub shingles: usize,
     /// Length of the kept normalized text in characters: how complete the document is.
     pub length: usize,
+    /// Bottom-k sketch of the figures (digit-bearing tokens) of the kept text.
+    pub numbers: Vec<u64>,
 }
 
 /// How a member matched its representative.
@@ -49,7 +51,15 @@ pub struct Measures {
     pub jaccard: f64,
     /// Estimated containment of the smaller document (by shingles) in the larger.
     pub containment: f64,
+    /// Both documents carry enough figures and share too few of them: a template story.
+    pub figures_differ: bool,
 }
+
+/// Documents with at least this many distinct figures each are compared on their figures.
+const FIGURES_MIN: usize = 4;
+/// Below this share of shared figures, two texts are different stories cast in one template
+/// (market closes, match results, weather) however alike their words.
+const FIGURES_MIN_OVERLAP: f64 = 0.4;
 
 /// Estimates both measures for a pair.
 pub fn measure(a: &Fingerprint, b: &Fingerprint) -> Measures {
@@ -61,12 +71,20 @@ pub fn measure(a: &Fingerprint, b: &Fingerprint) -> Measures {
     } else {
         jaccard
     };
-    Measures { jaccard, containment }
+    let figures = crate::shingle::number_overlap(&a.numbers, &b.numbers, FIGURES_MIN);
+    Measures {
+        jaccard,
+        containment,
+        figures_differ: figures.is_some_and(|f| f < FIGURES_MIN_OVERLAP),
+    }
 }
 
-/// Applies the rule: near-duplicate first, contained second, else no match.
+/// Applies the rule: documents whose figures differ never match; otherwise near-duplicate
+/// first, contained second, else no match.
 pub fn verify(m: Measures, rule: Rule) -> Option<MatchKind> {
-    if m.jaccard >= rule.threshold {
+    if m.figures_differ {
+        None
+    } else if m.jaccard >= rule.threshold {
         Some(MatchKind::NearDuplicate)
     } else if m.containment >= rule.containment {
         Some(MatchKind::Contained)
@@ -175,6 +193,7 @@ pub fn cluster(fps: &[Fingerprint], edges: &[(u32, u32)], rule: Rule) -> Vec<Clu
                 measures: Measures {
                     jaccard: 1.0,
                     containment: 1.0,
+                    figures_differ: false,
                 },
             }];
             for doc in reach {
@@ -207,6 +226,7 @@ mod tests {
             signature: sig,
             shingles,
             length,
+            numbers: Vec::new(),
         }
     }
 
@@ -225,7 +245,17 @@ mod tests {
             (0.5, 0.5, Some(MatchKind::NearDuplicate)),
         ];
         for (jaccard, containment, want) in cases {
-            assert_eq!(verify(Measures { jaccard, containment }, RULE), want);
+            let m = Measures {
+                jaccard,
+                containment,
+                figures_differ: false,
+            };
+            assert_eq!(verify(m, RULE), want);
+            let template = Measures {
+                figures_differ: true,
+                ..m
+            };
+            assert_eq!(verify(template, RULE), None);
         }
     }
 

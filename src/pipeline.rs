@@ -124,6 +124,7 @@ fn run(config: &Config, inputs: Vec<Input>, mut skipped: Vec<Skipped>, progress:
                     signature: hasher.signature(set),
                     shingles: set.len(),
                     length: text.chars().count(),
+                    numbers: crate::shingle::number_sketch(text, config.seed).0,
                 }
             },
         )

@@ -74,6 +74,47 @@ fn char_shingles(normalized: &str, k: usize, seed: u64, out: &mut Vec<u64>) {
     }
 }
 
+/// How many number hashes a document keeps: a bottom-k sketch, enough to tell a template story
+/// (same words, other figures) from a reprint (same figures).
+pub const NUMBER_SKETCH_LEN: usize = 24;
+
+/// The figures of a text: hashes of its tokens that contain a digit, as a bottom-k sketch
+/// (sorted, unique, at most [`NUMBER_SKETCH_LEN`]) and the number of distinct such tokens.
+pub fn number_sketch(normalized: &str, seed: u64) -> (Vec<u64>, usize) {
+    let mut all = Vec::new();
+    normalize::for_each_token(normalized, |tok| {
+        if tok.bytes().any(|b| b.is_ascii_digit()) {
+            all.push(xxh3_64_with_seed(tok.as_bytes(), seed ^ NUMBER_SALT));
+        }
+    });
+    all.sort_unstable();
+    all.dedup();
+    let distinct = all.len();
+    all.truncate(NUMBER_SKETCH_LEN);
+    (all, distinct)
+}
+
+/// Keeps number hashes apart from shingle hashes.
+const NUMBER_SALT: u64 = 0x6e75_6d62_6572_7321;
+
+/// Share of the smaller document's figures found in the other, estimated from two bottom-k
+/// sketches: both are cut at the smaller of their largest values, so that the comparison is on
+/// the same slice of hash space. `None` when either side has too few figures to judge.
+pub fn number_overlap(a: &[u64], b: &[u64], min_figures: usize) -> Option<f64> {
+    if a.len() < min_figures || b.len() < min_figures {
+        return None;
+    }
+    let cut = match (a.len() == NUMBER_SKETCH_LEN, b.len() == NUMBER_SKETCH_LEN) {
+        (false, false) => u64::MAX,
+        _ => (*a.last()?).min(*b.last()?),
+    };
+    let a: Vec<u64> = a.iter().copied().filter(|&h| h <= cut).collect();
+    let b: Vec<u64> = b.iter().copied().filter(|&h| h <= cut).collect();
+    let shared = a.iter().filter(|h| b.binary_search(h).is_ok()).count();
+    let smaller = a.len().min(b.len()).max(1);
+    Some(shared as f64 / smaller as f64)
+}
+
 /// Convenience wrapper that allocates a fresh set.
 pub fn shingle_set(normalized: &str, spec: ShingleSpec, seed: u64) -> Vec<u64> {
     let mut out = Vec::new();
@@ -110,6 +151,22 @@ mod tests {
         let b = shingle_set("one two three four", ShingleSpec::Words(2), 2);
         assert_eq!(a.len(), b.len());
         assert_ne!(a, b);
+    }
+
+    #[test]
+    fn number_overlap_table() {
+        // (text a, text b, expected overlap)
+        let cases: &[(&str, &str, Option<f64>)] = &[
+            ("up 0.8% to 7512 on 11 march", "up 0.8% to 7512 on 11 march", Some(1.0)),
+            ("up 0.8% to 7512 on 11 march", "down 1.2% to 7430 on 18 march", Some(0.0)),
+            ("rose 3 4 5 6", "rose 3 4 5 6 7 8 9 10", Some(1.0)),
+            ("no figures here", "rose 3 4 5", None),
+        ];
+        for (a, b, want) in cases {
+            let (sa, _) = number_sketch(a, 1);
+            let (sb, _) = number_sketch(b, 1);
+            assert_eq!(number_overlap(&sa, &sb, 3), *want, "{a:?} vs {b:?}");
+        }
     }
 
     #[test]
