@@ -97,6 +97,22 @@ pub struct DedupArgs {
     #[arg(long, default_value_t = config::DEFAULT_MAX_FILE_BYTES)]
     pub max_file_bytes: u64,
 
+    /// JSON field holding a record's id (JSON Lines and JSON inputs).
+    #[arg(long, default_value = "id", value_name = "FIELD")]
+    pub id_field: String,
+
+    /// JSON field holding a record's text; `content` and `body` are tried when it is absent.
+    #[arg(long, default_value = "text", value_name = "FIELD")]
+    pub text_field: String,
+
+    /// JSON field holding a record's title.
+    #[arg(long, default_value = "title", value_name = "FIELD")]
+    pub title_field: String,
+
+    /// The JSON text field holds HTML: extract its visible article text.
+    #[arg(long)]
+    pub text_is_html: bool,
+
     /// Write the report to FILE (atomically) instead of standard output.
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,
@@ -156,6 +172,10 @@ impl DedupArgs {
         c.keep_boilerplate = self.keep_boilerplate;
         c.hidden = self.hidden;
         c.max_file_bytes = self.max_file_bytes;
+        c.id_field = self.id_field.clone();
+        c.text_field = self.text_field.clone();
+        c.title_field = self.title_field.clone();
+        c.text_is_html = self.text_is_html;
         c
     }
 }

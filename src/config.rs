@@ -97,6 +97,14 @@ pub struct Config {
     pub hidden: bool,
     /// Files larger than this are skipped.
     pub max_file_bytes: u64,
+    /// JSON field holding a record's id.
+    pub id_field: String,
+    /// JSON field holding a record's text (`content` and `body` are tried when it is absent).
+    pub text_field: String,
+    /// JSON field holding a record's title.
+    pub title_field: String,
+    /// The JSON text field holds HTML, to be extracted like an HTML page.
+    pub text_is_html: bool,
 }
 
 /// Default Jaccard threshold; DESIGN.md shows the measurements behind it.
@@ -127,6 +135,10 @@ impl Config {
             keep_boilerplate: false,
             hidden: false,
             max_file_bytes: DEFAULT_MAX_FILE_BYTES,
+            id_field: "id".into(),
+            text_field: "text".into(),
+            title_field: "title".into(),
+            text_is_html: false,
         }
     }
 

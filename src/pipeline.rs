@@ -6,7 +6,7 @@ use rayon::prelude::*;
 use crate::boilerplate::{self, BoilerplateStats, LineInfo};
 use crate::cluster::{self, Fingerprint, Rule};
 use crate::config::Config;
-use crate::corpus::{self, Input, Skipped};
+use crate::corpus::{self, DocId, Input, Skipped};
 use crate::error::{Error, Result};
 use crate::lsh::{self, Banding};
 use crate::minhash::MinHasher;
@@ -57,7 +57,10 @@ pub fn containment_search_threshold(containment: f64) -> f64 {
     cr / (1.0 + CONTAINMENT_MIN_SIZE_RATIO - cr)
 }
 
-struct Normalized {
+/// A document after reading and normalization.
+struct Loaded {
+    id: DocId,
+    source: String,
     text: String,
     repaired: bool,
 }
@@ -78,34 +81,47 @@ pub fn dedup(config: &Config, progress: &dyn Progress) -> Result<Report> {
 
 fn run(config: &Config, inputs: Vec<Input>, mut skipped: Vec<Skipped>, progress: &dyn Progress) -> Report {
     progress.start(Stage::Read, inputs.len() as u64);
-    let read: Vec<std::result::Result<Normalized, String>> = inputs
+    let read: Vec<Vec<std::result::Result<Loaded, Skipped>>> = inputs
         .par_iter()
         .map(|input| {
-            let out = corpus::read(input, config).and_then(|raw| {
-                let text = normalize::normalize(&raw.text);
-                if text.is_empty() {
-                    Err("no text left after normalization".to_string())
-                } else {
-                    Ok(Normalized {
-                        text,
-                        repaired: raw.repaired,
+            let docs = corpus::read(input, config)
+                .into_iter()
+                .map(|res| {
+                    res.and_then(|doc| {
+                        let text = normalize::normalize(&doc.text);
+                        if text.is_empty() {
+                            Err(Skipped {
+                                path: doc.id.0,
+                                reason: "no text left after normalization".into(),
+                            })
+                        } else {
+                            Ok(Loaded {
+                                id: doc.id,
+                                source: doc.source,
+                                text,
+                                repaired: doc.repaired,
+                            })
+                        }
                     })
-                }
-            });
+                })
+                .collect();
             progress.advance(1);
-            out
+            docs
         })
         .collect();
     progress.finish();
+    drop(inputs);
 
-    let mut docs: Vec<(Input, Normalized)> = Vec::with_capacity(read.len());
-    for (input, res) in inputs.into_iter().zip(read) {
+    let mut docs: Vec<Loaded> = Vec::with_capacity(read.len());
+    let mut seen: std::collections::HashSet<DocId> = std::collections::HashSet::new();
+    for res in read.into_iter().flatten() {
         match res {
-            Ok(n) => docs.push((input, n)),
-            Err(reason) => skipped.push(Skipped {
-                path: input.id.0.clone(),
-                reason,
+            Ok(doc) if !seen.insert(doc.id.clone()) => skipped.push(Skipped {
+                path: doc.id.0,
+                reason: "duplicate id: an earlier document has the same id".into(),
             }),
+            Ok(doc) => docs.push(doc),
+            Err(skip) => skipped.push(skip),
         }
     }
 
@@ -134,10 +150,10 @@ fn run(config: &Config, inputs: Vec<Input>, mut skipped: Vec<Skipped>, progress:
 
     progress.start(Stage::Cluster, 3);
     let active: Vec<bool> = fps.iter().map(|f| f.shingles > 0).collect();
-    for ((input, _), fp) in docs.iter().zip(&fps) {
+    for (doc, fp) in docs.iter().zip(&fps) {
         if fp.shingles == 0 {
             skipped.push(Skipped {
-                path: input.id.0.clone(),
+                path: doc.id.0.clone(),
                 reason: "no words to fingerprint".into(),
             });
         }
@@ -177,21 +193,21 @@ fn run(config: &Config, inputs: Vec<Input>, mut skipped: Vec<Skipped>, progress:
 }
 
 /// The text each document is fingerprinted on: its lines minus boilerplate.
-fn strip_boilerplate(config: &Config, docs: &[(Input, Normalized)]) -> (Vec<String>, BoilerplateStats) {
+fn strip_boilerplate(config: &Config, docs: &[Loaded]) -> (Vec<String>, BoilerplateStats) {
     if config.keep_boilerplate {
-        return (docs.iter().map(|(_, n)| n.text.clone()).collect(), BoilerplateStats::default());
+        return (docs.iter().map(|n| n.text.clone()).collect(), BoilerplateStats::default());
     }
-    let infos: Vec<Vec<LineInfo>> = docs.par_iter().map(|(_, n)| boilerplate::line_infos(&n.text)).collect();
+    let infos: Vec<Vec<LineInfo>> = docs.par_iter().map(|n| boilerplate::line_infos(&n.text)).collect();
     let view: Vec<(&str, &[LineInfo])> = docs
         .iter()
         .zip(&infos)
-        .map(|((input, _), lines)| (input.source.as_str(), lines.as_slice()))
+        .map(|(doc, lines)| (doc.source.as_str(), lines.as_slice()))
         .collect();
     let (keep, stats) = boilerplate::detect(&view);
     let texts = docs
         .par_iter()
         .zip(&keep)
-        .map(|((_, n), mask)| {
+        .map(|(n, mask)| {
             let mut out = String::with_capacity(n.text.len());
             for (line, &k) in n.text.lines().zip(mask) {
                 if k {
@@ -218,12 +234,12 @@ struct Counts {
 
 fn build_report(
     config: &Config,
-    docs: &[(Input, Normalized)],
+    docs: &[Loaded],
     clusters: Vec<cluster::Cluster>,
     mut skipped: Vec<Skipped>,
     counts: Counts,
 ) -> Report {
-    let id = |i: usize| docs[i].0.id.0.clone();
+    let id = |i: usize| docs[i].id.0.clone();
     let mut out: Vec<ClusterReport> = clusters
         .into_iter()
         .map(|c| ClusterReport {
@@ -254,7 +270,7 @@ fn build_report(
         clusters: out.len(),
         duplicates: clustered - out.len(),
         skipped: skipped.len(),
-        repaired: docs.iter().filter(|(_, n)| n.repaired).count(),
+        repaired: docs.iter().filter(|n| n.repaired).count(),
         candidate_pairs: counts.candidate_pairs,
         verified_pairs: counts.verified_pairs,
         boilerplate: counts.boilerplate,

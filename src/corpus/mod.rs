@@ -59,10 +59,23 @@ pub struct Skipped {
     pub reason: String,
 }
 
-/// A decoded document, ready for normalization.
+/// Decoded bytes of one file, before they are cut into documents.
 #[derive(Debug, Clone)]
 pub struct RawDoc {
     /// The decoded text.
+    pub text: String,
+    /// Whether invalid bytes had to be replaced while decoding.
+    pub repaired: bool,
+}
+
+/// One article, decoded and ready for normalization.
+#[derive(Debug, Clone)]
+pub struct Doc {
+    /// The document's id.
+    pub id: DocId,
+    /// The site it came from (may be empty when unknown).
+    pub source: String,
+    /// Its text.
     pub text: String,
     /// Whether invalid bytes had to be replaced while decoding.
     pub repaired: bool,
@@ -189,8 +202,26 @@ fn push_file(path: PathBuf, id: String, source: String, found: &mut Discovery) {
     }
 }
 
-/// Reads and decodes one input. `Err` carries the reason it is skipped.
-pub fn read(input: &Input, config: &Config) -> std::result::Result<RawDoc, String> {
+/// Reads one input and returns its documents in file order; a file holding several articles
+/// (JSON Lines, WARC) yields several. Whatever cannot be used becomes a [`Skipped`] entry in
+/// place, so one bad record never costs the rest of the file.
+pub fn read(input: &Input, config: &Config) -> Vec<std::result::Result<Doc, Skipped>> {
+    match read_text(input, config) {
+        Ok(raw) => vec![Ok(Doc {
+            id: input.id.clone(),
+            source: input.source.clone(),
+            text: raw.text,
+            repaired: raw.repaired,
+        })],
+        Err(reason) => vec![Err(Skipped {
+            path: input.id.0.clone(),
+            reason,
+        })],
+    }
+}
+
+/// Reads and decodes a one-article file. `Err` carries the reason it is skipped.
+fn read_text(input: &Input, config: &Config) -> std::result::Result<RawDoc, String> {
     let meta = std::fs::metadata(&input.path).map_err(|e| e.to_string())?;
     if meta.len() > config.max_file_bytes {
         return Err(format!(
