@@ -24,8 +24,23 @@ const CHROME_MAX_WORDS: u32 = 14;
 
 /// Social networks: a short line naming two of them is a share bar in any language.
 const SOCIAL: &[&str] = &[
-    "facebook", "twitter", "x", "whatsapp", "linkedin", "telegram", "email", "e-mail", "reddit",
-    "pinterest", "vk", "viber", "messenger", "bluesky", "threads", "mastodon", "print",
+    "facebook",
+    "twitter",
+    "x",
+    "whatsapp",
+    "linkedin",
+    "telegram",
+    "email",
+    "e-mail",
+    "reddit",
+    "pinterest",
+    "vk",
+    "viber",
+    "messenger",
+    "bluesky",
+    "threads",
+    "mastodon",
+    "print",
 ];
 
 fn is_share_bar(line: &str) -> bool {
@@ -39,56 +54,229 @@ fn is_share_bar(line: &str) -> bool {
 /// Matched against the normalized (case-folded) line.
 const CHROME_PHRASES: &[&str] = &[
     // share bars, follow prompts
-    "share on", "share this", "partager", "partagez", "teilen", "compartir", "condividi",
-    "sdílet", "megosztás", "поделиться", "follow us", "suivez-nous", "folgen sie uns",
-    "síguenos", "seguici", "sledujte nás", "kövess", "подписывайтесь",
+    "share on",
+    "share this",
+    "partager",
+    "partagez",
+    "teilen",
+    "compartir",
+    "condividi",
+    "sdílet",
+    "megosztás",
+    "поделиться",
+    "follow us",
+    "suivez-nous",
+    "folgen sie uns",
+    "síguenos",
+    "seguici",
+    "sledujte nás",
+    "kövess",
+    "подписывайтесь",
     // read more, source links
-    "read more", "continue reading", "lire la suite", "lire aussi", "à lire aussi",
-    "weiterlesen", "mehr zum thema", "leer más", "lee también", "te puede interesar",
-    "leggi anche", "leggi tutto", "continua a leggere", "čtěte také", "celý článek",
-    "tovább", "olvasson tovább", "читайте также", "читать далее", "подробнее",
-    "source link", "lien source", "source :", "source:", "quelle:", "fuente:", "fonte:",
-    "zdroj:", "forrás:", "источник:", "original article", "article original",
+    "read more",
+    "continue reading",
+    "lire la suite",
+    "lire aussi",
+    "à lire aussi",
+    "weiterlesen",
+    "mehr zum thema",
+    "leer más",
+    "lee también",
+    "te puede interesar",
+    "leggi anche",
+    "leggi tutto",
+    "continua a leggere",
+    "čtěte také",
+    "celý článek",
+    "tovább",
+    "olvasson tovább",
+    "читайте также",
+    "читать далее",
+    "подробнее",
+    "source link",
+    "lien source",
+    "source :",
+    "source:",
+    "quelle:",
+    "fuente:",
+    "fonte:",
+    "zdroj:",
+    "forrás:",
+    "источник:",
+    "original article",
+    "article original",
     // related widgets
-    "related:", "related stories", "related articles", "you may also like",
-    "sur le même sujet", "dans la même rubrique", "das könnte sie auch interessieren",
-    "noticias relacionadas", "articoli correlati", "související", "kapcsolódó", "по теме",
+    "related:",
+    "related stories",
+    "related articles",
+    "you may also like",
+    "sur le même sujet",
+    "dans la même rubrique",
+    "das könnte sie auch interessieren",
+    "noticias relacionadas",
+    "articoli correlati",
+    "související",
+    "kapcsolódó",
+    "по теме",
     // rights, newsletters, cookies, ads
-    "all rights reserved", "tous droits réservés", "alle rechte vorbehalten",
-    "todos los derechos reservados", "tutti i diritti riservati", "všechna práva vyhrazena",
-    "minden jog fenntartva", "все права защищены", "©", "(c) 20", "copyright",
-    "newsletter", "subscribe", "abonnez-vous", "abonnieren", "suscríbete", "iscriviti",
-    "přihlaste se k odběru", "feliratkoz", "подпишитесь", "cookie", "advertisement",
-    "publicité", "anzeige", "publicidad", "pubblicità", "reklama", "hirdetés", "реклама",
-    "sponsored", "sponsorisé",
+    "all rights reserved",
+    "tous droits réservés",
+    "alle rechte vorbehalten",
+    "todos los derechos reservados",
+    "tutti i diritti riservati",
+    "všechna práva vyhrazena",
+    "minden jog fenntartva",
+    "все права защищены",
+    "©",
+    "(c) 20",
+    "copyright",
+    "newsletter",
+    "subscribe",
+    "abonnez-vous",
+    "abonnieren",
+    "suscríbete",
+    "iscriviti",
+    "přihlaste se k odběru",
+    "feliratkoz",
+    "подпишитесь",
+    "cookie",
+    "advertisement",
+    "publicité",
+    "anzeige",
+    "publicidad",
+    "pubblicità",
+    "reklama",
+    "hirdetés",
+    "реклама",
+    "sponsored",
+    "sponsorisé",
 ];
 
 /// Lines that open a widget listing other stories: the short lines right after it belong to it.
 const WIDGET_OPENERS: &[&str] = &[
-    "related", "related stories", "related articles", "read also", "see also", "more news",
-    "more stories", "lire aussi", "à lire aussi", "sur le même sujet", "voir aussi",
-    "mehr zum thema", "lesen sie auch", "noticias relacionadas", "lee también",
-    "leggi anche", "articoli correlati", "čtěte také", "související články", "kapcsolódó",
-    "читайте также", "по теме", "trending", "most read", "les plus lus", "meistgelesen",
+    "related",
+    "related stories",
+    "related articles",
+    "read also",
+    "see also",
+    "more news",
+    "more stories",
+    "lire aussi",
+    "à lire aussi",
+    "sur le même sujet",
+    "voir aussi",
+    "mehr zum thema",
+    "lesen sie auch",
+    "noticias relacionadas",
+    "lee también",
+    "leggi anche",
+    "articoli correlati",
+    "čtěte také",
+    "související články",
+    "kapcsolódó",
+    "читайте также",
+    "по теме",
+    "trending",
+    "most read",
+    "les plus lus",
+    "meistgelesen",
 ];
 
 /// Month names (folded, without accents where they have them) that mark date lines.
 const MONTHS: &[&str] = &[
-    "january", "february", "march", "april", "may", "june", "july", "august", "september",
-    "october", "november", "december", "janvier", "février", "mars", "avril", "mai", "juin",
-    "juillet", "août", "septembre", "octobre", "novembre", "décembre", "januar", "februar",
-    "märz", "juni", "juli", "oktober", "dezember", "enero", "febrero", "marzo", "abril", "mayo",
-    "junio", "julio", "agosto", "septiembre", "octubre", "noviembre", "diciembre", "gennaio",
-    "febbraio", "aprile", "maggio", "giugno", "luglio", "settembre", "ottobre", "dicembre",
-    "ledna", "února", "března", "dubna", "května", "června", "července", "srpna", "září",
-    "října", "listopadu", "prosince", "január", "február", "március", "április", "május",
-    "június", "július", "augusztus", "szeptember", "október", "január", "января", "февраля",
-    "марта", "апреля", "мая", "июня", "июля", "августа", "сентября", "октября", "ноября",
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+    "januar",
+    "februar",
+    "märz",
+    "juni",
+    "juli",
+    "oktober",
+    "dezember",
+    "enero",
+    "febrero",
+    "marzo",
+    "abril",
+    "mayo",
+    "junio",
+    "julio",
+    "agosto",
+    "septiembre",
+    "octubre",
+    "noviembre",
+    "diciembre",
+    "gennaio",
+    "febbraio",
+    "aprile",
+    "maggio",
+    "giugno",
+    "luglio",
+    "settembre",
+    "ottobre",
+    "dicembre",
+    "ledna",
+    "února",
+    "března",
+    "dubna",
+    "května",
+    "června",
+    "července",
+    "srpna",
+    "září",
+    "října",
+    "listopadu",
+    "prosince",
+    "január",
+    "február",
+    "március",
+    "április",
+    "május",
+    "június",
+    "július",
+    "augusztus",
+    "szeptember",
+    "október",
+    "január",
+    "января",
+    "февраля",
+    "марта",
+    "апреля",
+    "мая",
+    "июня",
+    "июля",
+    "августа",
+    "сентября",
+    "октября",
+    "ноября",
     "декабря",
 ];
 
 /// Byline openers: "by Jane Doe", "par …".
-const BYLINE_OPENERS: &[&str] = &["by ", "par ", "von ", "por ", "di ", "autor:", "author:", "от "];
+const BYLINE_OPENERS: &[&str] = &[
+    "by ", "par ", "von ", "por ", "di ", "autor:", "author:", "от ",
+];
 
 fn is_date_or_byline(line: &str, words: u32) -> bool {
     if words > 10 {
@@ -110,7 +298,9 @@ fn is_date_or_byline(line: &str, words: u32) -> bool {
 }
 
 fn is_breadcrumb(line: &str, words: u32) -> bool {
-    let seps = line.matches(" > ").count() + line.matches(" » ").count() + line.matches(" / ").count()
+    let seps = line.matches(" > ").count()
+        + line.matches(" » ").count()
+        + line.matches(" / ").count()
         + line.matches(" | ").count();
     seps >= 2 || (seps >= 1 && words <= 6)
 }
@@ -213,7 +403,9 @@ pub fn detect(docs: &[(&str, &[LineInfo])]) -> (Vec<Vec<bool>>, BoilerplateStats
                 let drop = if l.chrome {
                     local.chrome_lines += 1;
                     true
-                } else if s >= SOURCE_MIN_DOCS || (s >= SOURCE_SHORT_MIN_DOCS && l.words <= SHORT_LINE_WORDS) {
+                } else if s >= SOURCE_MIN_DOCS
+                    || (s >= SOURCE_SHORT_MIN_DOCS && l.words <= SHORT_LINE_WORDS)
+                {
                     local.source_lines += 1;
                     true
                 } else if df(l.hash) >= CORPUS_MIN_DOCS && df(l.hash) > CORPUS_RATIO * story_df {
@@ -281,7 +473,8 @@ mod tests {
             .map(|i| format!("story number {i} tells of a different event in a different town with many words\n{footer}"))
             .collect();
         let infos: Vec<Vec<LineInfo>> = docs_text.iter().map(|t| info(t)).collect();
-        let docs: Vec<(&str, &[LineInfo])> = infos.iter().map(|l| ("gazette", l.as_slice())).collect();
+        let docs: Vec<(&str, &[LineInfo])> =
+            infos.iter().map(|l| ("gazette", l.as_slice())).collect();
         let (keep, stats) = detect(&docs);
         for mask in &keep {
             assert_eq!(mask, &vec![true, false]);
@@ -291,7 +484,8 @@ mod tests {
 
     #[test]
     fn wire_story_reprinted_everywhere_is_not_boilerplate() {
-        let para = "the central bank raised its main rate by half a point on thursday to fight inflation";
+        let para =
+            "the central bank raised its main rate by half a point on thursday to fight inflation";
         let infos: Vec<Vec<LineInfo>> = (0..10).map(|_| info(para)).collect();
         let sources: Vec<String> = (0..10).map(|i| format!("site{i}")).collect();
         let docs: Vec<(&str, &[LineInfo])> = infos

@@ -64,13 +64,18 @@ const FIGURES_MIN_OVERLAP: f64 = 0.4;
 /// Estimates both measures for a pair.
 pub fn measure(a: &Fingerprint, b: &Fingerprint) -> Measures {
     let jaccard = minhash::jaccard(&a.signature, &b.signature);
-    let (small, large) = if a.shingles <= b.shingles { (a, b) } else { (b, a) };
-    let agreeing = (jaccard * a.signature.len() as f64).round() as usize;
-    let containment = if small.shingles >= CONTAINMENT_MIN_SHINGLES && agreeing >= CONTAINMENT_MIN_AGREEING {
-        minhash::containment(jaccard, small.shingles, large.shingles)
+    let (small, large) = if a.shingles <= b.shingles {
+        (a, b)
     } else {
-        jaccard
+        (b, a)
     };
+    let agreeing = (jaccard * a.signature.len() as f64).round() as usize;
+    let containment =
+        if small.shingles >= CONTAINMENT_MIN_SHINGLES && agreeing >= CONTAINMENT_MIN_AGREEING {
+            minhash::containment(jaccard, small.shingles, large.shingles)
+        } else {
+            jaccard
+        };
     let figures = crate::shingle::number_overlap(&a.numbers, &b.numbers, FIGURES_MIN);
     Measures {
         jaccard,
@@ -203,7 +208,11 @@ pub fn cluster(fps: &[Fingerprint], edges: &[(u32, u32)], rule: Rule) -> Vec<Clu
                 let m = measure(&fps[doc], &fps[rep]);
                 if let Some(kind) = verify(m, rule) {
                     assigned[doc] = true;
-                    members.push(Member { doc, kind, measures: m });
+                    members.push(Member {
+                        doc,
+                        kind,
+                        measures: m,
+                    });
                 }
             }
             if members.len() > 1 {
@@ -278,7 +287,11 @@ mod tests {
     #[test]
     fn representative_is_longest_then_smallest_index() {
         let sig: Vec<u32> = (0..16).collect();
-        let docs = vec![fp(sig.clone(), 50, 100), fp(sig.clone(), 50, 300), fp(sig, 50, 300)];
+        let docs = vec![
+            fp(sig.clone(), 50, 100),
+            fp(sig.clone(), 50, 300),
+            fp(sig, 50, 300),
+        ];
         let got = cluster(&docs, &[(0, 1), (1, 2)], RULE);
         assert_eq!(got.len(), 1);
         assert_eq!(got[0].representative, 1);

@@ -19,7 +19,10 @@ pub fn run(args: &EvalArgs) -> anyhow::Result<ExitCode> {
     let report: serde_json::Value = serde_json::from_str(&text)
         .with_context(|| format!("{}: not a JSON report", args.report.display()))?;
     let Some(clusters) = report.get("clusters").and_then(|c| c.as_array()) else {
-        bail!("{}: the report has no \"clusters\" array", args.report.display());
+        bail!(
+            "{}: the report has no \"clusters\" array",
+            args.report.display()
+        );
     };
     let mut predicted: Vec<Vec<String>> = Vec::new();
     // Similarity of each member to its representative; a pair's score is the smaller of its two
@@ -27,7 +30,12 @@ pub fn run(args: &EvalArgs) -> anyhow::Result<ExitCode> {
     let mut similarity: BTreeMap<String, f64> = BTreeMap::new();
     for c in clusters {
         let mut ids = Vec::new();
-        for m in c.get("members").and_then(|m| m.as_array()).into_iter().flatten() {
+        for m in c
+            .get("members")
+            .and_then(|m| m.as_array())
+            .into_iter()
+            .flatten()
+        {
             if let Some(id) = m.get("id").and_then(|i| i.as_str()) {
                 ids.push(id.to_string());
                 let sim = m.get("similarity").and_then(|s| s.as_f64()).unwrap_or(1.0);

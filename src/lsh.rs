@@ -37,7 +37,13 @@ fn integrate(f: impl Fn(f64) -> f64, lo: f64, hi: f64) -> f64 {
 /// below the threshold) plus false-negative mass (area above the curve beyond it), with equal
 /// weights: the rule datasketch's `MinHashLSH` uses.
 pub fn optimal_banding(threshold: f64, num_perm: usize) -> Banding {
-    let mut best = (f64::INFINITY, Banding { bands: 1, rows: num_perm.max(1) });
+    let mut best = (
+        f64::INFINITY,
+        Banding {
+            bands: 1,
+            rows: num_perm.max(1),
+        },
+    );
     for b in 1..=num_perm {
         for r in 1..=(num_perm / b) {
             let fp = integrate(|s| collision_probability(s, b, r), 0.0, threshold);
@@ -60,7 +66,12 @@ pub const BUCKET_WINDOW: usize = 16;
 
 /// Candidate pairs `(i, j)` with `i < j` over `signatures` (indexed by position), sorted and
 /// unique. Signatures marked `false` in `active` take no part.
-pub fn candidates(signatures: &[Vec<u32>], active: &[bool], banding: Banding, seed: u64) -> Vec<(u32, u32)> {
+pub fn candidates(
+    signatures: &[Vec<u32>],
+    active: &[bool],
+    banding: Banding,
+    seed: u64,
+) -> Vec<(u32, u32)> {
     let per_band: Vec<Vec<(u32, u32)>> = (0..banding.bands)
         .into_par_iter()
         .map(|band| {
@@ -79,7 +90,11 @@ pub fn candidates(signatures: &[Vec<u32>], active: &[bool], banding: Banding, se
             let mut pairs = Vec::new();
             for bucket in keyed.chunk_by(|a, b| a.0 == b.0) {
                 let m = bucket.len();
-                let window = if m <= BUCKET_ALL_PAIRS_MAX { m } else { BUCKET_WINDOW + 1 };
+                let window = if m <= BUCKET_ALL_PAIRS_MAX {
+                    m
+                } else {
+                    BUCKET_WINDOW + 1
+                };
                 for x in 0..m {
                     for y in (x + 1)..m.min(x + window) {
                         pairs.push((bucket[x].1, bucket[y].1));
@@ -120,7 +135,12 @@ mod tests {
         let sigs = vec![vec![1u32; 16], vec![1u32; 16], vec![2u32; 16]];
         let got = candidates(&sigs, &[true; 3], Banding { bands: 4, rows: 4 }, 0);
         assert_eq!(got, vec![(0, 1)]);
-        let got = candidates(&sigs, &[true, false, true], Banding { bands: 4, rows: 4 }, 0);
+        let got = candidates(
+            &sigs,
+            &[true, false, true],
+            Banding { bands: 4, rows: 4 },
+            0,
+        );
         assert!(got.is_empty());
     }
 

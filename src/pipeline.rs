@@ -79,7 +79,12 @@ pub fn dedup(config: &Config, progress: &dyn Progress) -> Result<Report> {
     Ok(pool.install(|| run(config, found.inputs, found.skipped, progress)))
 }
 
-fn run(config: &Config, inputs: Vec<Input>, mut skipped: Vec<Skipped>, progress: &dyn Progress) -> Report {
+fn run(
+    config: &Config,
+    inputs: Vec<Input>,
+    mut skipped: Vec<Skipped>,
+    progress: &dyn Progress,
+) -> Report {
     progress.start(Stage::Read, inputs.len() as u64);
     let read: Vec<Vec<std::result::Result<Loaded, Skipped>>> = inputs
         .par_iter()
@@ -160,9 +165,17 @@ fn run(config: &Config, inputs: Vec<Input>, mut skipped: Vec<Skipped>, progress:
     }
     let signatures: Vec<Vec<u32>> = fps.iter().map(|f| f.signature.clone()).collect();
     let near = lsh::optimal_banding(config.threshold, config.num_perm);
-    let contained = lsh::optimal_banding(containment_search_threshold(config.containment), config.num_perm);
+    let contained = lsh::optimal_banding(
+        containment_search_threshold(config.containment),
+        config.num_perm,
+    );
     let mut pairs = lsh::candidates(&signatures, &active, near, config.seed);
-    pairs.extend(lsh::candidates(&signatures, &active, contained, config.seed ^ 0xc0_47a1_4ed));
+    pairs.extend(lsh::candidates(
+        &signatures,
+        &active,
+        contained,
+        config.seed ^ 0xc0_47a1_4ed,
+    ));
     pairs.par_sort_unstable();
     pairs.dedup();
     drop(signatures);
@@ -174,7 +187,9 @@ fn run(config: &Config, inputs: Vec<Input>, mut skipped: Vec<Skipped>, progress:
     let edges: Vec<(u32, u32)> = pairs
         .par_iter()
         .copied()
-        .filter(|&(a, b)| cluster::verify(cluster::measure(&fps[a as usize], &fps[b as usize]), rule).is_some())
+        .filter(|&(a, b)| {
+            cluster::verify(cluster::measure(&fps[a as usize], &fps[b as usize]), rule).is_some()
+        })
         .collect();
     progress.advance(1);
     let clusters = cluster::cluster(&fps, &edges, rule);
@@ -182,22 +197,34 @@ fn run(config: &Config, inputs: Vec<Input>, mut skipped: Vec<Skipped>, progress:
     progress.finish();
 
     let documents = active.iter().filter(|a| **a).count();
-    build_report(config, &docs, clusters, skipped, Counts {
-        documents,
-        candidate_pairs: pairs.len(),
-        verified_pairs: edges.len(),
-        near,
-        contained,
-        boilerplate: bp_stats,
-    })
+    build_report(
+        config,
+        &docs,
+        clusters,
+        skipped,
+        Counts {
+            documents,
+            candidate_pairs: pairs.len(),
+            verified_pairs: edges.len(),
+            near,
+            contained,
+            boilerplate: bp_stats,
+        },
+    )
 }
 
 /// The text each document is fingerprinted on: its lines minus boilerplate.
 fn strip_boilerplate(config: &Config, docs: &[Loaded]) -> (Vec<String>, BoilerplateStats) {
     if config.keep_boilerplate {
-        return (docs.iter().map(|n| n.text.clone()).collect(), BoilerplateStats::default());
+        return (
+            docs.iter().map(|n| n.text.clone()).collect(),
+            BoilerplateStats::default(),
+        );
     }
-    let infos: Vec<Vec<LineInfo>> = docs.par_iter().map(|n| boilerplate::line_infos(&n.text)).collect();
+    let infos: Vec<Vec<LineInfo>> = docs
+        .par_iter()
+        .map(|n| boilerplate::line_infos(&n.text))
+        .collect();
     let view: Vec<(&str, &[LineInfo])> = docs
         .iter()
         .zip(&infos)
@@ -258,7 +285,11 @@ fn build_report(
                 .collect(),
         })
         .collect();
-    out.sort_by(|a, b| b.size.cmp(&a.size).then_with(|| a.representative.cmp(&b.representative)));
+    out.sort_by(|a, b| {
+        b.size
+            .cmp(&a.size)
+            .then_with(|| a.representative.cmp(&b.representative))
+    });
     for (i, c) in out.iter_mut().enumerate() {
         c.id = i;
     }

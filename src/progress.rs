@@ -49,7 +49,9 @@ impl Progress for Bars {
             Stage::Cluster => "clustering",
         };
         let bar = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::stderr());
-        if let Ok(style) = ProgressStyle::with_template("{prefix:>14} [{bar:40}] {pos}/{len} {per_sec} eta {eta}") {
+        if let Ok(style) =
+            ProgressStyle::with_template("{prefix:>14} [{bar:40}] {pos}/{len} {per_sec} eta {eta}")
+        {
             bar.set_style(style.progress_chars("=> "));
         }
         bar.set_prefix(label);

@@ -30,7 +30,8 @@ impl Shingler {
     fn word_shingles(&mut self, normalized: &str, k: usize, seed: u64, out: &mut Vec<u64>) {
         self.token_hashes.clear();
         normalize::for_each_token(normalized, |tok| {
-            self.token_hashes.push(xxh3_64_with_seed(tok.as_bytes(), seed));
+            self.token_hashes
+                .push(xxh3_64_with_seed(tok.as_bytes(), seed));
         });
         let n = self.token_hashes.len();
         if n == 0 {
@@ -63,13 +64,19 @@ fn char_shingles(normalized: &str, k: usize, seed: u64, out: &mut Vec<u64>) {
     let k = k.min(n);
     let mut buf = Vec::with_capacity(4 * k);
     for i in 0..=(n - k) {
-        let end = if i + k < n { starts[i + k] } else { normalized.len() };
+        let end = if i + k < n {
+            starts[i + k]
+        } else {
+            normalized.len()
+        };
         buf.clear();
-        buf.extend(
-            normalized.as_bytes()[starts[i]..end]
-                .iter()
-                .map(|&b| if b == b'\n' { b' ' } else { b }),
-        );
+        buf.extend(normalized.as_bytes()[starts[i]..end].iter().map(|&b| {
+            if b == b'\n' {
+                b' '
+            } else {
+                b
+            }
+        }));
         out.push(xxh3_64_with_seed(&buf, seed));
     }
 }
@@ -157,8 +164,16 @@ mod tests {
     fn number_overlap_table() {
         // (text a, text b, expected overlap)
         let cases: &[(&str, &str, Option<f64>)] = &[
-            ("up 0.8% to 7512 on 11 march", "up 0.8% to 7512 on 11 march", Some(1.0)),
-            ("up 0.8% to 7512 on 11 march", "down 1.2% to 7430 on 18 march", Some(0.0)),
+            (
+                "up 0.8% to 7512 on 11 march",
+                "up 0.8% to 7512 on 11 march",
+                Some(1.0),
+            ),
+            (
+                "up 0.8% to 7512 on 11 march",
+                "down 1.2% to 7430 on 18 march",
+                Some(0.0),
+            ),
             ("rose 3 4 5 6", "rose 3 4 5 6 7 8 9 10", Some(1.0)),
             ("no figures here", "rose 3 4 5", None),
         ];

@@ -7,11 +7,20 @@ use util::{groups, prose, run, run_json, Dir};
 fn three_copies_and_a_stranger() -> Dir {
     let dir = Dir::new();
     let story = prose(1, 300);
-    dir.write("alpha/story.txt", format!("Alpha Daily\n\n{story}\n\nShare on Facebook | Twitter"));
-    dir.write("beta/copy.txt", format!("BETA NEWS\n\n{}\n", story.replace("minister", "Minister")));
+    dir.write(
+        "alpha/story.txt",
+        format!("Alpha Daily\n\n{story}\n\nShare on Facebook | Twitter"),
+    );
+    dir.write(
+        "beta/copy.txt",
+        format!("BETA NEWS\n\n{}\n", story.replace("minister", "Minister")),
+    );
     // A truncated copy: the first third, then a read-more line.
     let third: String = story.split(' ').take(100).collect::<Vec<_>>().join(" ");
-    dir.write("gamma/cut.md", format!("{third}\n\nRead more at the source"));
+    dir.write(
+        "gamma/cut.md",
+        format!("{third}\n\nRead more at the source"),
+    );
     dir.write("delta/other.txt", prose(2, 300));
     dir
 }
@@ -129,7 +138,8 @@ fn output_file_is_written_whole_without_temporary_leftovers() {
         "never",
     ]);
     assert!(out.status.success());
-    let report: serde_json::Value = serde_json::from_slice(&std::fs::read(&target).unwrap()).unwrap();
+    let report: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&target).unwrap()).unwrap();
     assert_eq!(report["stats"]["clusters"], 1);
     let names: Vec<_> = std::fs::read_dir(out_dir.path()).unwrap().collect();
     assert_eq!(names.len(), 1, "only the report is left");
@@ -142,14 +152,22 @@ fn bad_files_are_listed_as_skipped() {
     dir.write("junk/empty.txt", b"");
     dir.write("junk/blank.txt", b"  \n\n \t\n");
     dir.write("junk/image.png", b"\x89PNG");
-    dir.write("junk/latin1.txt", b"Caf\xe9 cr\xe8me with enough words to stay a document here");
+    dir.write(
+        "junk/latin1.txt",
+        b"Caf\xe9 cr\xe8me with enough words to stay a document here",
+    );
     dir.write(".hidden/secret.txt", prose(1, 300));
     let report = run_json(&["dedup", dir.path().to_str().unwrap(), "--progress", "never"]);
     let skipped: Vec<(String, String)> = report["skipped"]
         .as_array()
         .unwrap()
         .iter()
-        .map(|s| (s["path"].as_str().unwrap().into(), s["reason"].as_str().unwrap().into()))
+        .map(|s| {
+            (
+                s["path"].as_str().unwrap().into(),
+                s["reason"].as_str().unwrap().into(),
+            )
+        })
         .collect();
     let reason = |p: &str| {
         skipped
@@ -160,7 +178,9 @@ fn bad_files_are_listed_as_skipped() {
     };
     assert!(reason("junk/binary.txt").contains("binary"));
     assert!(reason("junk/empty.txt").contains("empty"));
-    assert!(reason("junk/blank.txt").contains("empty") || reason("junk/blank.txt").contains("no text"));
+    assert!(
+        reason("junk/blank.txt").contains("empty") || reason("junk/blank.txt").contains("no text")
+    );
     assert!(reason("junk/image.png").contains("unsupported"));
     assert_eq!(report["stats"]["skipped"], skipped.len());
     assert_eq!(report["stats"]["repaired"], 1);
@@ -172,10 +192,20 @@ fn bad_files_are_listed_as_skipped() {
 #[test]
 fn text_format_is_a_summary() {
     let dir = three_copies_and_a_stranger();
-    let out = run(&["dedup", dir.path().to_str().unwrap(), "--format", "text", "--progress", "never"]);
+    let out = run(&[
+        "dedup",
+        dir.path().to_str().unwrap(),
+        "--format",
+        "text",
+        "--progress",
+        "never",
+    ]);
     assert!(out.status.success());
     let text = String::from_utf8_lossy(&out.stdout);
-    assert!(text.starts_with("4 documents, 1 clusters, 2 duplicates, 0 skipped"), "{text}");
+    assert!(
+        text.starts_with("4 documents, 1 clusters, 2 duplicates, 0 skipped"),
+        "{text}"
+    );
     assert!(text.contains("gamma/cut.md"));
 }
 
@@ -221,12 +251,28 @@ fn bundled_corpus_scores_at_least_095_pairwise_f1() {
 #[test]
 fn eval_reports_scores_for_a_perfect_report() {
     let dir = three_copies_and_a_stranger();
-    let report = dir.write("r.json", run(&["dedup", dir.path().join("alpha").parent().unwrap().to_str().unwrap(), "--progress", "never"]).stdout);
+    let report = dir.write(
+        "r.json",
+        run(&[
+            "dedup",
+            dir.path().join("alpha").parent().unwrap().to_str().unwrap(),
+            "--progress",
+            "never",
+        ])
+        .stdout,
+    );
     let truth = dir.write(
         "truth.jsonl",
         "{\"cluster\": \"s\", \"ids\": [\"alpha/story.txt\", \"beta/copy.txt\", \"gamma/cut.md\"]}\n",
     );
-    let scores = run_json(&["eval", "--truth", truth.to_str().unwrap(), report.to_str().unwrap(), "--format", "json"]);
+    let scores = run_json(&[
+        "eval",
+        "--truth",
+        truth.to_str().unwrap(),
+        report.to_str().unwrap(),
+        "--format",
+        "json",
+    ]);
     assert_eq!(scores["pairwise"]["f1"], 1.0);
     assert_eq!(scores["ari"], 1.0);
     assert_eq!(scores["documents"], 4);
