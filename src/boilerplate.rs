@@ -294,7 +294,7 @@ fn is_date_or_byline(line: &str, words: u32) -> bool {
     let has_month = line
         .split(|c: char| !c.is_alphanumeric())
         .any(|w| MONTHS.contains(&w));
-    has_month && digits >= 1 && words <= 8
+    has_month && digits >= 1
 }
 
 fn is_breadcrumb(line: &str, words: u32) -> bool {
@@ -305,31 +305,79 @@ fn is_breadcrumb(line: &str, words: u32) -> bool {
     seps >= 2 || (seps >= 1 && words <= 6)
 }
 
+/// List markers that start the items of a "related stories" widget.
+const BULLETS: &[&str] = &["- ", "• ", "* ", "· ", "► ", "▪ ", "» ", "> ", "→ ", "◦ "];
+
+fn is_bullet(line: &str) -> bool {
+    BULLETS.iter().any(|b| line.starts_with(b))
+}
+
+/// A run of at least this many bulleted lines that mostly do not end a sentence is a list of
+/// headlines (a widget), whatever its opener says.
+const HEADLINE_RUN_MIN: usize = 3;
+/// Bulleted lines longer than this are prose (key points of the story), not headlines.
+const HEADLINE_MAX_WORDS: u32 = 24;
+
 /// Describes each line of a normalized document (lines separated by `\n`), flagging chrome by
-/// its shape, and the short lines of a "related stories" widget after its opener.
+/// its shape, and the lines of a "related stories" widget: everything after a known opener (or
+/// after any short line ending in ':' that a bulleted line follows) up to the next prose line,
+/// and runs of bulleted headline-like lines.
 pub fn line_infos(normalized: &str) -> Vec<LineInfo> {
+    let lines: Vec<&str> = normalized.lines().collect();
+    let words: Vec<u32> = lines
+        .iter()
+        .map(|l| l.split_whitespace().count() as u32)
+        .collect();
+    let bullet: Vec<bool> = lines.iter().map(|l| is_bullet(l)).collect();
+    let mut widget = vec![false; lines.len()];
     let mut in_widget = false;
-    normalized
-        .lines()
-        .map(|line| {
-            let words = line.split_whitespace().count() as u32;
-            let bare = line.trim_end_matches([':', '.', ' ']);
-            let opener = words <= 5 && WIDGET_OPENERS.contains(&bare);
-            if opener {
-                in_widget = true;
-            } else if words > CHROME_MAX_WORDS {
-                in_widget = false;
-            }
-            let chrome = opener
-                || in_widget
-                || (words <= CHROME_MAX_WORDS
+    for (i, line) in lines.iter().enumerate() {
+        let bare = line.trim_end_matches([':', '.', ' ']);
+        let next_is_bullet = bullet.get(i + 1).copied().unwrap_or(false);
+        let opener = (words[i] <= 5 && WIDGET_OPENERS.contains(&bare))
+            || (words[i] <= 6 && line.ends_with(':') && next_is_bullet);
+        if opener {
+            in_widget = true;
+        } else if words[i] > CHROME_MAX_WORDS && !bullet[i] {
+            in_widget = false;
+        }
+        widget[i] = in_widget;
+    }
+    // Runs of headline-like bullets, with or without an opener.
+    let mut i = 0;
+    while i < lines.len() {
+        if !bullet[i] {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < lines.len() && bullet[i] && words[i] <= HEADLINE_MAX_WORDS {
+            i += 1;
+        }
+        let run = start..i.max(start + 1);
+        let open_ended = lines[run.clone()]
+            .iter()
+            .filter(|l| !l.ends_with(['.', '!', '?', ';']))
+            .count();
+        if run.len() >= HEADLINE_RUN_MIN && 2 * open_ended > run.len() {
+            widget[run.clone()].iter_mut().for_each(|w| *w = true);
+        }
+        i = run.end;
+    }
+    lines
+        .iter()
+        .enumerate()
+        .map(|(i, line)| {
+            let w = words[i];
+            let chrome = widget[i]
+                || (w <= CHROME_MAX_WORDS
                     && (CHROME_PHRASES.iter().any(|p| line.contains(p))
-                        || is_date_or_byline(line, words)
+                        || is_date_or_byline(line, w)
                         || is_share_bar(line)
-                        || is_breadcrumb(line, words)));
+                        || is_breadcrumb(line, w)));
             LineInfo {
                 hash: xxh3_64(line.as_bytes()),
-                words,
+                words: w,
                 chrome,
             }
         })
@@ -460,6 +508,22 @@ mod tests {
         let text = "story paragraph one is long enough to be prose and not a widget at all here\nrelated stories\nfirst other headline\nsecond other headline\nanother long paragraph of the story that continues the text after the widget has ended for good";
         let flags: Vec<bool> = line_infos(text).iter().map(|l| l.chrome).collect();
         assert_eq!(flags, vec![false, true, true, true, false]);
+    }
+
+    #[test]
+    fn unknown_opener_with_bullets_is_a_widget() {
+        let text = "the story ends here with a long sentence that is clearly prose and not chrome at all.\nmehr aus dem netz:\n- erste andere schlagzeile\n- zweite andere schlagzeile";
+        let flags: Vec<bool> = line_infos(text).iter().map(|l| l.chrome).collect();
+        assert_eq!(flags, vec![false, true, true, true]);
+    }
+
+    #[test]
+    fn headline_bullet_runs_are_chrome_key_points_are_not() {
+        let headlines = "- one headline here\n- another headline\n- a third headline";
+        assert!(line_infos(headlines).iter().all(|l| l.chrome));
+        let points =
+            "- the bank raised rates.\n- inflation fell to three percent.\n- growth slowed.";
+        assert!(line_infos(points).iter().all(|l| !l.chrome));
     }
 
     fn info(text: &str) -> Vec<LineInfo> {

@@ -22,6 +22,8 @@ pub enum Command {
     Dedup(DedupArgs),
     /// Score a report against ground truth (pairwise P/R/F1, ARI, B-cubed).
     Eval(EvalArgs),
+    /// Explain why two documents are (or are not) grouped: measures, rule, boilerplate, diff.
+    Explain(ExplainArgs),
 }
 
 /// Output formats of `dedup`.
@@ -60,6 +62,50 @@ pub struct DedupArgs {
     #[arg(required = true, value_name = "PATH")]
     pub paths: Vec<PathBuf>,
 
+    /// Write the report to FILE (atomically) instead of standard output.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+
+    /// Report format.
+    #[arg(long, value_enum, default_value_t = DedupFormat::Json)]
+    pub format: DedupFormat,
+
+    /// Progress bars on standard error.
+    #[arg(long, value_enum, default_value_t = When::Auto)]
+    pub progress: When,
+
+    /// Fingerprinting and input options.
+    #[command(flatten)]
+    pub opts: Options,
+}
+
+/// Options of `reprint explain`.
+#[derive(Debug, Args)]
+pub struct ExplainArgs {
+    /// The first document: a path, or an id within the corpus given by --corpus.
+    #[arg(value_name = "A")]
+    pub a: String,
+
+    /// The second document: a path, or an id within the corpus given by --corpus.
+    #[arg(value_name = "B")]
+    pub b: String,
+
+    /// The corpus the two ids belong to (boilerplate is learned from all of it, as in dedup).
+    #[arg(long, value_name = "DIR")]
+    pub corpus: Option<PathBuf>,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = EvalFormat::Text)]
+    pub format: EvalFormat,
+
+    /// Fingerprinting and input options.
+    #[command(flatten)]
+    pub opts: Options,
+}
+
+/// Options that shape fingerprints, shared by `dedup` and `explain`.
+#[derive(Debug, Args)]
+pub struct Options {
     /// Minimum estimated Jaccard similarity of near-duplicates (0–1].
     #[arg(long, default_value_t = config::DEFAULT_THRESHOLD, value_parser = unit_interval)]
     pub threshold: f64,
@@ -112,18 +158,6 @@ pub struct DedupArgs {
     /// The JSON text field holds HTML: extract its visible article text.
     #[arg(long)]
     pub text_is_html: bool,
-
-    /// Write the report to FILE (atomically) instead of standard output.
-    #[arg(short, long, value_name = "FILE")]
-    pub output: Option<PathBuf>,
-
-    /// Report format.
-    #[arg(long, value_enum, default_value_t = DedupFormat::Json)]
-    pub format: DedupFormat,
-
-    /// Progress bars on standard error.
-    #[arg(long, value_enum, default_value_t = When::Auto)]
-    pub progress: When,
 }
 
 /// Options of `reprint eval`.
@@ -159,10 +193,10 @@ fn unit_interval(s: &str) -> Result<f64, String> {
     }
 }
 
-impl DedupArgs {
-    /// The library's configuration for these options.
-    pub fn to_config(&self) -> Config {
-        let mut c = Config::new(self.paths.clone());
+impl Options {
+    /// The library's configuration for these options, reading `paths`.
+    pub fn to_config(&self, paths: Vec<PathBuf>) -> Config {
+        let mut c = Config::new(paths);
         c.threshold = self.threshold;
         c.containment = self.containment;
         c.num_perm = usize::from(self.num_perm);

@@ -11,6 +11,7 @@ pub mod config;
 pub mod corpus;
 pub mod error;
 pub mod eval;
+pub mod explain;
 pub mod lsh;
 pub mod minhash;
 pub mod normalize;

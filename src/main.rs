@@ -45,11 +45,28 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Dedup(args) => dedup(&args),
         Command::Eval(args) => eval_cmd::run(&args),
+        Command::Explain(args) => explain(&args),
     }
 }
 
+fn explain(args: &cli::ExplainArgs) -> anyhow::Result<ExitCode> {
+    let config = match &args.corpus {
+        Some(dir) => args.opts.to_config(vec![dir.clone()]),
+        None => args
+            .opts
+            .to_config(vec![args.a.clone().into(), args.b.clone().into()]),
+    };
+    let e = reprint::explain::explain(&config, &args.a, &args.b)?;
+    let body = match args.format {
+        cli::EvalFormat::Text => e.to_text(),
+        cli::EvalFormat::Json => serde_json::to_string_pretty(&e)? + "\n",
+    };
+    std::io::stdout().lock().write_all(body.as_bytes())?;
+    Ok(ExitCode::SUCCESS)
+}
+
 fn dedup(args: &DedupArgs) -> anyhow::Result<ExitCode> {
-    let config = args.to_config();
+    let config = args.opts.to_config(args.paths.clone());
     let show = match args.progress {
         cli::When::Always => true,
         cli::When::Never => false,

@@ -886,6 +886,13 @@ impl Builder {
             }
         }
 
+        // The wrap width of a hard-wrapped text is its longest line. Only a line that reaches
+        // most of that width was wrapped; a shorter one ended its paragraph (a headline, a
+        // byline, a list item, a footer line), so it keeps its own line for boilerplate.
+        let chars = |l: &Line| self.buf[l.start..l.end].chars().count();
+        let width = self.lines.iter().map(chars).max().unwrap_or(0);
+        let hard_wrapped = width <= HARD_WRAP_MAX_WIDTH;
+        let wrapped = |l: &Line| hard_wrapped && chars(l) * 10 >= width * WRAPPED_LINE_TENTHS;
         let mut out = String::with_capacity(self.buf.len() + self.lines.len());
         let mut prev: Option<&Line> = None;
         let mut gap = false;
@@ -902,8 +909,10 @@ impl Builder {
                         Join::Break
                     } else if rejoin {
                         Join::Rejoin
-                    } else {
+                    } else if wrapped(p) {
                         Join::Space
+                    } else {
+                        Join::Break
                     }
                 } else if !self.saw_upper {
                     Join::Break
@@ -929,6 +938,12 @@ impl Builder {
         out
     }
 }
+
+/// Texts whose longest line is longer than this were not hard-wrapped: their line breaks are
+/// paragraph breaks.
+const HARD_WRAP_MAX_WIDTH: usize = 100;
+/// A line at least this many tenths of the wrap width long continues on the next line.
+const WRAPPED_LINE_TENTHS: usize = 6;
 
 enum Join {
     Break,
@@ -994,8 +1009,13 @@ mod tests {
         ("He paused—\nthen left.", "he paused- then left."),
         // blank-line paragraphs with hard wrap
         (
-            "First paragraph is\nwrapped here.\n\n\n\nSecond One\nAlso Wrapped.\n",
-            "first paragraph is wrapped here.\nsecond one also wrapped.",
+            "First paragraph is\nwrapped here.\n\n\n\nSecond One is\nAlso Wrapped.\n",
+            "first paragraph is wrapped here.\nsecond one is also wrapped.",
+        ),
+        // lines well short of the wrap width, and lines of unwrapped text, end a paragraph
+        (
+            "Related:\n- One headline\n- Another headline\n\nA story line wrapped at the\nwidth goes on here.",
+            "related:\n- one headline\n- another headline\na story line wrapped at the width goes on here.",
         ),
         ("\n\n  Title\n\nBody govern-\nment.\n\n", "title\nbody government."),
         // no blank lines: OCR wrap joined, real breaks kept

@@ -58,15 +58,25 @@ pub fn containment_search_threshold(containment: f64) -> f64 {
 }
 
 /// A document after reading and normalization.
-struct Loaded {
-    id: DocId,
-    source: String,
-    text: String,
-    repaired: bool,
+pub(crate) struct Loaded {
+    pub(crate) id: DocId,
+    pub(crate) source: String,
+    pub(crate) text: String,
+    pub(crate) repaired: bool,
 }
 
 /// Runs a whole dedup job: reads `config.paths`, fingerprints, clusters and returns the report.
 pub fn dedup(config: &Config, progress: &dyn Progress) -> Result<Report> {
+    in_pool(config, |found| {
+        run(config, found.inputs, found.skipped, progress)
+    })
+}
+
+/// Validates the configuration, walks the inputs and runs `f` on a pool of `config.threads`.
+pub(crate) fn in_pool<T: Send>(
+    config: &Config,
+    f: impl FnOnce(corpus::Discovery) -> T + Send,
+) -> Result<T> {
     config.validate()?;
     let found = corpus::discover(config)?;
     let pool = rayon::ThreadPoolBuilder::new()
@@ -76,80 +86,20 @@ pub fn dedup(config: &Config, progress: &dyn Progress) -> Result<Report> {
             name: "--threads",
             message: e.to_string(),
         })?;
-    Ok(pool.install(|| run(config, found.inputs, found.skipped, progress)))
+    Ok(pool.install(|| f(found)))
 }
 
 fn run(
     config: &Config,
     inputs: Vec<Input>,
-    mut skipped: Vec<Skipped>,
+    skipped: Vec<Skipped>,
     progress: &dyn Progress,
 ) -> Report {
-    progress.start(Stage::Read, inputs.len() as u64);
-    let read: Vec<Vec<std::result::Result<Loaded, Skipped>>> = inputs
-        .par_iter()
-        .map(|input| {
-            let docs = corpus::read(input, config)
-                .into_iter()
-                .map(|res| {
-                    res.and_then(|doc| {
-                        let text = normalize::normalize(&doc.text);
-                        if text.is_empty() {
-                            Err(Skipped {
-                                path: doc.id.0,
-                                reason: "no text left after normalization".into(),
-                            })
-                        } else {
-                            Ok(Loaded {
-                                id: doc.id,
-                                source: doc.source,
-                                text,
-                                repaired: doc.repaired,
-                            })
-                        }
-                    })
-                })
-                .collect();
-            progress.advance(1);
-            docs
-        })
-        .collect();
-    progress.finish();
-    drop(inputs);
-
-    let mut docs: Vec<Loaded> = Vec::with_capacity(read.len());
-    let mut seen: std::collections::HashSet<DocId> = std::collections::HashSet::new();
-    for res in read.into_iter().flatten() {
-        match res {
-            Ok(doc) if !seen.insert(doc.id.clone()) => skipped.push(Skipped {
-                path: doc.id.0,
-                reason: "duplicate id: an earlier document has the same id".into(),
-            }),
-            Ok(doc) => docs.push(doc),
-            Err(skip) => skipped.push(skip),
-        }
-    }
-
+    let (docs, mut skipped) = load(config, inputs, skipped, progress);
     let (kept_texts, bp_stats) = strip_boilerplate(config, &docs);
 
     progress.start(Stage::Fingerprint, docs.len() as u64);
-    let hasher = MinHasher::new(config.num_perm, config.seed);
-    let fps: Vec<Fingerprint> = kept_texts
-        .par_iter()
-        .map_init(
-            || (Shingler::default(), Vec::new()),
-            |(shingler, set), text| {
-                shingler.shingles(text, config.shingle, config.seed, set);
-                progress.advance(1);
-                Fingerprint {
-                    signature: hasher.signature(set),
-                    shingles: set.len(),
-                    length: text.chars().count(),
-                    numbers: crate::shingle::number_sketch(text, config.seed).0,
-                }
-            },
-        )
-        .collect();
+    let fps = fingerprint_all(config, &kept_texts, progress);
     progress.finish();
     drop(kept_texts);
 
@@ -213,8 +163,92 @@ fn run(
     )
 }
 
+/// Reads and normalizes every input in parallel, keeping file order, and sets aside what
+/// cannot be used (including later documents that repeat an id).
+pub(crate) fn load(
+    config: &Config,
+    inputs: Vec<Input>,
+    mut skipped: Vec<Skipped>,
+    progress: &dyn Progress,
+) -> (Vec<Loaded>, Vec<Skipped>) {
+    progress.start(Stage::Read, inputs.len() as u64);
+    let read: Vec<Vec<std::result::Result<Loaded, Skipped>>> = inputs
+        .par_iter()
+        .map(|input| {
+            let docs = corpus::read(input, config)
+                .into_iter()
+                .map(|res| {
+                    res.and_then(|doc| {
+                        let text = normalize::normalize(&doc.text);
+                        if text.is_empty() {
+                            Err(Skipped {
+                                path: doc.id.0,
+                                reason: "no text left after normalization".into(),
+                            })
+                        } else {
+                            Ok(Loaded {
+                                id: doc.id,
+                                source: doc.source,
+                                text,
+                                repaired: doc.repaired,
+                            })
+                        }
+                    })
+                })
+                .collect();
+            progress.advance(1);
+            docs
+        })
+        .collect();
+    progress.finish();
+    drop(inputs);
+
+    let mut docs: Vec<Loaded> = Vec::with_capacity(read.len());
+    let mut seen: std::collections::HashSet<DocId> = std::collections::HashSet::new();
+    for res in read.into_iter().flatten() {
+        match res {
+            Ok(doc) if !seen.insert(doc.id.clone()) => skipped.push(Skipped {
+                path: doc.id.0,
+                reason: "duplicate id: an earlier document has the same id".into(),
+            }),
+            Ok(doc) => docs.push(doc),
+            Err(skip) => skipped.push(skip),
+        }
+    }
+
+    (docs, skipped)
+}
+
+/// The fingerprint of each kept text, in order.
+pub(crate) fn fingerprint_all(
+    config: &Config,
+    kept_texts: &[String],
+    progress: &dyn Progress,
+) -> Vec<Fingerprint> {
+    let hasher = MinHasher::new(config.num_perm, config.seed);
+    kept_texts
+        .par_iter()
+        .map_init(
+            || (Shingler::default(), Vec::new()),
+            |(shingler, set), text| {
+                shingler.shingles(text, config.shingle, config.seed, set);
+                progress.advance(1);
+                Fingerprint {
+                    signature: hasher.signature(set),
+                    shingles: set.len(),
+                    length: text.chars().count(),
+                    numbers: crate::shingle::number_sketch(text, config.seed).0,
+                }
+            },
+        )
+        .collect()
+}
+
 /// The text each document is fingerprinted on: its lines minus boilerplate.
-fn strip_boilerplate(config: &Config, docs: &[Loaded]) -> (Vec<String>, BoilerplateStats) {
+pub(crate) fn strip_boilerplate(
+    config: &Config,
+    docs: &[Loaded],
+) -> (Vec<String>, BoilerplateStats) {
     if config.keep_boilerplate {
         return (
             docs.iter().map(|n| n.text.clone()).collect(),

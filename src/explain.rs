@@ -1,0 +1,262 @@
+//! `explain`: why two documents were (or were not) grouped. Runs the same stages as dedup on the
+//! corpus, then lays out the two documents' measures, the rule that decides, the boilerplate
+//! each lost and an aligned word diff of the text that was fingerprinted.
+
+use serde::Serialize;
+
+use crate::cluster::{self, MatchKind, Rule};
+use crate::config::Config;
+use crate::error::{Error, Result};
+use crate::pipeline::{self, NoProgress};
+use crate::report::round4;
+use crate::shingle;
+
+/// One of the two documents.
+#[derive(Debug, Clone, Serialize)]
+pub struct Side {
+    /// Document id.
+    pub id: String,
+    /// Distinct shingles of its kept text.
+    pub shingles: usize,
+    /// Characters of kept text.
+    pub kept_chars: usize,
+    /// Lines left out of the fingerprint as boilerplate.
+    pub boilerplate: Vec<String>,
+}
+
+/// A run of words in the aligned diff.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct DiffRun {
+    /// `both`, `only_a` or `only_b`.
+    pub side: &'static str,
+    /// The words, space-separated.
+    pub text: String,
+}
+
+/// Everything `reprint explain` reports.
+#[derive(Debug, Clone, Serialize)]
+pub struct Explanation {
+    /// The first document.
+    pub a: Side,
+    /// The second document.
+    pub b: Side,
+    /// MinHash estimate of the Jaccard similarity (what dedup uses).
+    pub jaccard_estimate: f64,
+    /// MinHash-based estimate of the smaller document's containment in the larger.
+    pub containment_estimate: f64,
+    /// Exact Jaccard similarity of the shingle sets.
+    pub jaccard_exact: f64,
+    /// Exact containment of the smaller set in the larger.
+    pub containment_exact: f64,
+    /// Shingles in both.
+    pub shared_shingles: usize,
+    /// Shingles in only one of them.
+    pub distinct_shingles: usize,
+    /// Both carry enough figures and share too few: different stories from one template.
+    pub figures_differ: bool,
+    /// The rule that groups them, or `None` when dedup would keep them apart.
+    pub verdict: Option<MatchKind>,
+    /// A sentence saying why.
+    pub reason: String,
+    /// Word-level alignment of the two kept texts.
+    pub diff: Vec<DiffRun>,
+}
+
+/// Explains the pair `a`, `b` (document ids of the corpus in `config.paths`).
+pub fn explain(config: &Config, a: &str, b: &str) -> Result<Explanation> {
+    pipeline::in_pool(config, |found| {
+        let (docs, _) = pipeline::load(config, found.inputs, found.skipped, &NoProgress);
+        let find = |id: &str| {
+            docs.iter()
+                .position(|d| d.id.0 == id)
+                .ok_or_else(|| Error::InvalidConfig {
+                    name: "document",
+                    message: format!("{id:?} is not a readable document of the corpus"),
+                })
+        };
+        let (ia, ib) = (find(a)?, find(b)?);
+        let (kept, _) = pipeline::strip_boilerplate(config, &docs);
+        let pair = [kept[ia].clone(), kept[ib].clone()];
+        let fps = pipeline::fingerprint_all(config, &pair, &NoProgress);
+        let m = cluster::measure(&fps[0], &fps[1]);
+        let rule = Rule {
+            threshold: config.threshold,
+            containment: config.containment,
+        };
+        let verdict = cluster::verify(m, rule);
+        let sa = shingle::shingle_set(&pair[0], config.shingle, config.seed);
+        let sb = shingle::shingle_set(&pair[1], config.shingle, config.seed);
+        let shared = sa.iter().filter(|h| sb.binary_search(h).is_ok()).count();
+        let union = sa.len() + sb.len() - shared;
+        let ratio = |n: usize, d: usize| if d == 0 { 0.0 } else { n as f64 / d as f64 };
+        let reason = match verdict {
+            _ if m.figures_differ => {
+                "kept apart: both carry figures and share too few of them (a template story)"
+                    .to_string()
+            }
+            Some(MatchKind::NearDuplicate) => format!(
+                "grouped: estimated Jaccard {:.3} ≥ threshold {}",
+                m.jaccard, config.threshold
+            ),
+            Some(MatchKind::Contained) => format!(
+                "grouped: estimated containment {:.3} ≥ {} (Jaccard {:.3} < {})",
+                m.containment, config.containment, m.jaccard, config.threshold
+            ),
+            _ => format!(
+                "kept apart: estimated Jaccard {:.3} < {} and containment {:.3} < {}",
+                m.jaccard, config.threshold, m.containment, config.containment
+            ),
+        };
+        let side = |i: usize, k: &str, fp: &cluster::Fingerprint| Side {
+            id: docs[i].id.0.clone(),
+            shingles: fp.shingles,
+            kept_chars: fp.length,
+            boilerplate: removed_lines(&docs[i].text, k),
+        };
+        Ok(Explanation {
+            a: side(ia, &pair[0], &fps[0]),
+            b: side(ib, &pair[1], &fps[1]),
+            jaccard_estimate: round4(m.jaccard),
+            containment_estimate: round4(m.containment),
+            jaccard_exact: round4(ratio(shared, union)),
+            containment_exact: round4(ratio(shared, sa.len().min(sb.len()))),
+            shared_shingles: shared,
+            distinct_shingles: union - shared,
+            figures_differ: m.figures_differ,
+            verdict,
+            reason,
+            diff: word_diff(&pair[0], &pair[1]),
+        })
+    })?
+}
+
+/// Lines of `full` that are not in `kept`, in order.
+fn removed_lines(full: &str, kept: &str) -> Vec<String> {
+    let mut kept_lines = kept.lines().peekable();
+    let mut out = Vec::new();
+    for line in full.lines() {
+        if kept_lines.peek() == Some(&line) {
+            kept_lines.next();
+        } else {
+            out.push(line.to_string());
+        }
+    }
+    out
+}
+
+/// Aligns two texts word by word (Patience diff from the `similar` crate), merging runs.
+pub fn word_diff(a: &str, b: &str) -> Vec<DiffRun> {
+    let wa: Vec<&str> = a.split_whitespace().collect();
+    let wb: Vec<&str> = b.split_whitespace().collect();
+    let diff = similar::TextDiff::configure()
+        .algorithm(similar::Algorithm::Patience)
+        .diff_slices(&wa, &wb);
+    let mut runs: Vec<DiffRun> = Vec::new();
+    for change in diff.iter_all_changes() {
+        let side = match change.tag() {
+            similar::ChangeTag::Equal => "both",
+            similar::ChangeTag::Delete => "only_a",
+            similar::ChangeTag::Insert => "only_b",
+        };
+        match runs.last_mut() {
+            Some(run) if run.side == side => {
+                run.text.push(' ');
+                run.text.push_str(change.value());
+            }
+            _ => runs.push(DiffRun {
+                side,
+                text: change.value().to_string(),
+            }),
+        }
+    }
+    runs
+}
+
+impl Explanation {
+    /// A human-readable rendering.
+    pub fn to_text(&self) -> String {
+        use std::fmt::Write as _;
+        let mut o = String::new();
+        let _ = writeln!(
+            o,
+            "A: {} ({} shingles, {} chars kept)",
+            self.a.id, self.a.shingles, self.a.kept_chars
+        );
+        let _ = writeln!(
+            o,
+            "B: {} ({} shingles, {} chars kept)",
+            self.b.id, self.b.shingles, self.b.kept_chars
+        );
+        let _ = writeln!(
+            o,
+            "jaccard     estimate {:.4}  exact {:.4}\ncontainment estimate {:.4}  exact {:.4}\nshingles    shared {}  distinct {}",
+            self.jaccard_estimate, self.jaccard_exact, self.containment_estimate, self.containment_exact,
+            self.shared_shingles, self.distinct_shingles
+        );
+        let _ = writeln!(o, "{}", self.reason);
+        for (name, side) in [("A", &self.a), ("B", &self.b)] {
+            let _ = writeln!(
+                o,
+                "\nboilerplate removed from {name} ({} lines):",
+                side.boilerplate.len()
+            );
+            for l in &side.boilerplate {
+                let _ = writeln!(o, "  - {l}");
+            }
+        }
+        let _ = writeln!(o, "\ndiff of kept text ([-only A-] {{+only B+}}):");
+        for run in &self.diff {
+            match run.side {
+                "only_a" => {
+                    let _ = write!(o, "[-{}-] ", run.text);
+                }
+                "only_b" => {
+                    let _ = write!(o, "{{+{}+}} ", run.text);
+                }
+                _ => {
+                    let _ = write!(o, "{} ", run.text);
+                }
+            }
+        }
+        o.push('\n');
+        o
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn word_diff_table() {
+        // (a, b, expected runs)
+        let cases: &[(&str, &str, &[(&str, &str)])] = &[
+            ("a b c", "a b c", &[("both", "a b c")]),
+            ("a b c d", "a b", &[("both", "a b"), ("only_a", "c d")]),
+            (
+                "a x c",
+                "a y c",
+                &[
+                    ("both", "a"),
+                    ("only_a", "x"),
+                    ("only_b", "y"),
+                    ("both", "c"),
+                ],
+            ),
+        ];
+        for (a, b, want) in cases {
+            let got: Vec<(&str, String)> = word_diff(a, b)
+                .into_iter()
+                .map(|r| (r.side, r.text))
+                .collect();
+            let want: Vec<(&str, String)> = want.iter().map(|(s, t)| (*s, t.to_string())).collect();
+            assert_eq!(got, want, "{a:?} vs {b:?}");
+        }
+    }
+
+    #[test]
+    fn removed_lines_table() {
+        assert_eq!(removed_lines("x\ny\nz", "y"), vec!["x", "z"]);
+        assert!(removed_lines("x\ny", "x\ny").is_empty());
+    }
+}
