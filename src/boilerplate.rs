@@ -410,8 +410,9 @@ const CORPUS_RATIO: usize = 2;
 /// Lines of at least this many words are taken as story text when estimating how often the
 /// story itself was reprinted.
 const LEDE_MIN_WORDS: u32 = 10;
-/// How many of the first story lines estimate the story's reprint count (several, because one
-/// of them may be edited in a given copy).
+/// At least this many of the first story lines estimate the story's reprint count, and up to the
+/// first half of the document: one copy may have its lede edited or garbled by OCR while a later
+/// paragraph is intact, and footers sit in the second half.
 const LEDE_LINES: usize = 3;
 
 /// Decides which lines each document keeps. `docs[i]` is (source, lines) of document i; the
@@ -440,7 +441,7 @@ pub fn detect(docs: &[(&str, &[LineInfo])]) -> (Vec<Vec<bool>>, BoilerplateStats
             let story_df = lines
                 .iter()
                 .filter(|l| !l.chrome && l.words >= LEDE_MIN_WORDS && sdf(l.hash) < SOURCE_MIN_DOCS)
-                .take(LEDE_LINES)
+                .take(LEDE_LINES.max(lines.len() / 2))
                 .map(|l| df(l.hash))
                 .max()
                 .unwrap_or(1);

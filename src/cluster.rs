@@ -206,9 +206,6 @@ pub fn cluster(fps: &[Fingerprint], edges: &[(u32, u32)], rule: Rule) -> Vec<Clu
                     continue;
                 }
                 let m = measure(&fps[doc], &fps[rep]);
-                if std::env::var("RP_DEBUG").is_ok() {
-                    eprintln!("DBG rep {rep} doc {doc} {m:?}");
-                }
                 if let Some(kind) = verify(m, rule) {
                     assigned[doc] = true;
                     members.push(Member {

@@ -90,8 +90,8 @@ pub const NUMBER_SKETCH_LEN: usize = 24;
 pub fn number_sketch(normalized: &str, seed: u64) -> (Vec<u64>, usize) {
     let mut all = Vec::new();
     normalize::for_each_token(normalized, |tok| {
-        if is_figure(tok) {
-            all.push(xxh3_64_with_seed(tok.as_bytes(), seed ^ NUMBER_SALT));
+        if let Some(fig) = figure(tok) {
+            all.push(xxh3_64_with_seed(fig.as_bytes(), seed ^ NUMBER_SALT));
         }
     });
     all.sort_unstable();
@@ -101,23 +101,28 @@ pub fn number_sketch(normalized: &str, seed: u64) -> (Vec<u64>, usize) {
     (all, distinct)
 }
 
-/// Whether a token is a figure that tells one story from another: it has a digit, and it is
-/// neither a year (every story of a season shares it) nor a bare number of one or two digits
-/// (times, dates, counts in widgets: too common to discriminate and often chrome).
-fn is_figure(tok: &str) -> bool {
+/// The figure a token stands for, if it is one that tells one story from another: mostly
+/// digits (so OCR-garbled words with a stray digit are not figures), not a year (every story
+/// of a season shares it). Letters that OCR confuses with digits are read as those digits, so
+/// that `20l0` and `2010` are one figure.
+fn figure(tok: &str) -> Option<String> {
     let digits = tok.bytes().filter(u8::is_ascii_digit).count();
-    if digits == 0 {
-        return false;
+    let chars = tok.chars().count();
+    if digits == 0 || 2 * digits < chars {
+        return None;
     }
-    let all_digits = digits == tok.len();
-    if all_digits && digits <= 0 {
-        return false;
-    }
-    let is_year = all_digits
-        && digits == 4
-        && matches!(tok.as_bytes().first(), Some(b'1' | b'2'))
-        && (tok.starts_with("18") || tok.starts_with("19") || tok.starts_with("20"));
-    !is_year
+    let fig: String = tok
+        .chars()
+        .map(|c| match c {
+            'l' | 'i' | 'I' | '|' => '1',
+            'o' | 'O' => '0',
+            other => other,
+        })
+        .collect();
+    let is_year = fig.len() == 4
+        && fig.bytes().all(|b| b.is_ascii_digit())
+        && (fig.starts_with("18") || fig.starts_with("19") || fig.starts_with("20"));
+    (!is_year).then_some(fig)
 }
 
 /// Keeps number hashes apart from shingle hashes.
@@ -199,12 +204,11 @@ mod tests {
                 Some(1.0),
             ),
             ("no figures here", "rose 103 104 105", None),
-            // Years and one- or two-digit numbers are not figures.
-            (
-                "in 2011 at 09 07 on 26 12",
-                "in 2011 at 10 08 on 27 11",
-                None,
-            ),
+            // Years are not figures; OCR look-alikes are read as digits.
+            ("in 2011 and 2012 and 1999", "in 2013 and 2014 and 1998", None),
+            ("paid 4l0 and 3o5 and 1l7", "paid 410 and 305 and 117", Some(1.0)),
+            // A word with a stray digit is not a figure.
+            ("po1itischer mil1iarde fal1", "politischer", None),
         ];
         for (a, b, want) in cases {
             let (sa, _) = number_sketch(a, 1);
