@@ -306,7 +306,9 @@ fn is_breadcrumb(line: &str, words: u32) -> bool {
 }
 
 /// List markers that start the items of a "related stories" widget.
-const BULLETS: &[&str] = &["- ", "• ", "* ", "· ", "► ", "▪ ", "» ", "> ", "→ ", "◦ "];
+const BULLETS: &[&str] = &[
+    "- ", "• ", "* ", "· ", "► ", "▸ ", "▹ ", "▪ ", "» ", "> ", "→ ", "◦ ", "+ ",
+];
 
 fn is_bullet(line: &str) -> bool {
     BULLETS.iter().any(|b| line.starts_with(b))

@@ -53,6 +53,8 @@ pub struct Measures {
     pub containment: f64,
     /// Both documents carry enough figures and share too few of them: a template story.
     pub figures_differ: bool,
+    /// Shingles of the smaller document over those of the larger (1 for equal sizes).
+    pub size_ratio: f64,
 }
 
 /// Documents with at least this many distinct figures each are compared on their figures.
@@ -81,14 +83,25 @@ pub fn measure(a: &Fingerprint, b: &Fingerprint) -> Measures {
         jaccard,
         containment,
         figures_differ: figures.is_some_and(|f| f < FIGURES_MIN_OVERLAP),
+        size_ratio: if large.shingles == 0 {
+            1.0
+        } else {
+            small.shingles as f64 / large.shingles as f64
+        },
     }
 }
 
-/// Applies the rule: documents whose figures differ never match; otherwise near-duplicate
-/// first, contained second, else no match.
+/// A document with at most this share of the other's shingles, and inside it, is a cut copy
+/// ("contained") even when its Jaccard similarity alone would pass.
+const CUT_COPY_MAX_SIZE_RATIO: f64 = 0.75;
+
+/// Applies the rule: documents whose figures differ never match; a much smaller document
+/// inside the other is contained; otherwise near-duplicate by Jaccard, then contained.
 pub fn verify(m: Measures, rule: Rule) -> Option<MatchKind> {
     if m.figures_differ {
         None
+    } else if m.containment >= rule.containment && m.size_ratio <= CUT_COPY_MAX_SIZE_RATIO {
+        Some(MatchKind::Contained)
     } else if m.jaccard >= rule.threshold {
         Some(MatchKind::NearDuplicate)
     } else if m.containment >= rule.containment {
@@ -164,8 +177,8 @@ pub fn cluster(fps: &[Fingerprint], edges: &[(u32, u32)], rule: Rule) -> Vec<Clu
     }
     let mut components: Vec<Vec<usize>> = Vec::new();
     let mut slot: Vec<Option<usize>> = vec![None; n];
-    for doc in 0..n {
-        if adjacency[doc].is_empty() {
+    for (doc, neighbours) in adjacency.iter().enumerate() {
+        if neighbours.is_empty() {
             continue;
         }
         let root = uf.find(doc as u32) as usize;
@@ -199,6 +212,7 @@ pub fn cluster(fps: &[Fingerprint], edges: &[(u32, u32)], rule: Rule) -> Vec<Clu
                     jaccard: 1.0,
                     containment: 1.0,
                     figures_differ: false,
+                    size_ratio: 1.0,
                 },
             }];
             for doc in reach {
@@ -258,6 +272,7 @@ mod tests {
                 jaccard,
                 containment,
                 figures_differ: false,
+                size_ratio: 1.0,
             };
             assert_eq!(verify(m, RULE), want);
             let template = Measures {
@@ -265,6 +280,13 @@ mod tests {
                 ..m
             };
             assert_eq!(verify(template, RULE), None);
+            // A much smaller copy inside the other is a cut copy whatever its Jaccard.
+            let cut = Measures {
+                size_ratio: 0.3,
+                containment: 0.95,
+                ..m
+            };
+            assert_eq!(verify(cut, RULE), Some(MatchKind::Contained));
         }
     }
 

@@ -18,7 +18,7 @@ pub enum ShingleSpec {
 
 impl ShingleSpec {
     /// The number of tokens or characters in one shingle.
-    pub fn len(self) -> usize {
+    pub fn size(self) -> usize {
         match self {
             ShingleSpec::Words(k) | ShingleSpec::Chars(k) => k,
         }
@@ -108,15 +108,15 @@ pub struct Config {
 }
 
 /// Default Jaccard threshold; DESIGN.md shows the measurements behind it.
-pub const DEFAULT_THRESHOLD: f64 = 0.5;
+pub const DEFAULT_THRESHOLD: f64 = 0.2;
 /// Default containment threshold; DESIGN.md shows the measurements behind it.
-pub const DEFAULT_CONTAINMENT: f64 = 0.8;
+pub const DEFAULT_CONTAINMENT: f64 = 0.7;
 /// Default number of permutations.
 pub const DEFAULT_NUM_PERM: usize = 128;
 /// Default shingle specification.
-pub const DEFAULT_SHINGLE: ShingleSpec = ShingleSpec::Words(3);
+pub const DEFAULT_SHINGLE: ShingleSpec = ShingleSpec::Chars(7);
 /// Default seed.
-pub const DEFAULT_SEED: u64 = 0x7265_7072_696e_74; // "reprint" in ASCII
+pub const DEFAULT_SEED: u64 = 0x0072_6570_7269_6e74; // "reprint" in ASCII
 /// Default size limit of one input file.
 pub const DEFAULT_MAX_FILE_BYTES: u64 = 16 * 1024 * 1024;
 
@@ -163,7 +163,7 @@ impl Config {
                 format!("{} is outside 8..=1024", self.num_perm),
             );
         }
-        if self.shingle.len() == 0 {
+        if self.shingle.size() == 0 {
             return bad("--shingle", "size must be at least 1".into());
         }
         if self.paths.is_empty() {

@@ -230,7 +230,8 @@ mod tests {
     #[test]
     fn word_diff_table() {
         // (a, b, expected runs)
-        let cases: &[(&str, &str, &[(&str, &str)])] = &[
+        type Runs = &'static [(&'static str, &'static str)];
+        let cases: &[(&str, &str, Runs)] = &[
             ("a b c", "a b c", &[("both", "a b c")]),
             ("a b c d", "a b", &[("both", "a b"), ("only_a", "c d")]),
             (

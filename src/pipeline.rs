@@ -124,7 +124,7 @@ fn run(
         &signatures,
         &active,
         contained,
-        config.seed ^ 0xc0_47a1_4ed,
+        config.seed ^ 0x000c_047a_14ed,
     ));
     pairs.par_sort_unstable();
     pairs.dedup();

@@ -205,8 +205,16 @@ mod tests {
             ),
             ("no figures here", "rose 103 104 105", None),
             // Years are not figures; OCR look-alikes are read as digits.
-            ("in 2011 and 2012 and 1999", "in 2013 and 2014 and 1998", None),
-            ("paid 4l0 and 3o5 and 1l7", "paid 410 and 305 and 117", Some(1.0)),
+            (
+                "in 2011 and 2012 and 1999",
+                "in 2013 and 2014 and 1998",
+                None,
+            ),
+            (
+                "paid 4l0 and 3o5 and 1l7",
+                "paid 410 and 305 and 117",
+                Some(1.0),
+            ),
             // A word with a stray digit is not a figure.
             ("po1itischer mil1iarde fal1", "politischer", None),
         ];
