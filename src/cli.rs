@@ -58,7 +58,7 @@ pub enum When {
 /// Options of `reprint dedup`.
 #[derive(Debug, Args)]
 pub struct DedupArgs {
-    /// Corpus directories (read recursively) and files.
+    /// Corpus directories (read recursively), files, or `-` for JSON Lines on standard input.
     #[arg(required = true, value_name = "PATH")]
     pub paths: Vec<PathBuf>,
 
@@ -139,7 +139,7 @@ pub struct Options {
     #[arg(long)]
     pub hidden: bool,
 
-    /// Skip files larger than this many bytes.
+    /// Skip files (or JSON/WARC records) larger than this many bytes.
     #[arg(long, default_value_t = config::DEFAULT_MAX_FILE_BYTES)]
     pub max_file_bytes: u64,
 

@@ -1,15 +1,12 @@
 //! Plain text and Markdown: bytes to a `String`, repairing what can be repaired.
 
-use super::RawDoc;
-
-/// How far into a file a NUL byte marks it as binary (what git and ripgrep look at).
-const BINARY_SNIFF_BYTES: usize = 8 * 1024;
+use super::{encoding, RawDoc, Reason};
 
 /// Decodes a text file: UTF-16 with a BOM is decoded, a UTF-8 BOM is stripped, invalid UTF-8 is
 /// replaced (and flagged), and a NUL byte near the start marks the file as binary.
-pub(super) fn decode(bytes: &[u8]) -> Result<RawDoc, String> {
+pub(super) fn decode(bytes: &[u8]) -> Result<RawDoc, Reason> {
     if bytes.is_empty() {
-        return Err("empty file".into());
+        return Err(Reason::Empty);
     }
     if let Some(rest) = bytes.strip_prefix(&[0xFF, 0xFE]) {
         return decode_utf16(rest, u16::from_le_bytes);
@@ -18,8 +15,8 @@ pub(super) fn decode(bytes: &[u8]) -> Result<RawDoc, String> {
         return decode_utf16(rest, u16::from_be_bytes);
     }
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    if bytes[..bytes.len().min(BINARY_SNIFF_BYTES)].contains(&0) {
-        return Err("binary file (NUL byte in the first 8 KiB)".into());
+    if encoding::is_binary(bytes) {
+        return Err(Reason::Binary);
     }
     match std::str::from_utf8(bytes) {
         Ok(text) => Ok(RawDoc {
@@ -33,7 +30,7 @@ pub(super) fn decode(bytes: &[u8]) -> Result<RawDoc, String> {
     }
 }
 
-fn decode_utf16(bytes: &[u8], unit: fn([u8; 2]) -> u16) -> Result<RawDoc, String> {
+fn decode_utf16(bytes: &[u8], unit: fn([u8; 2]) -> u16) -> Result<RawDoc, Reason> {
     let units = bytes.chunks(2).map(|c| match c {
         [a, b] => unit([*a, *b]),
         // An odd trailing byte cannot be a code unit: it becomes U+FFFD below.
@@ -73,7 +70,9 @@ mod tests {
                     assert_eq!(doc.text, *text, "input {input:?}");
                     assert_eq!(doc.repaired, *repaired, "input {input:?}");
                 }
-                (Err(e), Err(prefix)) => assert!(e.starts_with(prefix), "{e} for {input:?}"),
+                (Err(e), Err(prefix)) => {
+                    assert!(e.to_string().starts_with(prefix), "{e} for {input:?}")
+                }
                 (got, _) => panic!("input {input:?}: unexpected {got:?}"),
             }
         }
