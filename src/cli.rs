@@ -24,6 +24,14 @@ pub enum Command {
     Eval(EvalArgs),
     /// Explain why two documents are (or are not) grouped: measures, rule, boilerplate, diff.
     Explain(ExplainArgs),
+    /// Print a shell completion script (bash, zsh, fish, powershell, elvish) to standard output.
+    Completions {
+        /// The shell.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff) to standard output.
+    Man,
 }
 
 /// Output formats of `dedup`.

@@ -46,6 +46,18 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Dedup(args) => dedup(&args),
         Command::Eval(args) => eval_cmd::run(&args),
         Command::Explain(args) => explain(&args),
+        Command::Completions { shell } => {
+            let mut cmd = <Cli as clap::CommandFactory>::command();
+            clap_complete::generate(shell, &mut cmd, "reprint", &mut std::io::stdout());
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Man => {
+            let cmd = <Cli as clap::CommandFactory>::command();
+            clap_mangen::Man::new(cmd)
+                .render(&mut std::io::stdout())
+                .context("writing the man page")?;
+            Ok(ExitCode::SUCCESS)
+        }
     }
 }
 

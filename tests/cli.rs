@@ -277,3 +277,98 @@ fn eval_reports_scores_for_a_perfect_report() {
     assert_eq!(scores["ari"], 1.0);
     assert_eq!(scores["documents"], 4);
 }
+
+#[test]
+fn completions_and_man_page_are_printed() {
+    for shell in ["bash", "zsh", "fish", "powershell"] {
+        let out = run(&["completions", shell]);
+        assert!(out.status.success(), "{shell}");
+        assert!(
+            String::from_utf8_lossy(&out.stdout).contains("reprint"),
+            "{shell}"
+        );
+    }
+    let man = run(&["man"]);
+    assert!(man.status.success());
+    let text = String::from_utf8_lossy(&man.stdout);
+    assert!(text.contains(".TH reprint 1"), "{text}");
+    assert_eq!(run(&["completions", "tcsh"]).status.code(), Some(2));
+}
+
+fn explain_json(dir: &Dir, a: &str, b: &str) -> serde_json::Value {
+    run_json(&[
+        "explain",
+        "--corpus",
+        dir.path().to_str().unwrap(),
+        a,
+        b,
+        "--format",
+        "json",
+    ])
+}
+
+#[test]
+fn explain_says_why_a_pair_matches_by_jaccard() {
+    let dir = three_copies_and_a_stranger();
+    let e = explain_json(&dir, "alpha/story.txt", "beta/copy.txt");
+    assert_eq!(e["verdict"], "near-duplicate");
+    assert!(e["jaccard_exact"].as_f64().unwrap() > 0.9);
+    assert!(e["shared_shingles"].as_u64().unwrap() > 100);
+    // The share bar of alpha and the banner lines were left out of the fingerprint.
+    let removed: Vec<&str> = e["a"]["boilerplate"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l.as_str().unwrap())
+        .collect();
+    assert!(
+        removed.iter().any(|l| l.contains("share on facebook")),
+        "{removed:?}"
+    );
+}
+
+#[test]
+fn explain_says_why_a_pair_matches_by_containment() {
+    let dir = three_copies_and_a_stranger();
+    let e = explain_json(&dir, "alpha/story.txt", "gamma/cut.md");
+    assert_eq!(e["verdict"], "contained");
+    assert!(e["containment_exact"].as_f64().unwrap() > 0.9);
+    assert!(e["jaccard_exact"].as_f64().unwrap() < 0.5);
+    // The diff shows what the cut copy lacks.
+    let lacks = e["diff"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|r| r["side"] == "only_a");
+    assert!(lacks);
+}
+
+#[test]
+fn explain_says_why_a_pair_does_not_match() {
+    let dir = three_copies_and_a_stranger();
+    let e = explain_json(&dir, "alpha/story.txt", "delta/other.txt");
+    assert!(e["verdict"].is_null());
+    assert!(e["reason"].as_str().unwrap().starts_with("kept apart"));
+    let text = run(&[
+        "explain",
+        "--corpus",
+        dir.path().to_str().unwrap(),
+        "alpha/story.txt",
+        "nope.txt",
+    ]);
+    assert_eq!(text.status.code(), Some(2));
+}
+
+#[test]
+fn explain_reads_two_paths_without_a_corpus() {
+    let dir = three_copies_and_a_stranger();
+    let a = dir.path().join("alpha/story.txt");
+    let b = dir.path().join("beta/copy.txt");
+    let out = run(&["explain", a.to_str().unwrap(), b.to_str().unwrap()]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("grouped"));
+}
