@@ -99,8 +99,12 @@ pub fn explain(config: &Config, a: &str, b: &str) -> Result<Explanation> {
                 m.jaccard, config.threshold
             ),
             Some(MatchKind::Contained) => format!(
-                "grouped: estimated containment {:.3} ≥ {} (Jaccard {:.3} < {})",
-                m.containment, config.containment, m.jaccard, config.threshold
+                "grouped as a cut copy: estimated containment {:.3} ≥ {} of the smaller document \
+                 (it has {:.0}% of the other's shingles; Jaccard {:.3})",
+                m.containment,
+                config.containment,
+                100.0 * m.size_ratio,
+                m.jaccard
             ),
             _ => format!(
                 "kept apart: estimated Jaccard {:.3} < {} and containment {:.3} < {}",

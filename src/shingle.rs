@@ -89,11 +89,18 @@ pub const NUMBER_SKETCH_LEN: usize = 24;
 /// (sorted, unique, at most [`NUMBER_SKETCH_LEN`]) and the number of distinct such tokens.
 pub fn number_sketch(normalized: &str, seed: u64) -> (Vec<u64>, usize) {
     let mut all = Vec::new();
-    normalize::for_each_token(normalized, |tok| {
-        if let Some(fig) = figure(tok) {
-            all.push(xxh3_64_with_seed(fig.as_bytes(), seed ^ NUMBER_SALT));
-        }
-    });
+    // Figures count only in prose: datelines, bylines and timestamps are short lines whose
+    // numbers differ between copies of one story.
+    for line in normalized
+        .lines()
+        .filter(|l| l.split_whitespace().count() >= FIGURE_LINE_MIN_WORDS)
+    {
+        normalize::for_each_token(line, |tok| {
+            if let Some(fig) = figure(tok) {
+                all.push(xxh3_64_with_seed(fig.as_bytes(), seed ^ NUMBER_SALT));
+            }
+        });
+    }
     all.sort_unstable();
     all.dedup();
     let distinct = all.len();
@@ -124,6 +131,9 @@ fn figure(tok: &str) -> Option<String> {
         && (fig.starts_with("18") || fig.starts_with("19") || fig.starts_with("20"));
     (!is_year).then_some(fig)
 }
+
+/// Lines shorter than this (in words) contribute no figures.
+const FIGURE_LINE_MIN_WORDS: usize = 8;
 
 /// Keeps number hashes apart from shingle hashes.
 const NUMBER_SALT: u64 = 0x6e75_6d62_6572_7321;
@@ -184,6 +194,15 @@ mod tests {
         assert_ne!(a, b);
     }
 
+    const PROSE: &str = "and the rest of this line is ordinary prose";
+
+    #[test]
+    fn figures_of_short_lines_are_ignored() {
+        let dateline =
+            "by jane doe, updated 2010-01-24 06:12\nthe council met on monday and agreed on a plan";
+        assert!(number_sketch(dateline, 1).0.is_empty());
+    }
+
     #[test]
     fn number_overlap_table() {
         // (text a, text b, expected overlap)
@@ -219,8 +238,9 @@ mod tests {
             ("po1itischer mil1iarde fal1", "politischer", None),
         ];
         for (a, b, want) in cases {
-            let (sa, _) = number_sketch(a, 1);
-            let (sb, _) = number_sketch(b, 1);
+            // Padded to prose length: short lines give no figures.
+            let (sa, _) = number_sketch(&format!("{a} {PROSE}"), 1);
+            let (sb, _) = number_sketch(&format!("{b} {PROSE}"), 1);
             assert_eq!(number_overlap(&sa, &sb, 3), *want, "{a:?} vs {b:?}");
         }
     }
