@@ -1,6 +1,8 @@
-//! MinHash signatures: each shingle hash is mixed into `num_perm` cheap permutations
-//! (multiply-add on 64 bits, top 32 bits kept), so a shingle costs one xxh3 call in `shingle`
-//! and a vectorizable multiply per permutation here, never `num_perm` hash calls.
+//! MinHash signatures: each shingle hash is mixed into `num_perm` cheap 32-bit permutations
+//! (xor, odd multiply, xorshift), so a shingle costs one xxh3 call in `shingle` and three
+//! vector instructions per eight permutations here, never `num_perm` hash calls. The loop is
+//! compiled twice, for the baseline target and for AVX2, and the AVX2 copy is chosen at run
+//! time, so a plain `cargo install` gets the vector speed.
 
 /// A MinHash signature: the minimum of each permutation over a document's shingles.
 pub type Signature = Vec<u32>;
@@ -8,8 +10,8 @@ pub type Signature = Vec<u32>;
 /// The permutation family of one run, derived from the seed.
 #[derive(Debug, Clone)]
 pub struct MinHasher {
-    mul: Vec<u64>,
-    add: Vec<u64>,
+    mul: Vec<u32>,
+    xor: Vec<u32>,
 }
 
 /// SplitMix64: a tiny, well-mixed generator for deriving parameters from one seed.
@@ -22,13 +24,20 @@ pub fn splitmix64(state: &mut u64) -> u64 {
 }
 
 impl MinHasher {
-    /// `num_perm` permutations `h ↦ (a·h + b) >> 32` with odd `a`: multiply-shift hashing,
-    /// which is universal, so the minima behave like those of independent permutations.
+    /// `num_perm` permutations of 32-bit values `x ↦ m(x ⊕ b)` with `m(v) = w ⊕ (w >> 16)`,
+    /// `w = a·v`, odd `a`: each step is a bijection, so each is a permutation of the 32-bit
+    /// space, and the random `a` and `b` make the permutations independent enough for MinHash
+    /// (checked against exact Jaccard in the tests). 32-bit lanes are what AVX2 multiplies
+    /// natively, eight at a time.
     pub fn new(num_perm: usize, seed: u64) -> Self {
         let mut state = seed ^ 0x6d69_6e68_6173_6821;
-        let mul = (0..num_perm).map(|_| splitmix64(&mut state) | 1).collect();
-        let add = (0..num_perm).map(|_| splitmix64(&mut state)).collect();
-        MinHasher { mul, add }
+        let mul = (0..num_perm)
+            .map(|_| (splitmix64(&mut state) >> 32) as u32 | 1)
+            .collect();
+        let xor = (0..num_perm)
+            .map(|_| (splitmix64(&mut state) >> 32) as u32)
+            .collect();
+        MinHasher { mul, xor }
     }
 
     /// The number of permutations.
@@ -46,11 +55,31 @@ impl MinHasher {
     /// Writes the signature into `sig` (length `num_perm`), so callers can reuse buffers.
     pub fn signature_into(&self, shingles: &[u64], sig: &mut [u32]) {
         sig.fill(u32::MAX);
+        #[cfg(target_arch = "x86_64")]
+        {
+            if std::is_x86_feature_detected!("avx2") {
+                // SAFETY: the CPU supports AVX2, checked just above.
+                unsafe { self.fold_avx2(shingles, sig) };
+                return;
+            }
+        }
+        self.fold(shingles, sig);
+    }
+
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "avx2")]
+    unsafe fn fold_avx2(&self, shingles: &[u64], sig: &mut [u32]) {
+        self.fold(shingles, sig);
+    }
+
+    #[inline(always)]
+    fn fold(&self, shingles: &[u64], sig: &mut [u32]) {
         for &h in shingles {
+            let x = (h ^ (h >> 32)) as u32;
             // Zipped slices of equal length let the compiler drop bounds checks and vectorize.
-            for ((s, &a), &b) in sig.iter_mut().zip(&self.mul).zip(&self.add) {
-                let v = (a.wrapping_mul(h).wrapping_add(b) >> 32) as u32;
-                *s = (*s).min(v);
+            for ((s, &a), &b) in sig.iter_mut().zip(&self.mul).zip(&self.xor) {
+                let w = (x ^ b).wrapping_mul(a);
+                *s = (*s).min(w ^ (w >> 16));
             }
         }
     }
