@@ -77,12 +77,15 @@ pub fn candidates(
         .map(|band| {
             let lo = band * banding.rows;
             let hi = lo + banding.rows;
+            // One buffer a band: the band's rows as bytes, reused for every signature.
+            let mut bytes: Vec<u8> = Vec::with_capacity(4 * banding.rows);
             let mut keyed: Vec<(u64, u32)> = signatures
                 .iter()
                 .enumerate()
                 .filter(|(i, _)| active[*i])
                 .map(|(i, sig)| {
-                    let bytes: Vec<u8> = sig[lo..hi].iter().flat_map(|v| v.to_le_bytes()).collect();
+                    bytes.clear();
+                    bytes.extend(sig[lo..hi].iter().flat_map(|v| v.to_le_bytes()));
                     (xxh3_64_with_seed(&bytes, seed ^ band as u64), i as u32)
                 })
                 .collect();
