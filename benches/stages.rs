@@ -2,19 +2,21 @@
 //! `shingle`, `minhash`, `boilerplate`, `lsh`, `cluster`, and `dedup` end to end.
 //!
 //! Every input is generated here, deterministically from [`SEED`] with ChaCha8: news-like
-//! articles of 400–800 words from a small built-in vocabulary, typeset by 20 sources that differ
-//! in typography (curly quotes, NBSP, decomposed accents, named and numeric HTML entities, hard
-//! wrapping, CRLF) and share headers and footers; reprints are edited, cut copies of earlier
-//! stories. The LSH and cluster groups run on synthetic signatures with 30% near-duplicates.
-//! No external data is read.
+//! articles of 400–800 words (a built-in word list plus syllable-built pseudo-words drawn by a
+//! Zipf law, figures, names, places, quotes), typeset by 20 sources that differ in typography
+//! (curly quotes, NBSP, decomposed accents, named and numeric HTML entities, hard wrapping,
+//! CRLF) and share headers and footers; 30% are reprints: edited, sometimes cut copies of
+//! earlier stories. The LSH and cluster groups run on synthetic signatures with 30%
+//! near-duplicates. No external data is read.
 //!
-//! Run all of it (about three minutes on two cores) with
+//! Run all of it (about two minutes on two cores, plus the build) with
 //!
 //! ```text
 //! cargo bench --bench stages
 //! ```
 //!
-//! or one group with a filter, e.g. `cargo bench --bench stages -- minhash`.
+//! or one group with a filter, e.g. `cargo bench --bench stages -- minhash` (the fixtures of
+//! every group are still built, which takes some seconds).
 
 use std::collections::HashMap;
 use std::fmt::Write as _;
