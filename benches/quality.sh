@@ -41,7 +41,8 @@ if [ -z "$OUT" ]; then
     if [ "$SMOKE" = 1 ]; then OUT=target/quality-smoke; else OUT=target/quality; fi
 fi
 EVAL_DIR=../shared/eval
-REPRINT=target/release/reprint
+TARGET_DIR=${CARGO_TARGET_DIR:-target}
+REPRINT=$TARGET_DIR/release/reprint
 VENV=target/peer-venv
 PEER=benches/peers/datasketch_lsh.py
 mkdir -p "$OUT"
@@ -61,7 +62,7 @@ else
 fi
 read -r -a EVAL_CMD <<<"${REPRINT_EVAL:-$REPRINT eval}"
 
-SYNTH=target/release/examples/synth
+SYNTH=$TARGET_DIR/release/examples/synth
 log "cargo build --release --example synth"
 if ! cargo build --release --example synth >>"$LOG" 2>&1; then
     # The example links the crate's library; if src/ does not compile, build the generator alone
