@@ -78,6 +78,14 @@ pub struct DedupArgs {
     #[arg(long, value_enum, default_value_t = DedupFormat::Json)]
     pub format: DedupFormat,
 
+    /// Also write a self-contained HTML page of the clusters (texts, diffs, boilerplate) to FILE.
+    #[arg(long, value_name = "FILE")]
+    pub html: Option<PathBuf>,
+
+    /// Characters of text embedded in the HTML page per document (longer text is cut).
+    #[arg(long, value_name = "N", default_value_t = reprint::html_report::DEFAULT_MAX_CHARS)]
+    pub html_max_chars: usize,
+
     /// Progress bars on standard error.
     #[arg(long, value_enum, default_value_t = When::Auto)]
     pub progress: When,

@@ -7,7 +7,7 @@ use serde::Serialize;
 use crate::cluster::{self, MatchKind, Rule};
 use crate::config::Config;
 use crate::error::{Error, Result};
-use crate::pipeline::{self, NoProgress};
+use crate::pipeline::{self, removed_lines, NoProgress};
 use crate::report::round4;
 use crate::shingle;
 
@@ -132,20 +132,6 @@ pub fn explain(config: &Config, a: &str, b: &str) -> Result<Explanation> {
             diff: word_diff(&pair[0], &pair[1]),
         })
     })?
-}
-
-/// Lines of `full` that are not in `kept`, in order.
-fn removed_lines(full: &str, kept: &str) -> Vec<String> {
-    let mut kept_lines = kept.lines().peekable();
-    let mut out = Vec::new();
-    for line in full.lines() {
-        if kept_lines.peek() == Some(&line) {
-            kept_lines.next();
-        } else {
-            out.push(line.to_string());
-        }
-    }
-    out
 }
 
 /// Aligns two texts word by word (Patience diff from the `similar` crate), merging runs.

@@ -12,6 +12,7 @@ pub mod corpus;
 pub mod error;
 pub mod eval;
 pub mod explain;
+pub mod html_report;
 pub mod lsh;
 pub mod minhash;
 pub mod normalize;

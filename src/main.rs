@@ -86,8 +86,23 @@ fn dedup(args: &DedupArgs) -> anyhow::Result<ExitCode> {
     };
     let bars = progress::Bars::new(show);
     let started = std::time::Instant::now();
-    let report = reprint::dedup(&config, &bars)?;
-    bars.clear();
+    let report = match &args.html {
+        Some(path) => {
+            let (report, texts) = reprint::pipeline::dedup_with_texts(&config, &bars)?;
+            bars.clear();
+            let page = reprint::html_report::render(&report, &texts, args.html_max_chars);
+            drop(texts);
+            // Written before the report, so that an unwritable page stops the run with
+            // nothing written.
+            reprint::report::write_atomic(path, page.as_bytes())?;
+            report
+        }
+        None => {
+            let report = reprint::dedup(&config, &bars)?;
+            bars.clear();
+            report
+        }
+    };
     let body = match args.format {
         DedupFormat::Json => report.to_json(),
         DedupFormat::Text => report.to_text(),

@@ -1,6 +1,8 @@
 //! Runs the stages in order on a thread pool of the configured size and assembles the report.
 //! Owns no algorithm of its own: only the order of stages and the hand-over of their data.
 
+use std::collections::BTreeMap;
+
 use rayon::prelude::*;
 
 use crate::boilerplate::{self, BoilerplateStats, LineInfo};
@@ -65,10 +67,30 @@ pub(crate) struct Loaded {
     pub(crate) repaired: bool,
 }
 
+/// The text of one clustered document as fingerprinted, and what was left out of it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DocText {
+    /// The lines that were fingerprinted (boilerplate removed), joined by newlines.
+    pub kept: String,
+    /// The lines left out of the fingerprint as boilerplate, in order.
+    pub boilerplate: Vec<String>,
+}
+
+/// Texts of the members of clusters, by document id (documents in no cluster are absent).
+pub type Texts = BTreeMap<String, DocText>;
+
 /// Runs a whole dedup job: reads `config.paths`, fingerprints, clusters and returns the report.
 pub fn dedup(config: &Config, progress: &dyn Progress) -> Result<Report> {
     in_pool(config, |found| {
-        run(config, found.inputs, found.skipped, progress)
+        run(config, found.inputs, found.skipped, progress, false).0
+    })
+}
+
+/// Like [`dedup`] (the report is the same), and also returns the kept text and removed
+/// boilerplate of every clustered document, for reports that show the text.
+pub fn dedup_with_texts(config: &Config, progress: &dyn Progress) -> Result<(Report, Texts)> {
+    in_pool(config, |found| {
+        run(config, found.inputs, found.skipped, progress, true)
     })
 }
 
@@ -94,14 +116,18 @@ fn run(
     inputs: Vec<Input>,
     skipped: Vec<Skipped>,
     progress: &dyn Progress,
-) -> Report {
+    want_texts: bool,
+) -> (Report, Texts) {
     let (docs, mut skipped) = load(config, inputs, skipped, progress);
-    let (kept_texts, bp_stats) = strip_boilerplate(config, &docs);
+    let (mut kept_texts, bp_stats) = strip_boilerplate(config, &docs);
 
     progress.start(Stage::Fingerprint, docs.len() as u64);
     let fps = fingerprint_all(config, &kept_texts, progress);
     progress.finish();
-    drop(kept_texts);
+    if !want_texts {
+        // Free the kept texts early: only the page of texts needs them after fingerprinting.
+        kept_texts = Vec::new();
+    }
 
     progress.start(Stage::Cluster, 3);
     let active: Vec<bool> = fps.iter().map(|f| f.shingles > 0).collect();
@@ -146,8 +172,17 @@ fn run(
     progress.advance(1);
     progress.finish();
 
+    let mut texts = Texts::new();
+    if want_texts {
+        for m in clusters.iter().flat_map(|c| &c.members) {
+            let kept = std::mem::take(&mut kept_texts[m.doc]);
+            let boilerplate = removed_lines(&docs[m.doc].text, &kept);
+            texts.insert(docs[m.doc].id.0.clone(), DocText { kept, boilerplate });
+        }
+    }
+
     let documents = active.iter().filter(|a| **a).count();
-    build_report(
+    let report = build_report(
         config,
         &docs,
         clusters,
@@ -160,7 +195,22 @@ fn run(
             contained,
             boilerplate: bp_stats,
         },
-    )
+    );
+    (report, texts)
+}
+
+/// Lines of `full` that are not in `kept` (which is `full` minus some lines), in order.
+pub(crate) fn removed_lines(full: &str, kept: &str) -> Vec<String> {
+    let mut kept_lines = kept.lines().peekable();
+    let mut out = Vec::new();
+    for line in full.lines() {
+        if kept_lines.peek() == Some(&line) {
+            kept_lines.next();
+        } else {
+            out.push(line.to_string());
+        }
+    }
+    out
 }
 
 /// Reads and normalizes every input in parallel, keeping file order, and sets aside what
