@@ -2,28 +2,7 @@
 
 mod util;
 
-use util::{groups, prose, run, run_json, Dir};
-
-fn three_copies_and_a_stranger() -> Dir {
-    let dir = Dir::new();
-    let story = prose(1, 300);
-    dir.write(
-        "alpha/story.txt",
-        format!("Alpha Daily\n\n{story}\n\nShare on Facebook | Twitter"),
-    );
-    dir.write(
-        "beta/copy.txt",
-        format!("BETA NEWS\n\n{}\n", story.replace("minister", "Minister")),
-    );
-    // A truncated copy: the first third, then a read-more line.
-    let third: String = story.split(' ').take(100).collect::<Vec<_>>().join(" ");
-    dir.write(
-        "gamma/cut.md",
-        format!("{third}\n\nRead more at the source"),
-    );
-    dir.write("delta/other.txt", prose(2, 300));
-    dir
-}
+use util::{groups, prose, run, run_json, three_copies_and_a_stranger, Dir};
 
 #[test]
 fn groups_copies_and_keeps_stranger_apart() {

@@ -9,7 +9,7 @@ mod util;
 use std::path::Path;
 
 use serde_json::{json, Value};
-use util::{prose, run_json, Dir};
+use util::run_json;
 
 const DRAFT_2020_12: &str = "https://json-schema.org/draft/2020-12/schema";
 
@@ -53,27 +53,6 @@ fn valid_report(args: &[&str]) -> Value {
     report
 }
 
-/// Three copies of one story (one cut short) and an unrelated story.
-fn copies_corpus() -> Dir {
-    let dir = Dir::new();
-    let story = prose(1, 300);
-    dir.write(
-        "alpha/story.txt",
-        format!("Alpha Daily\n\n{story}\n\nShare on Facebook | Twitter"),
-    );
-    dir.write(
-        "beta/copy.txt",
-        format!("BETA NEWS\n\n{}\n", story.replace("minister", "Minister")),
-    );
-    let third: String = story.split(' ').take(100).collect::<Vec<_>>().join(" ");
-    dir.write(
-        "gamma/cut.md",
-        format!("{third}\n\nRead more at the source"),
-    );
-    dir.write("delta/other.txt", prose(2, 300));
-    dir
-}
-
 fn bundled_corpus() -> String {
     util::testdata()
         .join("corpus")
@@ -91,7 +70,7 @@ fn bundled_corpus_report_matches_schema() {
 
 #[test]
 fn report_with_skipped_inputs_matches_schema() {
-    let dir = copies_corpus();
+    let dir = util::three_copies_and_a_stranger();
     dir.write("junk/binary.txt", b"abc\x00def");
     dir.write("junk/empty.txt", b"");
     dir.write("junk/blank.txt", b"  \n\n \t\n");
@@ -118,14 +97,14 @@ fn keep_boilerplate_report_matches_schema() {
     assert_eq!(report["params"]["boilerplate_removal"], false);
     assert_eq!(report["stats"]["boilerplate"]["chrome_lines"], 0);
 
-    let dir = copies_corpus();
+    let dir = util::three_copies_and_a_stranger();
     let report = valid_report(&[dir.path().to_str().unwrap(), "--keep-boilerplate"]);
     assert_eq!(report["params"]["boilerplate_removal"], false);
 }
 
 #[test]
 fn extreme_params_report_matches_schema() {
-    let dir = copies_corpus();
+    let dir = util::three_copies_and_a_stranger();
     let max_seed = u64::MAX.to_string();
     let report = valid_report(&[
         dir.path().to_str().unwrap(),
@@ -148,7 +127,7 @@ fn extreme_params_report_matches_schema() {
 fn tampered_reports_fail_validation() {
     let base = run_json(&[
         "dedup",
-        copies_corpus().path().to_str().unwrap(),
+        util::three_copies_and_a_stranger().path().to_str().unwrap(),
         "--progress",
         "never",
     ]);

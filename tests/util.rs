@@ -165,3 +165,26 @@ pub fn prose(seed: u64, words: usize) -> String {
     }
     out
 }
+
+/// Three copies of one story (a retyped one and one cut to its first third) and an unrelated
+/// story, each under its own site directory.
+pub fn three_copies_and_a_stranger() -> Dir {
+    let dir = Dir::new();
+    let story = prose(1, 300);
+    dir.write(
+        "alpha/story.txt",
+        format!("Alpha Daily\n\n{story}\n\nShare on Facebook | Twitter"),
+    );
+    dir.write(
+        "beta/copy.txt",
+        format!("BETA NEWS\n\n{}\n", story.replace("minister", "Minister")),
+    );
+    // A truncated copy: the first third, then a read-more line.
+    let third: String = story.split(' ').take(100).collect::<Vec<_>>().join(" ");
+    dir.write(
+        "gamma/cut.md",
+        format!("{third}\n\nRead more at the source"),
+    );
+    dir.write("delta/other.txt", prose(2, 300));
+    dir
+}
