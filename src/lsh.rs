@@ -66,8 +66,8 @@ pub const BUCKET_WINDOW: usize = 16;
 
 /// Candidate pairs `(i, j)` with `i < j` over `signatures` (indexed by position), sorted and
 /// unique. Signatures marked `false` in `active` take no part.
-pub fn candidates(
-    signatures: &[Vec<u32>],
+pub fn candidates<S: AsRef<[u32]> + Sync>(
+    signatures: &[S],
     active: &[bool],
     banding: Banding,
     seed: u64,
@@ -85,7 +85,7 @@ pub fn candidates(
                 .filter(|(i, _)| active[*i])
                 .map(|(i, sig)| {
                     bytes.clear();
-                    bytes.extend(sig[lo..hi].iter().flat_map(|v| v.to_le_bytes()));
+                    bytes.extend(sig.as_ref()[lo..hi].iter().flat_map(|v| v.to_le_bytes()));
                     (xxh3_64_with_seed(&bytes, seed ^ band as u64), i as u32)
                 })
                 .collect();

@@ -139,7 +139,7 @@ fn run(
             });
         }
     }
-    let signatures: Vec<Vec<u32>> = fps.iter().map(|f| f.signature.clone()).collect();
+    let signatures: Vec<&[u32]> = fps.iter().map(|f| f.signature.as_slice()).collect();
     let near = lsh::optimal_banding(config.threshold, config.num_perm);
     let contained = lsh::optimal_banding(
         containment_search_threshold(config.containment),
