@@ -2,7 +2,7 @@
 
 mod util;
 
-use util::{groups, prose, run, run_json, three_copies_and_a_stranger, Dir};
+use util::{groups, prose, run, run_json, three_copies_and_a_stranger, write_bad_files, Dir};
 
 #[test]
 fn groups_copies_and_keeps_stranger_apart() {
@@ -127,14 +127,7 @@ fn output_file_is_written_whole_without_temporary_leftovers() {
 #[test]
 fn bad_files_are_listed_as_skipped() {
     let dir = three_copies_and_a_stranger();
-    dir.write("junk/binary.txt", b"abc\x00def");
-    dir.write("junk/empty.txt", b"");
-    dir.write("junk/blank.txt", b"  \n\n \t\n");
-    dir.write("junk/image.png", b"\x89PNG");
-    dir.write(
-        "junk/latin1.txt",
-        b"Caf\xe9 cr\xe8me with enough words to stay a document here",
-    );
+    write_bad_files(&dir);
     dir.write(".hidden/secret.txt", prose(1, 300));
     let report = run_json(&["dedup", dir.path().to_str().unwrap(), "--progress", "never"]);
     let skipped: Vec<(String, String)> = report["skipped"]

@@ -71,14 +71,7 @@ fn bundled_corpus_report_matches_schema() {
 #[test]
 fn report_with_skipped_inputs_matches_schema() {
     let dir = util::three_copies_and_a_stranger();
-    dir.write("junk/binary.txt", b"abc\x00def");
-    dir.write("junk/empty.txt", b"");
-    dir.write("junk/blank.txt", b"  \n\n \t\n");
-    dir.write("junk/image.png", b"\x89PNG");
-    dir.write(
-        "junk/latin1.txt",
-        b"Caf\xe9 cr\xe8me with enough words to stay a document here",
-    );
+    util::write_bad_files(&dir);
     let report = valid_report(&[dir.path().to_str().unwrap()]);
     let skipped = report["skipped"].as_array().unwrap();
     assert!(skipped.len() >= 4, "{skipped:?}");

@@ -188,3 +188,16 @@ pub fn three_copies_and_a_stranger() -> Dir {
     dir.write("delta/other.txt", prose(2, 300));
     dir
 }
+
+/// Writes one file of each kind that must be skipped or repaired under `junk/`: binary, empty,
+/// blank, unsupported type (skipped) and Latin-1 (repaired, read as a document).
+pub fn write_bad_files(dir: &Dir) {
+    dir.write("junk/binary.txt", b"abc\x00def");
+    dir.write("junk/empty.txt", b"");
+    dir.write("junk/blank.txt", b"  \n\n \t\n");
+    dir.write("junk/image.png", b"\x89PNG");
+    dir.write(
+        "junk/latin1.txt",
+        b"Caf\xe9 cr\xe8me with enough words to stay a document here",
+    );
+}
