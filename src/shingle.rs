@@ -149,8 +149,10 @@ pub fn number_overlap(a: &[u64], b: &[u64], min_figures: usize) -> Option<f64> {
         (false, false) => u64::MAX,
         _ => (*a.last()?).min(*b.last()?),
     };
-    let a: Vec<u64> = a.iter().copied().filter(|&h| h <= cut).collect();
-    let b: Vec<u64> = b.iter().copied().filter(|&h| h <= cut).collect();
+    // Sketches are sorted, so the values up to the cut are a prefix: no copy needed on this
+    // per-candidate-pair path.
+    let a = &a[..a.partition_point(|&h| h <= cut)];
+    let b = &b[..b.partition_point(|&h| h <= cut)];
     let shared = a.iter().filter(|h| b.binary_search(h).is_ok()).count();
     let smaller = a.len().min(b.len()).max(1);
     Some(shared as f64 / smaller as f64)
