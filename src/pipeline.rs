@@ -65,6 +65,7 @@ pub(crate) struct Loaded {
     pub(crate) source: String,
     pub(crate) text: String,
     pub(crate) repaired: bool,
+    pub(crate) date: Option<i64>,
 }
 
 /// The text of one clustered document as fingerprinted, and what was left out of it.
@@ -320,6 +321,7 @@ pub(crate) fn load(
                                 source: doc.source,
                                 text,
                                 repaired: doc.repaired,
+                                date: doc.date,
                             })
                         }
                     })
