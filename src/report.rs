@@ -29,6 +29,69 @@ pub struct Report {
     pub clusters: Vec<ClusterReport>,
     /// Inputs that were not used, sorted by path.
     pub skipped: Vec<Skipped>,
+    /// With `--index`: what this run did to the index (absent without an index).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub index: Option<IndexReport>,
+    /// Ids of the documents this run fingerprinted (with an index: the new ones), in id order;
+    /// the per-document outputs (`--format jsonl`, `--emit-keep`) list these.
+    #[serde(skip)]
+    pub document_ids: Vec<String>,
+}
+
+/// What a run with `--index` did: the index before and after, and each new article's outcome.
+#[derive(Debug, Clone, Serialize)]
+pub struct IndexReport {
+    /// The state directory.
+    pub path: String,
+    /// Documents in the index before the run.
+    pub documents_before: usize,
+    /// Documents in the index after the run.
+    pub documents_after: usize,
+    /// Clusters in the index before the run.
+    pub clusters_before: usize,
+    /// Clusters in the index after the run.
+    pub clusters_after: usize,
+    /// Each new article, in id order.
+    pub articles: Vec<ArticleOutcome>,
+    /// Clusters merged into an older one.
+    pub merges: Vec<MergeReport>,
+    /// Clusters whose representative changed.
+    pub representative_changes: Vec<RepresentativeChangeReport>,
+}
+
+/// What happened to one new article.
+#[derive(Debug, Clone, Serialize)]
+pub struct ArticleOutcome {
+    /// Document id.
+    pub id: String,
+    /// `joined` (a cluster that existed before), `new-cluster` or `unique`.
+    pub outcome: &'static str,
+    /// The cluster's stable id.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cluster: Option<u64>,
+    /// The cluster's representative.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub representative: Option<String>,
+}
+
+/// Clusters merged into the oldest of them.
+#[derive(Debug, Clone, Serialize)]
+pub struct MergeReport {
+    /// The surviving id.
+    pub into: u64,
+    /// The ids that no longer exist.
+    pub from: Vec<u64>,
+}
+
+/// A changed representative.
+#[derive(Debug, Clone, Serialize)]
+pub struct RepresentativeChangeReport {
+    /// The cluster.
+    pub cluster: u64,
+    /// The previous representative.
+    pub from: String,
+    /// The new one.
+    pub to: String,
 }
 
 /// Name and version of the tool.
@@ -104,8 +167,8 @@ pub struct Stats {
 /// One cluster.
 #[derive(Debug, Clone, Serialize)]
 pub struct ClusterReport {
-    /// Position in the report (0-based).
-    pub id: usize,
+    /// Position in the report (0-based); with `--index`, the cluster's stable id.
+    pub id: u64,
     /// Number of members.
     pub size: usize,
     /// Id of the most complete member.
@@ -126,6 +189,23 @@ pub struct MemberReport {
     /// How it matched.
     #[serde(rename = "match")]
     pub kind: MatchKind,
+    /// With `--index`: whether this run added it (false: it was in the index already).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub new: Option<bool>,
+}
+
+/// One line of `--format jsonl`.
+#[derive(Serialize)]
+struct JsonlLine<'a> {
+    id: &'a str,
+    cluster: Option<u64>,
+    representative: Option<&'a str>,
+    #[serde(rename = "match")]
+    kind: Option<MatchKind>,
+    similarity: Option<f64>,
+    containment: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    outcome: Option<&'a str>,
 }
 
 /// Rounds a measure so that reports stay readable and stable.
@@ -140,6 +220,62 @@ impl Report {
         let mut s = serde_json::to_string_pretty(self).unwrap_or_default();
         s.push('\n');
         s
+    }
+
+    /// One JSON object a document of this run, in id order: its cluster (`null` when unique),
+    /// representative, match kind and measures; with an index, also its outcome.
+    pub fn to_jsonl(&self) -> String {
+        let mut by_id: std::collections::HashMap<&str, (&ClusterReport, &MemberReport)> =
+            std::collections::HashMap::new();
+        for c in &self.clusters {
+            for m in &c.members {
+                by_id.insert(m.id.as_str(), (c, m));
+            }
+        }
+        let outcomes: std::collections::HashMap<&str, &ArticleOutcome> = self
+            .index
+            .iter()
+            .flat_map(|i| &i.articles)
+            .map(|a| (a.id.as_str(), a))
+            .collect();
+        let mut out = String::new();
+        for id in &self.document_ids {
+            let found = by_id.get(id.as_str());
+            let line = JsonlLine {
+                id,
+                cluster: found.map(|(c, _)| c.id),
+                representative: found.map(|(c, _)| c.representative.as_str()),
+                kind: found.map(|(_, m)| m.kind),
+                similarity: found.map(|(_, m)| m.similarity),
+                containment: found.map(|(_, m)| m.containment),
+                outcome: outcomes.get(id.as_str()).map(|a| a.outcome),
+            };
+            // Plain strings, numbers and enums: serializing cannot fail.
+            out.push_str(&serde_json::to_string(&line).unwrap_or_default());
+            out.push('\n');
+        }
+        out
+    }
+
+    /// The ids to keep (unique documents and representatives) and to remove (every other
+    /// member), among this run's documents, each in id order.
+    pub fn keep_and_remove(&self) -> (Vec<String>, Vec<String>) {
+        let remove: std::collections::HashSet<&str> = self
+            .clusters
+            .iter()
+            .flat_map(|c| &c.members)
+            .filter(|m| m.kind != MatchKind::Representative && m.new != Some(false))
+            .map(|m| m.id.as_str())
+            .collect();
+        let (mut keep, mut drop) = (Vec::new(), Vec::new());
+        for id in &self.document_ids {
+            if remove.contains(id.as_str()) {
+                drop.push(id.clone());
+            } else {
+                keep.push(id.clone());
+            }
+        }
+        (keep, drop)
     }
 
     /// A human summary: counts, then each cluster with its members.
