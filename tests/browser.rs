@@ -615,6 +615,11 @@ fn html_report_in_headless_chromium() {
         assert!(opacity < 0.8 && opacity < text_opacity, "not dimmed: {e}");
     }
 
+    // The picture: the filter box, the list and the opened cluster.
+    b.exec(
+        "document.getElementById('clusters').scrollIntoView();",
+        json!([]),
+    );
     let png = b.screenshot();
     let viewport = b.exec("return [window.innerWidth, window.innerHeight];", json!([]));
     let (w, h) = png_size(&png);
