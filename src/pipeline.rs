@@ -65,6 +65,7 @@ pub(crate) struct Loaded {
     pub(crate) source: String,
     pub(crate) text: String,
     pub(crate) repaired: bool,
+    pub(crate) date: Option<i64>,
 }
 
 /// The text of one clustered document as fingerprinted, and what was left out of it.
@@ -111,26 +112,42 @@ pub(crate) fn in_pool<T: Send>(
     Ok(pool.install(|| f(found)))
 }
 
-fn run(
+/// What fingerprinting a set of inputs produced: the documents (with their texts while someone
+/// still needs them), their fingerprints, and what was set aside.
+pub(crate) struct Fingerprinted {
+    /// The loaded documents, in id order (texts emptied unless texts were asked for).
+    pub(crate) docs: Vec<Loaded>,
+    /// The kept text of each document (empty unless texts were asked for).
+    pub(crate) kept_texts: Vec<String>,
+    /// The fingerprint of each document.
+    pub(crate) fps: Vec<Fingerprint>,
+    /// Inputs and documents that were not used, including those with nothing to fingerprint.
+    pub(crate) skipped: Vec<Skipped>,
+    /// What boilerplate detection left out.
+    pub(crate) boilerplate: BoilerplateStats,
+}
+
+/// Reads, normalizes, strips boilerplate and fingerprints every input.
+pub(crate) fn fingerprint_inputs(
     config: &Config,
     inputs: Vec<Input>,
     skipped: Vec<Skipped>,
     progress: &dyn Progress,
     want_texts: bool,
-) -> (Report, Texts) {
-    let (docs, mut skipped) = load(config, inputs, skipped, progress);
-    let (mut kept_texts, bp_stats) = strip_boilerplate(config, &docs);
+) -> Fingerprinted {
+    let (mut docs, mut skipped) = load(config, inputs, skipped, progress);
+    let (mut kept_texts, boilerplate) = strip_boilerplate(config, &docs);
 
     progress.start(Stage::Fingerprint, docs.len() as u64);
     let fps = fingerprint_all(config, &kept_texts, progress);
     progress.finish();
     if !want_texts {
-        // Free the kept texts early: only the page of texts needs them after fingerprinting.
+        // Only the page of texts needs them after fingerprinting.
         kept_texts = Vec::new();
+        for doc in &mut docs {
+            doc.text = String::new();
+        }
     }
-
-    progress.start(Stage::Cluster, 3);
-    let active: Vec<bool> = fps.iter().map(|f| f.shingles > 0).collect();
     for (doc, fp) in docs.iter().zip(&fps) {
         if fp.shingles == 0 {
             skipped.push(Skipped {
@@ -139,36 +156,99 @@ fn run(
             });
         }
     }
-    let signatures: Vec<&[u32]> = fps.iter().map(|f| f.signature.as_slice()).collect();
+    Fingerprinted {
+        docs,
+        kept_texts,
+        fps,
+        skipped,
+        boilerplate,
+    }
+}
+
+/// Candidate pairs and the verified ones among them.
+pub(crate) struct Matched {
+    /// Number of distinct candidate pairs both indexes proposed.
+    pub(crate) candidate_pairs: usize,
+    /// Pairs `(i, j)`, `i < j`, sorted, that passed verification.
+    pub(crate) edges: Vec<(u32, u32)>,
+    /// Banding of the near-duplicate index.
+    pub(crate) near: Banding,
+    /// Banding of the containment index.
+    pub(crate) contained: Banding,
+}
+
+/// Searches both LSH indexes for pairs that involve a document at `first_new` or later (0: all
+/// pairs) and verifies each. `fp(i)` is document `i`'s fingerprint; `active` marks those taking
+/// part.
+pub(crate) fn match_pairs<'a>(
+    config: &Config,
+    fp: &(dyn Fn(usize) -> &'a Fingerprint + Sync),
+    active: &[bool],
+    first_new: usize,
+) -> Matched {
+    let signatures: Vec<&[u32]> = (0..active.len())
+        .map(|i| fp(i).signature.as_slice())
+        .collect();
     let near = lsh::optimal_banding(config.threshold, config.num_perm);
     let contained = lsh::optimal_banding(
         containment_search_threshold(config.containment),
         config.num_perm,
     );
-    let mut pairs = lsh::candidates(&signatures, &active, near, config.seed);
-    pairs.extend(lsh::candidates(
+    let mut pairs = lsh::candidates_touching(&signatures, active, first_new, near, config.seed);
+    pairs.extend(lsh::candidates_touching(
         &signatures,
-        &active,
+        active,
+        first_new,
         contained,
         config.seed ^ 0x000c_047a_14ed,
     ));
+    drop(signatures);
     pairs.par_sort_unstable();
     pairs.dedup();
-    drop(signatures);
-    progress.advance(1);
-    let rule = Rule {
-        threshold: config.threshold,
-        containment: config.containment,
-    };
+    let rule = rule(config);
     let edges: Vec<(u32, u32)> = pairs
         .par_iter()
         .copied()
         .filter(|&(a, b)| {
-            cluster::verify(cluster::measure(&fps[a as usize], &fps[b as usize]), rule).is_some()
+            cluster::verify(cluster::measure(fp(a as usize), fp(b as usize)), rule).is_some()
         })
         .collect();
-    progress.advance(1);
-    let clusters = cluster::cluster(&fps, &edges, rule);
+    Matched {
+        candidate_pairs: pairs.len(),
+        edges,
+        near,
+        contained,
+    }
+}
+
+/// The verification rule of a configuration.
+pub(crate) fn rule(config: &Config) -> Rule {
+    Rule {
+        threshold: config.threshold,
+        containment: config.containment,
+    }
+}
+
+fn run(
+    config: &Config,
+    inputs: Vec<Input>,
+    skipped: Vec<Skipped>,
+    progress: &dyn Progress,
+    want_texts: bool,
+) -> (Report, Texts) {
+    let Fingerprinted {
+        docs,
+        mut kept_texts,
+        fps,
+        skipped,
+        boilerplate,
+    } = fingerprint_inputs(config, inputs, skipped, progress, want_texts);
+
+    progress.start(Stage::Cluster, 3);
+    let active: Vec<bool> = fps.iter().map(|f| f.shingles > 0).collect();
+    let matched = match_pairs(config, &|i| &fps[i], &active, 0);
+    progress.advance(2);
+    let clusters = cluster::cluster(&fps, &matched.edges, rule(config));
     progress.advance(1);
     progress.finish();
 
@@ -189,11 +269,11 @@ fn run(
         skipped,
         Counts {
             documents,
-            candidate_pairs: pairs.len(),
-            verified_pairs: edges.len(),
-            near,
-            contained,
-            boilerplate: bp_stats,
+            candidate_pairs: matched.candidate_pairs,
+            verified_pairs: matched.edges.len(),
+            near: matched.near,
+            contained: matched.contained,
+            boilerplate,
         },
     );
     (report, texts)
@@ -241,6 +321,7 @@ pub(crate) fn load(
                                 source: doc.source,
                                 text,
                                 repaired: doc.repaired,
+                                date: doc.date,
                             })
                         }
                     })
