@@ -117,6 +117,17 @@ pub enum When {
     Never,
 }
 
+/// When to colour `--format text` output.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorWhen {
+    /// When standard output is a terminal, `NO_COLOR` is unset or empty and `TERM` is not `dumb`.
+    Auto,
+    /// Always, even when `NO_COLOR` is set: the flag is the more specific request.
+    Always,
+    /// Never.
+    Never,
+}
+
 /// Options of `reprint dedup`.
 #[derive(Debug, Args)]
 pub struct DedupArgs {
@@ -166,6 +177,10 @@ pub struct DedupArgs {
     /// Progress bars on standard error.
     #[arg(long, value_enum, default_value_t = When::Auto)]
     pub progress: When,
+
+    /// Colour in `--format text` output (auto: only on a terminal, and not with NO_COLOR set).
+    #[arg(long, value_enum, value_name = "WHEN", default_value_t = ColorWhen::Auto)]
+    pub color: ColorWhen,
 
     /// Fingerprinting and input options.
     #[command(flatten)]

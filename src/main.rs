@@ -101,6 +101,26 @@ fn index(cmd: IndexCommand) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// Whether text output gets colour. The explicit flag wins over `NO_COLOR` (as no-color.org
+/// asks of command-line arguments); `auto` colours a terminal unless `NO_COLOR` is set to a
+/// non-empty value or the terminal is `dumb`.
+fn use_color(
+    flag: cli::ColorWhen,
+    stdout_is_terminal: bool,
+    no_color: Option<&std::ffi::OsStr>,
+    term: Option<&std::ffi::OsStr>,
+) -> bool {
+    match flag {
+        cli::ColorWhen::Always => true,
+        cli::ColorWhen::Never => false,
+        cli::ColorWhen::Auto => {
+            stdout_is_terminal
+                && no_color.is_none_or(|v| v.is_empty())
+                && term.is_none_or(|t| t != "dumb")
+        }
+    }
+}
+
 fn dedup(args: &DedupArgs) -> anyhow::Result<ExitCode> {
     let config = args.opts.to_config(args.paths.clone());
     let show = match args.progress {
@@ -132,7 +152,17 @@ fn dedup(args: &DedupArgs) -> anyhow::Result<ExitCode> {
     };
     let body = match args.format {
         DedupFormat::Json => report.to_json(),
-        DedupFormat::Text => report.to_text(),
+        DedupFormat::Text => {
+            // A report written to a file is never a terminal's.
+            let terminal = args.output.is_none() && std::io::stdout().is_terminal();
+            let color = use_color(
+                args.color,
+                terminal,
+                std::env::var_os("NO_COLOR").as_deref(),
+                std::env::var_os("TERM").as_deref(),
+            );
+            report.to_text_styled(color)
+        }
         DedupFormat::Jsonl => report.to_jsonl(),
     };
     let (keep, remove) = report.keep_and_remove();
@@ -190,4 +220,39 @@ fn gates(args: &DedupArgs, duplicates: usize, documents: usize) -> ExitCode {
         }
     }
     ExitCode::SUCCESS
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use cli::ColorWhen::{Always, Auto, Never};
+    use std::ffi::OsStr;
+
+    #[test]
+    fn color_decision() {
+        let set = Some(OsStr::new("1"));
+        let empty = Some(OsStr::new(""));
+        let xterm = Some(OsStr::new("xterm-256color"));
+        let dumb = Some(OsStr::new("dumb"));
+        // (flag, stdout is a terminal, NO_COLOR, TERM, colour?)
+        let cases = [
+            (Auto, true, None, xterm, true),
+            (Auto, true, None, None, true),
+            (Auto, false, None, xterm, false),
+            (Auto, true, set, xterm, false),
+            (Auto, true, empty, xterm, true),
+            (Auto, true, None, dumb, false),
+            (Always, false, set, dumb, true),
+            (Always, true, None, xterm, true),
+            (Never, true, None, xterm, false),
+            (Never, true, empty, xterm, false),
+        ];
+        for (flag, tty, no_color, term, want) in cases {
+            assert_eq!(
+                use_color(flag, tty, no_color, term),
+                want,
+                "{flag:?} tty={tty} NO_COLOR={no_color:?} TERM={term:?}"
+            );
+        }
+    }
 }
