@@ -67,11 +67,9 @@ pub struct ArticleOutcome {
     pub id: String,
     /// `joined` (a cluster that existed before), `new-cluster` or `unique`.
     pub outcome: &'static str,
-    /// The cluster's stable id.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// The cluster's stable id (`null` when unique).
     pub cluster: Option<u64>,
-    /// The cluster's representative.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// The cluster's representative (`null` when unique).
     pub representative: Option<String>,
     /// Whether it is a reprint: it joined a cluster seen before, or is in a new cluster with
     /// an earlier article or as a member that is not the representative. The gates and
