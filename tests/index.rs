@@ -629,3 +629,39 @@ fn jsonl_and_emit_lists_cover_every_document_of_a_batch_run() {
         "not a ratio",
     );
 }
+
+#[test]
+fn a_night_is_byte_identical_for_any_thread_count() {
+    let s = stories();
+    let n1 = night_one(&s);
+    let work = Dir::new();
+    let base = work.path().join("base");
+    let (code, _, _) = night(n1.path(), &base, &[]);
+    assert_eq!(code, 0);
+    let n2 = Dir::new();
+    n2.write("x/a.txt", reprint_of("X", &s.a));
+    n2.write("y/g.txt", reprint_of("Y", &s.g));
+    n2.write("z/g.txt", reprint_of("Z", &s.g));
+    n2.write("w/full.txt", reprint_of("W", &s.full));
+    let mut reports = Vec::new();
+    for threads in ["1", "2", "3"] {
+        let st = work.path().join(format!("state-{threads}"));
+        copy_dir(&base, &st);
+        let out = reprint()
+            .arg("dedup")
+            .arg(n2.path())
+            .arg("--index")
+            .arg(&st)
+            .args(["--progress", "never", "-j", threads])
+            .output()
+            .unwrap();
+        assert!(out.status.success());
+        // The state directory's path differs; everything else must not.
+        let text = String::from_utf8(out.stdout)
+            .unwrap()
+            .replace(st.to_str().unwrap(), "STATE");
+        reports.push(text);
+    }
+    assert_eq!(reports[0], reports[1]);
+    assert_eq!(reports[0], reports[2]);
+}
