@@ -142,6 +142,9 @@ pub(crate) fn fingerprint_inputs(
     progress: &dyn Progress,
     want_texts: bool,
 ) -> Fingerprinted {
+    if !want_texts {
+        return fingerprint_streaming(config, inputs, skipped, progress);
+    }
     let (mut docs, mut skipped) = load(config, inputs, skipped, progress);
     let (mut kept_texts, boilerplate) = strip_boilerplate(config, &docs);
 
@@ -370,17 +373,264 @@ pub(crate) fn fingerprint_all(
         .map_init(
             || (Shingler::default(), Vec::new()),
             |(shingler, set), text| {
-                shingler.shingles(text, config.shingle, config.seed, set);
                 progress.advance(1);
-                Fingerprint {
-                    signature: hasher.signature(set),
-                    shingles: set.len(),
-                    length: text.chars().count(),
-                    numbers: crate::shingle::number_sketch(text, config.seed).0,
-                }
+                fingerprint_text(config, &hasher, shingler, set, text)
             },
         )
         .collect()
+}
+
+/// The fingerprint of one kept text; `shingler` and `set` are per-thread scratch space.
+fn fingerprint_text(
+    config: &Config,
+    hasher: &MinHasher,
+    shingler: &mut Shingler,
+    set: &mut Vec<u64>,
+    text: &str,
+) -> Fingerprint {
+    shingler.shingles(text, config.shingle, config.seed, set);
+    Fingerprint {
+        signature: hasher.signature(set),
+        shingles: set.len(),
+        length: text.chars().count(),
+        numbers: crate::shingle::number_sketch(text, config.seed).0,
+    }
+}
+
+/// Documents of one input handled as one parallel batch: enough to keep every core busy on a
+/// single large JSON Lines or WARC file, few enough that a batch's texts stay a few megabytes.
+const BATCH_DOCS: usize = 256;
+
+/// Reads `inputs` (in parallel across inputs, and in batches of [`BATCH_DOCS`] within one) and
+/// maps each decoded document with `f(scratch, (input, position in it), doc)`. Returns, per
+/// input, the results in file order, skips in place. No input's texts outlive their batch.
+fn map_inputs<R, S, I, F>(
+    config: &Config,
+    inputs: &[(usize, &Input)],
+    progress: &dyn Progress,
+    init: I,
+    f: F,
+) -> Vec<Vec<std::result::Result<R, Skipped>>>
+where
+    R: Send,
+    I: Fn() -> S + Sync + Send,
+    F: Fn(&mut S, (usize, usize), corpus::Doc) -> std::result::Result<R, Skipped> + Sync + Send,
+{
+    type Batch = Vec<(usize, std::result::Result<corpus::Doc, Skipped>)>;
+    inputs
+        .par_iter()
+        .map(|&(which, input)| {
+            let mut results: Vec<std::result::Result<R, Skipped>> = Vec::new();
+            let mut batch: Batch = Vec::new();
+            let run = |batch: &mut Batch, results: &mut Vec<std::result::Result<R, Skipped>>| {
+                let done: Vec<std::result::Result<R, Skipped>> = std::mem::take(batch)
+                    .into_par_iter()
+                    .map_init(&init, |scratch, (at, res)| {
+                        res.and_then(|doc| f(scratch, (which, at), doc))
+                    })
+                    .collect();
+                results.extend(done);
+            };
+            let mut at = 0;
+            corpus::read_each(input, config, &mut |res| {
+                batch.push((at, res));
+                at += 1;
+                if batch.len() >= BATCH_DOCS {
+                    run(&mut batch, &mut results);
+                }
+            });
+            run(&mut batch, &mut results);
+            progress.advance(1);
+            results
+        })
+        .collect()
+}
+
+/// What the first pass keeps of a document: no text (except from standard input, which cannot
+/// be read twice), only what boilerplate detection needs.
+struct Seen {
+    id: DocId,
+    source: String,
+    repaired: bool,
+    date: Option<i64>,
+    lines: Vec<LineInfo>,
+    text: Option<String>,
+}
+
+/// Reads, normalizes, strips boilerplate and fingerprints every input in two passes without
+/// holding the corpus: the first learns boilerplate from line hashes, the second reads each
+/// input again and fingerprints it. Gives what [`fingerprint_inputs`] gives without texts: both
+/// normalize the same bytes and apply the same masks (a test compares the two).
+fn fingerprint_streaming(
+    config: &Config,
+    inputs: Vec<Input>,
+    mut skipped: Vec<Skipped>,
+    progress: &dyn Progress,
+) -> Fingerprinted {
+    let all: Vec<(usize, &Input)> = inputs.iter().enumerate().collect();
+    progress.start(Stage::Read, inputs.len() as u64);
+    let first = map_inputs(
+        config,
+        &all,
+        progress,
+        || (),
+        |_, (which, _), doc| {
+            let text = normalize::normalize(&doc.text);
+            if text.is_empty() {
+                return Err(Skipped {
+                    path: doc.id.0,
+                    reason: "no text left after normalization".into(),
+                });
+            }
+            let lines = if config.keep_boilerplate {
+                Vec::new()
+            } else {
+                boilerplate::line_infos(&text)
+            };
+            Ok(Seen {
+                id: doc.id,
+                source: doc.source,
+                repaired: doc.repaired,
+                date: doc.date,
+                lines,
+                text: inputs[which].is_stdin().then_some(text),
+            })
+        },
+    );
+    progress.finish();
+
+    // Slots in id order, the first document of an id winning, as in `load`.
+    let mut seen: Vec<Seen> = Vec::new();
+    let mut plan: Vec<Vec<Option<usize>>> = Vec::with_capacity(first.len());
+    let mut ids: std::collections::HashSet<DocId> = std::collections::HashSet::new();
+    for results in first {
+        let mut slots = Vec::with_capacity(results.len());
+        for res in results {
+            match res {
+                Ok(doc) if !ids.insert(doc.id.clone()) => {
+                    skipped.push(Skipped {
+                        path: doc.id.0,
+                        reason: "duplicate id: an earlier document has the same id".into(),
+                    });
+                    slots.push(None);
+                }
+                Ok(doc) => {
+                    slots.push(Some(seen.len()));
+                    seen.push(doc);
+                }
+                Err(skip) => {
+                    skipped.push(skip);
+                    slots.push(None);
+                }
+            }
+        }
+        plan.push(slots);
+    }
+    drop(ids);
+
+    let (masks, boilerplate) = if config.keep_boilerplate {
+        (Vec::new(), BoilerplateStats::default())
+    } else {
+        let view: Vec<(&str, &[LineInfo])> = seen
+            .iter()
+            .map(|d| (d.source.as_str(), d.lines.as_slice()))
+            .collect();
+        boilerplate::detect(&view)
+    };
+    for d in &mut seen {
+        d.lines = Vec::new();
+    }
+
+    // The kept lines of a document's text, or None when the text no longer fits its mask
+    // (the file changed between the two passes).
+    let kept = |text: &str, slot: usize| -> Option<String> {
+        let Some(mask) = masks.get(slot) else {
+            return Some(text.to_string());
+        };
+        if text.lines().count() != mask.len() {
+            return None;
+        }
+        let mut out = String::with_capacity(text.len());
+        for (line, &k) in text.lines().zip(mask) {
+            if k {
+                if !out.is_empty() {
+                    out.push('\n');
+                }
+                out.push_str(line);
+            }
+        }
+        Some(out)
+    };
+    let hasher = MinHasher::new(config.num_perm, config.seed);
+    let files: Vec<(usize, &Input)> = all.iter().copied().filter(|(_, i)| !i.is_stdin()).collect();
+    progress.start(Stage::Fingerprint, inputs.len() as u64);
+    let second = map_inputs(
+        config,
+        &files,
+        progress,
+        || (Shingler::default(), Vec::new()),
+        |(shingler, set), (which, at), doc| {
+            let Some(slot) = plan[which].get(at).copied().flatten() else {
+                return Ok(None);
+            };
+            let text = normalize::normalize(&doc.text);
+            Ok(kept(&text, slot)
+                .map(|k| (slot, fingerprint_text(config, &hasher, shingler, set, &k))))
+        },
+    );
+    let mut fps: Vec<Option<Fingerprint>> = vec![None; seen.len()];
+    for (slot, fp) in second.into_iter().flatten().flatten().flatten() {
+        fps[slot] = Some(fp);
+    }
+    let (mut shingler, mut set) = (Shingler::default(), Vec::new());
+    for (slot, doc) in seen.iter_mut().enumerate() {
+        if let Some(text) = doc.text.take() {
+            if let Some(k) = kept(&text, slot) {
+                fps[slot] = Some(fingerprint_text(
+                    config,
+                    &hasher,
+                    &mut shingler,
+                    &mut set,
+                    &k,
+                ));
+            }
+        }
+    }
+    progress.finish();
+
+    let mut docs = Vec::with_capacity(seen.len());
+    let mut out_fps = Vec::with_capacity(seen.len());
+    for (doc, fp) in seen.into_iter().zip(fps) {
+        match fp {
+            Some(fp) => {
+                if fp.shingles == 0 {
+                    skipped.push(Skipped {
+                        path: doc.id.0.clone(),
+                        reason: "no words to fingerprint".into(),
+                    });
+                }
+                out_fps.push(fp);
+                docs.push(Loaded {
+                    id: doc.id,
+                    source: doc.source,
+                    text: String::new(),
+                    repaired: doc.repaired,
+                    date: doc.date,
+                });
+            }
+            None => skipped.push(Skipped {
+                path: doc.id.0,
+                reason: "changed or vanished between the two reads of the run".into(),
+            }),
+        }
+    }
+    Fingerprinted {
+        docs,
+        kept_texts: Vec::new(),
+        fps: out_fps,
+        skipped,
+        boilerplate,
+    }
 }
 
 /// The text each document is fingerprinted on: its lines minus boilerplate.
