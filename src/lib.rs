@@ -1,7 +1,7 @@
 //! reprint finds the same news story reprinted across a scraped corpus and reports the groups.
 //!
 //! The pipeline, one module a stage: [`corpus`] finds and decodes inputs, [`normalize`] cleans
-//! text, [`boilerplate`] drops site chrome, [`shingle`] and [`minhash`] fingerprint, [`lsh`]
+//! text, [`boilerplate`] drops site chrome, [`shingle`] and [`minhash`] (or [`simhash`]) fingerprint, [`lsh`]
 //! proposes candidate pairs, [`cluster`] verifies and groups them, [`report`] writes the result.
 //! [`pipeline`] runs them in order; [`eval`] scores a report against ground truth.
 
@@ -19,6 +19,7 @@ pub mod normalize;
 pub mod pipeline;
 pub mod report;
 pub mod shingle;
+pub mod simhash;
 
 pub use config::{Config, Method, ShingleSpec};
 pub use error::{Error, Result};
