@@ -664,6 +664,7 @@ fn bytes<S: AsRef<str>>(texts: &[S]) -> u64 {
 const RULE: Rule = Rule {
     threshold: DEFAULT_THRESHOLD,
     containment: DEFAULT_CONTAINMENT,
+    max_hamming_bits: reprint::simhash::DEFAULT_MAX_DISTANCE_BITS,
 };
 
 /// Synthetic fingerprints: [`REPRINT_SHARE`] of them are noisy copies of an earlier original.
@@ -703,6 +704,7 @@ fn synthetic(n: usize, num_perm: usize, stream: u64) -> Synthetic {
             groups[g].push(i);
             Fingerprint {
                 signature,
+                simhash: None,
                 shingles,
                 length: shingles + rng.gen_range(0..16),
                 numbers,
@@ -717,6 +719,7 @@ fn synthetic(n: usize, num_perm: usize, stream: u64) -> Synthetic {
             groups.push(vec![i]);
             Fingerprint {
                 signature: (0..num_perm).map(|_| rng.gen()).collect(),
+                simhash: None,
                 shingles,
                 length: shingles + rng.gen_range(0..16),
                 numbers,

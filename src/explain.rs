@@ -79,10 +79,7 @@ pub fn explain(config: &Config, a: &str, b: &str) -> Result<Explanation> {
         let pair = [kept[ia].clone(), kept[ib].clone()];
         let fps = pipeline::fingerprint_all(config, &pair, &NoProgress);
         let m = cluster::measure(&fps[0], &fps[1]);
-        let rule = Rule {
-            threshold: config.threshold,
-            containment: config.containment,
-        };
+        let rule = Rule::from_config(config);
         let verdict = cluster::verify(m, rule);
         let sa = shingle::shingle_set(&pair[0], config.shingle, config.seed);
         let sb = shingle::shingle_set(&pair[1], config.shingle, config.seed);

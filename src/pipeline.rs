@@ -156,10 +156,7 @@ fn run(
     pairs.dedup();
     drop(signatures);
     progress.advance(1);
-    let rule = Rule {
-        threshold: config.threshold,
-        containment: config.containment,
-    };
+    let rule = Rule::from_config(config);
     let edges: Vec<(u32, u32)> = pairs
         .par_iter()
         .copied()
@@ -285,6 +282,7 @@ pub(crate) fn fingerprint_all(
                 progress.advance(1);
                 Fingerprint {
                     signature: hasher.signature(set),
+                    simhash: None,
                     shingles: set.len(),
                     length: text.chars().count(),
                     numbers: crate::shingle::number_sketch(text, config.seed).0,
