@@ -74,6 +74,20 @@ pub fn candidates<S: AsRef<[u32]> + Sync>(
     banding: Banding,
     seed: u64,
 ) -> Vec<(u32, u32)> {
+    candidates_touching(signatures, active, 0, banding, seed)
+}
+
+/// Like [`candidates`], but only pairs with at least one document at position `first_new` or
+/// later: the documents of tonight's scrape against each other and against an index of earlier
+/// ones. Old documents enter a band's sort only when their key is one a new document has, so the
+/// cost over a large index is one hash per old signature and band, not a sort of all of them.
+pub fn candidates_touching<S: AsRef<[u32]> + Sync>(
+    signatures: &[S],
+    active: &[bool],
+    first_new: usize,
+    banding: Banding,
+    seed: u64,
+) -> Vec<(u32, u32)> {
     let per_band: Vec<Vec<(u32, u32)>> = (0..banding.bands)
         .into_par_iter()
         .map(|band| {
@@ -81,16 +95,24 @@ pub fn candidates<S: AsRef<[u32]> + Sync>(
             let hi = lo + banding.rows;
             // One buffer a band: the band's rows as bytes, reused for every signature.
             let mut bytes: Vec<u8> = Vec::with_capacity(4 * banding.rows);
-            let mut keyed: Vec<(u64, u32)> = signatures
-                .iter()
-                .enumerate()
-                .filter(|(i, _)| active[*i])
-                .map(|(i, sig)| {
-                    bytes.clear();
-                    bytes.extend(sig.as_ref()[lo..hi].iter().flat_map(|v| v.to_le_bytes()));
-                    (xxh3_64_with_seed(&bytes, seed ^ band as u64), i as u32)
-                })
+            let mut key = |sig: &[u32]| {
+                bytes.clear();
+                bytes.extend(sig[lo..hi].iter().flat_map(|v| v.to_le_bytes()));
+                xxh3_64_with_seed(&bytes, seed ^ band as u64)
+            };
+            let first_new = first_new.min(signatures.len());
+            let mut keyed: Vec<(u64, u32)> = (first_new..signatures.len())
+                .filter(|&i| active[i])
+                .map(|i| (key(signatures[i].as_ref()), i as u32))
                 .collect();
+            if first_new > 0 {
+                let wanted: std::collections::HashSet<u64> =
+                    keyed.iter().map(|&(k, _)| k).collect();
+                keyed.extend((0..first_new).filter(|&i| active[i]).filter_map(|i| {
+                    let k = key(signatures[i].as_ref());
+                    wanted.contains(&k).then_some((k, i as u32))
+                }));
+            }
             keyed.sort_unstable();
             let mut pairs = Vec::new();
             for bucket in keyed.chunk_by(|a, b| a.0 == b.0) {
@@ -100,9 +122,13 @@ pub fn candidates<S: AsRef<[u32]> + Sync>(
                 } else {
                     BUCKET_WINDOW + 1
                 };
+                // Old documents sort first; a new one pairs with the old ones just before it
+                // in an oversized bucket as well as with the new ones after it.
                 for x in 0..m {
                     for y in (x + 1)..m.min(x + window) {
-                        pairs.push((bucket[x].1, bucket[y].1));
+                        if bucket[y].1 as usize >= first_new {
+                            pairs.push((bucket[x].1, bucket[y].1));
+                        }
                     }
                 }
             }
@@ -233,17 +259,36 @@ pub fn hamming_candidates(
     active: &[bool],
     layout: HammingLayout,
 ) -> Vec<(u32, u32)> {
+    hamming_candidates_touching(fingerprints, active, 0, layout)
+}
+
+/// Like [`hamming_candidates`], but only pairs with at least one document at position
+/// `first_new` or later; old documents enter a table's sort only when their key is one a new
+/// document has.
+pub fn hamming_candidates_touching(
+    fingerprints: &[u64],
+    active: &[bool],
+    first_new: usize,
+    layout: HammingLayout,
+) -> Vec<(u32, u32)> {
+    let first_new = first_new.min(fingerprints.len());
     let per_table: Vec<Vec<(u32, u32)>> = table_masks(layout)
         .into_par_iter()
         .map(|mask| {
             // Sorting by (key, whole fingerprint) puts the closest fingerprints of a bucket
             // next to each other, which is what the window of an oversized bucket keeps.
-            let mut keyed: Vec<(u64, u64, u32)> = fingerprints
-                .iter()
-                .enumerate()
-                .filter(|(i, _)| active[*i])
-                .map(|(i, &fp)| (fp & mask, fp, i as u32))
+            let mut keyed: Vec<(u64, u64, u32)> = (first_new..fingerprints.len())
+                .filter(|&i| active[i])
+                .map(|i| (fingerprints[i] & mask, fingerprints[i], i as u32))
                 .collect();
+            if first_new > 0 {
+                let wanted: std::collections::HashSet<u64> =
+                    keyed.iter().map(|&(k, _, _)| k).collect();
+                keyed.extend((0..first_new).filter(|&i| active[i]).filter_map(|i| {
+                    let k = fingerprints[i] & mask;
+                    wanted.contains(&k).then_some((k, fingerprints[i], i as u32))
+                }));
+            }
             keyed.sort_unstable();
             let mut pairs = Vec::new();
             for bucket in keyed.chunk_by(|a, b| a.0 == b.0) {
@@ -256,7 +301,9 @@ pub fn hamming_candidates(
                 for x in 0..m {
                     for y in (x + 1)..m.min(x + window) {
                         let (a, b) = (bucket[x].2, bucket[y].2);
-                        pairs.push((a.min(b), a.max(b)));
+                        if a.max(b) as usize >= first_new {
+                            pairs.push((a.min(b), a.max(b)));
+                        }
                     }
                 }
             }
@@ -316,6 +363,24 @@ mod tests {
     }
 
     #[test]
+    fn touching_pairs_are_the_full_pairs_that_involve_a_new_document() {
+        // Five groups of equal signatures over 40 documents; the last 15 are "new".
+        let sigs: Vec<Vec<u32>> = (0..40u32).map(|i| vec![i % 5; 16]).collect();
+        let active = vec![true; 40];
+        let banding = Banding { bands: 4, rows: 4 };
+        let all = candidates(&sigs, &active, banding, 9);
+        for first_new in [0, 1, 25, 39, 40] {
+            let want: Vec<(u32, u32)> = all
+                .iter()
+                .copied()
+                .filter(|&(_, b)| b as usize >= first_new)
+                .collect();
+            let got = candidates_touching(&sigs, &active, first_new, banding, 9);
+            assert_eq!(got, want, "first_new {first_new}");
+        }
+    }
+
+    #[test]
     fn hamming_layout_table() {
         // (k, n, blocks, tables)
         let cases = [
@@ -362,6 +427,27 @@ mod tests {
         assert!(!got.iter().any(|&(a, b)| a == 2 || b == 2), "{got:?}");
         let got = hamming_candidates(&fps, &[true, false, true, true], l);
         assert!(got.contains(&(0, 3)) && !got.iter().any(|&(a, _)| a == 1));
+    }
+
+    #[test]
+    fn hamming_touching_pairs_are_the_full_pairs_that_involve_a_new_document() {
+        // Five clumps of close fingerprints over 40 documents.
+        let fps: Vec<u64> = (0..40u64)
+            .map(|i| (i % 5).wrapping_mul(0x9e37_79b9_7f4a_7c15) ^ (1 << (i % 3)))
+            .collect();
+        let active = vec![true; 40];
+        let layout = hamming_layout(3, 40);
+        let all = hamming_candidates(&fps, &active, layout);
+        assert!(!all.is_empty());
+        for first_new in [0, 1, 25, 39, 40] {
+            let want: Vec<(u32, u32)> = all
+                .iter()
+                .copied()
+                .filter(|&(_, b)| b as usize >= first_new)
+                .collect();
+            let got = hamming_candidates_touching(&fps, &active, first_new, layout);
+            assert_eq!(got, want, "first_new {first_new}");
+        }
     }
 
     #[test]

@@ -7,7 +7,7 @@ use rayon::prelude::*;
 
 use crate::boilerplate::{self, BoilerplateStats, LineInfo};
 use crate::cluster::{self, Fingerprint, Rule};
-use crate::config::Config;
+use crate::config::{Config, Method};
 use crate::corpus::{self, DocId, Input, Skipped};
 use crate::error::{Error, Result};
 use crate::lsh::{self, Banding};
@@ -15,6 +15,7 @@ use crate::minhash::MinHasher;
 use crate::normalize;
 use crate::report::{self, ClusterReport, MemberReport, Params, Report, Stats};
 use crate::shingle::Shingler;
+use crate::simhash::SimHasher;
 
 /// The long-running stages that report progress.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -111,26 +112,42 @@ pub(crate) fn in_pool<T: Send>(
     Ok(pool.install(|| f(found)))
 }
 
-fn run(
+/// What fingerprinting a set of inputs produced: the documents (with their texts while someone
+/// still needs them), their fingerprints, and what was set aside.
+pub(crate) struct Fingerprinted {
+    /// The loaded documents, in id order (texts emptied unless texts were asked for).
+    pub(crate) docs: Vec<Loaded>,
+    /// The kept text of each document (empty unless texts were asked for).
+    pub(crate) kept_texts: Vec<String>,
+    /// The fingerprint of each document.
+    pub(crate) fps: Vec<Fingerprint>,
+    /// Inputs and documents that were not used, including those with nothing to fingerprint.
+    pub(crate) skipped: Vec<Skipped>,
+    /// What boilerplate detection left out.
+    pub(crate) boilerplate: BoilerplateStats,
+}
+
+/// Reads, normalizes, strips boilerplate and fingerprints every input.
+pub(crate) fn fingerprint_inputs(
     config: &Config,
     inputs: Vec<Input>,
     skipped: Vec<Skipped>,
     progress: &dyn Progress,
     want_texts: bool,
-) -> (Report, Texts) {
-    let (docs, mut skipped) = load(config, inputs, skipped, progress);
-    let (mut kept_texts, bp_stats) = strip_boilerplate(config, &docs);
+) -> Fingerprinted {
+    let (mut docs, mut skipped) = load(config, inputs, skipped, progress);
+    let (mut kept_texts, boilerplate) = strip_boilerplate(config, &docs);
 
     progress.start(Stage::Fingerprint, docs.len() as u64);
     let fps = fingerprint_all(config, &kept_texts, progress);
     progress.finish();
     if !want_texts {
-        // Free the kept texts early: only the page of texts needs them after fingerprinting.
+        // Only the page of texts needs them after fingerprinting.
         kept_texts = Vec::new();
+        for doc in &mut docs {
+            doc.text = String::new();
+        }
     }
-
-    progress.start(Stage::Cluster, 3);
-    let active: Vec<bool> = fps.iter().map(|f| f.shingles > 0).collect();
     for (doc, fp) in docs.iter().zip(&fps) {
         if fp.shingles == 0 {
             skipped.push(Skipped {
@@ -139,33 +156,110 @@ fn run(
             });
         }
     }
-    let signatures: Vec<&[u32]> = fps.iter().map(|f| f.signature.as_slice()).collect();
+    Fingerprinted {
+        docs,
+        kept_texts,
+        fps,
+        skipped,
+        boilerplate,
+    }
+}
+
+/// Candidate pairs and the verified ones among them.
+pub(crate) struct Matched {
+    /// Number of distinct candidate pairs both indexes proposed.
+    pub(crate) candidate_pairs: usize,
+    /// Pairs `(i, j)`, `i < j`, sorted, that passed verification.
+    pub(crate) edges: Vec<(u32, u32)>,
+    /// Banding of the near-duplicate index.
+    pub(crate) near: Banding,
+    /// Banding of the containment index.
+    pub(crate) contained: Banding,
+}
+
+/// Searches both LSH indexes for pairs that involve a document at `first_new` or later (0: all
+/// pairs) and verifies each. `fp(i)` is document `i`'s fingerprint; `active` marks those taking
+/// part.
+pub(crate) fn match_pairs<'a>(
+    config: &Config,
+    fp: &(dyn Fn(usize) -> &'a Fingerprint + Sync),
+    active: &[bool],
+    first_new: usize,
+) -> Matched {
     let near = lsh::optimal_banding(config.threshold, config.num_perm);
     let contained = lsh::optimal_banding(
         containment_search_threshold(config.containment),
         config.num_perm,
     );
-    let mut pairs = lsh::candidates(&signatures, &active, near, config.seed);
-    pairs.extend(lsh::candidates(
-        &signatures,
-        &active,
-        contained,
-        config.seed ^ 0x000c_047a_14ed,
-    ));
-    pairs.par_sort_unstable();
-    pairs.dedup();
-    drop(signatures);
-    progress.advance(1);
-    let rule = Rule::from_config(config);
+    let pairs = match config.method {
+        Method::MinHash => {
+            let signatures: Vec<&[u32]> = (0..active.len())
+                .map(|i| fp(i).signature.as_slice())
+                .collect();
+            let mut pairs =
+                lsh::candidates_touching(&signatures, active, first_new, near, config.seed);
+            pairs.extend(lsh::candidates_touching(
+                &signatures,
+                active,
+                first_new,
+                contained,
+                config.seed ^ 0x000c_047a_14ed,
+            ));
+            drop(signatures);
+            pairs.par_sort_unstable();
+            pairs.dedup();
+            pairs
+        }
+        // One index only: SimHash has no containment search (DESIGN.md, "SimHash").
+        Method::SimHash => {
+            let fingerprints: Vec<u64> = (0..active.len())
+                .map(|i| fp(i).simhash.unwrap_or(0))
+                .collect();
+            let layout = lsh::hamming_layout(config.simhash_max_distance_bits, active.len());
+            lsh::hamming_candidates_touching(&fingerprints, active, first_new, layout)
+        }
+    };
+    let rule = rule(config);
     let edges: Vec<(u32, u32)> = pairs
         .par_iter()
         .copied()
         .filter(|&(a, b)| {
-            cluster::verify(cluster::measure(&fps[a as usize], &fps[b as usize]), rule).is_some()
+            cluster::verify(cluster::measure(fp(a as usize), fp(b as usize)), rule).is_some()
         })
         .collect();
-    progress.advance(1);
-    let clusters = cluster::cluster(&fps, &edges, rule);
+    Matched {
+        candidate_pairs: pairs.len(),
+        edges,
+        near,
+        contained,
+    }
+}
+
+/// The verification rule of a configuration.
+pub(crate) fn rule(config: &Config) -> Rule {
+    Rule::from_config(config)
+}
+
+fn run(
+    config: &Config,
+    inputs: Vec<Input>,
+    skipped: Vec<Skipped>,
+    progress: &dyn Progress,
+    want_texts: bool,
+) -> (Report, Texts) {
+    let Fingerprinted {
+        docs,
+        mut kept_texts,
+        fps,
+        skipped,
+        boilerplate,
+    } = fingerprint_inputs(config, inputs, skipped, progress, want_texts);
+
+    progress.start(Stage::Cluster, 3);
+    let active: Vec<bool> = fps.iter().map(|f| f.shingles > 0).collect();
+    let matched = match_pairs(config, &|i| &fps[i], &active, 0);
+    progress.advance(2);
+    let clusters = cluster::cluster(&fps, &matched.edges, rule(config));
     progress.advance(1);
     progress.finish();
 
@@ -186,11 +280,11 @@ fn run(
         skipped,
         Counts {
             documents,
-            candidate_pairs: pairs.len(),
-            verified_pairs: edges.len(),
-            near,
-            contained,
-            boilerplate: bp_stats,
+            candidate_pairs: matched.candidate_pairs,
+            verified_pairs: matched.edges.len(),
+            near: matched.near,
+            contained: matched.contained,
+            boilerplate,
         },
     );
     (report, texts)
@@ -273,6 +367,7 @@ pub(crate) fn fingerprint_all(
     progress: &dyn Progress,
 ) -> Vec<Fingerprint> {
     let hasher = MinHasher::new(config.num_perm, config.seed);
+    let simhasher = SimHasher::new(config.seed);
     kept_texts
         .par_iter()
         .map_init(
@@ -280,9 +375,13 @@ pub(crate) fn fingerprint_all(
             |(shingler, set), text| {
                 shingler.shingles(text, config.shingle, config.seed, set);
                 progress.advance(1);
+                let (signature, simhash) = match config.method {
+                    Method::MinHash => (hasher.signature(set), None),
+                    Method::SimHash => (Vec::new(), Some(simhasher.fingerprint(set))),
+                };
                 Fingerprint {
-                    signature: hasher.signature(set),
-                    simhash: None,
+                    signature,
+                    simhash,
                     shingles: set.len(),
                     length: text.chars().count(),
                     numbers: crate::shingle::number_sketch(text, config.seed).0,
