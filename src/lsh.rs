@@ -175,13 +175,14 @@ fn block_bits(i: u32, blocks: u32) -> u32 {
     64 / blocks + u32::from(i < 64 % blocks)
 }
 
-/// The layout for distance `k` over `n` fingerprints: the fewest blocks whose shortest key has
-/// at least `log2(n) − 2` bits, so that chance collisions leave buckets of a few documents
-/// (and the oversized-bucket window only ever meets real clumps of copies), within
-/// [`HAMMING_MAX_TABLES`] tables.
+/// The layout for distance `k` over `n` fingerprints: the fewest blocks (so the fewest tables)
+/// whose shortest key has at least `log2(n) − 8` bits, so that chance alone puts about 256
+/// fingerprints in a bucket, well under [`HAMMING_BUCKET_ALL_PAIRS_MAX`], within
+/// [`HAMMING_MAX_TABLES`] tables. Every comparison is a popcount, so a few hundred in a bucket
+/// cost less than the sort of more tables with longer keys.
 pub fn hamming_layout(k: u32, n: usize) -> HammingLayout {
     let k = k.min(63);
-    let want_bits = (usize::BITS - n.max(1).leading_zeros()).saturating_sub(2);
+    let want_bits = (usize::BITS - n.max(1).leading_zeros()).saturating_sub(8);
     let layout = |blocks: u32| {
         let key_blocks = blocks - k;
         // The shortest key takes the narrowest blocks, which are the last ones.
@@ -399,10 +400,13 @@ mod tests {
             // Manku et al.'s basic layout: k + 1 blocks, one table a block.
             (3, 10, 4, 4),
             (0, 1, 1, 1),
-            // 1,000 fingerprints want keys of ≥ 8 bits: 7 blocks of 9–10 bits give one.
             (6, 1000, 7, 7),
-            // A million want ≥ 18 bits: two blocks of 10 bits make 20 bits in 15 tables.
-            (4, 1_000_000, 6, 15),
+            // A million want ≥ 12-bit keys: one block of 12 or 13 bits, 5 tables.
+            (4, 1_000_000, 5, 5),
+            // 2^30 want ≥ 23 bits: two blocks of 12–13 bits, 10 tables.
+            (3, 1 << 30, 5, 10),
+            // Distance 16 over 20,000: 17 blocks would leave 3-bit keys; two of 18 give 6.
+            (16, 20_000, 18, 153),
         ];
         for (k, n, blocks, tables) in cases {
             let l = hamming_layout(k, n);

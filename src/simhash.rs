@@ -13,7 +13,7 @@ pub const BITS: u32 = 64;
 
 /// Default largest Hamming distance at which two fingerprints are the same story; DESIGN.md
 /// shows the measurements behind it.
-pub const DEFAULT_MAX_DISTANCE_BITS: u32 = 4;
+pub const DEFAULT_MAX_DISTANCE_BITS: u32 = 12;
 
 /// Largest supported distance: the table search needs more than `k` blocks, each at least one
 /// bit wide, and beyond ~20 bits unrelated texts (mean distance 32) start to pass.
