@@ -91,6 +91,16 @@ pub fn explain(config: &Config, a: &str, b: &str) -> Result<Explanation> {
                 "kept apart: both carry figures and share too few of them (a template story)"
                     .to_string()
             }
+            Some(MatchKind::NearDuplicate) if m.hamming_bits.is_some() => format!(
+                "grouped: SimHash fingerprints {} bits apart ≤ {}",
+                m.hamming_bits.unwrap_or(0),
+                config.simhash_max_distance_bits
+            ),
+            None if m.hamming_bits.is_some() => format!(
+                "kept apart: SimHash fingerprints {} bits apart > {}",
+                m.hamming_bits.unwrap_or(0),
+                config.simhash_max_distance_bits
+            ),
             Some(MatchKind::NearDuplicate) => format!(
                 "grouped: estimated Jaccard {:.3} ≥ threshold {}",
                 m.jaccard, config.threshold

@@ -85,6 +85,12 @@ fn report_with_skipped_inputs_matches_schema() {
 }
 
 #[test]
+fn simhash_report_matches_schema() {
+    let report = valid_report(&[&bundled_corpus(), "--method", "simhash"]);
+    assert_eq!(report["params"]["method"], "simhash");
+}
+
+#[test]
 fn keep_boilerplate_report_matches_schema() {
     let report = valid_report(&[&bundled_corpus(), "--keep-boilerplate"]);
     assert_eq!(report["params"]["boilerplate_removal"], false);
