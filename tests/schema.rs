@@ -189,7 +189,7 @@ fn tampered_reports_fail_validation() {
         ("count as string", |r| r["stats"]["duplicates"] = json!("2")),
         ("bad shingle", |r| r["params"]["shingle"] = json!("word:0")),
         ("unknown method", |r| {
-            r["params"]["method"] = json!("simhash")
+            r["params"]["method"] = json!("lsh-forest")
         }),
         ("flag as string", |r| {
             r["params"]["boilerplate_removal"] = json!("yes")
