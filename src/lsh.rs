@@ -230,7 +230,11 @@ fn table_masks(layout: HammingLayout) -> Vec<u64> {
     let mut masks = Vec::with_capacity(layout.tables);
     let mut chosen: Vec<u32> = (0..key_blocks).collect();
     loop {
-        masks.push(chosen.iter().fold(0u64, |m, &b| m | block_masks[b as usize]));
+        masks.push(
+            chosen
+                .iter()
+                .fold(0u64, |m, &b| m | block_masks[b as usize]),
+        );
         // Next combination in lexicographic order.
         let mut i = key_blocks as usize;
         loop {
@@ -294,7 +298,9 @@ pub fn hamming_candidates_touching(
                     keyed.iter().map(|&(k, _, _)| k).collect();
                 keyed.extend((0..first_new).filter(|&i| active[i]).filter_map(|i| {
                     let k = fingerprints[i] & mask;
-                    wanted.contains(&k).then_some((k, fingerprints[i], i as u32))
+                    wanted
+                        .contains(&k)
+                        .then_some((k, fingerprints[i], i as u32))
                 }));
             }
             keyed.sort_unstable();
@@ -312,8 +318,7 @@ pub fn hamming_candidates_touching(
                         // The probe of Manku et al.: a key match is checked on the whole
                         // fingerprint at once, so chance collisions never reach the caller.
                         if a.max(b) as usize >= first_new
-                            && (bucket[x].1 ^ bucket[y].1).count_ones()
-                                <= layout.max_distance_bits
+                            && (bucket[x].1 ^ bucket[y].1).count_ones() <= layout.max_distance_bits
                         {
                             pairs.push((a.min(b), a.max(b)));
                         }

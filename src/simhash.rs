@@ -48,10 +48,9 @@ impl SimHasher {
             }
         }
         let n = shingles.len() as u64;
-        counts
-            .iter()
-            .enumerate()
-            .fold(0u64, |fp, (i, &c)| fp | (u64::from(2 * u64::from(c) > n) << i))
+        counts.iter().enumerate().fold(0u64, |fp, (i, &c)| {
+            fp | (u64::from(2 * u64::from(c) > n) << i)
+        })
     }
 }
 
@@ -133,7 +132,10 @@ mod tests {
         for (d, a, b, jaccard, containment) in cases {
             let (j, c) = estimates(d, a, b);
             assert!((j - jaccard).abs() < 1e-9, "d={d}: J {j} want {jaccard}");
-            assert!((c - containment).abs() < 1e-9, "d={d}: C {c} want {containment}");
+            assert!(
+                (c - containment).abs() < 1e-9,
+                "d={d}: C {c} want {containment}"
+            );
         }
         // Estimates fall as the distance grows.
         let js: Vec<f64> = (0..=32).map(|d| estimates(d, 500, 400).0).collect();
@@ -163,7 +165,10 @@ mod tests {
         let h = SimHasher::new(3);
         for (a, b, max, min) in cases {
             let d = hamming(h.fingerprint(&a), h.fingerprint(&b));
-            assert!((min..=max).contains(&d), "distance {d} outside {min}..={max}");
+            assert!(
+                (min..=max).contains(&d),
+                "distance {d} outside {min}..={max}"
+            );
         }
     }
 
@@ -174,7 +179,9 @@ mod tests {
                      operators had warned that larger vessels could no longer dock at low tide. \
                      Work is expected to start in the spring and to last about four months, \
                      during which the fish market will move to the western quay.";
-        let edited = story.replace("Tuesday", "Wednesday").replace("four", "five");
+        let edited = story
+            .replace("Tuesday", "Wednesday")
+            .replace("four", "five");
         let other = "Organisers of the regional book fair said attendance fell for a second \
                      year, blaming train strikes and the closure of the main exhibition hall. \
                      Publishers nevertheless reported steady sales of children's titles, and \

@@ -54,10 +54,7 @@ fn baseline(docs: &[(String, String)]) -> Vec<Vec<String>> {
         x
     }
     for (a, b) in pairs {
-        let (ra, rb) = (
-            find(&mut parent, a as usize),
-            find(&mut parent, b as usize),
-        );
+        let (ra, rb) = (find(&mut parent, a as usize), find(&mut parent, b as usize));
         parent[ra.max(rb)] = ra.min(rb);
     }
     let mut comps: BTreeMap<usize, Vec<String>> = BTreeMap::new();
@@ -191,7 +188,10 @@ fn site_footer_merges_different_briefs() {
     );
 
     let after = reprint(&docs);
-    assert!(mixed(&after).is_empty(), "reprint merged stories: {after:?}");
+    assert!(
+        mixed(&after).is_empty(),
+        "reprint merged stories: {after:?}"
+    );
     assert_eq!(
         after,
         vec![vec![
@@ -203,7 +203,8 @@ fn site_footer_merges_different_briefs() {
 }
 
 /// A full-length wire story (about 260 words).
-const LONG_STORY: &str = "Engineers have begun draining the old reservoir above Kelby for the first \
+const LONG_STORY: &str =
+    "Engineers have begun draining the old reservoir above Kelby for the first \
 time in ninety years, after inspectors found water seeping through the foot of its stone dam \
 during the winter floods.
 
@@ -245,7 +246,10 @@ fn truncated_reprint_is_missed() {
             format!("{LONG_STORY}\n"),
         ),
     ];
-    for (i, site) in ["pennineecho", "dalesdaily", "northernnow"].iter().enumerate() {
+    for (i, site) in ["pennineecho", "dalesdaily", "northernnow"]
+        .iter()
+        .enumerate()
+    {
         docs.push((
             format!("{site}/reservoir.{}.txt", i + 3),
             format!(
@@ -268,7 +272,9 @@ fn truncated_reprint_is_missed() {
     );
     // It does find what it is built for: the two full copies.
     assert!(
-        before.iter().any(|g| g.contains(&ids[3]) && g.contains(&ids[4])),
+        before
+            .iter()
+            .any(|g| g.contains(&ids[3]) && g.contains(&ids[4])),
         "{before:?}"
     );
 
@@ -277,12 +283,20 @@ fn truncated_reprint_is_missed() {
         for (id, text) in &docs {
             dir.write(id, text);
         }
-        run_json(&["dedup", dir.path().to_str().expect("utf-8"), "--progress", "never"])
+        run_json(&[
+            "dedup",
+            dir.path().to_str().expect("utf-8"),
+            "--progress",
+            "never",
+        ])
     };
     assert_eq!(groups(&report), vec![ids], "reprint must group every copy");
     // Each cut copy is reported with its containment in the full story above its Jaccard
     // similarity (which kind admitted it depends on the estimates: either is right).
-    for m in report["clusters"][0]["members"].as_array().expect("members") {
+    for m in report["clusters"][0]["members"]
+        .as_array()
+        .expect("members")
+    {
         let id = m["id"].as_str().expect("id");
         if !(id.starts_with("valleyherald/") || id.starts_with("wire/")) {
             let (sim, cont) = (m["similarity"].as_f64(), m["containment"].as_f64());
@@ -423,7 +437,12 @@ fn related_list_chains_stories_into_one_cluster() {
     let want: Vec<Vec<String>> = {
         let mut w: Vec<Vec<String>> = BRIEFS
             .iter()
-            .map(|(name, _)| vec![format!("coastweekly/{name}.txt"), format!("wire/{name}.2.txt")])
+            .map(|(name, _)| {
+                vec![
+                    format!("coastweekly/{name}.txt"),
+                    format!("wire/{name}.2.txt"),
+                ]
+            })
             .collect();
         w.sort();
         w

@@ -9,7 +9,11 @@ use std::collections::BTreeMap;
 use util::{groups, run, run_json, testdata};
 
 fn corpus() -> String {
-    testdata().join("corpus").to_str().expect("utf-8").to_string()
+    testdata()
+        .join("corpus")
+        .to_str()
+        .expect("utf-8")
+        .to_string()
 }
 
 /// The truth file's group of every document id.
@@ -28,7 +32,14 @@ fn truth() -> BTreeMap<String, String> {
 
 #[test]
 fn simhash_groups_are_true_reprints_and_never_contained() {
-    let report = run_json(&["dedup", &corpus(), "--method", "simhash", "--progress", "never"]);
+    let report = run_json(&[
+        "dedup",
+        &corpus(),
+        "--method",
+        "simhash",
+        "--progress",
+        "never",
+    ]);
     assert_eq!(report["params"]["method"], "simhash");
     let got = groups(&report);
     assert!(got.len() >= 3, "SimHash found too few groups: {got:?}");
@@ -54,8 +65,24 @@ fn simhash_groups_are_true_reprints_and_never_contained() {
 
 #[test]
 fn simhash_output_is_identical_for_any_thread_count() {
-    let one = run(&["dedup", &corpus(), "--method", "simhash", "-j1", "--progress", "never"]);
-    let two = run(&["dedup", &corpus(), "--method", "simhash", "-j2", "--progress", "never"]);
+    let one = run(&[
+        "dedup",
+        &corpus(),
+        "--method",
+        "simhash",
+        "-j1",
+        "--progress",
+        "never",
+    ]);
+    let two = run(&[
+        "dedup",
+        &corpus(),
+        "--method",
+        "simhash",
+        "-j2",
+        "--progress",
+        "never",
+    ]);
     assert!(one.status.success() && two.status.success());
     assert_eq!(one.stdout, two.stdout);
 }
