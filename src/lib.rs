@@ -1,8 +1,9 @@
 //! reprint finds the same news story reprinted across a scraped corpus and reports the groups.
 //!
 //! The pipeline, one module a stage: [`corpus`] finds and decodes inputs, [`normalize`] cleans
-//! text, [`boilerplate`] drops site chrome, [`shingle`] and [`minhash`] (or [`simhash`]) fingerprint, [`lsh`]
-//! proposes candidate pairs, [`cluster`] verifies and groups them, [`report`] writes the result.
+//! text, [`boilerplate`] drops site chrome, [`shingle`] and [`minhash`] (or [`simhash`])
+//! fingerprint, [`lsh`] proposes candidate pairs, [`cluster`] verifies and groups them,
+//! [`report`] writes the result.
 //! [`pipeline`] runs them in order; [`eval`] scores a report against ground truth.
 
 pub mod boilerplate;
