@@ -6,14 +6,21 @@ use std::collections::BTreeMap;
 use rayon::prelude::*;
 
 use crate::boilerplate::{self, BoilerplateStats, LineInfo};
+use crate::cluster::MatchKind;
 use crate::cluster::{self, Fingerprint, Rule};
 use crate::config::{Config, Method};
 use crate::corpus::{self, DocId, Input, Skipped};
 use crate::error::{Error, Result};
+use crate::index::assign::{self, Outcome, WorkCluster};
+use crate::index::store::{StoredCluster, StoredDoc};
+use crate::index::{self, Index};
 use crate::lsh::{self, Banding};
 use crate::minhash::MinHasher;
 use crate::normalize;
-use crate::report::{self, ClusterReport, MemberReport, Params, Report, Stats};
+use crate::report::{
+    self, ArticleOutcome, ClusterReport, IndexReport, MemberReport, MergeReport, Params, Report,
+    RepresentativeChangeReport, Stats,
+};
 use crate::shingle::Shingler;
 use crate::simhash::SimHasher;
 
@@ -66,6 +73,7 @@ pub(crate) struct Loaded {
     pub(crate) source: String,
     pub(crate) text: String,
     pub(crate) repaired: bool,
+    pub(crate) date: Option<i64>,
 }
 
 /// The text of one clustered document as fingerprinted, and what was left out of it.
@@ -279,6 +287,7 @@ fn run(
         clusters,
         skipped,
         Counts {
+            active,
             documents,
             candidate_pairs: matched.candidate_pairs,
             verified_pairs: matched.edges.len(),
@@ -332,6 +341,7 @@ pub(crate) fn load(
                                 source: doc.source,
                                 text,
                                 repaired: doc.repaired,
+                                date: doc.date,
                             })
                         }
                     })
@@ -432,12 +442,262 @@ pub(crate) fn strip_boilerplate(
 }
 
 struct Counts {
+    active: Vec<bool>,
     documents: usize,
     candidate_pairs: usize,
     verified_pairs: usize,
     near: Banding,
     contained: Banding,
     boilerplate: BoilerplateStats,
+}
+
+/// Like [`dedup`], against the persistent index in `index_dir` (created on the first run): the
+/// new documents are matched against the index and each other, assigned stable cluster ids,
+/// and added; the index is saved before this returns. The report's clusters are those the run
+/// created or changed, with their stable ids.
+pub fn dedup_indexed(
+    config: &Config,
+    index_dir: &std::path::Path,
+    progress: &dyn Progress,
+) -> Result<Report> {
+    in_pool(config, |found| -> Result<Report> {
+        let index = Index::open_or_create(index_dir, index::fingerprint_params(config))?;
+        let Fingerprinted {
+            docs,
+            fps,
+            mut skipped,
+            boilerplate,
+            ..
+        } = fingerprint_inputs(config, found.inputs, found.skipped, progress, false);
+
+        progress.start(Stage::Cluster, 3);
+        let known: std::collections::HashSet<&str> =
+            index.docs().iter().map(|d| d.id.as_str()).collect();
+        let mut fresh: Vec<usize> = Vec::new();
+        for (i, (doc, fp)) in docs.iter().zip(&fps).enumerate() {
+            if fp.shingles == 0 {
+                continue; // already listed as skipped
+            }
+            if known.contains(doc.id.0.as_str()) {
+                skipped.push(Skipped {
+                    path: doc.id.0.clone(),
+                    reason: "already in the index: a document with this id was added before".into(),
+                });
+            } else {
+                fresh.push(i);
+            }
+        }
+        drop(known);
+        let old = index.docs();
+        let first_new = old.len();
+        let total = first_new + fresh.len();
+        let fp_of = |i: usize| -> &Fingerprint {
+            if i < first_new {
+                &old[i].fingerprint
+            } else {
+                &fps[fresh[i - first_new]]
+            }
+        };
+        let id_of = |i: usize| -> &str {
+            if i < first_new {
+                &old[i].id
+            } else {
+                &docs[fresh[i - first_new]].id.0
+            }
+        };
+        let active = vec![true; total];
+        let matched = match_pairs(config, &fp_of, &active, first_new);
+        progress.advance(2);
+        let existing: Vec<WorkCluster> = index
+            .clusters()
+            .iter()
+            .map(|c| WorkCluster {
+                id: c.id,
+                representative: c.representative as usize,
+                members: c.members.iter().map(|&m| m as usize).collect(),
+            })
+            .collect();
+        let new_docs: Vec<usize> = (first_new..total).collect();
+        let assigned = assign::assign(
+            &fp_of,
+            assign::Existing {
+                total_docs: total,
+                first_new,
+                clusters: existing,
+                next_cluster: index.next_cluster(),
+            },
+            &new_docs,
+            &matched.edges,
+            rule(config),
+        );
+        progress.advance(1);
+        progress.finish();
+
+        let mut clusters: Vec<ClusterReport> = assigned
+            .clusters
+            .iter()
+            .filter(|c| assigned.touched.contains(&c.id))
+            .map(|c| {
+                let rep = c.representative;
+                let mut order: Vec<usize> = vec![rep];
+                order.extend(c.members.iter().copied().filter(|&m| m != rep));
+                ClusterReport {
+                    id: c.id,
+                    size: c.members.len(),
+                    representative: id_of(rep).to_string(),
+                    members: order
+                        .iter()
+                        .map(|&m| {
+                            let (kind, measures) = if m == rep {
+                                (MatchKind::Representative, None)
+                            } else {
+                                let ms = cluster::measure(fp_of(m), fp_of(rep));
+                                // A member admitted under an earlier representative may verify
+                                // only as contained or not at all against a newer, fuller one;
+                                // it stays (ids are stable) and says how it relates now.
+                                let kind = cluster::verify(ms, rule(config))
+                                    .unwrap_or(MatchKind::Contained);
+                                (kind, Some(ms))
+                            };
+                            MemberReport {
+                                id: id_of(m).to_string(),
+                                similarity: measures.map_or(1.0, |x| report::round4(x.jaccard)),
+                                containment: measures
+                                    .map_or(1.0, |x| report::round4(x.containment)),
+                                kind,
+                                new: Some(m >= first_new),
+                            }
+                        })
+                        .collect(),
+                }
+            })
+            .collect();
+        clusters.sort_by(|a, b| b.size.cmp(&a.size).then(a.id.cmp(&b.id)));
+
+        let rep_of_cluster: std::collections::BTreeMap<u64, &str> = assigned
+            .clusters
+            .iter()
+            .map(|c| (c.id, id_of(c.representative)))
+            .collect();
+        let articles: Vec<ArticleOutcome> = new_docs
+            .iter()
+            .zip(&assigned.outcomes)
+            .map(|(&n, o)| {
+                let (outcome, cluster) = match *o {
+                    Outcome::Joined(c) => ("joined", Some(c)),
+                    Outcome::NewCluster(c) => ("new-cluster", Some(c)),
+                    Outcome::Unique => ("unique", None),
+                };
+                ArticleOutcome {
+                    id: id_of(n).to_string(),
+                    outcome,
+                    cluster,
+                    representative: cluster
+                        .and_then(|c| rep_of_cluster.get(&c))
+                        .map(|r| r.to_string()),
+                }
+            })
+            .collect();
+        // New documents in a cluster that are not its representative are this run's
+        // duplicates, what the gates and --emit-remove go by.
+        let reps: std::collections::HashSet<usize> =
+            assigned.clusters.iter().map(|c| c.representative).collect();
+        let clustered = articles.iter().filter(|a| a.cluster.is_some()).count();
+        let duplicates = new_docs
+            .iter()
+            .zip(&assigned.outcomes)
+            .filter(|(n, o)| **o != Outcome::Unique && !reps.contains(n))
+            .count();
+        skipped.sort();
+        let index_report = IndexReport {
+            path: index.dir().display().to_string(),
+            documents_before: first_new,
+            documents_after: total,
+            clusters_before: index.clusters().len(),
+            clusters_after: assigned.clusters.len(),
+            articles,
+            merges: assigned
+                .merges
+                .iter()
+                .map(|m| MergeReport {
+                    into: m.into,
+                    from: m.from.clone(),
+                })
+                .collect(),
+            representative_changes: assigned
+                .representative_changes
+                .iter()
+                .map(|r| RepresentativeChangeReport {
+                    cluster: r.cluster,
+                    from: id_of(r.from).to_string(),
+                    to: id_of(r.to).to_string(),
+                })
+                .collect(),
+        };
+        let now = jiff::Timestamp::now().as_second();
+        let new_stored: Vec<StoredDoc> = fresh
+            .iter()
+            .map(|&i| StoredDoc {
+                id: docs[i].id.0.clone(),
+                source: docs[i].source.clone(),
+                date: docs[i].date,
+                added: now,
+                fingerprint: fps[i].clone(),
+            })
+            .collect();
+        let stored_clusters: Vec<StoredCluster> = assigned
+            .clusters
+            .iter()
+            .map(|c| StoredCluster {
+                id: c.id,
+                representative: c.representative as u32,
+                members: c.members.iter().map(|&m| m as u32).collect(),
+            })
+            .collect();
+        let document_ids: Vec<String> = new_docs.iter().map(|&n| id_of(n).to_string()).collect();
+        let stats = Stats {
+            documents: fresh.len(),
+            clustered,
+            clusters: clusters.len(),
+            duplicates,
+            skipped: skipped.len(),
+            repaired: docs.iter().filter(|n| n.repaired).count(),
+            candidate_pairs: matched.candidate_pairs,
+            verified_pairs: matched.edges.len(),
+            boilerplate,
+        };
+        let params = params(config, matched.near, matched.contained);
+        let next_cluster = assigned.next_cluster;
+        drop(assigned);
+        index.commit(new_stored, stored_clusters, next_cluster)?;
+        Ok(Report {
+            schema: report::SCHEMA_VERSION,
+            tool: report::Tool::default(),
+            params,
+            stats,
+            clusters,
+            skipped,
+            index: Some(index_report),
+            document_ids,
+        })
+    })?
+}
+
+fn params(config: &Config, near: Banding, contained: Banding) -> Params {
+    Params {
+        method: config.method.to_string(),
+        threshold: config.threshold,
+        containment: config.containment,
+        num_perm: config.num_perm,
+        bands: near.bands,
+        rows: near.rows,
+        containment_bands: contained.bands,
+        containment_rows: contained.rows,
+        shingle: config.shingle.to_string(),
+        seed: config.seed,
+        boilerplate_removal: !config.keep_boilerplate,
+        normalizer_version: normalize::NORMALIZER_VERSION,
+    }
 }
 
 fn build_report(
@@ -462,6 +722,7 @@ fn build_report(
                     similarity: report::round4(m.measures.jaccard),
                     containment: report::round4(m.measures.containment),
                     kind: m.kind,
+                    new: None,
                 })
                 .collect(),
         })
@@ -472,7 +733,7 @@ fn build_report(
             .then_with(|| a.representative.cmp(&b.representative))
     });
     for (i, c) in out.iter_mut().enumerate() {
-        c.id = i;
+        c.id = i as u64;
     }
     skipped.sort();
     let clustered: usize = out.iter().map(|c| c.size).sum();
@@ -490,22 +751,16 @@ fn build_report(
     Report {
         schema: report::SCHEMA_VERSION,
         tool: report::Tool::default(),
-        params: Params {
-            method: config.method.to_string(),
-            threshold: config.threshold,
-            containment: config.containment,
-            num_perm: config.num_perm,
-            bands: counts.near.bands,
-            rows: counts.near.rows,
-            containment_bands: counts.contained.bands,
-            containment_rows: counts.contained.rows,
-            shingle: config.shingle.to_string(),
-            seed: config.seed,
-            boilerplate_removal: !config.keep_boilerplate,
-            normalizer_version: normalize::NORMALIZER_VERSION,
-        },
+        params: params(config, counts.near, counts.contained),
         stats,
         clusters: out,
         skipped,
+        index: None,
+        document_ids: docs
+            .iter()
+            .zip(&counts.active)
+            .filter(|(_, a)| **a)
+            .map(|(d, _)| d.id.0.clone())
+            .collect(),
     }
 }

@@ -5,6 +5,7 @@
 //! all.
 
 pub mod compress;
+pub mod date;
 mod encoding;
 pub mod html;
 pub mod jsonl;
@@ -266,6 +267,9 @@ pub struct Doc {
     pub text: String,
     /// Whether invalid bytes had to be replaced while decoding.
     pub repaired: bool,
+    /// Publication date in Unix seconds: the record's `date` field, the WARC-Date, else the
+    /// file's modification time.
+    pub date: Option<i64>,
 }
 
 /// What the walk found: the inputs to read, in id order, and what was left out.
@@ -411,6 +415,20 @@ pub fn read(input: &Input, config: &Config) -> Vec<std::result::Result<Doc, Skip
             reason: reason.to_string(),
         }));
     }
+    if !input.is_stdin()
+        && out
+            .iter()
+            .any(|d| matches!(d, Ok(doc) if doc.date.is_none()))
+    {
+        let mtime = std::fs::metadata(&input.path)
+            .and_then(|m| m.modified())
+            .ok()
+            .and_then(|t| jiff::Timestamp::try_from(t).ok())
+            .map(|t| t.as_second());
+        for doc in out.iter_mut().flatten() {
+            doc.date = doc.date.or(mtime);
+        }
+    }
     out
 }
 
@@ -496,6 +514,7 @@ fn decode(
                 source: input.source.clone(),
                 text: raw.text,
                 repaired: raw.repaired,
+                date: None,
             }));
             Ok(())
         }
@@ -558,6 +577,7 @@ fn record_doc(
             source: record.source.unwrap_or_else(|| input.source.clone()),
             text: record.text,
             repaired: record.repaired,
+            date: record.date,
         }),
         Err(reason) => Err(Skipped {
             path: position(),
@@ -580,6 +600,7 @@ fn warc_doc(input: &Input, article: warc::Article) -> std::result::Result<Doc, S
             source: source.unwrap_or_else(|| input.source.clone()),
             text: page.text,
             repaired: page.repaired,
+            date: article.date,
         }),
         Err(reason) => Err(Skipped {
             path: id,
