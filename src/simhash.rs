@@ -39,34 +39,38 @@ impl SimHasher {
     /// than half of the shingles' remixed hashes have bit `i` set. The empty set gives 0.
     pub fn fingerprint(&self, shingles: &[u64]) -> u64 {
         // 64 vote counters, bit-sliced: plane j holds bit j of every counter, and adding a hash
-        // is a ripple-carry add across the planes (two planes on average) instead of 64 adds.
-        let mut planes = [0u64; COUNTER_PLANES];
-        for &h in shingles {
-            let mut state = h ^ self.key;
-            let mut carry = splitmix64(&mut state);
-            for plane in planes.iter_mut() {
-                if carry == 0 {
-                    break;
+        // is a branch-free ripple-carry add across the planes instead of 64 shift-and-adds. A
+        // batch of up to 2^PLANES − 1 hashes fits the planes; then they are added to `votes`.
+        let mut votes = [0u64; BITS as usize];
+        for batch in shingles.chunks((1 << PLANES) - 1) {
+            let mut planes = [0u64; PLANES];
+            for &h in batch {
+                let mut state = h ^ self.key;
+                let mut carry = splitmix64(&mut state);
+                for plane in planes.iter_mut() {
+                    let sum = *plane ^ carry;
+                    carry &= *plane;
+                    *plane = sum;
                 }
-                let sum = *plane ^ carry;
-                carry &= *plane;
-                *plane = sum;
+            }
+            for (i, v) in votes.iter_mut().enumerate() {
+                *v += planes
+                    .iter()
+                    .enumerate()
+                    .map(|(j, plane)| ((plane >> i) & 1) << j)
+                    .sum::<u64>();
             }
         }
         let n = shingles.len() as u64;
-        (0..BITS).fold(0u64, |fp, i| {
-            let votes: u64 = planes
-                .iter()
-                .enumerate()
-                .map(|(j, plane)| ((plane >> i) & 1) << j)
-                .sum();
-            fp | (u64::from(2 * votes > n) << i)
-        })
+        votes
+            .iter()
+            .enumerate()
+            .fold(0u64, |fp, (i, &v)| fp | (u64::from(2 * v > n) << i))
     }
 }
 
-/// Bit planes of the vote counters: enough for 2^40 shingles, far beyond any document.
-const COUNTER_PLANES: usize = 40;
+/// Bit planes of a batch's vote counters.
+const PLANES: usize = 8;
 
 /// Bits in which two fingerprints differ.
 pub fn hamming(a: u64, b: u64) -> u32 {
@@ -160,7 +164,7 @@ mod tests {
     fn bit_sliced_counters_agree_with_plain_counting() {
         // The definition, one counter a bit, against the bit-sliced adder.
         let h = SimHasher::new(9);
-        for n in [0u64, 1, 2, 3, 7, 64, 1000, 4097] {
+        for n in [0u64, 1, 2, 3, 7, 64, 254, 255, 256, 1000, 4097] {
             let s = set(n..2 * n);
             let mut counts = [0u64; 64];
             for &x in &s {
