@@ -579,6 +579,13 @@ pub fn dedup_indexed(
             .iter()
             .map(|c| (c.id, id_of(c.representative)))
             .collect();
+        // A new article is a reprint unless it is unique or leads a cluster of new articles
+        // only: joining a story seen before, or sitting beside an earlier article, is one.
+        let has_old: std::collections::BTreeMap<u64, bool> = assigned
+            .clusters
+            .iter()
+            .map(|c| (c.id, c.members.iter().any(|&m| m < first_new)))
+            .collect();
         let articles: Vec<ArticleOutcome> = new_docs
             .iter()
             .zip(&assigned.outcomes)
@@ -588,26 +595,26 @@ pub fn dedup_indexed(
                     Outcome::NewCluster(c) => ("new-cluster", Some(c)),
                     Outcome::Unique => ("unique", None),
                 };
+                let representative = cluster.and_then(|c| rep_of_cluster.get(&c)).copied();
+                let duplicate = match *o {
+                    Outcome::Joined(_) => true,
+                    Outcome::NewCluster(c) => {
+                        has_old.get(&c).copied().unwrap_or(false)
+                            || representative != Some(id_of(n))
+                    }
+                    Outcome::Unique => false,
+                };
                 ArticleOutcome {
                     id: id_of(n).to_string(),
                     outcome,
                     cluster,
-                    representative: cluster
-                        .and_then(|c| rep_of_cluster.get(&c))
-                        .map(|r| r.to_string()),
+                    representative: representative.map(str::to_string),
+                    duplicate,
                 }
             })
             .collect();
-        // New documents in a cluster that are not its representative are this run's
-        // duplicates, what the gates and --emit-remove go by.
-        let reps: std::collections::HashSet<usize> =
-            assigned.clusters.iter().map(|c| c.representative).collect();
         let clustered = articles.iter().filter(|a| a.cluster.is_some()).count();
-        let duplicates = new_docs
-            .iter()
-            .zip(&assigned.outcomes)
-            .filter(|(n, o)| **o != Outcome::Unique && !reps.contains(n))
-            .count();
+        let duplicates = articles.iter().filter(|a| a.duplicate).count();
         skipped.sort();
         let index_report = IndexReport {
             path: index.dir().display().to_string(),

@@ -67,12 +67,14 @@ pub struct ArticleOutcome {
     pub id: String,
     /// `joined` (a cluster that existed before), `new-cluster` or `unique`.
     pub outcome: &'static str,
-    /// The cluster's stable id.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// The cluster's stable id (`null` when unique).
     pub cluster: Option<u64>,
-    /// The cluster's representative.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// The cluster's representative (`null` when unique).
     pub representative: Option<String>,
+    /// Whether it is a reprint: it joined a cluster seen before, or is in a new cluster with
+    /// an earlier article or as a member that is not the representative. The gates and
+    /// `--emit-remove` count these.
+    pub duplicate: bool,
 }
 
 /// Clusters merged into the oldest of them.
@@ -259,15 +261,25 @@ impl Report {
     }
 
     /// The ids to keep (unique documents and representatives) and to remove (every other
-    /// member), among this run's documents, each in id order.
+    /// member), among this run's documents, each in id order. With an index, an article that
+    /// reprints one seen on an earlier run is removed even when it became the representative:
+    /// its story was kept then.
     pub fn keep_and_remove(&self) -> (Vec<String>, Vec<String>) {
-        let remove: std::collections::HashSet<&str> = self
-            .clusters
-            .iter()
-            .flat_map(|c| &c.members)
-            .filter(|m| m.kind != MatchKind::Representative && m.new != Some(false))
-            .map(|m| m.id.as_str())
-            .collect();
+        let remove: std::collections::HashSet<&str> = match &self.index {
+            Some(ix) => ix
+                .articles
+                .iter()
+                .filter(|a| a.duplicate)
+                .map(|a| a.id.as_str())
+                .collect(),
+            None => self
+                .clusters
+                .iter()
+                .flat_map(|c| &c.members)
+                .filter(|m| m.kind != MatchKind::Representative)
+                .map(|m| m.id.as_str())
+                .collect(),
+        };
         let (mut keep, mut drop) = (Vec::new(), Vec::new());
         for id in &self.document_ids {
             if remove.contains(id.as_str()) {
@@ -508,12 +520,33 @@ mod tests {
         let (keep, remove) = r.keep_and_remove();
         assert_eq!(keep, vec!["a.txt", "d.txt"]);
         assert_eq!(remove, vec!["b.txt", "c.txt"]);
-        // With an index, a member that was already indexed is neither kept nor removed again.
-        r.clusters[0].members[1].new = Some(false);
+        // With an index, the articles' duplicate flags decide: a new representative of a story
+        // seen before goes too.
+        let article = |id: &str, duplicate| ArticleOutcome {
+            id: id.into(),
+            outcome: if duplicate { "joined" } else { "unique" },
+            cluster: None,
+            representative: None,
+            duplicate,
+        };
+        r.index = Some(IndexReport {
+            path: "state".into(),
+            documents_before: 1,
+            documents_after: 4,
+            clusters_before: 0,
+            clusters_after: 1,
+            articles: vec![
+                article("a.txt", true),
+                article("c.txt", true),
+                article("d.txt", false),
+            ],
+            merges: vec![],
+            representative_changes: vec![],
+        });
         r.document_ids = vec!["a.txt".into(), "c.txt".into(), "d.txt".into()];
         let (keep, remove) = r.keep_and_remove();
-        assert_eq!(keep, vec!["a.txt", "d.txt"]);
-        assert_eq!(remove, vec!["c.txt"]);
+        assert_eq!(keep, vec!["d.txt"]);
+        assert_eq!(remove, vec!["a.txt", "c.txt"]);
     }
 
     #[test]

@@ -6,8 +6,9 @@
 //! when it verifies against that cluster's representative (never through another member: no
 //! chaining); when it verifies against several clusters and against every one of their members,
 //! and is more complete than each representative, it is the fuller version that unites them and
-//! the clusters merge under the oldest id. A new document more complete than its cluster's
-//! representative, and verified against all its members, becomes the representative. New
+//! the clusters merge under the oldest id. A new document substantially more complete than its
+//! cluster's representative (10 % more text), and verified against all its members, becomes
+//! the representative. New
 //! documents that match nothing old are clustered among themselves exactly as a batch run
 //! would, so the first night equals `reprint dedup` without an index.
 
@@ -239,7 +240,7 @@ pub fn assign<'a>(
                 },
                 |&(_, rep)| rep,
             );
-            let fuller = fp(n).length > fp(current).length
+            let fuller = is_fuller(fp(n).length, fp(current).length)
                 && members.iter().all(|&m| m == n || verify(n, m).is_some());
             if fuller {
                 n
@@ -314,6 +315,15 @@ pub fn assign<'a>(
     out.clusters = slots.into_iter().flatten().collect();
     out.clusters.sort_by_key(|c| c.id);
     out
+}
+
+/// A new document replaces a cluster's representative only with this much more text: a copy
+/// whose banner is a few characters longer must not make the nightly report churn.
+const FULLER_MARGIN: f64 = 1.1;
+
+/// Whether a document of `length` characters is substantially more complete than `current`.
+fn is_fuller(length: usize, current: usize) -> bool {
+    length as f64 > current as f64 * FULLER_MARGIN
 }
 
 /// Orders equal matches: existing clusters (by slot, which follows id) before single documents.
