@@ -88,50 +88,14 @@ pub fn candidates_touching<S: AsRef<[u32]> + Sync>(
     banding: Banding,
     seed: u64,
 ) -> Vec<(u32, u32)> {
-    let per_band: Vec<Vec<(u32, u32)>> = (0..banding.bands)
-        .into_par_iter()
-        .map(|band| {
-            let lo = band * banding.rows;
-            let hi = lo + banding.rows;
-            // One buffer a band: the band's rows as bytes, reused for every signature.
-            let mut bytes: Vec<u8> = Vec::with_capacity(4 * banding.rows);
-            let mut key = |sig: &[u32]| {
-                bytes.clear();
-                bytes.extend(sig[lo..hi].iter().flat_map(|v| v.to_le_bytes()));
-                xxh3_64_with_seed(&bytes, seed ^ band as u64)
-            };
-            let first_new = first_new.min(signatures.len());
-            let mut keyed: Vec<(u64, u32)> = (first_new..signatures.len())
-                .filter(|&i| active[i])
-                .map(|i| (key(signatures[i].as_ref()), i as u32))
-                .collect();
-            if first_new > 0 {
-                let wanted: std::collections::HashSet<u64> =
-                    keyed.iter().map(|&(k, _)| k).collect();
-                keyed.extend((0..first_new).filter(|&i| active[i]).filter_map(|i| {
-                    let k = key(signatures[i].as_ref());
-                    wanted.contains(&k).then_some((k, i as u32))
-                }));
-            }
-            keyed.sort_unstable();
+    let bands = bands_of(&[(banding, seed)]);
+    let per_band: Vec<Vec<(u32, u32)>> = bands
+        .par_iter()
+        .map(|&band| {
             let mut pairs = Vec::new();
-            for bucket in keyed.chunk_by(|a, b| a.0 == b.0) {
-                let m = bucket.len();
-                let window = if m <= BUCKET_ALL_PAIRS_MAX {
-                    m
-                } else {
-                    BUCKET_WINDOW + 1
-                };
-                // Old documents sort first; a new one pairs with the old ones just before it
-                // in an oversized bucket as well as with the new ones after it.
-                for x in 0..m {
-                    for y in (x + 1)..m.min(x + window) {
-                        if bucket[y].1 as usize >= first_new {
-                            pairs.push((bucket[x].1, bucket[y].1));
-                        }
-                    }
-                }
-            }
+            band_pairs(signatures, active, first_new, band, &mut |a, b| {
+                pairs.push((a, b))
+            });
             pairs
         })
         .collect();
@@ -139,6 +103,184 @@ pub fn candidates_touching<S: AsRef<[u32]> + Sync>(
     all.par_sort_unstable();
     all.dedup();
     all
+}
+
+/// One band of a banded index: signature lanes `lo..hi`, keyed with `seed`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Band {
+    lo: usize,
+    hi: usize,
+    seed: u64,
+}
+
+/// The bands of several banded indexes, each lane range once: with equal rows, the bands of a
+/// lower-threshold index start with those of a higher one, and a band searched twice would only
+/// propose the same pairs again.
+fn bands_of(indexes: &[(Banding, u64)]) -> Vec<Band> {
+    let mut out: Vec<Band> = Vec::new();
+    for &(banding, seed) in indexes {
+        for band in 0..banding.bands {
+            let lo = band * banding.rows;
+            let hi = lo + banding.rows;
+            if !out.iter().any(|x| x.lo == lo && x.hi == hi) {
+                out.push(Band {
+                    lo,
+                    hi,
+                    seed: seed ^ band as u64,
+                });
+            }
+        }
+    }
+    out
+}
+
+/// The band's keys of the documents that take part, sorted: every new document, and the old
+/// ones whose key a new document has.
+fn band_keys<S: AsRef<[u32]>>(
+    signatures: &[S],
+    active: &[bool],
+    first_new: usize,
+    band: Band,
+) -> Vec<(u64, u32)> {
+    let first_new = first_new.min(signatures.len());
+    let mut keyed: Vec<(u64, u32)> = (first_new..signatures.len())
+        .filter(|&i| active[i])
+        .map(|i| (band.key(signatures[i].as_ref()), i as u32))
+        .collect();
+    if first_new > 0 {
+        let wanted: std::collections::HashSet<u64> = keyed.iter().map(|&(k, _)| k).collect();
+        keyed.extend((0..first_new).filter(|&i| active[i]).filter_map(|i| {
+            let k = band.key(signatures[i].as_ref());
+            wanted.contains(&k).then_some((k, i as u32))
+        }));
+    }
+    keyed.sort_unstable();
+    keyed
+}
+
+/// Pairs of an oversized bucket are those within `BUCKET_WINDOW` of each other in it.
+fn window_of(bucket_len: usize) -> usize {
+    if bucket_len <= BUCKET_ALL_PAIRS_MAX {
+        bucket_len
+    } else {
+        BUCKET_WINDOW + 1
+    }
+}
+
+/// Emits the pairs that share a bucket of `band` and involve a document at `first_new` or later.
+fn band_pairs<S: AsRef<[u32]>>(
+    signatures: &[S],
+    active: &[bool],
+    first_new: usize,
+    band: Band,
+    emit: &mut dyn FnMut(u32, u32),
+) {
+    let keyed = band_keys(signatures, active, first_new, band);
+    for bucket in keyed.chunk_by(|a, b| a.0 == b.0) {
+        let m = bucket.len();
+        let window = window_of(m);
+        // Old documents sort first; a new one pairs with the old ones just before it in an
+        // oversized bucket as well as with the new ones after it.
+        for x in 0..m {
+            for y in (x + 1)..m.min(x + window) {
+                if bucket[y].1 as usize >= first_new {
+                    emit(bucket[x].1, bucket[y].1);
+                }
+            }
+        }
+    }
+}
+
+impl Band {
+    /// The bucket key of a signature in this band.
+    fn key(&self, sig: &[u32]) -> u64 {
+        let mut bytes = [0u8; 4 * 64];
+        let lanes = &sig[self.lo..self.hi];
+        if lanes.len() <= 64 {
+            for (chunk, v) in bytes.chunks_exact_mut(4).zip(lanes) {
+                chunk.copy_from_slice(&v.to_le_bytes());
+            }
+            xxh3_64_with_seed(&bytes[..4 * lanes.len()], self.seed)
+        } else {
+            let long: Vec<u8> = lanes.iter().flat_map(|v| v.to_le_bytes()).collect();
+            xxh3_64_with_seed(&long, self.seed)
+        }
+    }
+}
+
+/// Whether `band` emits the pair `(a, b)`, `a < b`, given that their lanes agree there: always,
+/// unless their bucket is oversized and they are too far apart in it.
+fn band_emits(
+    oversized: &std::collections::HashMap<u64, Vec<u32>>,
+    key: u64,
+    a: u32,
+    b: u32,
+) -> bool {
+    match oversized.get(&key) {
+        None => true,
+        Some(members) => match (members.binary_search(&a), members.binary_search(&b)) {
+            (Ok(x), Ok(y)) => y.abs_diff(x) < BUCKET_WINDOW + 1,
+            _ => false,
+        },
+    }
+}
+
+/// Searches several banded indexes at once and keeps the candidate pairs (touching a document
+/// at `first_new` or later) for which `keep` holds, sorted. Returns them with the number of
+/// distinct candidates proposed.
+///
+/// No list of all candidates is ever built: each band verifies its own pairs as it finds them,
+/// and a pair is verified only by the first band (of the first index) where its signatures
+/// agree, so a pair proposed by ten bands is checked once. Memory is the verified pairs plus one
+/// band's candidates a thread, however many millions of candidates the search proposes.
+pub fn verified_candidates<S: AsRef<[u32]> + Sync>(
+    signatures: &[S],
+    active: &[bool],
+    first_new: usize,
+    indexes: &[(Banding, u64)],
+    keep: &(dyn Fn(u32, u32) -> bool + Sync),
+) -> (Vec<(u32, u32)>, usize) {
+    let bands = bands_of(indexes);
+    // The members of each band's oversized buckets: there, agreeing lanes do not mean the band
+    // emitted the pair, and ownership must know whether it did.
+    let oversized: Vec<std::collections::HashMap<u64, Vec<u32>>> = bands
+        .par_iter()
+        .map(|&band| {
+            band_keys(signatures, active, first_new, band)
+                .chunk_by(|a, b| a.0 == b.0)
+                .filter(|bucket| bucket.len() > BUCKET_ALL_PAIRS_MAX)
+                .map(|bucket| (bucket[0].0, bucket.iter().map(|&(_, i)| i).collect()))
+                .collect()
+        })
+        .collect();
+    let per_band: Vec<(Vec<(u32, u32)>, usize)> = (0..bands.len())
+        .into_par_iter()
+        .map(|k| {
+            let mut owned: Vec<(u32, u32)> = Vec::new();
+            band_pairs(signatures, active, first_new, bands[k], &mut |a, b| {
+                let (sa, sb) = (
+                    signatures[a as usize].as_ref(),
+                    signatures[b as usize].as_ref(),
+                );
+                let emitted_before = bands[..k].iter().zip(&oversized).any(|(e, big)| {
+                    sa[e.lo..e.hi] == sb[e.lo..e.hi]
+                        && (big.is_empty() || band_emits(big, e.key(sa), a, b))
+                });
+                if !emitted_before {
+                    owned.push((a, b));
+                }
+            });
+            let proposed = owned.len();
+            let kept: Vec<(u32, u32)> =
+                owned.into_par_iter().filter(|&(a, b)| keep(a, b)).collect();
+            (kept, proposed)
+        })
+        .collect();
+    let proposed = per_band.iter().map(|(_, n)| n).sum();
+    let mut kept: Vec<(u32, u32)> = per_band.into_iter().flat_map(|(k, _)| k).collect();
+    kept.par_sort_unstable();
+    kept.dedup();
+    (kept, proposed)
 }
 
 /// How the table search over 64-bit fingerprints is laid out for a largest distance `k`.
@@ -366,6 +508,49 @@ mod tests {
             0,
         );
         assert!(got.is_empty());
+    }
+
+    #[test]
+    fn verified_candidates_equal_verifying_the_distinct_candidates() {
+        // Signatures over few values, so that pairs collide in several bands of both indexes.
+        let mut state = 7u64;
+        let mut sigs: Vec<Vec<u32>> = (0..120)
+            .map(|_| {
+                (0..32)
+                    .map(|_| {
+                        state ^= state << 13;
+                        state ^= state >> 7;
+                        state ^= state << 17;
+                        (state % 3) as u32
+                    })
+                    .collect()
+            })
+            .collect();
+        // And oversized buckets: 150 documents that agree on the first half of their lanes.
+        for i in 0..150u32 {
+            let mut sig = vec![5u32; 16];
+            sig.extend((0..16).map(|j| (i * 7 + j) % 4));
+            sigs.insert((i as usize * 3) % sigs.len(), sig);
+        }
+        let active = vec![true; sigs.len()];
+        let near = (Banding { bands: 4, rows: 4 }, 1);
+        let low = (Banding { bands: 8, rows: 4 }, 2);
+        let keep = |a: u32, b: u32| !(a + b).is_multiple_of(3);
+        for first_new in [0, 60, 200, 269] {
+            let mut distinct = candidates_touching(&sigs, &active, first_new, near.0, near.1);
+            distinct.extend(candidates_touching(&sigs, &active, first_new, low.0, low.1));
+            distinct.sort_unstable();
+            distinct.dedup();
+            let want: Vec<(u32, u32)> = distinct
+                .iter()
+                .copied()
+                .filter(|&(a, b)| keep(a, b))
+                .collect();
+            let (got, proposed) =
+                verified_candidates(&sigs, &active, first_new, &[near, low], &keep);
+            assert_eq!(got, want, "first_new {first_new}");
+            assert_eq!(proposed, distinct.len(), "first_new {first_new}");
+        }
     }
 
     #[test]

@@ -202,24 +202,25 @@ pub(crate) fn match_pairs<'a>(
         containment_search_threshold(config.containment),
         config.num_perm,
     );
-    let pairs = match config.method {
+    let rule = rule(config);
+    let verify = |a: u32, b: u32| {
+        cluster::verify(cluster::measure(fp(a as usize), fp(b as usize)), rule).is_some()
+    };
+    let (edges, candidate_pairs) = match config.method {
         Method::MinHash => {
             let signatures: Vec<&[u32]> = (0..active.len())
                 .map(|i| fp(i).signature.as_slice())
                 .collect();
-            let mut pairs =
-                lsh::candidates_touching(&signatures, active, first_new, near, config.seed);
-            pairs.extend(lsh::candidates_touching(
+            lsh::verified_candidates(
                 &signatures,
                 active,
                 first_new,
-                contained,
-                config.seed ^ 0x000c_047a_14ed,
-            ));
-            drop(signatures);
-            pairs.par_sort_unstable();
-            pairs.dedup();
-            pairs
+                &[
+                    (near, config.seed),
+                    (contained, config.seed ^ 0x000c_047a_14ed),
+                ],
+                &verify,
+            )
         }
         // One index only: SimHash has no containment search (DESIGN.md, "SimHash").
         Method::SimHash => {
@@ -227,19 +228,17 @@ pub(crate) fn match_pairs<'a>(
                 .map(|i| fp(i).simhash.unwrap_or(0))
                 .collect();
             let layout = lsh::hamming_layout(config.simhash_max_distance_bits, active.len());
-            lsh::hamming_candidates_touching(&fingerprints, active, first_new, layout)
+            let pairs = lsh::hamming_candidates_touching(&fingerprints, active, first_new, layout);
+            let edges: Vec<(u32, u32)> = pairs
+                .par_iter()
+                .copied()
+                .filter(|&(a, b)| verify(a, b))
+                .collect();
+            (edges, pairs.len())
         }
     };
-    let rule = rule(config);
-    let edges: Vec<(u32, u32)> = pairs
-        .par_iter()
-        .copied()
-        .filter(|&(a, b)| {
-            cluster::verify(cluster::measure(fp(a as usize), fp(b as usize)), rule).is_some()
-        })
-        .collect();
     Matched {
-        candidate_pairs: pairs.len(),
+        candidate_pairs,
         edges,
         near,
         contained,
