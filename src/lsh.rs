@@ -4,7 +4,6 @@
 //! order; the caller verifies every one.
 
 use rayon::prelude::*;
-use xxhash_rust::xxh3::xxh3_64_with_seed;
 
 /// Bands and rows of a banding scheme (`bands · rows ≤ num_perm`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
@@ -89,11 +88,13 @@ pub fn candidates_touching<S: AsRef<[u32]> + Sync>(
     seed: u64,
 ) -> Vec<(u32, u32)> {
     let bands = bands_of(&[(banding, seed)]);
+    let old = old_matches(signatures, active, first_new, &bands);
     let per_band: Vec<Vec<(u32, u32)>> = bands
         .par_iter()
-        .map(|&band| {
+        .zip(&old)
+        .map(|(&band, old)| {
             let mut pairs = Vec::new();
-            band_pairs(signatures, active, first_new, band, &mut |a, b| {
+            band_pairs(signatures, active, first_new, band, old, &mut |a, b| {
                 pairs.push((a, b))
             });
             pairs
@@ -135,27 +136,66 @@ fn bands_of(indexes: &[(Banding, u64)]) -> Vec<Band> {
 }
 
 /// The band's keys of the documents that take part, sorted: every new document, and the old
-/// ones whose key a new document has.
+/// ones (`old`: those whose key a new document has, from [`old_matches`]).
 fn band_keys<S: AsRef<[u32]>>(
     signatures: &[S],
     active: &[bool],
     first_new: usize,
     band: Band,
+    old: &[(u64, u32)],
 ) -> Vec<(u64, u32)> {
     let first_new = first_new.min(signatures.len());
     let mut keyed: Vec<(u64, u32)> = (first_new..signatures.len())
         .filter(|&i| active[i])
         .map(|i| (band.key(signatures[i].as_ref()), i as u32))
         .collect();
-    if first_new > 0 {
-        let wanted: std::collections::HashSet<u64> = keyed.iter().map(|&(k, _)| k).collect();
-        keyed.extend((0..first_new).filter(|&i| active[i]).filter_map(|i| {
-            let k = band.key(signatures[i].as_ref());
-            wanted.contains(&k).then_some((k, i as u32))
-        }));
-    }
+    keyed.extend_from_slice(old);
     keyed.sort_unstable();
     keyed
+}
+
+/// For each band, the old documents (before `first_new`) whose key in that band some new
+/// document has. Old documents are scanned once each, computing all their bands together: an
+/// index of a million signatures is read once, not once a band.
+fn old_matches<S: AsRef<[u32]> + Sync>(
+    signatures: &[S],
+    active: &[bool],
+    first_new: usize,
+    bands: &[Band],
+) -> Vec<Vec<(u64, u32)>> {
+    let first_new = first_new.min(signatures.len());
+    if first_new == 0 {
+        return vec![Vec::new(); bands.len()];
+    }
+    let wanted: Vec<std::collections::HashSet<u64>> = bands
+        .par_iter()
+        .map(|band| {
+            (first_new..signatures.len())
+                .filter(|&i| active[i])
+                .map(|i| band.key(signatures[i].as_ref()))
+                .collect()
+        })
+        .collect();
+    let found: Vec<Vec<(u32, u64, u32)>> = (0..first_new)
+        .into_par_iter()
+        .fold(Vec::new, |mut acc, i| {
+            if active[i] {
+                let sig = signatures[i].as_ref();
+                for (b, band) in bands.iter().enumerate() {
+                    let k = band.key(sig);
+                    if wanted[b].contains(&k) {
+                        acc.push((b as u32, k, i as u32));
+                    }
+                }
+            }
+            acc
+        })
+        .collect();
+    let mut per_band: Vec<Vec<(u64, u32)>> = vec![Vec::new(); bands.len()];
+    for (b, k, i) in found.into_iter().flatten() {
+        per_band[b as usize].push((k, i));
+    }
+    per_band
 }
 
 /// Pairs of an oversized bucket are those within `BUCKET_WINDOW` of each other in it.
@@ -173,9 +213,10 @@ fn band_pairs<S: AsRef<[u32]>>(
     active: &[bool],
     first_new: usize,
     band: Band,
+    old: &[(u64, u32)],
     emit: &mut dyn FnMut(u32, u32),
 ) {
-    let keyed = band_keys(signatures, active, first_new, band);
+    let keyed = band_keys(signatures, active, first_new, band, old);
     for bucket in keyed.chunk_by(|a, b| a.0 == b.0) {
         let m = bucket.len();
         let window = window_of(m);
@@ -192,20 +233,22 @@ fn band_pairs<S: AsRef<[u32]>>(
 }
 
 impl Band {
-    /// The bucket key of a signature in this band.
+    /// The bucket key of a signature in this band: its lanes folded through the SplitMix64
+    /// finalizer, a bijection per step, so distinct lanes collide only by 64-bit chance. Cheap
+    /// because it is computed for every document of an index and every band each night.
     fn key(&self, sig: &[u32]) -> u64 {
-        let mut bytes = [0u8; 4 * 64];
-        let lanes = &sig[self.lo..self.hi];
-        if lanes.len() <= 64 {
-            for (chunk, v) in bytes.chunks_exact_mut(4).zip(lanes) {
-                chunk.copy_from_slice(&v.to_le_bytes());
-            }
-            xxh3_64_with_seed(&bytes[..4 * lanes.len()], self.seed)
-        } else {
-            let long: Vec<u8> = lanes.iter().flat_map(|v| v.to_le_bytes()).collect();
-            xxh3_64_with_seed(&long, self.seed)
-        }
+        sig[self.lo..self.hi]
+            .iter()
+            .fold(self.seed, |h, &v| splitmix(h ^ u64::from(v)))
     }
+}
+
+/// SplitMix64's output function.
+fn splitmix(mut z: u64) -> u64 {
+    z = z.wrapping_add(0x9e37_79b9_7f4a_7c15);
+    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    z ^ (z >> 31)
 }
 
 /// Whether `band` emits the pair `(a, b)`, `a < b`, given that their lanes agree there: always,
@@ -241,12 +284,14 @@ pub fn verified_candidates<S: AsRef<[u32]> + Sync>(
     keep: &(dyn Fn(u32, u32) -> bool + Sync),
 ) -> (Vec<(u32, u32)>, usize) {
     let bands = bands_of(indexes);
+    let old = old_matches(signatures, active, first_new, &bands);
     // The members of each band's oversized buckets: there, agreeing lanes do not mean the band
     // emitted the pair, and ownership must know whether it did.
     let oversized: Vec<std::collections::HashMap<u64, Vec<u32>>> = bands
         .par_iter()
-        .map(|&band| {
-            band_keys(signatures, active, first_new, band)
+        .zip(&old)
+        .map(|(&band, old)| {
+            band_keys(signatures, active, first_new, band, old)
                 .chunk_by(|a, b| a.0 == b.0)
                 .filter(|bucket| bucket.len() > BUCKET_ALL_PAIRS_MAX)
                 .map(|bucket| (bucket[0].0, bucket.iter().map(|&(_, i)| i).collect()))
@@ -257,19 +302,26 @@ pub fn verified_candidates<S: AsRef<[u32]> + Sync>(
         .into_par_iter()
         .map(|k| {
             let mut owned: Vec<(u32, u32)> = Vec::new();
-            band_pairs(signatures, active, first_new, bands[k], &mut |a, b| {
-                let (sa, sb) = (
-                    signatures[a as usize].as_ref(),
-                    signatures[b as usize].as_ref(),
-                );
-                let emitted_before = bands[..k].iter().zip(&oversized).any(|(e, big)| {
-                    sa[e.lo..e.hi] == sb[e.lo..e.hi]
-                        && (big.is_empty() || band_emits(big, e.key(sa), a, b))
-                });
-                if !emitted_before {
-                    owned.push((a, b));
-                }
-            });
+            band_pairs(
+                signatures,
+                active,
+                first_new,
+                bands[k],
+                &old[k],
+                &mut |a, b| {
+                    let (sa, sb) = (
+                        signatures[a as usize].as_ref(),
+                        signatures[b as usize].as_ref(),
+                    );
+                    let emitted_before = bands[..k].iter().zip(&oversized).any(|(e, big)| {
+                        sa[e.lo..e.hi] == sb[e.lo..e.hi]
+                            && (big.is_empty() || band_emits(big, e.key(sa), a, b))
+                    });
+                    if !emitted_before {
+                        owned.push((a, b));
+                    }
+                },
+            );
             let proposed = owned.len();
             let kept: Vec<(u32, u32)> =
                 owned.into_par_iter().filter(|&(a, b)| keep(a, b)).collect();
