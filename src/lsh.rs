@@ -314,7 +314,11 @@ pub fn verified_candidates<S: AsRef<[u32]> + Sync>(
                         signatures[b as usize].as_ref(),
                     );
                     let emitted_before = bands[..k].iter().zip(&oversized).any(|(e, big)| {
-                        sa[e.lo..e.hi] == sb[e.lo..e.hi]
+                        // Lane by lane: a band is a few lanes, too short for memcmp's call.
+                        sa[e.lo..e.hi]
+                            .iter()
+                            .zip(&sb[e.lo..e.hi])
+                            .all(|(x, y)| x == y)
                             && (big.is_empty() || band_emits(big, e.key(sa), a, b))
                     });
                     if !emitted_before {
