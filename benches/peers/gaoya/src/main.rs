@@ -48,10 +48,26 @@ fn parse_args() -> Result<Args, String> {
     while let Some(a) = it.next() {
         let mut val = |name: &str| it.next().ok_or_else(|| format!("{name} needs a value"));
         match a.as_str() {
-            "--threads" => args.threads = val("--threads")?.parse().map_err(|e| format!("--threads: {e}"))?,
-            "--num-perm" => args.num_perm = val("--num-perm")?.parse().map_err(|e| format!("--num-perm: {e}"))?,
-            "--ngram" => args.ngram = val("--ngram")?.parse().map_err(|e| format!("--ngram: {e}"))?,
-            "--threshold" => args.threshold = val("--threshold")?.parse().map_err(|e| format!("--threshold: {e}"))?,
+            "--threads" => {
+                args.threads = val("--threads")?
+                    .parse()
+                    .map_err(|e| format!("--threads: {e}"))?
+            }
+            "--num-perm" => {
+                args.num_perm = val("--num-perm")?
+                    .parse()
+                    .map_err(|e| format!("--num-perm: {e}"))?
+            }
+            "--ngram" => {
+                args.ngram = val("--ngram")?
+                    .parse()
+                    .map_err(|e| format!("--ngram: {e}"))?
+            }
+            "--threshold" => {
+                args.threshold = val("--threshold")?
+                    .parse()
+                    .map_err(|e| format!("--threshold: {e}"))?
+            }
             s if s.starts_with("--") => return Err(format!("unknown option {s}")),
             _ => pos.push(a),
         }
@@ -89,7 +105,8 @@ fn run(args: &Args) -> Result<(), String> {
         if line.trim().is_empty() {
             continue;
         }
-        let rec: Record = serde_json::from_str(&line).map_err(|e| format!("{}:{}: {e}", args.input, n + 1))?;
+        let rec: Record =
+            serde_json::from_str(&line).map_err(|e| format!("{}:{}: {e}", args.input, n + 1))?;
         ids.push(match rec.id {
             Some(serde_json::Value::String(s)) => s,
             Some(v) => v.to_string(),
@@ -149,7 +166,9 @@ fn run(args: &Args) -> Result<(), String> {
     let out = File::create(&args.output).map_err(|e| format!("{}: {e}", args.output))?;
     let mut w = BufWriter::new(out);
     serde_json::to_writer(&mut w, &report).map_err(|e| format!("{}: {e}", args.output))?;
-    w.write_all(b"\n").and_then(|_| w.flush()).map_err(|e| format!("{}: {e}", args.output))?;
+    w.write_all(b"\n")
+        .and_then(|_| w.flush())
+        .map_err(|e| format!("{}: {e}", args.output))?;
     eprintln!(
         "gaoya-peer: {} documents, {} clusters; bands {bands} x rows {rows}; read {:.2}s, signatures {:.2}s, total {:.2}s",
         ids.len(),
@@ -169,7 +188,10 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    if let Err(e) = rayon::ThreadPoolBuilder::new().num_threads(args.threads).build_global() {
+    if let Err(e) = rayon::ThreadPoolBuilder::new()
+        .num_threads(args.threads)
+        .build_global()
+    {
         eprintln!("gaoya-peer: {e}");
         return ExitCode::from(2);
     }
