@@ -115,7 +115,8 @@ corpus() {
 }
 
 # --- runs -------------------------------------------------------------------
-# measure NAME TOOL EXPECTED_DOCS REPORT CMD... ; sets WALL, RSS_MB, STATUS ("ok" or why not)
+# measure NAME TOOL EXPECTED_DOCS REPORT CMD... ; sets WALL, CPU (user + system seconds),
+# RSS_MB, STATUS ("ok" or why not)
 measure() {
     local name="$1" tool="$2" expected="$3" report="$4"
     shift 4
@@ -131,6 +132,7 @@ measure() {
     t1=$(now)
     WALL=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f", b - a }')
     RSS_MB=$(awk -F: '/Maximum resident set size/ { printf "%.0f", $2 / 1024 }' "$tlog" 2>/dev/null || true)
+    CPU=$(awk -F: '/User time|System time/ { s += $2 } END { if (NR) printf "%.1f", s }' "$tlog" 2>/dev/null || true)
     if [ "$rc" = 124 ]; then
         STATUS="TIMEOUT after ${PEER_TIMEOUT}s"
     elif [ "$rc" != 0 ]; then
@@ -151,16 +153,16 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.1f×", a / b; el
 # row NAME DOCS MB TOOL RATIO
 row() {
     if [ "$STATUS" = ok ]; then
-        ROWS+=("| $1 | $2 | $3 | $4 | $WALL | $(awk -v n="$2" -v w="$WALL" 'BEGIN { printf "%.0f", n / w }') | $(awk -v m="$3" -v w="$WALL" 'BEGIN { printf "%.1f", m / w }') | $RSS_MB | $5 |")
+        ROWS+=("| $1 | $2 | $3 | $4 | $WALL | ${CPU:-} | $(awk -v n="$2" -v w="$WALL" 'BEGIN { printf "%.0f", n / w }') | $(awk -v m="$3" -v w="$WALL" 'BEGIN { printf "%.1f", m / w }') | $RSS_MB | $5 |")
     else
-        ROWS+=("| $1 | $2 | $3 | $4 | $STATUS | | | ${RSS_MB:-} | |")
+        ROWS+=("| $1 | $2 | $3 | $4 | $STATUS | ${CPU:-} | | | ${RSS_MB:-} | |")
     fi
 }
 
 for entry in "${CORPORA[@]}"; do
     IFS='|' read -r name args <<<"$entry"
     if ! corpus "$name" "$args"; then
-        ROWS+=("| $name | | | generator | FAILED (see $OUT/synth-$name.log) | | | | |")
+        ROWS+=("| $name | | | generator | FAILED (see $OUT/synth-$name.log) | | | | | |")
         FAILED=1
         continue
     fi
@@ -200,11 +202,12 @@ done
 # --- table ------------------------------------------------------------------
 {
     echo
-    echo "| corpus | articles | MB | tool | wall s | docs/s | MB/s | peak RSS MB | time / reprint -j2 |"
-    echo "|---|---|---|---|---|---|---|---|---|"
+    echo "| corpus | articles | MB | tool | wall s | CPU s | docs/s | MB/s | peak RSS MB | time / reprint -j2 |"
+    echo "|---|---|---|---|---|---|---|---|---|---|"
     printf '%s\n' "${ROWS[@]}"
     echo
-    echo "MB: corpus file size (10^6 bytes). Last column: the row's wall time over reprint -j2's on the same corpus (for -j1 rows: the parallel speed-up)."
+    echo "MB: corpus file size (10^6 bytes). CPU s: user + system time of the process and its children. Peak RSS: of the largest single process. Last column: the row's wall time over reprint -j2's on the same corpus (for -j1 rows: the parallel speed-up)."
+    echo "Load average (1, 5, 15 min) when the table was printed: $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null), on $(nproc 2>/dev/null) cores."
     [ "$PEERS" = 1 ] || echo "Peers skipped."
 } | tee "$OUT/e2e.md"
 
