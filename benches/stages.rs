@@ -443,7 +443,7 @@ impl Gen {
             "Follow us on Facebook, Twitter and Instagram".to_string(),
             "Terms & Conditions | Privacy Policy | Contact us".to_string(),
         ];
-        if i % 3 == 0 {
+        if i.is_multiple_of(3) {
             footer.push("Related stories:".to_string());
             for _ in 0..3 {
                 let h = self.story_headline();

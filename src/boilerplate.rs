@@ -403,6 +403,11 @@ pub struct BoilerplateStats {
 const SOURCE_MIN_DOCS: usize = 3;
 /// Short lines (banners, bylines) need only two documents of a source.
 const SOURCE_SHORT_MIN_DOCS: usize = 2;
+/// A document the source rule would cut below this many words keeps the lines it repeats with
+/// its source: the repeated text was its story, not the site's chrome.
+/// Ten words: fewer is a banner or a dateline, more is a brief under a long footer, which must
+/// still lose the footer.
+const SOURCE_MIN_KEPT_WORDS: u32 = 10;
 /// Lines of at most this many words count as short.
 const SHORT_LINE_WORDS: u32 = 8;
 /// A line in at least this many documents of the corpus can be corpus boilerplate …
@@ -440,32 +445,55 @@ pub fn detect(docs: &[(&str, &[LineInfo])]) -> (Vec<Vec<bool>>, BoilerplateStats
         .map(|(source, lines)| {
             let df = |h: u64| corpus_df.get(&h).copied().unwrap_or(0);
             let sdf = |h: u64| source_df.get(&(*source, h)).copied().unwrap_or(0);
-            let story_df = lines
-                .iter()
-                .filter(|l| !l.chrome && l.words >= LEDE_MIN_WORDS && sdf(l.hash) < SOURCE_MIN_DOCS)
-                .take(LEDE_LINES.max(lines.len() / 2))
-                .map(|l| df(l.hash))
-                .max()
-                .unwrap_or(1);
-            let mut mask = Vec::with_capacity(lines.len());
-            let mut local = BoilerplateStats::default();
-            for l in lines.iter() {
-                let s = sdf(l.hash);
-                let drop = if l.chrome {
-                    local.chrome_lines += 1;
-                    true
-                } else if s >= SOURCE_MIN_DOCS
-                    || (s >= SOURCE_SHORT_MIN_DOCS && l.words <= SHORT_LINE_WORDS)
-                {
-                    local.source_lines += 1;
-                    true
-                } else if df(l.hash) >= CORPUS_MIN_DOCS && df(l.hash) > CORPUS_RATIO * story_df {
-                    local.corpus_lines += 1;
-                    true
-                } else {
-                    false
-                };
-                mask.push(!drop);
+            let decide = |by_source: bool| {
+                // Without the source rule, lines the source repeats may be the story itself.
+                let story_df = lines
+                    .iter()
+                    .filter(|l| {
+                        !l.chrome
+                            && l.words >= LEDE_MIN_WORDS
+                            && (!by_source || sdf(l.hash) < SOURCE_MIN_DOCS)
+                    })
+                    .take(LEDE_LINES.max(lines.len() / 2))
+                    .map(|l| df(l.hash))
+                    .max()
+                    .unwrap_or(1);
+                let mut mask = Vec::with_capacity(lines.len());
+                let mut local = BoilerplateStats::default();
+                for l in lines.iter() {
+                    let s = sdf(l.hash);
+                    let drop = if l.chrome {
+                        local.chrome_lines += 1;
+                        true
+                    } else if by_source
+                        && (s >= SOURCE_MIN_DOCS
+                            || (s >= SOURCE_SHORT_MIN_DOCS && l.words <= SHORT_LINE_WORDS))
+                    {
+                        local.source_lines += 1;
+                        true
+                    } else if df(l.hash) >= CORPUS_MIN_DOCS && df(l.hash) > CORPUS_RATIO * story_df
+                    {
+                        local.corpus_lines += 1;
+                        true
+                    } else {
+                        false
+                    };
+                    mask.push(!drop);
+                }
+                let kept_words: u32 = lines
+                    .iter()
+                    .zip(&mask)
+                    .filter(|(_, k)| **k)
+                    .map(|(l, _)| l.words)
+                    .sum();
+                (mask, local, kept_words)
+            };
+            let (mut mask, mut local, kept_words) = decide(true);
+            // A story a source carries three times (or a JSON Lines dump whose records name no
+            // source, so the file is the source) recurs like a footer; when the source rule
+            // would leave next to nothing of a document, it was the story that recurred.
+            if local.source_lines > 0 && kept_words < SOURCE_MIN_KEPT_WORDS {
+                (mask, local, _) = decide(false);
             }
             if mask.iter().all(|k| !k) {
                 stats.kept_whole += 1;
@@ -562,6 +590,27 @@ mod tests {
             .collect();
         let (keep, _) = detect(&docs);
         assert!(keep.iter().all(|m| m == &vec![true]));
+    }
+
+    #[test]
+    fn regression_story_three_times_in_one_source_is_not_its_footer() {
+        // A JSON Lines dump without source fields: the file is the source, and a story it
+        // holds three times recurs like a footer. It was dropped, leaving only the banners.
+        let story = "the port strike entered its second week on monday as talks between the unions and the operators stalled again\nofficials said container traffic had fallen by half and warned of shortages in the shops before the holidays";
+        let texts = [
+            format!("alpha\n{story}"),
+            format!("beta\n{story}"),
+            format!("gamma\n{story}"),
+            "an unrelated brief about the weather in the mountains with snow expected overnight"
+                .to_string(),
+        ];
+        let infos: Vec<Vec<LineInfo>> = texts.iter().map(|t| info(t)).collect();
+        let docs: Vec<(&str, &[LineInfo])> =
+            infos.iter().map(|l| ("dump.jsonl", l.as_slice())).collect();
+        let (keep, _) = detect(&docs);
+        for mask in &keep[..3] {
+            assert_eq!(mask, &vec![true, true, true]);
+        }
     }
 
     #[test]

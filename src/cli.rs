@@ -32,6 +32,57 @@ pub enum Command {
     },
     /// Print the man page (roff) to standard output.
     Man,
+    /// Inspect or trim a persistent index made by `dedup --index`.
+    #[command(subcommand)]
+    Index(IndexCommand),
+}
+
+/// Subcommands of `reprint index`.
+#[derive(Debug, Subcommand)]
+pub enum IndexCommand {
+    /// Documents, clusters, size on disk, parameters and date range of an index.
+    Stats {
+        /// The index's state directory.
+        #[arg(value_name = "STATE_DIR")]
+        dir: PathBuf,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = EvalFormat::Text)]
+        format: EvalFormat,
+    },
+    /// Drop documents older than a age (publication date, else when they were added).
+    Prune {
+        /// The index's state directory.
+        #[arg(value_name = "STATE_DIR")]
+        dir: PathBuf,
+        /// The age beyond which documents go, e.g. `30d`, `12h`, `2w`.
+        #[arg(long, value_name = "AGE", value_parser = parse_age)]
+        older_than: i64,
+    },
+}
+
+/// Seconds in an age such as `30d`, `36h` or `2w` (days are 24 hours).
+fn parse_age(text: &str) -> Result<i64, String> {
+    let span: jiff::Span = text
+        .parse()
+        .map_err(|e| format!("{text:?} is not an age like 30d, 12h or 2w ({e})"))?;
+    let seconds = span
+        .total((
+            jiff::Unit::Second,
+            jiff::SpanRelativeTo::days_are_24_hours(),
+        ))
+        .map_err(|e| format!("{text:?}: {e}"))?;
+    if seconds < 0.0 {
+        return Err(format!("{text:?} is negative"));
+    }
+    Ok(seconds as i64)
+}
+
+/// A share between 0 and 1.
+fn parse_ratio(text: &str) -> Result<f64, String> {
+    match text.parse::<f64>() {
+        Ok(r) if (0.0..=1.0).contains(&r) => Ok(r),
+        _ => Err(format!("{text:?} is not a ratio between 0 and 1")),
+    }
 }
 
 /// Output formats of `dedup`.
@@ -41,6 +92,9 @@ pub enum DedupFormat {
     Json,
     /// A human summary.
     Text,
+    /// One JSON object a document (id, cluster, representative, match, similarity), for
+    /// streaming into other tools.
+    Jsonl,
 }
 
 /// Output formats of `eval`.
@@ -63,6 +117,17 @@ pub enum When {
     Never,
 }
 
+/// When to colour `--format text` output.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorWhen {
+    /// When standard output is a terminal, `NO_COLOR` is unset or empty and `TERM` is not `dumb`.
+    Auto,
+    /// Always, even when `NO_COLOR` is set: the flag is the more specific request.
+    Always,
+    /// Never.
+    Never,
+}
+
 /// Options of `reprint dedup`.
 #[derive(Debug, Args)]
 pub struct DedupArgs {
@@ -79,8 +144,31 @@ pub struct DedupArgs {
     pub format: DedupFormat,
 
     /// Also write a self-contained HTML page of the clusters (texts, diffs, boilerplate) to FILE.
-    #[arg(long, value_name = "FILE")]
+    #[arg(long, value_name = "FILE", conflicts_with = "index")]
     pub html: Option<PathBuf>,
+
+    /// Match against the persistent index in STATE_DIR (created on the first run), add the new
+    /// documents to it and keep cluster ids stable across runs.
+    #[arg(long, value_name = "STATE_DIR")]
+    pub index: Option<PathBuf>,
+
+    /// Exit with status 1 when any (new) document is a reprint of another.
+    #[arg(long)]
+    pub fail_on_duplicates: bool,
+
+    /// Exit with status 1 when more than R of the (new) documents are reprints.
+    #[arg(long, value_name = "R", value_parser = parse_ratio)]
+    pub max_duplicate_ratio: Option<f64>,
+
+    /// Write the ids to keep (each cluster's representative and every unique document), one a
+    /// line, to FILE.
+    #[arg(long, value_name = "FILE")]
+    pub emit_keep: Option<PathBuf>,
+
+    /// Write the ids of the reprints to drop (members that are not representatives), one a
+    /// line, to FILE.
+    #[arg(long, value_name = "FILE")]
+    pub emit_remove: Option<PathBuf>,
 
     /// Characters of text embedded in the HTML page per document (longer text is cut).
     #[arg(long, value_name = "N", default_value_t = reprint::html_report::DEFAULT_MAX_CHARS)]
@@ -89,6 +177,10 @@ pub struct DedupArgs {
     /// Progress bars on standard error.
     #[arg(long, value_enum, default_value_t = When::Auto)]
     pub progress: When,
+
+    /// Colour in `--format text` output (auto: only on a terminal, and not with NO_COLOR set).
+    #[arg(long, value_enum, value_name = "WHEN", default_value_t = ColorWhen::Auto)]
+    pub color: ColorWhen,
 
     /// Fingerprinting and input options.
     #[command(flatten)]

@@ -26,6 +26,14 @@ pub enum Error {
         /// What is wrong with the value.
         message: String,
     },
+    /// The index at `path` cannot be used.
+    #[error("{}: {problem}", path.display())]
+    Index {
+        /// The state directory or the file.
+        path: PathBuf,
+        /// What is wrong.
+        problem: IndexProblem,
+    },
     /// A file that should hold JSON but does not parse.
     #[error("{}: line {line}: {message}", path.display())]
     Parse {
@@ -36,6 +44,34 @@ pub enum Error {
         /// What the parser said.
         message: String,
     },
+}
+
+/// What is wrong with an index state directory or one of its files.
+#[derive(Debug, thiserror::Error)]
+pub enum IndexProblem {
+    /// The file does not start with reprint's magic bytes.
+    #[error("not a reprint index file")]
+    NotAnIndex,
+    /// Written by a newer reprint.
+    #[error("index format version {found} is newer than this reprint supports ({supported})")]
+    NewerFormat {
+        /// The file's version.
+        found: u32,
+        /// The newest version this build reads.
+        supported: u32,
+    },
+    /// The checksum or the layout does not hold.
+    #[error("index file is damaged ({0}); nothing was changed")]
+    Damaged(String),
+    /// Built with other fingerprint parameters than this run's.
+    #[error("index was built with other parameters: {0}; nothing was changed")]
+    WrongParams(String),
+    /// The directory holds no index.
+    #[error("no index here (no MANIFEST); `reprint dedup --index DIR` creates one")]
+    Missing,
+    /// Another run holds the lock.
+    #[error("index is in use by another reprint run (its lock is held); try again when it ends")]
+    Locked,
 }
 
 /// The library's result type.

@@ -1060,7 +1060,7 @@ mod tests {
     /// A score that depends only on the pair's ids, with some unknowns and ties.
     fn hashed_score(a: &str, b: &str) -> Option<f64> {
         let sum: u32 = a.bytes().chain(b.bytes()).map(u32::from).sum();
-        if sum % 7 == 0 {
+        if sum.is_multiple_of(7) {
             None
         } else {
             Some(f64::from(sum % 5) / 4.0)

@@ -27,7 +27,7 @@ struct Data<'a> {
 
 #[derive(Serialize)]
 struct ClusterData<'a> {
-    id: usize,
+    id: u64,
     size: usize,
     rep: RepData<'a>,
     members: Vec<MemberData<'a>>,
@@ -405,6 +405,7 @@ mod tests {
             similarity: 0.5,
             containment: 0.9,
             kind,
+            new: None,
         };
         Report {
             schema: 1,
@@ -434,6 +435,8 @@ mod tests {
                 ],
             }],
             skipped: vec![],
+            index: None,
+            document_ids: vec!["a</script>".into(), "b".into()],
         }
     }
 

@@ -3,7 +3,8 @@
 //! The pipeline, one module a stage: [`corpus`] finds and decodes inputs, [`normalize`] cleans
 //! text, [`boilerplate`] drops site chrome, [`shingle`] and [`minhash`] fingerprint, [`lsh`]
 //! proposes candidate pairs, [`cluster`] verifies and groups them, [`report`] writes the result.
-//! [`pipeline`] runs them in order; [`eval`] scores a report against ground truth.
+//! [`pipeline`] runs them in order; [`index`] keeps fingerprints and stable cluster ids across
+//! nightly runs; [`eval`] scores a report against ground truth.
 
 pub mod boilerplate;
 pub mod cluster;
@@ -13,6 +14,7 @@ pub mod error;
 pub mod eval;
 pub mod explain;
 pub mod html_report;
+pub mod index;
 pub mod lsh;
 pub mod minhash;
 pub mod normalize;

@@ -72,6 +72,20 @@ pub fn candidates<S: AsRef<[u32]> + Sync>(
     banding: Banding,
     seed: u64,
 ) -> Vec<(u32, u32)> {
+    candidates_touching(signatures, active, 0, banding, seed)
+}
+
+/// Like [`candidates`], but only pairs with at least one document at position `first_new` or
+/// later: the documents of tonight's scrape against each other and against an index of earlier
+/// ones. Old documents enter a band's sort only when their key is one a new document has, so the
+/// cost over a large index is one hash per old signature and band, not a sort of all of them.
+pub fn candidates_touching<S: AsRef<[u32]> + Sync>(
+    signatures: &[S],
+    active: &[bool],
+    first_new: usize,
+    banding: Banding,
+    seed: u64,
+) -> Vec<(u32, u32)> {
     let per_band: Vec<Vec<(u32, u32)>> = (0..banding.bands)
         .into_par_iter()
         .map(|band| {
@@ -79,16 +93,24 @@ pub fn candidates<S: AsRef<[u32]> + Sync>(
             let hi = lo + banding.rows;
             // One buffer a band: the band's rows as bytes, reused for every signature.
             let mut bytes: Vec<u8> = Vec::with_capacity(4 * banding.rows);
-            let mut keyed: Vec<(u64, u32)> = signatures
-                .iter()
-                .enumerate()
-                .filter(|(i, _)| active[*i])
-                .map(|(i, sig)| {
-                    bytes.clear();
-                    bytes.extend(sig.as_ref()[lo..hi].iter().flat_map(|v| v.to_le_bytes()));
-                    (xxh3_64_with_seed(&bytes, seed ^ band as u64), i as u32)
-                })
+            let mut key = |sig: &[u32]| {
+                bytes.clear();
+                bytes.extend(sig[lo..hi].iter().flat_map(|v| v.to_le_bytes()));
+                xxh3_64_with_seed(&bytes, seed ^ band as u64)
+            };
+            let first_new = first_new.min(signatures.len());
+            let mut keyed: Vec<(u64, u32)> = (first_new..signatures.len())
+                .filter(|&i| active[i])
+                .map(|i| (key(signatures[i].as_ref()), i as u32))
                 .collect();
+            if first_new > 0 {
+                let wanted: std::collections::HashSet<u64> =
+                    keyed.iter().map(|&(k, _)| k).collect();
+                keyed.extend((0..first_new).filter(|&i| active[i]).filter_map(|i| {
+                    let k = key(signatures[i].as_ref());
+                    wanted.contains(&k).then_some((k, i as u32))
+                }));
+            }
             keyed.sort_unstable();
             let mut pairs = Vec::new();
             for bucket in keyed.chunk_by(|a, b| a.0 == b.0) {
@@ -98,9 +120,13 @@ pub fn candidates<S: AsRef<[u32]> + Sync>(
                 } else {
                     BUCKET_WINDOW + 1
                 };
+                // Old documents sort first; a new one pairs with the old ones just before it
+                // in an oversized bucket as well as with the new ones after it.
                 for x in 0..m {
                     for y in (x + 1)..m.min(x + window) {
-                        pairs.push((bucket[x].1, bucket[y].1));
+                        if bucket[y].1 as usize >= first_new {
+                            pairs.push((bucket[x].1, bucket[y].1));
+                        }
                     }
                 }
             }
@@ -156,6 +182,24 @@ mod tests {
         // Still connected: every document pairs with its successor.
         for i in 0..(n as u32 - 1) {
             assert!(got.binary_search(&(i, i + 1)).is_ok());
+        }
+    }
+
+    #[test]
+    fn touching_pairs_are_the_full_pairs_that_involve_a_new_document() {
+        // Five groups of equal signatures over 40 documents; the last 15 are "new".
+        let sigs: Vec<Vec<u32>> = (0..40u32).map(|i| vec![i % 5; 16]).collect();
+        let active = vec![true; 40];
+        let banding = Banding { bands: 4, rows: 4 };
+        let all = candidates(&sigs, &active, banding, 9);
+        for first_new in [0, 1, 25, 39, 40] {
+            let want: Vec<(u32, u32)> = all
+                .iter()
+                .copied()
+                .filter(|&(_, b)| b as usize >= first_new)
+                .collect();
+            let got = candidates_touching(&sigs, &active, first_new, banding, 9);
+            assert_eq!(got, want, "first_new {first_new}");
         }
     }
 }

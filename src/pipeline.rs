@@ -6,14 +6,21 @@ use std::collections::BTreeMap;
 use rayon::prelude::*;
 
 use crate::boilerplate::{self, BoilerplateStats, LineInfo};
+use crate::cluster::MatchKind;
 use crate::cluster::{self, Fingerprint, Rule};
 use crate::config::Config;
 use crate::corpus::{self, DocId, Input, Skipped};
 use crate::error::{Error, Result};
+use crate::index::assign::{self, Outcome, WorkCluster};
+use crate::index::store::{StoredCluster, StoredDoc};
+use crate::index::{self, Index};
 use crate::lsh::{self, Banding};
 use crate::minhash::MinHasher;
 use crate::normalize;
-use crate::report::{self, ClusterReport, MemberReport, Params, Report, Stats};
+use crate::report::{
+    self, ArticleOutcome, ClusterReport, IndexReport, MemberReport, MergeReport, Params, Report,
+    RepresentativeChangeReport, Stats,
+};
 use crate::shingle::Shingler;
 
 /// The long-running stages that report progress.
@@ -65,6 +72,7 @@ pub(crate) struct Loaded {
     pub(crate) source: String,
     pub(crate) text: String,
     pub(crate) repaired: bool,
+    pub(crate) date: Option<i64>,
 }
 
 /// The text of one clustered document as fingerprinted, and what was left out of it.
@@ -111,26 +119,45 @@ pub(crate) fn in_pool<T: Send>(
     Ok(pool.install(|| f(found)))
 }
 
-fn run(
+/// What fingerprinting a set of inputs produced: the documents (with their texts while someone
+/// still needs them), their fingerprints, and what was set aside.
+pub(crate) struct Fingerprinted {
+    /// The loaded documents, in id order (texts emptied unless texts were asked for).
+    pub(crate) docs: Vec<Loaded>,
+    /// The kept text of each document (empty unless texts were asked for).
+    pub(crate) kept_texts: Vec<String>,
+    /// The fingerprint of each document.
+    pub(crate) fps: Vec<Fingerprint>,
+    /// Inputs and documents that were not used, including those with nothing to fingerprint.
+    pub(crate) skipped: Vec<Skipped>,
+    /// What boilerplate detection left out.
+    pub(crate) boilerplate: BoilerplateStats,
+}
+
+/// Reads, normalizes, strips boilerplate and fingerprints every input.
+pub(crate) fn fingerprint_inputs(
     config: &Config,
     inputs: Vec<Input>,
     skipped: Vec<Skipped>,
     progress: &dyn Progress,
     want_texts: bool,
-) -> (Report, Texts) {
-    let (docs, mut skipped) = load(config, inputs, skipped, progress);
-    let (mut kept_texts, bp_stats) = strip_boilerplate(config, &docs);
+) -> Fingerprinted {
+    if !want_texts {
+        return fingerprint_streaming(config, inputs, skipped, progress);
+    }
+    let (mut docs, mut skipped) = load(config, inputs, skipped, progress);
+    let (mut kept_texts, boilerplate) = strip_boilerplate(config, &docs);
 
     progress.start(Stage::Fingerprint, docs.len() as u64);
     let fps = fingerprint_all(config, &kept_texts, progress);
     progress.finish();
     if !want_texts {
-        // Free the kept texts early: only the page of texts needs them after fingerprinting.
+        // Only the page of texts needs them after fingerprinting.
         kept_texts = Vec::new();
+        for doc in &mut docs {
+            doc.text = String::new();
+        }
     }
-
-    progress.start(Stage::Cluster, 3);
-    let active: Vec<bool> = fps.iter().map(|f| f.shingles > 0).collect();
     for (doc, fp) in docs.iter().zip(&fps) {
         if fp.shingles == 0 {
             skipped.push(Skipped {
@@ -139,36 +166,99 @@ fn run(
             });
         }
     }
-    let signatures: Vec<&[u32]> = fps.iter().map(|f| f.signature.as_slice()).collect();
+    Fingerprinted {
+        docs,
+        kept_texts,
+        fps,
+        skipped,
+        boilerplate,
+    }
+}
+
+/// Candidate pairs and the verified ones among them.
+pub(crate) struct Matched {
+    /// Number of distinct candidate pairs both indexes proposed.
+    pub(crate) candidate_pairs: usize,
+    /// Pairs `(i, j)`, `i < j`, sorted, that passed verification.
+    pub(crate) edges: Vec<(u32, u32)>,
+    /// Banding of the near-duplicate index.
+    pub(crate) near: Banding,
+    /// Banding of the containment index.
+    pub(crate) contained: Banding,
+}
+
+/// Searches both LSH indexes for pairs that involve a document at `first_new` or later (0: all
+/// pairs) and verifies each. `fp(i)` is document `i`'s fingerprint; `active` marks those taking
+/// part.
+pub(crate) fn match_pairs<'a>(
+    config: &Config,
+    fp: &(dyn Fn(usize) -> &'a Fingerprint + Sync),
+    active: &[bool],
+    first_new: usize,
+) -> Matched {
+    let signatures: Vec<&[u32]> = (0..active.len())
+        .map(|i| fp(i).signature.as_slice())
+        .collect();
     let near = lsh::optimal_banding(config.threshold, config.num_perm);
     let contained = lsh::optimal_banding(
         containment_search_threshold(config.containment),
         config.num_perm,
     );
-    let mut pairs = lsh::candidates(&signatures, &active, near, config.seed);
-    pairs.extend(lsh::candidates(
+    let mut pairs = lsh::candidates_touching(&signatures, active, first_new, near, config.seed);
+    pairs.extend(lsh::candidates_touching(
         &signatures,
-        &active,
+        active,
+        first_new,
         contained,
         config.seed ^ 0x000c_047a_14ed,
     ));
+    drop(signatures);
     pairs.par_sort_unstable();
     pairs.dedup();
-    drop(signatures);
-    progress.advance(1);
-    let rule = Rule {
-        threshold: config.threshold,
-        containment: config.containment,
-    };
+    let rule = rule(config);
     let edges: Vec<(u32, u32)> = pairs
         .par_iter()
         .copied()
         .filter(|&(a, b)| {
-            cluster::verify(cluster::measure(&fps[a as usize], &fps[b as usize]), rule).is_some()
+            cluster::verify(cluster::measure(fp(a as usize), fp(b as usize)), rule).is_some()
         })
         .collect();
-    progress.advance(1);
-    let clusters = cluster::cluster(&fps, &edges, rule);
+    Matched {
+        candidate_pairs: pairs.len(),
+        edges,
+        near,
+        contained,
+    }
+}
+
+/// The verification rule of a configuration.
+pub(crate) fn rule(config: &Config) -> Rule {
+    Rule {
+        threshold: config.threshold,
+        containment: config.containment,
+    }
+}
+
+fn run(
+    config: &Config,
+    inputs: Vec<Input>,
+    skipped: Vec<Skipped>,
+    progress: &dyn Progress,
+    want_texts: bool,
+) -> (Report, Texts) {
+    let Fingerprinted {
+        docs,
+        mut kept_texts,
+        fps,
+        skipped,
+        boilerplate,
+    } = fingerprint_inputs(config, inputs, skipped, progress, want_texts);
+
+    progress.start(Stage::Cluster, 3);
+    let active: Vec<bool> = fps.iter().map(|f| f.shingles > 0).collect();
+    let matched = match_pairs(config, &|i| &fps[i], &active, 0);
+    progress.advance(2);
+    let clusters = cluster::cluster(&fps, &matched.edges, rule(config));
     progress.advance(1);
     progress.finish();
 
@@ -188,12 +278,13 @@ fn run(
         clusters,
         skipped,
         Counts {
+            active,
             documents,
-            candidate_pairs: pairs.len(),
-            verified_pairs: edges.len(),
-            near,
-            contained,
-            boilerplate: bp_stats,
+            candidate_pairs: matched.candidate_pairs,
+            verified_pairs: matched.edges.len(),
+            near: matched.near,
+            contained: matched.contained,
+            boilerplate,
         },
     );
     (report, texts)
@@ -241,6 +332,7 @@ pub(crate) fn load(
                                 source: doc.source,
                                 text,
                                 repaired: doc.repaired,
+                                date: doc.date,
                             })
                         }
                     })
@@ -281,17 +373,264 @@ pub(crate) fn fingerprint_all(
         .map_init(
             || (Shingler::default(), Vec::new()),
             |(shingler, set), text| {
-                shingler.shingles(text, config.shingle, config.seed, set);
                 progress.advance(1);
-                Fingerprint {
-                    signature: hasher.signature(set),
-                    shingles: set.len(),
-                    length: text.chars().count(),
-                    numbers: crate::shingle::number_sketch(text, config.seed).0,
-                }
+                fingerprint_text(config, &hasher, shingler, set, text)
             },
         )
         .collect()
+}
+
+/// The fingerprint of one kept text; `shingler` and `set` are per-thread scratch space.
+fn fingerprint_text(
+    config: &Config,
+    hasher: &MinHasher,
+    shingler: &mut Shingler,
+    set: &mut Vec<u64>,
+    text: &str,
+) -> Fingerprint {
+    shingler.shingles(text, config.shingle, config.seed, set);
+    Fingerprint {
+        signature: hasher.signature(set),
+        shingles: set.len(),
+        length: text.chars().count(),
+        numbers: crate::shingle::number_sketch(text, config.seed).0,
+    }
+}
+
+/// Documents of one input handled as one parallel batch: enough to keep every core busy on a
+/// single large JSON Lines or WARC file, few enough that a batch's texts stay a few megabytes.
+const BATCH_DOCS: usize = 256;
+
+/// Reads `inputs` (in parallel across inputs, and in batches of [`BATCH_DOCS`] within one) and
+/// maps each decoded document with `f(scratch, (input, position in it), doc)`. Returns, per
+/// input, the results in file order, skips in place. No input's texts outlive their batch.
+fn map_inputs<R, S, I, F>(
+    config: &Config,
+    inputs: &[(usize, &Input)],
+    progress: &dyn Progress,
+    init: I,
+    f: F,
+) -> Vec<Vec<std::result::Result<R, Skipped>>>
+where
+    R: Send,
+    I: Fn() -> S + Sync + Send,
+    F: Fn(&mut S, (usize, usize), corpus::Doc) -> std::result::Result<R, Skipped> + Sync + Send,
+{
+    type Batch = Vec<(usize, std::result::Result<corpus::Doc, Skipped>)>;
+    inputs
+        .par_iter()
+        .map(|&(which, input)| {
+            let mut results: Vec<std::result::Result<R, Skipped>> = Vec::new();
+            let mut batch: Batch = Vec::new();
+            let run = |batch: &mut Batch, results: &mut Vec<std::result::Result<R, Skipped>>| {
+                let done: Vec<std::result::Result<R, Skipped>> = std::mem::take(batch)
+                    .into_par_iter()
+                    .map_init(&init, |scratch, (at, res)| {
+                        res.and_then(|doc| f(scratch, (which, at), doc))
+                    })
+                    .collect();
+                results.extend(done);
+            };
+            let mut at = 0;
+            corpus::read_each(input, config, &mut |res| {
+                batch.push((at, res));
+                at += 1;
+                if batch.len() >= BATCH_DOCS {
+                    run(&mut batch, &mut results);
+                }
+            });
+            run(&mut batch, &mut results);
+            progress.advance(1);
+            results
+        })
+        .collect()
+}
+
+/// What the first pass keeps of a document: no text (except from standard input, which cannot
+/// be read twice), only what boilerplate detection needs.
+struct Seen {
+    id: DocId,
+    source: String,
+    repaired: bool,
+    date: Option<i64>,
+    lines: Vec<LineInfo>,
+    text: Option<String>,
+}
+
+/// Reads, normalizes, strips boilerplate and fingerprints every input in two passes without
+/// holding the corpus: the first learns boilerplate from line hashes, the second reads each
+/// input again and fingerprints it. Gives what [`fingerprint_inputs`] gives without texts: both
+/// normalize the same bytes and apply the same masks (a test compares the two).
+fn fingerprint_streaming(
+    config: &Config,
+    inputs: Vec<Input>,
+    mut skipped: Vec<Skipped>,
+    progress: &dyn Progress,
+) -> Fingerprinted {
+    let all: Vec<(usize, &Input)> = inputs.iter().enumerate().collect();
+    progress.start(Stage::Read, inputs.len() as u64);
+    let first = map_inputs(
+        config,
+        &all,
+        progress,
+        || (),
+        |_, (which, _), doc| {
+            let text = normalize::normalize(&doc.text);
+            if text.is_empty() {
+                return Err(Skipped {
+                    path: doc.id.0,
+                    reason: "no text left after normalization".into(),
+                });
+            }
+            let lines = if config.keep_boilerplate {
+                Vec::new()
+            } else {
+                boilerplate::line_infos(&text)
+            };
+            Ok(Seen {
+                id: doc.id,
+                source: doc.source,
+                repaired: doc.repaired,
+                date: doc.date,
+                lines,
+                text: inputs[which].is_stdin().then_some(text),
+            })
+        },
+    );
+    progress.finish();
+
+    // Slots in id order, the first document of an id winning, as in `load`.
+    let mut seen: Vec<Seen> = Vec::new();
+    let mut plan: Vec<Vec<Option<usize>>> = Vec::with_capacity(first.len());
+    let mut ids: std::collections::HashSet<DocId> = std::collections::HashSet::new();
+    for results in first {
+        let mut slots = Vec::with_capacity(results.len());
+        for res in results {
+            match res {
+                Ok(doc) if !ids.insert(doc.id.clone()) => {
+                    skipped.push(Skipped {
+                        path: doc.id.0,
+                        reason: "duplicate id: an earlier document has the same id".into(),
+                    });
+                    slots.push(None);
+                }
+                Ok(doc) => {
+                    slots.push(Some(seen.len()));
+                    seen.push(doc);
+                }
+                Err(skip) => {
+                    skipped.push(skip);
+                    slots.push(None);
+                }
+            }
+        }
+        plan.push(slots);
+    }
+    drop(ids);
+
+    let (masks, boilerplate) = if config.keep_boilerplate {
+        (Vec::new(), BoilerplateStats::default())
+    } else {
+        let view: Vec<(&str, &[LineInfo])> = seen
+            .iter()
+            .map(|d| (d.source.as_str(), d.lines.as_slice()))
+            .collect();
+        boilerplate::detect(&view)
+    };
+    for d in &mut seen {
+        d.lines = Vec::new();
+    }
+
+    // The kept lines of a document's text, or None when the text no longer fits its mask
+    // (the file changed between the two passes).
+    let kept = |text: &str, slot: usize| -> Option<String> {
+        let Some(mask) = masks.get(slot) else {
+            return Some(text.to_string());
+        };
+        if text.lines().count() != mask.len() {
+            return None;
+        }
+        let mut out = String::with_capacity(text.len());
+        for (line, &k) in text.lines().zip(mask) {
+            if k {
+                if !out.is_empty() {
+                    out.push('\n');
+                }
+                out.push_str(line);
+            }
+        }
+        Some(out)
+    };
+    let hasher = MinHasher::new(config.num_perm, config.seed);
+    let files: Vec<(usize, &Input)> = all.iter().copied().filter(|(_, i)| !i.is_stdin()).collect();
+    progress.start(Stage::Fingerprint, inputs.len() as u64);
+    let second = map_inputs(
+        config,
+        &files,
+        progress,
+        || (Shingler::default(), Vec::new()),
+        |(shingler, set), (which, at), doc| {
+            let Some(slot) = plan[which].get(at).copied().flatten() else {
+                return Ok(None);
+            };
+            let text = normalize::normalize(&doc.text);
+            Ok(kept(&text, slot)
+                .map(|k| (slot, fingerprint_text(config, &hasher, shingler, set, &k))))
+        },
+    );
+    let mut fps: Vec<Option<Fingerprint>> = vec![None; seen.len()];
+    for (slot, fp) in second.into_iter().flatten().flatten().flatten() {
+        fps[slot] = Some(fp);
+    }
+    let (mut shingler, mut set) = (Shingler::default(), Vec::new());
+    for (slot, doc) in seen.iter_mut().enumerate() {
+        if let Some(text) = doc.text.take() {
+            if let Some(k) = kept(&text, slot) {
+                fps[slot] = Some(fingerprint_text(
+                    config,
+                    &hasher,
+                    &mut shingler,
+                    &mut set,
+                    &k,
+                ));
+            }
+        }
+    }
+    progress.finish();
+
+    let mut docs = Vec::with_capacity(seen.len());
+    let mut out_fps = Vec::with_capacity(seen.len());
+    for (doc, fp) in seen.into_iter().zip(fps) {
+        match fp {
+            Some(fp) => {
+                if fp.shingles == 0 {
+                    skipped.push(Skipped {
+                        path: doc.id.0.clone(),
+                        reason: "no words to fingerprint".into(),
+                    });
+                }
+                out_fps.push(fp);
+                docs.push(Loaded {
+                    id: doc.id,
+                    source: doc.source,
+                    text: String::new(),
+                    repaired: doc.repaired,
+                    date: doc.date,
+                });
+            }
+            None => skipped.push(Skipped {
+                path: doc.id.0,
+                reason: "changed or vanished between the two reads of the run".into(),
+            }),
+        }
+    }
+    Fingerprinted {
+        docs,
+        kept_texts: Vec::new(),
+        fps: out_fps,
+        skipped,
+        boilerplate,
+    }
 }
 
 /// The text each document is fingerprinted on: its lines minus boilerplate.
@@ -335,12 +674,269 @@ pub(crate) fn strip_boilerplate(
 }
 
 struct Counts {
+    active: Vec<bool>,
     documents: usize,
     candidate_pairs: usize,
     verified_pairs: usize,
     near: Banding,
     contained: Banding,
     boilerplate: BoilerplateStats,
+}
+
+/// Like [`dedup`], against the persistent index in `index_dir` (created on the first run): the
+/// new documents are matched against the index and each other, assigned stable cluster ids,
+/// and added; the index is saved before this returns. The report's clusters are those the run
+/// created or changed, with their stable ids.
+pub fn dedup_indexed(
+    config: &Config,
+    index_dir: &std::path::Path,
+    progress: &dyn Progress,
+) -> Result<Report> {
+    in_pool(config, |found| -> Result<Report> {
+        let index = Index::open_or_create(index_dir, index::fingerprint_params(config))?;
+        let Fingerprinted {
+            docs,
+            fps,
+            mut skipped,
+            boilerplate,
+            ..
+        } = fingerprint_inputs(config, found.inputs, found.skipped, progress, false);
+
+        progress.start(Stage::Cluster, 3);
+        let known: std::collections::HashSet<&str> =
+            index.docs().iter().map(|d| d.id.as_str()).collect();
+        let mut fresh: Vec<usize> = Vec::new();
+        for (i, (doc, fp)) in docs.iter().zip(&fps).enumerate() {
+            if fp.shingles == 0 {
+                continue; // already listed as skipped
+            }
+            if known.contains(doc.id.0.as_str()) {
+                skipped.push(Skipped {
+                    path: doc.id.0.clone(),
+                    reason: "already in the index: a document with this id was added before".into(),
+                });
+            } else {
+                fresh.push(i);
+            }
+        }
+        drop(known);
+        let old = index.docs();
+        let first_new = old.len();
+        let total = first_new + fresh.len();
+        let fp_of = |i: usize| -> &Fingerprint {
+            if i < first_new {
+                &old[i].fingerprint
+            } else {
+                &fps[fresh[i - first_new]]
+            }
+        };
+        let id_of = |i: usize| -> &str {
+            if i < first_new {
+                &old[i].id
+            } else {
+                &docs[fresh[i - first_new]].id.0
+            }
+        };
+        let active = vec![true; total];
+        let matched = match_pairs(config, &fp_of, &active, first_new);
+        progress.advance(2);
+        let existing: Vec<WorkCluster> = index
+            .clusters()
+            .iter()
+            .map(|c| WorkCluster {
+                id: c.id,
+                representative: c.representative as usize,
+                members: c.members.iter().map(|&m| m as usize).collect(),
+            })
+            .collect();
+        let new_docs: Vec<usize> = (first_new..total).collect();
+        let assigned = assign::assign(
+            &fp_of,
+            assign::Existing {
+                total_docs: total,
+                first_new,
+                clusters: existing,
+                next_cluster: index.next_cluster(),
+            },
+            &new_docs,
+            &matched.edges,
+            rule(config),
+        );
+        progress.advance(1);
+        progress.finish();
+
+        let mut clusters: Vec<ClusterReport> = assigned
+            .clusters
+            .iter()
+            .filter(|c| assigned.touched.contains(&c.id))
+            .map(|c| {
+                let rep = c.representative;
+                let mut order: Vec<usize> = vec![rep];
+                order.extend(c.members.iter().copied().filter(|&m| m != rep));
+                ClusterReport {
+                    id: c.id,
+                    size: c.members.len(),
+                    representative: id_of(rep).to_string(),
+                    members: order
+                        .iter()
+                        .map(|&m| {
+                            let (kind, measures) = if m == rep {
+                                (MatchKind::Representative, None)
+                            } else {
+                                let ms = cluster::measure(fp_of(m), fp_of(rep));
+                                // A member admitted under an earlier representative may verify
+                                // only as contained or not at all against a newer, fuller one;
+                                // it stays (ids are stable) and says how it relates now.
+                                let kind = cluster::verify(ms, rule(config))
+                                    .unwrap_or(MatchKind::Contained);
+                                (kind, Some(ms))
+                            };
+                            MemberReport {
+                                id: id_of(m).to_string(),
+                                similarity: measures.map_or(1.0, |x| report::round4(x.jaccard)),
+                                containment: measures
+                                    .map_or(1.0, |x| report::round4(x.containment)),
+                                kind,
+                                new: Some(m >= first_new),
+                            }
+                        })
+                        .collect(),
+                }
+            })
+            .collect();
+        clusters.sort_by(|a, b| b.size.cmp(&a.size).then(a.id.cmp(&b.id)));
+
+        let rep_of_cluster: std::collections::BTreeMap<u64, &str> = assigned
+            .clusters
+            .iter()
+            .map(|c| (c.id, id_of(c.representative)))
+            .collect();
+        // A new article is a reprint unless it is unique or leads a cluster of new articles
+        // only: joining a story seen before, or sitting beside an earlier article, is one.
+        let has_old: std::collections::BTreeMap<u64, bool> = assigned
+            .clusters
+            .iter()
+            .map(|c| (c.id, c.members.iter().any(|&m| m < first_new)))
+            .collect();
+        let articles: Vec<ArticleOutcome> = new_docs
+            .iter()
+            .zip(&assigned.outcomes)
+            .map(|(&n, o)| {
+                let (outcome, cluster) = match *o {
+                    Outcome::Joined(c) => ("joined", Some(c)),
+                    Outcome::NewCluster(c) => ("new-cluster", Some(c)),
+                    Outcome::Unique => ("unique", None),
+                };
+                let representative = cluster.and_then(|c| rep_of_cluster.get(&c)).copied();
+                let duplicate = match *o {
+                    Outcome::Joined(_) => true,
+                    Outcome::NewCluster(c) => {
+                        has_old.get(&c).copied().unwrap_or(false)
+                            || representative != Some(id_of(n))
+                    }
+                    Outcome::Unique => false,
+                };
+                ArticleOutcome {
+                    id: id_of(n).to_string(),
+                    outcome,
+                    cluster,
+                    representative: representative.map(str::to_string),
+                    duplicate,
+                }
+            })
+            .collect();
+        let clustered = articles.iter().filter(|a| a.cluster.is_some()).count();
+        let duplicates = articles.iter().filter(|a| a.duplicate).count();
+        skipped.sort();
+        let index_report = IndexReport {
+            path: index.dir().display().to_string(),
+            documents_before: first_new,
+            documents_after: total,
+            clusters_before: index.clusters().len(),
+            clusters_after: assigned.clusters.len(),
+            articles,
+            merges: assigned
+                .merges
+                .iter()
+                .map(|m| MergeReport {
+                    into: m.into,
+                    from: m.from.clone(),
+                })
+                .collect(),
+            representative_changes: assigned
+                .representative_changes
+                .iter()
+                .map(|r| RepresentativeChangeReport {
+                    cluster: r.cluster,
+                    from: id_of(r.from).to_string(),
+                    to: id_of(r.to).to_string(),
+                })
+                .collect(),
+        };
+        let now = jiff::Timestamp::now().as_second();
+        let new_stored: Vec<StoredDoc> = fresh
+            .iter()
+            .map(|&i| StoredDoc {
+                id: docs[i].id.0.clone(),
+                source: docs[i].source.clone(),
+                date: docs[i].date,
+                added: now,
+                fingerprint: fps[i].clone(),
+            })
+            .collect();
+        let stored_clusters: Vec<StoredCluster> = assigned
+            .clusters
+            .iter()
+            .map(|c| StoredCluster {
+                id: c.id,
+                representative: c.representative as u32,
+                members: c.members.iter().map(|&m| m as u32).collect(),
+            })
+            .collect();
+        let document_ids: Vec<String> = new_docs.iter().map(|&n| id_of(n).to_string()).collect();
+        let stats = Stats {
+            documents: fresh.len(),
+            clustered,
+            clusters: clusters.len(),
+            duplicates,
+            skipped: skipped.len(),
+            repaired: docs.iter().filter(|n| n.repaired).count(),
+            candidate_pairs: matched.candidate_pairs,
+            verified_pairs: matched.edges.len(),
+            boilerplate,
+        };
+        let params = params(config, matched.near, matched.contained);
+        let next_cluster = assigned.next_cluster;
+        drop(assigned);
+        index.commit(new_stored, stored_clusters, next_cluster)?;
+        Ok(Report {
+            schema: report::SCHEMA_VERSION,
+            tool: report::Tool::default(),
+            params,
+            stats,
+            clusters,
+            skipped,
+            index: Some(index_report),
+            document_ids,
+        })
+    })?
+}
+
+fn params(config: &Config, near: Banding, contained: Banding) -> Params {
+    Params {
+        method: config.method.to_string(),
+        threshold: config.threshold,
+        containment: config.containment,
+        num_perm: config.num_perm,
+        bands: near.bands,
+        rows: near.rows,
+        containment_bands: contained.bands,
+        containment_rows: contained.rows,
+        shingle: config.shingle.to_string(),
+        seed: config.seed,
+        boilerplate_removal: !config.keep_boilerplate,
+        normalizer_version: normalize::NORMALIZER_VERSION,
+    }
 }
 
 fn build_report(
@@ -365,6 +961,7 @@ fn build_report(
                     similarity: report::round4(m.measures.jaccard),
                     containment: report::round4(m.measures.containment),
                     kind: m.kind,
+                    new: None,
                 })
                 .collect(),
         })
@@ -375,7 +972,7 @@ fn build_report(
             .then_with(|| a.representative.cmp(&b.representative))
     });
     for (i, c) in out.iter_mut().enumerate() {
-        c.id = i;
+        c.id = i as u64;
     }
     skipped.sort();
     let clustered: usize = out.iter().map(|c| c.size).sum();
@@ -393,22 +990,16 @@ fn build_report(
     Report {
         schema: report::SCHEMA_VERSION,
         tool: report::Tool::default(),
-        params: Params {
-            method: config.method.to_string(),
-            threshold: config.threshold,
-            containment: config.containment,
-            num_perm: config.num_perm,
-            bands: counts.near.bands,
-            rows: counts.near.rows,
-            containment_bands: counts.contained.bands,
-            containment_rows: counts.contained.rows,
-            shingle: config.shingle.to_string(),
-            seed: config.seed,
-            boilerplate_removal: !config.keep_boilerplate,
-            normalizer_version: normalize::NORMALIZER_VERSION,
-        },
+        params: params(config, counts.near, counts.contained),
         stats,
         clusters: out,
         skipped,
+        index: None,
+        document_ids: docs
+            .iter()
+            .zip(&counts.active)
+            .filter(|(_, a)| **a)
+            .map(|(d, _)| d.id.0.clone())
+            .collect(),
     }
 }

@@ -4,6 +4,7 @@
 use std::io::Write;
 use std::path::Path;
 
+use anstyle::{AnsiColor, Style};
 use serde::Serialize;
 
 use crate::boilerplate::BoilerplateStats;
@@ -29,6 +30,71 @@ pub struct Report {
     pub clusters: Vec<ClusterReport>,
     /// Inputs that were not used, sorted by path.
     pub skipped: Vec<Skipped>,
+    /// With `--index`: what this run did to the index (absent without an index).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub index: Option<IndexReport>,
+    /// Ids of the documents this run fingerprinted (with an index: the new ones), in id order;
+    /// the per-document outputs (`--format jsonl`, `--emit-keep`) list these.
+    #[serde(skip)]
+    pub document_ids: Vec<String>,
+}
+
+/// What a run with `--index` did: the index before and after, and each new article's outcome.
+#[derive(Debug, Clone, Serialize)]
+pub struct IndexReport {
+    /// The state directory.
+    pub path: String,
+    /// Documents in the index before the run.
+    pub documents_before: usize,
+    /// Documents in the index after the run.
+    pub documents_after: usize,
+    /// Clusters in the index before the run.
+    pub clusters_before: usize,
+    /// Clusters in the index after the run.
+    pub clusters_after: usize,
+    /// Each new article, in id order.
+    pub articles: Vec<ArticleOutcome>,
+    /// Clusters merged into an older one.
+    pub merges: Vec<MergeReport>,
+    /// Clusters whose representative changed.
+    pub representative_changes: Vec<RepresentativeChangeReport>,
+}
+
+/// What happened to one new article.
+#[derive(Debug, Clone, Serialize)]
+pub struct ArticleOutcome {
+    /// Document id.
+    pub id: String,
+    /// `joined` (a cluster that existed before), `new-cluster` or `unique`.
+    pub outcome: &'static str,
+    /// The cluster's stable id (`null` when unique).
+    pub cluster: Option<u64>,
+    /// The cluster's representative (`null` when unique).
+    pub representative: Option<String>,
+    /// Whether it is a reprint: it joined a cluster seen before, or is in a new cluster with
+    /// an earlier article or as a member that is not the representative. The gates and
+    /// `--emit-remove` count these.
+    pub duplicate: bool,
+}
+
+/// Clusters merged into the oldest of them.
+#[derive(Debug, Clone, Serialize)]
+pub struct MergeReport {
+    /// The surviving id.
+    pub into: u64,
+    /// The ids that no longer exist.
+    pub from: Vec<u64>,
+}
+
+/// A changed representative.
+#[derive(Debug, Clone, Serialize)]
+pub struct RepresentativeChangeReport {
+    /// The cluster.
+    pub cluster: u64,
+    /// The previous representative.
+    pub from: String,
+    /// The new one.
+    pub to: String,
 }
 
 /// Name and version of the tool.
@@ -104,8 +170,8 @@ pub struct Stats {
 /// One cluster.
 #[derive(Debug, Clone, Serialize)]
 pub struct ClusterReport {
-    /// Position in the report (0-based).
-    pub id: usize,
+    /// Position in the report (0-based); with `--index`, the cluster's stable id.
+    pub id: u64,
     /// Number of members.
     pub size: usize,
     /// Id of the most complete member.
@@ -126,6 +192,23 @@ pub struct MemberReport {
     /// How it matched.
     #[serde(rename = "match")]
     pub kind: MatchKind,
+    /// With `--index`: whether this run added it (false: it was in the index already).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub new: Option<bool>,
+}
+
+/// One line of `--format jsonl`.
+#[derive(Serialize)]
+struct JsonlLine<'a> {
+    id: &'a str,
+    cluster: Option<u64>,
+    representative: Option<&'a str>,
+    #[serde(rename = "match")]
+    kind: Option<MatchKind>,
+    similarity: Option<f64>,
+    containment: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    outcome: Option<&'a str>,
 }
 
 /// Rounds a measure so that reports stay readable and stable.
@@ -142,44 +225,215 @@ impl Report {
         s
     }
 
-    /// A human summary: counts, then each cluster with its members.
+    /// One JSON object a document of this run, in id order: its cluster (`null` when unique),
+    /// representative, match kind and measures; with an index, also its outcome.
+    pub fn to_jsonl(&self) -> String {
+        let mut by_id: std::collections::HashMap<&str, (&ClusterReport, &MemberReport)> =
+            std::collections::HashMap::new();
+        for c in &self.clusters {
+            for m in &c.members {
+                by_id.insert(m.id.as_str(), (c, m));
+            }
+        }
+        let outcomes: std::collections::HashMap<&str, &ArticleOutcome> = self
+            .index
+            .iter()
+            .flat_map(|i| &i.articles)
+            .map(|a| (a.id.as_str(), a))
+            .collect();
+        let mut out = String::new();
+        for id in &self.document_ids {
+            let found = by_id.get(id.as_str());
+            let line = JsonlLine {
+                id,
+                cluster: found.map(|(c, _)| c.id),
+                representative: found.map(|(c, _)| c.representative.as_str()),
+                kind: found.map(|(_, m)| m.kind),
+                similarity: found.map(|(_, m)| m.similarity),
+                containment: found.map(|(_, m)| m.containment),
+                outcome: outcomes.get(id.as_str()).map(|a| a.outcome),
+            };
+            // Plain strings, numbers and enums: serializing cannot fail.
+            out.push_str(&serde_json::to_string(&line).unwrap_or_default());
+            out.push('\n');
+        }
+        out
+    }
+
+    /// The ids to keep (unique documents and representatives) and to remove (every other
+    /// member), among this run's documents, each in id order. With an index, an article that
+    /// reprints one seen on an earlier run is removed even when it became the representative:
+    /// its story was kept then.
+    pub fn keep_and_remove(&self) -> (Vec<String>, Vec<String>) {
+        let remove: std::collections::HashSet<&str> = match &self.index {
+            Some(ix) => ix
+                .articles
+                .iter()
+                .filter(|a| a.duplicate)
+                .map(|a| a.id.as_str())
+                .collect(),
+            None => self
+                .clusters
+                .iter()
+                .flat_map(|c| &c.members)
+                .filter(|m| m.kind != MatchKind::Representative)
+                .map(|m| m.id.as_str())
+                .collect(),
+        };
+        let (mut keep, mut drop) = (Vec::new(), Vec::new());
+        for id in &self.document_ids {
+            if remove.contains(id.as_str()) {
+                drop.push(id.clone());
+            } else {
+                keep.push(id.clone());
+            }
+        }
+        (keep, drop)
+    }
+
+    /// A human summary: counts, then each cluster with its members. No terminal escapes.
     pub fn to_text(&self) -> String {
+        self.to_text_styled(false)
+    }
+
+    /// The human summary of [`Report::to_text`], with ANSI colours when `color` is set: headings
+    /// bold, each member's match kind in its own colour, the skipped heading in yellow. The
+    /// caller decides (terminal, `NO_COLOR`, `--color`); without colour the text is exactly
+    /// [`Report::to_text`]'s, and with it only escape codes are added, so columns stay aligned.
+    pub fn to_text_styled(&self, color: bool) -> String {
         use std::fmt::Write as _;
+        let p = Palette::new(color);
         let mut out = String::new();
         let s = &self.stats;
         let _ = writeln!(
             out,
-            "{} documents, {} clusters, {} duplicates, {} skipped",
-            s.documents, s.clusters, s.duplicates, s.skipped
+            "{}",
+            p.paint(
+                p.heading,
+                &format!(
+                    "{} documents, {} clusters, {} duplicates, {} skipped",
+                    s.documents, s.clusters, s.duplicates, s.skipped
+                )
+            )
         );
-        let p = &self.params;
+        let pr = &self.params;
         let _ = writeln!(
             out,
-            "method {} threshold {} containment {} num_perm {} bands {}x{} shingle {} seed {}",
-            p.method, p.threshold, p.containment, p.num_perm, p.bands, p.rows, p.shingle, p.seed
+            "{}",
+            p.paint(
+                p.quiet,
+                &format!(
+                    "method {} threshold {} containment {} num_perm {} bands {}x{} shingle {} seed {}",
+                    pr.method,
+                    pr.threshold,
+                    pr.containment,
+                    pr.num_perm,
+                    pr.bands,
+                    pr.rows,
+                    pr.shingle,
+                    pr.seed
+                )
+            )
         );
         for c in &self.clusters {
-            let _ = writeln!(out, "\ncluster {} ({} members)", c.id, c.size);
+            let _ = writeln!(
+                out,
+                "\n{}",
+                p.paint(p.heading, &format!("cluster {} ({} members)", c.id, c.size))
+            );
             for m in &c.members {
-                let kind = match m.kind {
-                    MatchKind::Representative => "representative",
-                    MatchKind::NearDuplicate => "near-duplicate",
-                    MatchKind::Contained => "contained",
+                let (kind, style) = match m.kind {
+                    MatchKind::Representative => ("representative", p.representative),
+                    MatchKind::NearDuplicate => ("near-duplicate", p.near_duplicate),
+                    MatchKind::Contained => ("contained", p.contained),
                 };
+                // Padding is applied before painting: escape codes must not count as width.
                 let _ = writeln!(
                     out,
-                    "  {:>6.3} {:>6.3}  {:<15} {}",
-                    m.similarity, m.containment, kind, m.id
+                    "  {:>6.3} {:>6.3}  {} {}",
+                    m.similarity,
+                    m.containment,
+                    p.paint(style, &format!("{kind:<15}")),
+                    m.id
+                );
+            }
+        }
+        if let Some(ix) = &self.index {
+            let count = |what: &str| ix.articles.iter().filter(|a| a.outcome == what).count();
+            let _ = writeln!(
+                out,
+                "\n{}",
+                p.paint(p.heading, &format!("index {}", ix.path))
+            );
+            let _ = writeln!(
+                out,
+                "  documents {} -> {}, clusters {} -> {}; new articles: {} joined, {} in new clusters, {} unique",
+                ix.documents_before,
+                ix.documents_after,
+                ix.clusters_before,
+                ix.clusters_after,
+                count("joined"),
+                count("new-cluster"),
+                count("unique")
+            );
+            for m in &ix.merges {
+                let from: Vec<String> = m.from.iter().map(u64::to_string).collect();
+                let _ = writeln!(out, "  merged {} into {}", from.join(", "), m.into);
+            }
+            for r in &ix.representative_changes {
+                let _ = writeln!(
+                    out,
+                    "  cluster {} representative {} -> {}",
+                    r.cluster, r.from, r.to
                 );
             }
         }
         if !self.skipped.is_empty() {
-            let _ = writeln!(out, "\nskipped:");
+            let _ = writeln!(out, "\n{}", p.paint(p.warning, "skipped:"));
             for sk in &self.skipped {
                 let _ = writeln!(out, "  {}: {}", sk.path, sk.reason);
             }
         }
         out
+    }
+}
+
+/// The styles of the text summary; all plain when colour is off, so that painting adds nothing.
+struct Palette {
+    heading: Style,
+    quiet: Style,
+    representative: Style,
+    near_duplicate: Style,
+    contained: Style,
+    warning: Style,
+}
+
+impl Palette {
+    fn new(color: bool) -> Self {
+        if !color {
+            return Palette {
+                heading: Style::new(),
+                quiet: Style::new(),
+                representative: Style::new(),
+                near_duplicate: Style::new(),
+                contained: Style::new(),
+                warning: Style::new(),
+            };
+        }
+        let fg = |c: AnsiColor| Style::new().fg_color(Some(c.into()));
+        Palette {
+            heading: Style::new().bold(),
+            quiet: Style::new().dimmed(),
+            representative: fg(AnsiColor::Cyan).bold(),
+            near_duplicate: fg(AnsiColor::Green),
+            contained: fg(AnsiColor::Yellow),
+            warning: fg(AnsiColor::Yellow).bold(),
+        }
+    }
+
+    /// `text` wrapped in `style`'s escape codes (none for a plain style).
+    fn paint(&self, style: Style, text: &str) -> String {
+        format!("{style}{text}{style:#}")
     }
 }
 
@@ -201,4 +455,177 @@ pub fn write_atomic(path: &Path, contents: &[u8]) -> Result<()> {
     tmp.persist(path)
         .map_err(|e| Error::with_path(path, e.error))?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn report() -> Report {
+        let member = |id: &str, similarity, kind| MemberReport {
+            id: id.into(),
+            similarity,
+            containment: 0.95,
+            kind,
+            new: None,
+        };
+        Report {
+            schema: SCHEMA_VERSION,
+            tool: Tool::default(),
+            params: Params {
+                method: "minhash".into(),
+                threshold: 0.2,
+                containment: 0.7,
+                num_perm: 128,
+                bands: 28,
+                rows: 2,
+                containment_bands: 43,
+                containment_rows: 2,
+                shingle: "char:7".into(),
+                seed: 7,
+                boilerplate_removal: true,
+                normalizer_version: 1,
+            },
+            stats: Stats {
+                documents: 4,
+                clusters: 1,
+                duplicates: 2,
+                skipped: 1,
+                ..Stats::default()
+            },
+            clusters: vec![ClusterReport {
+                id: 0,
+                size: 3,
+                representative: "a.txt".into(),
+                members: vec![
+                    member("a.txt", 1.0, MatchKind::Representative),
+                    member("b.txt", 0.8, MatchKind::NearDuplicate),
+                    member("c.txt", 0.3, MatchKind::Contained),
+                ],
+            }],
+            skipped: vec![Skipped {
+                path: "x.bin".into(),
+                reason: "binary file".into(),
+            }],
+            index: None,
+            document_ids: ["a.txt", "b.txt", "c.txt", "d.txt"]
+                .map(String::from)
+                .to_vec(),
+        }
+    }
+
+    #[test]
+    fn keep_and_remove_split_this_runs_documents() {
+        let mut r = report();
+        let (keep, remove) = r.keep_and_remove();
+        assert_eq!(keep, vec!["a.txt", "d.txt"]);
+        assert_eq!(remove, vec!["b.txt", "c.txt"]);
+        // With an index, the articles' duplicate flags decide: a new representative of a story
+        // seen before goes too.
+        let article = |id: &str, duplicate| ArticleOutcome {
+            id: id.into(),
+            outcome: if duplicate { "joined" } else { "unique" },
+            cluster: None,
+            representative: None,
+            duplicate,
+        };
+        r.index = Some(IndexReport {
+            path: "state".into(),
+            documents_before: 1,
+            documents_after: 4,
+            clusters_before: 0,
+            clusters_after: 1,
+            articles: vec![
+                article("a.txt", true),
+                article("c.txt", true),
+                article("d.txt", false),
+            ],
+            merges: vec![],
+            representative_changes: vec![],
+        });
+        r.document_ids = vec!["a.txt".into(), "c.txt".into(), "d.txt".into()];
+        let (keep, remove) = r.keep_and_remove();
+        assert_eq!(keep, vec!["d.txt"]);
+        assert_eq!(remove, vec!["a.txt", "c.txt"]);
+    }
+
+    #[test]
+    fn jsonl_has_one_line_a_document() {
+        let text = report().to_jsonl();
+        let lines: Vec<serde_json::Value> = text
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect();
+        assert_eq!(lines.len(), 4);
+        let want = [
+            ("a.txt", Some("representative"), Some("a.txt")),
+            ("b.txt", Some("near-duplicate"), Some("a.txt")),
+            ("c.txt", Some("contained"), Some("a.txt")),
+            ("d.txt", None, None),
+        ];
+        for (line, (id, kind, rep)) in lines.iter().zip(want) {
+            assert_eq!(line["id"], id);
+            assert_eq!(line["match"].as_str(), kind);
+            assert_eq!(line["representative"].as_str(), rep);
+            assert_eq!(line["cluster"].is_null(), kind.is_none());
+            assert!(line.get("outcome").is_none());
+        }
+    }
+
+    /// `s` without its SGR escape sequences (`ESC [ … m`).
+    fn strip_sgr(s: &str) -> String {
+        let mut out = String::new();
+        let mut chars = s.chars();
+        while let Some(c) = chars.next() {
+            if c == '\x1b' {
+                for c in chars.by_ref() {
+                    if c == 'm' {
+                        break;
+                    }
+                }
+            } else {
+                out.push(c);
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn plain_text_has_no_escapes_and_is_the_unstyled_rendering() {
+        let r = report();
+        let plain = r.to_text();
+        assert_eq!(plain, r.to_text_styled(false));
+        assert!(!plain.contains('\x1b'), "{plain:?}");
+        assert!(plain.starts_with("4 documents, 1 clusters, 2 duplicates, 1 skipped\n"));
+        assert!(
+            plain.contains("\n   0.800  0.950  near-duplicate  b.txt\n"),
+            "{plain}"
+        );
+    }
+
+    #[test]
+    fn styled_text_differs_only_by_escapes() {
+        let r = report();
+        let styled = r.to_text_styled(true);
+        assert_eq!(strip_sgr(&styled), r.to_text());
+        // Each styled element, with the SGR code it must carry.
+        let cases = [
+            ("\x1b[1m", "4 documents"),
+            ("\x1b[1m", "cluster 0 (3 members)"),
+            ("\x1b[2m", "method minhash"),
+            ("\x1b[1m\x1b[36m", "representative "),
+            ("\x1b[32m", "near-duplicate "),
+            ("\x1b[33m", "contained "),
+            ("\x1b[1m\x1b[33m", "skipped:"),
+        ];
+        for (code, text) in cases {
+            let needle = format!("{code}{text}");
+            assert!(styled.contains(&needle), "{needle:?} not in {styled:?}");
+        }
+        // Every styled run is closed, so the terminal is left as it was found.
+        assert_eq!(
+            styled.matches("\x1b[0m").count(),
+            2 + r.clusters.len() + r.clusters[0].members.len() + 1
+        );
+    }
 }

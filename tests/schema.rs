@@ -85,6 +85,41 @@ fn report_with_skipped_inputs_matches_schema() {
 }
 
 #[test]
+fn index_reports_match_schema() {
+    let state = util::Dir::new();
+    let st = state.path().join("state");
+    let st = st.to_str().unwrap();
+    let corpus = util::testdata().join("corpus");
+    // Night one: half the sites; night two: the rest, which joins and changes clusters.
+    let halves = [util::Dir::new(), util::Dir::new()];
+    let mut sites: Vec<_> = std::fs::read_dir(&corpus)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    sites.sort();
+    for (i, site) in sites.iter().enumerate() {
+        let dest = halves[i % 2].path().join(site.file_name().unwrap());
+        std::fs::create_dir_all(&dest).unwrap();
+        for f in std::fs::read_dir(site).unwrap() {
+            let f = f.unwrap().path();
+            std::fs::copy(&f, dest.join(f.file_name().unwrap())).unwrap();
+        }
+    }
+    let one = valid_report(&[halves[0].path().to_str().unwrap(), "--index", st]);
+    assert_eq!(one["index"]["documents_before"], 0);
+    let two = valid_report(&[halves[1].path().to_str().unwrap(), "--index", st]);
+    let articles = two["index"]["articles"].as_array().unwrap();
+    assert!(articles.iter().any(|a| a["outcome"] == "joined"));
+    assert!(articles.iter().any(|a| a["outcome"] == "unique"));
+    let members = two["clusters"][0]["members"].as_array().unwrap();
+    assert!(members.iter().all(|m| m["new"].is_boolean()));
+    // And the batch report still has neither addition.
+    let batch = valid_report(&[&bundled_corpus()]);
+    assert!(batch.get("index").is_none());
+    assert!(batch["clusters"][0]["members"][0].get("new").is_none());
+}
+
+#[test]
 fn keep_boilerplate_report_matches_schema() {
     let report = valid_report(&[&bundled_corpus(), "--keep-boilerplate"]);
     assert_eq!(report["params"]["boilerplate_removal"], false);
@@ -215,7 +250,11 @@ fn schema_is_valid_draft_2020_12() {
     assert_eq!(schema["properties"]["schema"]["const"], 1);
 }
 
-/// Every object the schema describes is closed, requires all its properties and describes each.
+/// Properties that only `--index` adds.
+const OPTIONAL: [&str; 2] = ["index", "new"];
+
+/// Every object the schema describes is closed, requires all its properties (but the `--index`
+/// additions) and describes each.
 #[test]
 fn schema_closes_requires_and_describes_every_object() {
     fn walk(node: &Value, at: &str, objects: &mut usize) {
@@ -230,6 +269,8 @@ fn schema_closes_requires_and_describes_every_object() {
                     );
                     let props = map["properties"].as_object().expect("properties");
                     let mut names: Vec<&str> = props.keys().map(String::as_str).collect();
+                    // Present only with --index; everything else is always there.
+                    names.retain(|n| !OPTIONAL.contains(n));
                     let mut required: Vec<&str> = map["required"]
                         .as_array()
                         .expect("required")
@@ -261,6 +302,7 @@ fn schema_closes_requires_and_describes_every_object() {
     }
     let mut objects = 0;
     walk(&schema(), "#", &mut objects);
-    // report, tool, params, stats, boilerplate, cluster, member, skipped
-    assert_eq!(objects, 8);
+    // report, tool, params, stats, boilerplate, cluster, member, skipped, and with --index:
+    // index, article, merge, representative change
+    assert_eq!(objects, 12);
 }

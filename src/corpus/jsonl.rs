@@ -61,6 +61,8 @@ pub struct Record {
     pub text: String,
     /// Whether invalid UTF-8 had to be replaced.
     pub repaired: bool,
+    /// The first readable of the fields `date`, `published`, `published_at`, `timestamp`.
+    pub date: Option<i64>,
 }
 
 /// Where a record starts in its input: `LINE`, or `LINE:COLUMN` for a record that starts on
@@ -151,13 +153,20 @@ pub fn record_from_value(value: &Value, fields: &Fields, repaired: bool) -> Resu
         Some(Value::String(s)) if !s.trim().is_empty() => Some(s.trim().to_string()),
         _ => map.get("url").and_then(Value::as_str).and_then(url_host),
     };
+    let date = DATE_FIELDS
+        .iter()
+        .find_map(|name| map.get(*name).and_then(super::date::from_json));
     Ok(Record {
         id,
         source,
         text,
         repaired,
+        date,
     })
 }
+
+/// Fields that may carry a record's publication date, in order of preference.
+const DATE_FIELDS: [&str; 4] = ["date", "published", "published_at", "timestamp"];
 
 /// The text of a record: the configured field, else `content`, else `body`. A list of strings
 /// is taken as paragraphs.
@@ -483,6 +492,7 @@ mod tests {
             source: source.map(str::to_string),
             text: text.to_string(),
             repaired: false,
+            date: None,
         }
     }
 

@@ -5,6 +5,7 @@
 //! all.
 
 pub mod compress;
+pub mod date;
 mod encoding;
 pub mod html;
 pub mod jsonl;
@@ -266,6 +267,9 @@ pub struct Doc {
     pub text: String,
     /// Whether invalid bytes had to be replaced while decoding.
     pub repaired: bool,
+    /// Publication date in Unix seconds: the record's `date` field, the WARC-Date, else the
+    /// file's modification time.
+    pub date: Option<i64>,
 }
 
 /// What the walk found: the inputs to read, in id order, and what was left out.
@@ -405,20 +409,46 @@ fn push_file(path: PathBuf, id: String, source: String, found: &mut Discovery) {
 /// (a truncated archive) comes last, after the records read before it.
 pub fn read(input: &Input, config: &Config) -> Vec<std::result::Result<Doc, Skipped>> {
     let mut out = Vec::new();
-    if let Err(reason) = read_into(input, config, &mut out) {
-        out.push(Err(Skipped {
+    read_each(input, config, &mut |d| out.push(d));
+    out
+}
+
+/// Like [`read`], handing each document to `sink` as soon as it is decoded, so that a large
+/// JSON Lines or WARC file is never held in memory whole.
+pub fn read_each(
+    input: &Input,
+    config: &Config,
+    sink: &mut dyn FnMut(std::result::Result<Doc, Skipped>),
+) {
+    // The file's mtime dates documents that carry no date of their own; read once, when needed.
+    let mut mtime: Option<Option<i64>> = None;
+    let mut dated = |res: std::result::Result<Doc, Skipped>| {
+        sink(res.map(|mut doc| {
+            if doc.date.is_none() && !input.is_stdin() {
+                doc.date = *mtime.get_or_insert_with(|| {
+                    std::fs::metadata(&input.path)
+                        .and_then(|m| m.modified())
+                        .ok()
+                        .and_then(|t| jiff::Timestamp::try_from(t).ok())
+                        .map(|t| t.as_second())
+                });
+            }
+            doc
+        }))
+    };
+    if let Err(reason) = read_into(input, config, &mut dated) {
+        dated(Err(Skipped {
             path: input.id.0.clone(),
             reason: reason.to_string(),
         }));
     }
-    out
 }
 
 /// The documents of one input go to `out`; `Err` is why the rest of the input is lost.
 fn read_into(
     input: &Input,
     config: &Config,
-    out: &mut Vec<std::result::Result<Doc, Skipped>>,
+    out: &mut dyn FnMut(std::result::Result<Doc, Skipped>),
 ) -> std::result::Result<(), Reason> {
     let (raw, size): (Box<dyn Read>, Option<u64>) = if input.is_stdin() {
         (Box::new(io::stdin().lock()), None)
@@ -456,7 +486,7 @@ fn decode(
     stream: Stream,
     compression: Option<Compression>,
     size: Option<u64>,
-    out: &mut Vec<std::result::Result<Doc, Skipped>>,
+    out: &mut dyn FnMut(std::result::Result<Doc, Skipped>),
 ) -> std::result::Result<(), Reason> {
     let format = input
         .format
@@ -491,11 +521,12 @@ fn decode(
             if raw.text.trim().is_empty() {
                 return Err(Reason::NoText);
             }
-            out.push(Ok(Doc {
+            out(Ok(Doc {
                 id: input.id.clone(),
                 source: input.source.clone(),
                 text: raw.text,
                 repaired: raw.repaired,
+                date: None,
             }));
             Ok(())
         }
@@ -512,7 +543,7 @@ fn decode(
             let fields = jsonl::Fields::from_config(config);
             let mut emit =
                 |at: jsonl::Position, res: std::result::Result<jsonl::Record, Reason>| {
-                    out.push(record_doc(input, &at, res));
+                    out(record_doc(input, &at, res));
                 };
             let res = if format == Format::JsonLines {
                 jsonl::read_lines(reader, &fields, limit, &mut emit)
@@ -529,8 +560,8 @@ fn decode(
         Format::Warc => {
             let reader = io::BufReader::with_capacity(READ_BUFFER_BYTES, stream);
             let res = warc::read_records(reader, limit, |event| match event {
-                warc::Event::Article(article) => out.push(warc_doc(input, article)),
-                warc::Event::Damaged(reason) => out.push(Err(Skipped {
+                warc::Event::Article(article) => out(warc_doc(input, article)),
+                warc::Event::Damaged(reason) => out(Err(Skipped {
                     path: input.id.0.clone(),
                     reason: reason.to_string(),
                 })),
@@ -558,6 +589,7 @@ fn record_doc(
             source: record.source.unwrap_or_else(|| input.source.clone()),
             text: record.text,
             repaired: record.repaired,
+            date: record.date,
         }),
         Err(reason) => Err(Skipped {
             path: position(),
@@ -580,6 +612,7 @@ fn warc_doc(input: &Input, article: warc::Article) -> std::result::Result<Doc, S
             source: source.unwrap_or_else(|| input.source.clone()),
             text: page.text,
             repaired: page.repaired,
+            date: article.date,
         }),
         Err(reason) => Err(Skipped {
             path: id,

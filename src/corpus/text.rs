@@ -36,7 +36,7 @@ fn decode_utf16(bytes: &[u8], unit: fn([u8; 2]) -> u16) -> Result<RawDoc, Reason
         // An odd trailing byte cannot be a code unit: it becomes U+FFFD below.
         _ => 0xD800,
     });
-    let mut repaired = bytes.len() % 2 != 0;
+    let mut repaired = !bytes.len().is_multiple_of(2);
     let text: String = char::decode_utf16(units)
         .map(|r| {
             r.unwrap_or_else(|_| {

@@ -29,6 +29,8 @@ pub struct Article {
     pub uri: Option<String>,
     /// `WARC-Record-ID`, without its angle brackets.
     pub record_id: Option<String>,
+    /// `WARC-Date` in Unix seconds.
+    pub date: Option<i64>,
     /// The page's text, or why the record is skipped.
     pub page: Result<html::Extracted, Reason>,
 }
@@ -132,6 +134,7 @@ pub fn read_records<R: BufRead>(
                 ordinal,
                 uri: header(&headers, "warc-target-uri").map(unbracket),
                 record_id: header(&headers, "warc-record-id").map(unbracket),
+                date: header(&headers, "warc-date").and_then(super::date::parse),
                 page,
             }));
         }

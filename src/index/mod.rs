@@ -1,0 +1,337 @@
+//! The persistent index of a nightly job: every earlier document's fingerprint and metadata
+//! (never its text) and the clusters over them under stable ids, kept in a state directory that
+//! each run opens under a lock, extends, and saves crash-safely.
+//!
+//! [`store`] owns the bytes on disk; [`assign`] owns how new documents take cluster ids. This
+//! module ties them to a run: open, match, retention, statistics.
+
+pub mod assign;
+pub mod store;
+
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+use serde::Serialize;
+
+use crate::config::Config;
+use crate::error::{Error, IndexProblem, Result};
+use crate::normalize;
+use store::{FingerprintParams, Lock, Manifest, StoredCluster, StoredDoc};
+
+/// The parameters of `config` that shape fingerprints.
+pub fn fingerprint_params(config: &Config) -> FingerprintParams {
+    FingerprintParams {
+        method: config.method.to_string(),
+        seed: config.seed,
+        num_perm: config.num_perm,
+        shingle: config.shingle.to_string(),
+        normalizer_version: normalize::NORMALIZER_VERSION,
+        boilerplate_removal: !config.keep_boilerplate,
+    }
+}
+
+/// An open, locked index.
+#[derive(Debug)]
+pub struct Index {
+    dir: PathBuf,
+    _lock: Lock,
+    params: FingerprintParams,
+    manifest: Manifest,
+    docs: Vec<StoredDoc>,
+}
+
+impl Index {
+    /// Opens (creating on the first night) the index in `dir` for a run with `params`. Fails
+    /// without changing anything when another run holds the lock, or when a file is damaged,
+    /// newer, or built with other parameters.
+    pub fn open_or_create(dir: &Path, params: FingerprintParams) -> Result<Index> {
+        let lock = Lock::acquire(dir)?;
+        let manifest = store::read_manifest(dir)?.unwrap_or_default();
+        if let Some(found) = &manifest.params {
+            store::check_params(&dir.join(store::MANIFEST), found, &params)?;
+        }
+        Self::load(dir, lock, params, manifest)
+    }
+
+    /// Opens an existing index with the parameters it was built with (for `index stats` and
+    /// `index prune`). Fails when `dir` holds no index.
+    pub fn open_existing(dir: &Path) -> Result<Index> {
+        if !dir.join(store::MANIFEST).is_file() {
+            return Err(Error::Index {
+                path: dir.to_path_buf(),
+                problem: IndexProblem::Missing,
+            });
+        }
+        let lock = Lock::acquire(dir)?;
+        let manifest = store::read_manifest(dir)?.unwrap_or_default();
+        let params = manifest.params.clone().ok_or_else(|| Error::Index {
+            path: dir.join(store::MANIFEST),
+            problem: IndexProblem::Damaged("no parameters".into()),
+        })?;
+        Self::load(dir, lock, params, manifest)
+    }
+
+    fn load(
+        dir: &Path,
+        lock: Lock,
+        params: FingerprintParams,
+        manifest: Manifest,
+    ) -> Result<Index> {
+        let segments: Vec<Vec<StoredDoc>> = manifest
+            .segments
+            .par_iter()
+            .map(|(name, count)| {
+                let path = dir.join(name);
+                let docs = store::read_segment(&path, &params)?;
+                if docs.len() as u64 != *count {
+                    return Err(Error::Index {
+                        path,
+                        problem: IndexProblem::Damaged(format!(
+                            "holds {} documents, the manifest says {count}",
+                            docs.len()
+                        )),
+                    });
+                }
+                Ok(docs)
+            })
+            .collect::<Result<_>>()?;
+        let docs: Vec<StoredDoc> = segments.into_iter().flatten().collect();
+        let n = docs.len();
+        let bad = manifest.clusters.iter().any(|c| {
+            c.members.len() < 2
+                || c.members.iter().any(|&m| m as usize >= n)
+                || !c.members.contains(&c.representative)
+                || c.id >= manifest.next_cluster
+        });
+        if bad {
+            return Err(Error::Index {
+                path: dir.join(store::MANIFEST),
+                problem: IndexProblem::Damaged("a cluster names documents it does not have".into()),
+            });
+        }
+        Ok(Index {
+            dir: dir.to_path_buf(),
+            _lock: lock,
+            params,
+            manifest,
+            docs,
+        })
+    }
+
+    /// The state directory.
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// The indexed documents, in index order.
+    pub fn docs(&self) -> &[StoredDoc] {
+        &self.docs
+    }
+
+    /// The stored clusters, ascending by id.
+    pub fn clusters(&self) -> &[StoredCluster] {
+        &self.manifest.clusters
+    }
+
+    /// The next cluster id to hand out.
+    pub fn next_cluster(&self) -> u64 {
+        self.manifest.next_cluster
+    }
+
+    /// Appends `new_docs` (they take the indexes after the existing ones), replaces the
+    /// clusters, and saves: the previous state stays readable until the new one is complete.
+    pub fn commit(
+        mut self,
+        new_docs: Vec<StoredDoc>,
+        clusters: Vec<StoredCluster>,
+        next_cluster: u64,
+    ) -> Result<()> {
+        self.manifest.params = Some(self.params.clone());
+        self.manifest.generation += 1;
+        self.manifest.next_cluster = next_cluster;
+        self.manifest.clusters = clusters;
+        let name = store::segment_name(self.manifest.generation);
+        let segment = if new_docs.is_empty() {
+            None
+        } else {
+            self.manifest
+                .segments
+                .push((name.clone(), new_docs.len() as u64));
+            Some((name.as_str(), new_docs.as_slice()))
+        };
+        store::save(&self.dir, &self.params, &self.manifest, segment)
+    }
+
+    /// Drops every document whose date (publication date, else when it was added) is before
+    /// `cutoff` (Unix seconds), rewrites the rest as one segment and saves. A cluster left
+    /// with one member dissolves; one that lost its representative keeps its id and takes its
+    /// most complete remaining member as representative.
+    pub fn prune(mut self, cutoff: i64) -> Result<PruneSummary> {
+        let keep: Vec<bool> = self.docs.iter().map(|d| d.age_date() >= cutoff).collect();
+        let mut new_index: Vec<Option<u32>> = Vec::with_capacity(keep.len());
+        let mut next = 0u32;
+        for &k in &keep {
+            new_index.push(k.then(|| {
+                next += 1;
+                next - 1
+            }));
+        }
+        let docs: Vec<StoredDoc> = std::mem::take(&mut self.docs)
+            .into_iter()
+            .zip(&keep)
+            .filter_map(|(d, &k)| k.then_some(d))
+            .collect();
+        let before_clusters = self.manifest.clusters.len();
+        let clusters: Vec<StoredCluster> = self
+            .manifest
+            .clusters
+            .iter()
+            .filter_map(|c| {
+                let members: Vec<u32> = c
+                    .members
+                    .iter()
+                    .filter_map(|&m| new_index[m as usize])
+                    .collect();
+                if members.len() < 2 {
+                    return None;
+                }
+                let representative = new_index[c.representative as usize].unwrap_or_else(|| {
+                    // Members are ascending, so ties go to the earliest document.
+                    let mut best = members[0];
+                    for &m in &members[1..] {
+                        if docs[m as usize].fingerprint.length
+                            > docs[best as usize].fingerprint.length
+                        {
+                            best = m;
+                        }
+                    }
+                    best
+                });
+                Some(StoredCluster {
+                    id: c.id,
+                    representative,
+                    members,
+                })
+            })
+            .collect();
+        let summary = PruneSummary {
+            removed_documents: keep.iter().filter(|k| !**k).count(),
+            kept_documents: docs.len(),
+            removed_clusters: before_clusters - clusters.len(),
+            kept_clusters: clusters.len(),
+        };
+        self.manifest.params = Some(self.params.clone());
+        self.manifest.generation += 1;
+        self.manifest.clusters = clusters;
+        self.manifest.segments.clear();
+        let name = store::segment_name(self.manifest.generation);
+        let segment = if docs.is_empty() {
+            None
+        } else {
+            self.manifest
+                .segments
+                .push((name.clone(), docs.len() as u64));
+            Some((name.as_str(), docs.as_slice()))
+        };
+        store::save(&self.dir, &self.params, &self.manifest, segment)?;
+        Ok(summary)
+    }
+
+    /// Counts, sizes, parameters and date range.
+    pub fn stats(&self) -> IndexStats {
+        let bytes = store::size_on_disk(&self.dir, &self.manifest);
+        let dates = self.docs.iter().map(StoredDoc::age_date);
+        let documents = self.docs.len();
+        IndexStats {
+            path: self.dir.display().to_string(),
+            format_version: store::FORMAT_VERSION,
+            documents,
+            clusters: self.manifest.clusters.len(),
+            clustered_documents: self.manifest.clusters.iter().map(|c| c.members.len()).sum(),
+            segments: self.manifest.segments.len(),
+            saves: self.manifest.generation,
+            bytes_on_disk: bytes,
+            bytes_per_document: if documents == 0 {
+                0
+            } else {
+                bytes / documents as u64
+            },
+            oldest: dates.clone().min().map(crate::corpus::date::format),
+            newest: dates.max().map(crate::corpus::date::format),
+            params: self.params.clone(),
+        }
+    }
+}
+
+/// What `index prune` did.
+#[derive(Debug, Clone, Serialize)]
+pub struct PruneSummary {
+    /// Documents dropped.
+    pub removed_documents: usize,
+    /// Documents left.
+    pub kept_documents: usize,
+    /// Clusters dissolved.
+    pub removed_clusters: usize,
+    /// Clusters left.
+    pub kept_clusters: usize,
+}
+
+/// What `index stats` prints.
+#[derive(Debug, Clone, Serialize)]
+pub struct IndexStats {
+    /// The state directory.
+    pub path: String,
+    /// File layout version.
+    pub format_version: u32,
+    /// Documents indexed.
+    pub documents: usize,
+    /// Clusters.
+    pub clusters: usize,
+    /// Documents in some cluster.
+    pub clustered_documents: usize,
+    /// Segment files.
+    pub segments: usize,
+    /// Saves so far (nights and prunes).
+    pub saves: u64,
+    /// Bytes of all index files.
+    pub bytes_on_disk: u64,
+    /// Bytes on disk per document.
+    pub bytes_per_document: u64,
+    /// Oldest document date (publication date, else when added), RFC 3339.
+    pub oldest: Option<String>,
+    /// Newest document date, RFC 3339.
+    pub newest: Option<String>,
+    /// The fingerprint parameters every run on this index must use.
+    pub params: FingerprintParams,
+}
+
+impl IndexStats {
+    /// A human summary, one fact a line.
+    pub fn to_text(&self) -> String {
+        let p = &self.params;
+        format!(
+            "index {}\n\
+             documents {} ({} in {} clusters)\n\
+             on disk {} bytes in {} segments ({} bytes a document), {} saves, format {}\n\
+             dates {} .. {}\n\
+             method {} seed {} num_perm {} shingle {} normalizer {} boilerplate_removal {}\n",
+            self.path,
+            self.documents,
+            self.clustered_documents,
+            self.clusters,
+            self.bytes_on_disk,
+            self.segments,
+            self.bytes_per_document,
+            self.saves,
+            self.format_version,
+            self.oldest.as_deref().unwrap_or("-"),
+            self.newest.as_deref().unwrap_or("-"),
+            p.method,
+            p.seed,
+            p.num_perm,
+            p.shingle,
+            p.normalizer_version,
+            p.boilerplate_removal,
+        )
+    }
+}

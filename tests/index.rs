@@ -1,0 +1,667 @@
+//! The persistent index across nightly runs: three nights with stable ids, a merge and gates;
+//! a kill -9 at every step of a save; the lock; refusing other parameters, newer formats and
+//! damaged files without changing anything; retention and statistics.
+
+mod util;
+
+use std::path::{Path, PathBuf};
+use std::process::Stdio;
+use std::time::{Duration, Instant};
+
+use util::{prose, reprint, run, Dir};
+
+/// `words` words of `text` starting at word `from`.
+fn words(text: &str, from: usize, n: usize) -> String {
+    text.split_whitespace()
+        .skip(from)
+        .take(n)
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// A reprint of `story` under a site's banner and footer, with one word edited.
+fn reprint_of(site: &str, story: &str) -> String {
+    format!(
+        "{site} - news\n\n{}\n\nShare this article | Subscribe to {site}",
+        story.replacen("council", "Council", 1)
+    )
+}
+
+/// Runs `reprint dedup NIGHT --index STATE --progress never` with `extra` flags; returns
+/// (exit code, parsed report, stderr).
+fn night(night: &Path, state: &Path, extra: &[&str]) -> (i32, serde_json::Value, String) {
+    let out = reprint()
+        .arg("dedup")
+        .arg(night)
+        .arg("--index")
+        .arg(state)
+        .args(["--progress", "never"])
+        .args(extra)
+        .output()
+        .expect("run reprint");
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    let report = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("no JSON report ({e}); stderr: {stderr}"));
+    (out.status.code().unwrap_or(-1), report, stderr)
+}
+
+/// The outcome entry of article `id`.
+fn article<'a>(report: &'a serde_json::Value, id: &str) -> &'a serde_json::Value {
+    report["index"]["articles"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["id"] == id)
+        .unwrap_or_else(|| panic!("no article {id} in {}", report["index"]))
+}
+
+fn stats(state: &Path) -> serde_json::Value {
+    let out = run(&[
+        "index",
+        "stats",
+        state.to_str().unwrap(),
+        "--format",
+        "json",
+    ]);
+    assert!(
+        out.status.success(),
+        "index stats failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+/// The stories of the three nights.
+struct Stories {
+    a: String,
+    b: String,
+    full: String,
+    g: String,
+}
+
+fn stories() -> Stories {
+    Stories {
+        a: prose(11, 300),
+        b: prose(12, 300),
+        full: prose(13, 420),
+        g: prose(14, 300),
+    }
+}
+
+/// Night 1: story A twice, B once, the first half of F twice and its second half twice.
+fn night_one(s: &Stories) -> Dir {
+    let d = Dir::new();
+    d.write("alpha/a.txt", reprint_of("Alpha", &s.a));
+    d.write("beta/a.txt", reprint_of("Beta", &s.a));
+    d.write("gamma/b.txt", reprint_of("Gamma", &s.b));
+    let first = words(&s.full, 0, 210);
+    let second = words(&s.full, 210, 210);
+    d.write("alpha/f-first.txt", reprint_of("Alpha", &first));
+    d.write("beta/f-first.txt", reprint_of("Beta", &first));
+    d.write("gamma/f-second.txt", reprint_of("Gamma", &second));
+    d.write("delta/f-second.txt", reprint_of("Delta", &second));
+    d
+}
+
+#[test]
+fn three_nights_keep_ids_merge_under_the_oldest_and_gate() {
+    let s = stories();
+    let state = Dir::new();
+    let st = state.path().join("state");
+
+    // Night 1: the first night equals a batch run.
+    let n1 = night_one(&s);
+    let (code, r1, _) = night(n1.path(), &st, &[]);
+    assert_eq!(code, 0);
+    let batch = util::run_json(&["dedup", n1.path().to_str().unwrap(), "--progress", "never"]);
+    assert_eq!(util::groups(&r1), util::groups(&batch));
+    assert_eq!(r1["index"]["documents_before"], 0);
+    assert_eq!(r1["index"]["documents_after"], 7);
+    let id_a = article(&r1, "alpha/a.txt")["cluster"].as_u64().unwrap();
+    let id_first = article(&r1, "alpha/f-first.txt")["cluster"]
+        .as_u64()
+        .unwrap();
+    let id_second = article(&r1, "gamma/f-second.txt")["cluster"]
+        .as_u64()
+        .unwrap();
+    assert_eq!(article(&r1, "beta/a.txt")["cluster"], id_a);
+    assert_eq!(article(&r1, "gamma/b.txt")["outcome"], "unique");
+    let ids = [id_a, id_first, id_second];
+    assert_eq!(
+        ids.iter().collect::<std::collections::BTreeSet<_>>().len(),
+        3,
+        "{ids:?}"
+    );
+
+    // Night 2: A again joins its cluster; B's second copy starts a cluster with the earlier
+    // single; G twice is a new cluster; a gate on the ratio trips but the night is saved.
+    let n2 = Dir::new();
+    n2.write("epsilon/a.txt", reprint_of("Epsilon", &s.a));
+    n2.write("zeta/b.txt", reprint_of("Zeta", &s.b));
+    n2.write("eta/g.txt", reprint_of("Eta", &s.g));
+    n2.write("theta/g.txt", reprint_of("Theta", &s.g));
+    n2.write("iota/lonely.txt", prose(15, 300));
+    let remove = state.path().join("remove.txt");
+    let keep = state.path().join("keep.txt");
+    let (code, r2, stderr) = night(
+        n2.path(),
+        &st,
+        &[
+            "--max-duplicate-ratio",
+            "0.3",
+            "--emit-remove",
+            remove.to_str().unwrap(),
+            "--emit-keep",
+            keep.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(code, 1, "the ratio gate must trip: {stderr}");
+    let gate_lines: Vec<&str> = stderr
+        .lines()
+        .filter(|l| l.contains("gate tripped"))
+        .collect();
+    assert_eq!(gate_lines.len(), 1, "{stderr}");
+    assert!(gate_lines[0].contains("--max-duplicate-ratio"));
+    let joined = article(&r2, "epsilon/a.txt");
+    assert_eq!(joined["outcome"], "joined");
+    assert_eq!(joined["cluster"], id_a);
+    let b = article(&r2, "zeta/b.txt");
+    assert_eq!(b["outcome"], "new-cluster");
+    let id_b = b["cluster"].as_u64().unwrap();
+    assert!(id_b > *ids.iter().max().unwrap(), "new ids only grow");
+    let g = article(&r2, "eta/g.txt");
+    assert_eq!(g["outcome"], "new-cluster");
+    assert_eq!(article(&r2, "theta/g.txt")["cluster"], g["cluster"]);
+    assert_ne!(g["cluster"], b["cluster"]);
+    assert_eq!(article(&r2, "iota/lonely.txt")["outcome"], "unique");
+    // The earlier single document is in the new cluster, marked as not new.
+    let cluster_b = r2["clusters"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == id_b)
+        .unwrap();
+    let old_member = cluster_b["members"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["id"] == "gamma/b.txt")
+        .unwrap();
+    assert_eq!(old_member["new"], false);
+    // Keep and remove split the five new documents.
+    let kept = std::fs::read_to_string(&keep).unwrap();
+    let removed = std::fs::read_to_string(&remove).unwrap();
+    assert_eq!(kept.lines().count() + removed.lines().count(), 5);
+    assert!(removed.lines().any(|l| l == "epsilon/a.txt"));
+    assert!(kept.lines().any(|l| l == "iota/lonely.txt"));
+    assert_eq!(
+        removed.lines().count() as u64,
+        r2["stats"]["duplicates"].as_u64().unwrap()
+    );
+    assert_eq!(stats(&st)["documents"], 12);
+
+    // Night 3: the full text of F unites the two halves' clusters under the older id and
+    // becomes their representative; another copy of A trips --fail-on-duplicates.
+    let n3 = Dir::new();
+    n3.write("kappa/f-full.txt", reprint_of("Kappa", &s.full));
+    n3.write("lambda/a.txt", reprint_of("Lambda", &s.a));
+    let (code, r3, stderr) = night(n3.path(), &st, &["--fail-on-duplicates"]);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(stderr.contains("--fail-on-duplicates"), "{stderr}");
+    let older = id_first.min(id_second);
+    let younger = id_first.max(id_second);
+    assert_eq!(
+        r3["index"]["merges"],
+        serde_json::json!([{ "into": older, "from": [younger] }])
+    );
+    let full = article(&r3, "kappa/f-full.txt");
+    assert_eq!(full["outcome"], "joined");
+    assert_eq!(full["cluster"], older);
+    assert_eq!(full["representative"], "kappa/f-full.txt");
+    let changes = r3["index"]["representative_changes"].as_array().unwrap();
+    assert!(changes
+        .iter()
+        .any(|c| c["cluster"] == older && c["to"] == "kappa/f-full.txt"));
+    assert_eq!(article(&r3, "lambda/a.txt")["cluster"], id_a);
+    let merged = r3["clusters"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == older)
+        .unwrap();
+    assert_eq!(merged["size"], 5);
+
+    // Running a night again adds nothing: every article is already in the index.
+    let (code, again, _) = night(n3.path(), &st, &["--fail-on-duplicates"]);
+    assert_eq!(code, 0);
+    assert_eq!(again["stats"]["documents"], 0);
+    assert_eq!(again["stats"]["skipped"], 2);
+    let st_stats = stats(&st);
+    assert_eq!(st_stats["documents"], 14);
+    assert_eq!(st_stats["saves"], 4);
+}
+
+/// Every file of a directory with its bytes, to prove nothing changed.
+fn snapshot(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
+    let mut out: Vec<(PathBuf, Vec<u8>)> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.file_name().is_some_and(|n| n != "lock"))
+        .map(|p| {
+            let bytes = std::fs::read(&p).unwrap();
+            (p, bytes)
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+fn one_line_exit_2(out: &std::process::Output, needle: &str) {
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert_eq!(stderr.trim_end().lines().count(), 1, "{stderr}");
+    assert!(
+        stderr.contains(needle),
+        "{stderr:?} should mention {needle:?}"
+    );
+    assert!(out.stdout.is_empty());
+}
+
+#[test]
+fn other_parameters_newer_formats_and_damage_are_refused_without_change() {
+    let s = stories();
+    let n1 = night_one(&s);
+    let state = Dir::new();
+    let st = state.path().join("state");
+    let (code, _, _) = night(n1.path(), &st, &[]);
+    assert_eq!(code, 0);
+    let before = snapshot(&st);
+    let n2 = Dir::new();
+    n2.write("x/a.txt", reprint_of("X", &s.a));
+    let dedup = |extra: &[&str]| {
+        reprint()
+            .arg("dedup")
+            .arg(n2.path())
+            .arg("--index")
+            .arg(&st)
+            .args(["--progress", "never"])
+            .args(extra)
+            .output()
+            .unwrap()
+    };
+    // (flags, what the error must name)
+    let cases: [(&[&str], &str); 4] = [
+        (
+            &["--num-perm", "64"],
+            "num_perm is 128 in the index but 64 in this run",
+        ),
+        (&["--shingle", "word:3"], "shingle"),
+        (&["--seed", "5"], "seed"),
+        (&["--keep-boilerplate"], "boilerplate_removal"),
+    ];
+    for (flags, needle) in cases {
+        one_line_exit_2(&dedup(flags), needle);
+        assert_eq!(snapshot(&st), before, "{flags:?} changed the index");
+    }
+
+    // A newer format: the version field follows the 8-byte magic.
+    let manifest = st.join("MANIFEST");
+    let good = std::fs::read(&manifest).unwrap();
+    let mut newer = good.clone();
+    newer[8..12].copy_from_slice(&99u32.to_le_bytes());
+    std::fs::write(&manifest, &newer).unwrap();
+    one_line_exit_2(&dedup(&[]), "index format version 99 is newer");
+    one_line_exit_2(&run(&["index", "stats", st.to_str().unwrap()]), "is newer");
+    std::fs::write(&manifest, &good).unwrap();
+
+    // A damaged segment: one flipped byte in the middle.
+    let segment = before
+        .iter()
+        .map(|(p, _)| p)
+        .find(|p| p.extension().is_some_and(|e| e == "rps"))
+        .unwrap()
+        .clone();
+    let mut bytes = std::fs::read(&segment).unwrap();
+    let mid = bytes.len() / 2;
+    bytes[mid] ^= 0x10;
+    std::fs::write(&segment, &bytes).unwrap();
+    one_line_exit_2(&dedup(&[]), "damaged");
+    bytes[mid] ^= 0x10;
+    std::fs::write(&segment, &bytes).unwrap();
+    assert_eq!(snapshot(&st), before);
+
+    // Not an index at all.
+    let empty = Dir::new();
+    one_line_exit_2(
+        &run(&["index", "stats", empty.path().to_str().unwrap()]),
+        "no index here",
+    );
+}
+
+/// Waits until `cond` holds, polling; false after `limit`.
+fn wait_for(limit: Duration, mut cond: impl FnMut() -> bool) -> bool {
+    let start = Instant::now();
+    while start.elapsed() < limit {
+        if cond() {
+            return true;
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    false
+}
+
+fn names(dir: &Path) -> Vec<String> {
+    std::fs::read_dir(dir)
+        .map(|rd| {
+            rd.filter_map(|e| e.ok())
+                .map(|e| e.file_name().to_string_lossy().into_owned())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap() {
+        let e = e.unwrap();
+        std::fs::copy(e.path(), to.join(e.file_name())).unwrap();
+    }
+}
+
+#[test]
+fn kill_during_save_leaves_the_old_or_the_new_state() {
+    let s = stories();
+    let n1 = night_one(&s);
+    let work = Dir::new();
+    let base = work.path().join("base");
+    let (code, _, _) = night(n1.path(), &base, &[]);
+    assert_eq!(code, 0);
+    let n2 = Dir::new();
+    n2.write("x/a.txt", reprint_of("X", &s.a));
+    n2.write("y/g.txt", reprint_of("Y", &s.g));
+    n2.write("z/g.txt", reprint_of("Z", &s.g));
+
+    // Each phase of a save, told apart by the files in the directory. The fault pause makes
+    // the process wait before each rename and after the segment is durable.
+    let tmp_present = |d: &Path| names(d).iter().any(|n| n.ends_with(".tmp"));
+    let new_segment = |d: &Path| names(d).iter().any(|n| n == "seg-0000000002.rps");
+    type Phase = (&'static str, Box<dyn Fn(&Path) -> bool>);
+    let phases: Vec<Phase> = vec![
+        ("before the save", Box::new(|_: &Path| true)),
+        (
+            "segment written, not renamed",
+            Box::new(move |d: &Path| tmp_present(d)),
+        ),
+        (
+            "segment renamed, manifest not written",
+            Box::new(move |d: &Path| new_segment(d)),
+        ),
+        (
+            "manifest written, not renamed",
+            Box::new(move |d: &Path| new_segment(d) && tmp_present(d)),
+        ),
+    ];
+    for (i, (phase, reached)) in phases.iter().enumerate() {
+        let st = work.path().join(format!("state-{i}"));
+        copy_dir(&base, &st);
+        let mut child = reprint()
+            .arg("dedup")
+            .arg(n2.path())
+            .arg("--index")
+            .arg(&st)
+            .args(["--progress", "never"])
+            .env("REPRINT_FAULT_SAVE_PAUSE_MS", "400")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        assert!(
+            wait_for(Duration::from_secs(20), || reached(&st)),
+            "never reached {phase}"
+        );
+        child.kill().unwrap();
+        child.wait().unwrap();
+        // The index opens and holds the old state: the new one was never complete.
+        assert_eq!(stats(&st)["documents"], 7, "after a kill {phase}");
+        // The next run completes and leaves no orphan behind.
+        let (code, r, _) = night(n2.path(), &st, &[]);
+        assert_eq!(code, 0, "{phase}");
+        assert_eq!(r["index"]["documents_after"], 10);
+        assert_eq!(stats(&st)["documents"], 10);
+        let mut left = names(&st);
+        left.sort();
+        assert_eq!(
+            left,
+            vec![
+                "MANIFEST",
+                "lock",
+                "seg-0000000001.rps",
+                "seg-0000000002.rps"
+            ],
+            "{phase}"
+        );
+    }
+
+    // A kill after the manifest's rename keeps the new state.
+    let st = work.path().join("state-done");
+    copy_dir(&base, &st);
+    let mut child = reprint()
+        .arg("dedup")
+        .arg(n2.path())
+        .arg("--index")
+        .arg(&st)
+        .args(["--progress", "never"])
+        .env("REPRINT_FAULT_SAVE_PAUSE_MS", "400")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let manifest_before = std::fs::read(base.join("MANIFEST")).unwrap();
+    assert!(wait_for(Duration::from_secs(20), || {
+        std::fs::read(st.join("MANIFEST")).is_ok_and(|m| m != manifest_before)
+    }));
+    child.kill().unwrap();
+    child.wait().unwrap();
+    assert_eq!(stats(&st)["documents"], 10);
+}
+
+#[test]
+fn a_second_run_on_a_locked_index_fails_at_once() {
+    let s = stories();
+    let n1 = night_one(&s);
+    let work = Dir::new();
+    let st = work.path().join("state");
+    let mut first = reprint()
+        .arg("dedup")
+        .arg(n1.path())
+        .arg("--index")
+        .arg(&st)
+        .args(["--progress", "never"])
+        .env("REPRINT_FAULT_SAVE_PAUSE_MS", "1500")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    // The first run holds the lock from opening to the end of its save.
+    assert!(wait_for(Duration::from_secs(20), || names(&st)
+        .iter()
+        .any(|n| n.ends_with(".tmp"))));
+    let started = Instant::now();
+    let second = reprint()
+        .arg("dedup")
+        .arg(n1.path())
+        .arg("--index")
+        .arg(&st)
+        .args(["--progress", "never"])
+        .output()
+        .unwrap();
+    one_line_exit_2(&second, "in use by another reprint run");
+    assert!(
+        started.elapsed() < Duration::from_millis(1400),
+        "the second run waited for the lock instead of failing at once"
+    );
+    assert!(first.wait().unwrap().success());
+    // Once the first is done, the index is free again.
+    let (code, r, _) = night(n1.path(), &st, &[]);
+    assert_eq!(code, 0);
+    assert_eq!(r["stats"]["skipped"], 7);
+}
+
+#[test]
+fn prune_drops_old_documents_and_dissolves_their_clusters() {
+    let s = stories();
+    let d = Dir::new();
+    // Dated JSON Lines: story A three times, one of them long ago.
+    let line = |id: &str, date: &str, text: &str| {
+        serde_json::json!({ "id": id, "source": id, "date": date, "text": text }).to_string()
+    };
+    let now = "2099-01-01T00:00:00Z";
+    let lines = [
+        line("old-a", "2001-01-01", &reprint_of("Old", &s.a)),
+        line("new-a1", now, &reprint_of("One", &s.a)),
+        line("new-a2", now, &reprint_of("Two", &s.a)),
+        line("old-b1", "2001-01-01", &reprint_of("Old", &s.b)),
+        line("new-b2", now, &reprint_of("New", &s.b)),
+    ];
+    d.write("scrape.jsonl", lines.join("\n"));
+    let st = d.path().join("state");
+    let (code, r, _) = night(&d.path().join("scrape.jsonl"), &st, &[]);
+    assert_eq!(code, 0);
+    assert_eq!(r["index"]["clusters_after"], 2);
+    let before = stats(&st);
+    assert_eq!(before["oldest"], "2001-01-01T00:00:00Z");
+
+    let out = run(&[
+        "index",
+        "prune",
+        st.to_str().unwrap(),
+        "--older-than",
+        "30d",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let after = stats(&st);
+    assert_eq!(after["documents"], 3);
+    // B lost a member and dissolved; A kept two and its id.
+    assert_eq!(after["clusters"], 1);
+    assert_eq!(after["oldest"], "2099-01-01T00:00:00Z");
+    assert!(after["bytes_on_disk"].as_u64().unwrap() < before["bytes_on_disk"].as_u64().unwrap());
+
+    // Bad ages are one-line errors.
+    one_line_exit_2(
+        &run(&[
+            "index",
+            "prune",
+            st.to_str().unwrap(),
+            "--older-than",
+            "soon",
+        ]),
+        "not an age",
+    );
+}
+
+#[test]
+fn jsonl_and_emit_lists_cover_every_document_of_a_batch_run() {
+    let corpus = util::testdata();
+    let work = Dir::new();
+    let keep = work.path().join("keep.txt");
+    let remove = work.path().join("remove.txt");
+    let out = run(&[
+        "dedup",
+        corpus.to_str().unwrap(),
+        "--progress",
+        "never",
+        "--format",
+        "jsonl",
+        "--emit-keep",
+        keep.to_str().unwrap(),
+        "--emit-remove",
+        remove.to_str().unwrap(),
+    ]);
+    assert!(out.status.success());
+    let report = util::run_json(&["dedup", corpus.to_str().unwrap(), "--progress", "never"]);
+    let lines: Vec<serde_json::Value> = String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(
+        lines.len() as u64,
+        report["stats"]["documents"].as_u64().unwrap()
+    );
+    let keep = std::fs::read_to_string(keep).unwrap();
+    let remove = std::fs::read_to_string(remove).unwrap();
+    assert_eq!(
+        remove.lines().count() as u64,
+        report["stats"]["duplicates"].as_u64().unwrap()
+    );
+    assert_eq!(keep.lines().count() + remove.lines().count(), lines.len());
+    for line in &lines {
+        let id = line["id"].as_str().unwrap();
+        let dropped = remove.lines().any(|l| l == id);
+        let kind = line["match"].as_str();
+        assert_eq!(
+            dropped,
+            matches!(kind, Some("near-duplicate" | "contained")),
+            "{id}"
+        );
+    }
+    // No gate, no trip: a corpus with reprints passes unless asked.
+    let gated = run(&[
+        "dedup",
+        corpus.to_str().unwrap(),
+        "--progress",
+        "never",
+        "--max-duplicate-ratio",
+        "0.9",
+    ]);
+    assert_eq!(gated.status.code(), Some(0));
+    one_line_exit_2(
+        &run(&[
+            "dedup",
+            corpus.to_str().unwrap(),
+            "--max-duplicate-ratio",
+            "1.5",
+        ]),
+        "not a ratio",
+    );
+}
+
+#[test]
+fn a_night_is_byte_identical_for_any_thread_count() {
+    let s = stories();
+    let n1 = night_one(&s);
+    let work = Dir::new();
+    let base = work.path().join("base");
+    let (code, _, _) = night(n1.path(), &base, &[]);
+    assert_eq!(code, 0);
+    let n2 = Dir::new();
+    n2.write("x/a.txt", reprint_of("X", &s.a));
+    n2.write("y/g.txt", reprint_of("Y", &s.g));
+    n2.write("z/g.txt", reprint_of("Z", &s.g));
+    n2.write("w/full.txt", reprint_of("W", &s.full));
+    let mut reports = Vec::new();
+    for threads in ["1", "2", "3"] {
+        let st = work.path().join(format!("state-{threads}"));
+        copy_dir(&base, &st);
+        let out = reprint()
+            .arg("dedup")
+            .arg(n2.path())
+            .arg("--index")
+            .arg(&st)
+            .args(["--progress", "never", "-j", threads])
+            .output()
+            .unwrap();
+        assert!(out.status.success());
+        // The state directory's path differs; everything else must not.
+        let text = String::from_utf8(out.stdout)
+            .unwrap()
+            .replace(st.to_str().unwrap(), "STATE");
+        reports.push(text);
+    }
+    assert_eq!(reports[0], reports[1]);
+    assert_eq!(reports[0], reports[2]);
+}
