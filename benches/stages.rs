@@ -1,5 +1,6 @@
 //! Criterion benchmarks of each stage of the reprint pipeline, one group a stage: `normalize`,
-//! `shingle`, `minhash`, `boilerplate`, `lsh`, `cluster`, and `dedup` end to end.
+//! `shingle`, `minhash`, `boilerplate`, `lsh`, `cluster`, `dedup` end to end, and `simhash`
+//! (fingerprint and permuted-table search).
 //!
 //! Every input is generated here, deterministically from [`SEED`] with ChaCha8: news-like
 //! articles of 400–800 words (a built-in word list plus syllable-built pseudo-words drawn by a
@@ -664,6 +665,7 @@ fn bytes<S: AsRef<str>>(texts: &[S]) -> u64 {
 const RULE: Rule = Rule {
     threshold: DEFAULT_THRESHOLD,
     containment: DEFAULT_CONTAINMENT,
+    max_hamming_bits: reprint::simhash::DEFAULT_MAX_DISTANCE_BITS,
 };
 
 /// Synthetic fingerprints: [`REPRINT_SHARE`] of them are noisy copies of an earlier original.
@@ -703,6 +705,7 @@ fn synthetic(n: usize, num_perm: usize, stream: u64) -> Synthetic {
             groups[g].push(i);
             Fingerprint {
                 signature,
+                simhash: None,
                 shingles,
                 length: shingles + rng.gen_range(0..16),
                 numbers,
@@ -717,6 +720,7 @@ fn synthetic(n: usize, num_perm: usize, stream: u64) -> Synthetic {
             groups.push(vec![i]);
             Fingerprint {
                 signature: (0..num_perm).map(|_| rng.gen()).collect(),
+                simhash: None,
                 shingles,
                 length: shingles + rng.gen_range(0..16),
                 numbers,
@@ -1069,6 +1073,64 @@ fn exact_jaccard(a: &[u64], b: &[u64]) -> f64 {
     shared as f64 / (a.len() + b.len() - shared).max(1) as f64
 }
 
+/// `SimHasher::fingerprint` over the `char:7` shingle sets of 100 articles (throughput counts
+/// shingles), and `lsh::hamming_candidates` over [`SIGNATURES`] fingerprints, 30% of them
+/// copies of an earlier one with up to 2k bits flipped, at distance 4 and at the default.
+fn bench_simhash(c: &mut Criterion) {
+    use reprint::simhash::{SimHasher, DEFAULT_MAX_DISTANCE_BITS};
+    let fx = fixture();
+    let sets: Vec<Vec<u64>> = fx.normalized[..100]
+        .iter()
+        .map(|t| reprint::shingle::shingle_set(t, ShingleSpec::Chars(7), DEFAULT_SEED))
+        .collect();
+    let shingles: u64 = sets.iter().map(|s| s.len() as u64).sum();
+    let hasher = SimHasher::new(DEFAULT_SEED);
+    let mut group = c.benchmark_group("simhash");
+    heavy(&mut group, 5);
+    group.throughput(Throughput::Elements(shingles));
+    group.bench_function(
+        BenchmarkId::new(
+            "fingerprint",
+            format!("100 sets, {} shingles avg", shingles / 100),
+        ),
+        |b| {
+            b.iter(|| {
+                for s in &sets {
+                    black_box(hasher.fingerprint(black_box(s)));
+                }
+            })
+        },
+    );
+    let active = vec![true; SIGNATURES];
+    group.throughput(Throughput::Elements(SIGNATURES as u64));
+    for k in [4, DEFAULT_MAX_DISTANCE_BITS] {
+        let mut rng = ChaCha8Rng::seed_from_u64(SEED ^ 0x51);
+        let mut fps: Vec<u64> = Vec::with_capacity(SIGNATURES);
+        for i in 0..SIGNATURES {
+            let fp = if i > 0 && rng.gen_bool(REPRINT_SHARE) {
+                let mut f = fps[rng.gen_range(0..i)];
+                for _ in 0..rng.gen_range(0..=2 * k) {
+                    f ^= 1u64 << rng.gen_range(0..64);
+                }
+                f
+            } else {
+                rng.gen()
+            };
+            fps.push(fp);
+        }
+        let layout = lsh::hamming_layout(k, SIGNATURES);
+        let pairs = lsh::hamming_candidates(&fps, &active, layout).len();
+        let input = format!(
+            "10k fps, 30% near, {} blocks, {} tables, {pairs} pairs",
+            layout.blocks, layout.tables
+        );
+        group.bench_function(BenchmarkId::new(format!("tables/k{k}"), input), |b| {
+            b.iter(|| lsh::hamming_candidates(black_box(&fps), &active, layout))
+        });
+    }
+    group.finish();
+}
+
 criterion_group! {
     name = stages;
     config = Criterion::default()
@@ -1076,6 +1138,6 @@ criterion_group! {
         .warm_up_time(Duration::from_millis(500))
         .measurement_time(Duration::from_secs(3));
     targets = report_fixture, bench_normalize, bench_shingle, bench_minhash, bench_boilerplate,
-        bench_lsh, bench_cluster, bench_dedup
+        bench_lsh, bench_cluster, bench_dedup, bench_simhash
 }
 criterion_main!(stages);

@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
-use reprint::config::{self, Config, ShingleSpec};
+use reprint::config::{self, Config, Method, ShingleSpec};
 
 /// Find the same news story reprinted across a scraped corpus and report the groups as JSON.
 #[derive(Debug, Parser)]
@@ -104,6 +104,24 @@ pub enum EvalFormat {
     Text,
     /// The scores as JSON.
     Json,
+}
+
+/// Fingerprinting methods.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum MethodArg {
+    /// MinHash signatures, banded LSH (near-duplicates and cut copies).
+    Minhash,
+    /// 64-bit SimHash, permuted-table Hamming search (near-identical copies only).
+    Simhash,
+}
+
+impl From<MethodArg> for Method {
+    fn from(m: MethodArg) -> Method {
+        match m {
+            MethodArg::Minhash => Method::MinHash,
+            MethodArg::Simhash => Method::SimHash,
+        }
+    }
 }
 
 /// When to draw progress bars.
@@ -214,6 +232,11 @@ pub struct ExplainArgs {
 /// Options that shape fingerprints, shared by `dedup` and `explain`.
 #[derive(Debug, Args)]
 pub struct Options {
+    /// Fingerprinting method: `minhash` finds edited and cut copies; `simhash` is one 64-bit
+    /// word a document and finds near-identical copies only.
+    #[arg(long, value_enum, default_value_t = MethodArg::Minhash)]
+    pub method: MethodArg,
+
     /// Minimum estimated Jaccard similarity of near-duplicates (0–1].
     #[arg(long, default_value_t = config::DEFAULT_THRESHOLD, value_parser = unit_interval)]
     pub threshold: f64,
@@ -305,6 +328,7 @@ impl Options {
     /// The library's configuration for these options, reading `paths`.
     pub fn to_config(&self, paths: Vec<PathBuf>) -> Config {
         let mut c = Config::new(paths);
+        c.method = self.method.into();
         c.threshold = self.threshold;
         c.containment = self.containment;
         c.num_perm = usize::from(self.num_perm);

@@ -2,13 +2,16 @@
 //! splits every group so that each member is verified against its representative, the most
 //! complete document, which stops union-find from chaining unrelated stories together.
 
-use crate::minhash;
+use crate::{minhash, simhash};
 
 /// What the clusterer knows of one document.
 #[derive(Debug, Clone)]
 pub struct Fingerprint {
-    /// MinHash signature of the kept text.
+    /// MinHash signature of the kept text (empty under `--method simhash`).
     pub signature: Vec<u32>,
+    /// SimHash fingerprint of the kept text under `--method simhash`; when both documents of a
+    /// pair have one, it is what the pair is measured on.
+    pub simhash: Option<u64>,
     /// Number of distinct shingles of the kept text.
     pub shingles: usize,
     /// Length of the kept normalized text in characters: how complete the document is.
@@ -25,7 +28,8 @@ pub enum MatchKind {
     Representative,
     /// Estimated Jaccard similarity at least the threshold.
     NearDuplicate,
-    /// Most of its shingles are in the representative (a cut or truncated reprint).
+    /// Most of its shingles are in the representative (a cut or truncated reprint). MinHash
+    /// only: a SimHash fingerprint cannot tell a cut copy from a different story (DESIGN.md).
     Contained,
 }
 
@@ -36,6 +40,19 @@ pub struct Rule {
     pub threshold: f64,
     /// Minimum estimated containment of the smaller document in the larger.
     pub containment: f64,
+    /// Largest Hamming distance between SimHash fingerprints (SimHash pairs only).
+    pub max_hamming_bits: u32,
+}
+
+impl Rule {
+    /// The rule of a run's configuration.
+    pub fn from_config(config: &crate::config::Config) -> Rule {
+        Rule {
+            threshold: config.threshold,
+            containment: config.containment,
+            max_hamming_bits: config.simhash_max_distance_bits,
+        }
+    }
 }
 
 /// Containment is estimated from Jaccard and set sizes; below these the estimate is noise.
@@ -57,6 +74,8 @@ pub struct Measures {
     pub figures_differ: bool,
     /// Shingles of the smaller document over those of the larger (1 for equal sizes).
     pub size_ratio: f64,
+    /// Bits in which the SimHash fingerprints differ, for pairs measured by SimHash.
+    pub hamming_bits: Option<u32>,
 }
 
 /// Documents with at least this many distinct figures each are compared on their figures.
@@ -65,14 +84,33 @@ const FIGURES_MIN: usize = 4;
 /// (market closes, match results, weather) however alike their words.
 const FIGURES_MIN_OVERLAP: f64 = 0.4;
 
-/// Estimates both measures for a pair.
+/// Estimates both measures for a pair: from the SimHash fingerprints when both have one, from
+/// the MinHash signatures otherwise.
 pub fn measure(a: &Fingerprint, b: &Fingerprint) -> Measures {
-    let jaccard = minhash::jaccard(&a.signature, &b.signature);
     let (small, large) = if a.shingles <= b.shingles {
         (a, b)
     } else {
         (b, a)
     };
+    let figures = crate::shingle::number_overlap(&a.numbers, &b.numbers, FIGURES_MIN);
+    let figures_differ = figures.is_some_and(|f| f < FIGURES_MIN_OVERLAP);
+    let size_ratio = if large.shingles == 0 {
+        1.0
+    } else {
+        small.shingles as f64 / large.shingles as f64
+    };
+    if let (Some(x), Some(y)) = (a.simhash, b.simhash) {
+        let d = simhash::hamming(x, y);
+        let (jaccard, containment) = simhash::estimates(d, a.shingles, b.shingles);
+        return Measures {
+            jaccard,
+            containment,
+            figures_differ,
+            size_ratio,
+            hamming_bits: Some(d),
+        };
+    }
+    let jaccard = minhash::jaccard(&a.signature, &b.signature);
     let agreeing = (jaccard * a.signature.len() as f64).round() as usize;
     let containment =
         if small.shingles >= CONTAINMENT_MIN_SHINGLES && agreeing >= CONTAINMENT_MIN_AGREEING {
@@ -80,16 +118,12 @@ pub fn measure(a: &Fingerprint, b: &Fingerprint) -> Measures {
         } else {
             jaccard
         };
-    let figures = crate::shingle::number_overlap(&a.numbers, &b.numbers, FIGURES_MIN);
     Measures {
         jaccard,
         containment,
-        figures_differ: figures.is_some_and(|f| f < FIGURES_MIN_OVERLAP),
-        size_ratio: if large.shingles == 0 {
-            1.0
-        } else {
-            small.shingles as f64 / large.shingles as f64
-        },
+        figures_differ,
+        size_ratio,
+        hamming_bits: None,
     }
 }
 
@@ -97,11 +131,16 @@ pub fn measure(a: &Fingerprint, b: &Fingerprint) -> Measures {
 /// ("contained") even when its Jaccard similarity alone would pass.
 const CUT_COPY_MAX_SIZE_RATIO: f64 = 0.75;
 
-/// Applies the rule: documents whose figures differ never match; a much smaller document
-/// inside the other is contained; otherwise near-duplicate by Jaccard, then contained.
+/// Applies the rule: documents whose figures differ never match; a SimHash pair matches as a
+/// near-duplicate within `max_hamming_bits` (the estimates derived from a distance that small
+/// always pass the thresholds, and no containment can be told from 64 bits); for MinHash a much
+/// smaller document inside the other is contained, otherwise near-duplicate by Jaccard, then
+/// contained.
 pub fn verify(m: Measures, rule: Rule) -> Option<MatchKind> {
     if m.figures_differ {
         None
+    } else if let Some(d) = m.hamming_bits {
+        (d <= rule.max_hamming_bits).then_some(MatchKind::NearDuplicate)
     } else if m.containment >= rule.containment && m.size_ratio <= CUT_COPY_MAX_SIZE_RATIO {
         Some(MatchKind::Contained)
     } else if m.jaccard >= rule.threshold {
@@ -215,6 +254,7 @@ pub fn cluster(fps: &[Fingerprint], edges: &[(u32, u32)], rule: Rule) -> Vec<Clu
                     containment: 1.0,
                     figures_differ: false,
                     size_ratio: 1.0,
+                    hamming_bits: None,
                 },
             }];
             for doc in reach {
@@ -249,6 +289,17 @@ mod tests {
     fn fp(sig: Vec<u32>, shingles: usize, length: usize) -> Fingerprint {
         Fingerprint {
             signature: sig,
+            simhash: None,
+            shingles,
+            length,
+            numbers: Vec::new(),
+        }
+    }
+
+    fn sim(fingerprint: u64, shingles: usize, length: usize) -> Fingerprint {
+        Fingerprint {
+            signature: Vec::new(),
+            simhash: Some(fingerprint),
             shingles,
             length,
             numbers: Vec::new(),
@@ -258,6 +309,7 @@ mod tests {
     const RULE: Rule = Rule {
         threshold: 0.5,
         containment: 0.8,
+        max_hamming_bits: 4,
     };
 
     #[test]
@@ -275,6 +327,7 @@ mod tests {
                 containment,
                 figures_differ: false,
                 size_ratio: 1.0,
+                hamming_bits: None,
             };
             assert_eq!(verify(m, RULE), want);
             let template = Measures {
@@ -346,5 +399,39 @@ mod tests {
         let got = cluster(&docs, &[(0, 1)], RULE);
         assert_eq!(got.len(), 1);
         assert_eq!(got[0].members[1].kind, MatchKind::Contained);
+    }
+
+    #[test]
+    fn simhash_pairs_verify_by_distance_table() {
+        // (fingerprint b, shingles a, shingles b, expected) against a = 0 with 100 shingles.
+        let cases = [
+            (0u64, 100, 100, Some(MatchKind::NearDuplicate)),
+            (0b1111, 100, 100, Some(MatchKind::NearDuplicate)),
+            (0b1_1111, 100, 100, None),
+            (u64::MAX, 100, 100, None),
+            // Within distance but a quarter of the size: still near-duplicate, never contained.
+            (0b1, 100, 25, Some(MatchKind::NearDuplicate)),
+        ];
+        for (b, la, lb, want) in cases {
+            let m = measure(&sim(0, la, 100), &sim(b, lb, 100));
+            assert_eq!(m.hamming_bits, Some(b.count_ones()));
+            assert_eq!(verify(m, RULE), want, "{b:b}: {m:?}");
+        }
+        // The figures veto holds for SimHash too.
+        let mut x = sim(0, 100, 100);
+        let mut y = sim(0, 100, 100);
+        x.numbers = vec![1, 2, 3, 4, 5];
+        y.numbers = vec![6, 7, 8, 9, 10];
+        assert_eq!(verify(measure(&x, &y), RULE), None);
+    }
+
+    #[test]
+    fn simhash_chain_is_split_not_merged() {
+        // a–b and b–c are 4 bits apart, a–c 8: union-find would join all three.
+        let docs = vec![sim(0, 100, 300), sim(0b1111, 100, 200), sim(0xff, 100, 100)];
+        let got = cluster(&docs, &[(0, 1), (1, 2)], RULE);
+        assert_eq!(got.len(), 1);
+        let ids: Vec<usize> = got[0].members.iter().map(|m| m.doc).collect();
+        assert_eq!(ids, vec![0, 1]);
     }
 }

@@ -60,12 +60,28 @@ impl FromStr for ShingleSpec {
 pub enum Method {
     /// MinHash signatures with a banded LSH index.
     MinHash,
+    /// 64-bit SimHash fingerprints with a permuted-table Hamming search: near-identical copies
+    /// only (no containment search, see DESIGN.md).
+    SimHash,
 }
 
 impl fmt::Display for Method {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Method::MinHash => f.write_str("minhash"),
+            Method::SimHash => f.write_str("simhash"),
+        }
+    }
+}
+
+impl FromStr for Method {
+    type Err = String;
+
+    fn from_str(s: &str) -> std::result::Result<Self, Self::Err> {
+        match s {
+            "minhash" => Ok(Method::MinHash),
+            "simhash" => Ok(Method::SimHash),
+            other => Err(format!("unknown method {other:?} (use minhash or simhash)")),
         }
     }
 }
@@ -85,6 +101,9 @@ pub struct Config {
     pub containment: f64,
     /// Number of MinHash permutations.
     pub num_perm: usize,
+    /// Largest Hamming distance between SimHash fingerprints of one story (`Method::SimHash`
+    /// only). A library setting, not a flag: DESIGN.md shows how the default was tuned.
+    pub simhash_max_distance_bits: u32,
     /// How documents are shingled.
     pub shingle: ShingleSpec,
     /// Seed of every hash function; the same seed gives the same fingerprints.
@@ -129,6 +148,7 @@ impl Config {
             threshold: DEFAULT_THRESHOLD,
             containment: DEFAULT_CONTAINMENT,
             num_perm: DEFAULT_NUM_PERM,
+            simhash_max_distance_bits: crate::simhash::DEFAULT_MAX_DISTANCE_BITS,
             shingle: DEFAULT_SHINGLE,
             seed: DEFAULT_SEED,
             threads: 0,
@@ -161,6 +181,16 @@ impl Config {
             return bad(
                 "--num-perm",
                 format!("{} is outside 8..=1024", self.num_perm),
+            );
+        }
+        if self.simhash_max_distance_bits > crate::simhash::MAX_DISTANCE_BITS_LIMIT {
+            return bad(
+                "simhash_max_distance_bits",
+                format!(
+                    "{} is outside 0..={}",
+                    self.simhash_max_distance_bits,
+                    crate::simhash::MAX_DISTANCE_BITS_LIMIT
+                ),
             );
         }
         if self.shingle.size() == 0 {

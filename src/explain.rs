@@ -79,10 +79,7 @@ pub fn explain(config: &Config, a: &str, b: &str) -> Result<Explanation> {
         let pair = [kept[ia].clone(), kept[ib].clone()];
         let fps = pipeline::fingerprint_all(config, &pair, &NoProgress);
         let m = cluster::measure(&fps[0], &fps[1]);
-        let rule = Rule {
-            threshold: config.threshold,
-            containment: config.containment,
-        };
+        let rule = Rule::from_config(config);
         let verdict = cluster::verify(m, rule);
         let sa = shingle::shingle_set(&pair[0], config.shingle, config.seed);
         let sb = shingle::shingle_set(&pair[1], config.shingle, config.seed);
@@ -94,6 +91,16 @@ pub fn explain(config: &Config, a: &str, b: &str) -> Result<Explanation> {
                 "kept apart: both carry figures and share too few of them (a template story)"
                     .to_string()
             }
+            Some(MatchKind::NearDuplicate) if m.hamming_bits.is_some() => format!(
+                "grouped: SimHash fingerprints {} bits apart ≤ {}",
+                m.hamming_bits.unwrap_or(0),
+                config.simhash_max_distance_bits
+            ),
+            None if m.hamming_bits.is_some() => format!(
+                "kept apart: SimHash fingerprints {} bits apart > {}",
+                m.hamming_bits.unwrap_or(0),
+                config.simhash_max_distance_bits
+            ),
             Some(MatchKind::NearDuplicate) => format!(
                 "grouped: estimated Jaccard {:.3} ≥ threshold {}",
                 m.jaccard, config.threshold

@@ -1,10 +1,10 @@
 //! reprint finds the same news story reprinted across a scraped corpus and reports the groups.
 //!
 //! The pipeline, one module a stage: [`corpus`] finds and decodes inputs, [`normalize`] cleans
-//! text, [`boilerplate`] drops site chrome, [`shingle`] and [`minhash`] fingerprint, [`lsh`]
-//! proposes candidate pairs, [`cluster`] verifies and groups them, [`report`] writes the result.
-//! [`pipeline`] runs them in order; [`index`] keeps fingerprints and stable cluster ids across
-//! nightly runs; [`eval`] scores a report against ground truth.
+//! text, [`boilerplate`] drops site chrome, [`shingle`] and [`minhash`] (or [`simhash`])
+//! fingerprint, [`lsh`] proposes candidate pairs, [`cluster`] verifies and groups them,
+//! [`report`] writes the result. [`pipeline`] runs them in order; [`index`] keeps fingerprints
+//! and stable cluster ids across nightly runs; [`eval`] scores a report against ground truth.
 
 pub mod boilerplate;
 pub mod cluster;
@@ -21,6 +21,7 @@ pub mod normalize;
 pub mod pipeline;
 pub mod report;
 pub mod shingle;
+pub mod simhash;
 
 pub use config::{Config, Method, ShingleSpec};
 pub use error::{Error, Result};

@@ -1,5 +1,7 @@
-//! The banding index: picks bands × rows for a threshold, buckets signatures band by band and
-//! emits candidate pairs in a deterministic order.
+//! Candidate search: the banding index over MinHash signatures (picks bands × rows for a
+//! threshold, buckets signatures band by band) and the permuted-table index over SimHash
+//! fingerprints (Manku, Jain, Das Sarma 2007). Both emit candidate pairs in a deterministic
+//! order; the caller verifies every one.
 
 use rayon::prelude::*;
 use xxhash_rust::xxh3::xxh3_64_with_seed;
@@ -86,46 +88,381 @@ pub fn candidates_touching<S: AsRef<[u32]> + Sync>(
     banding: Banding,
     seed: u64,
 ) -> Vec<(u32, u32)> {
-    let per_band: Vec<Vec<(u32, u32)>> = (0..banding.bands)
-        .into_par_iter()
-        .map(|band| {
+    let bands = bands_of(&[(banding, seed)]);
+    let per_band: Vec<Vec<(u32, u32)>> = bands
+        .par_iter()
+        .map(|&band| {
+            let mut pairs = Vec::new();
+            band_pairs(signatures, active, first_new, band, &mut |a, b| {
+                pairs.push((a, b))
+            });
+            pairs
+        })
+        .collect();
+    let mut all: Vec<(u32, u32)> = per_band.into_iter().flatten().collect();
+    all.par_sort_unstable();
+    all.dedup();
+    all
+}
+
+/// One band of a banded index: signature lanes `lo..hi`, keyed with `seed`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Band {
+    lo: usize,
+    hi: usize,
+    seed: u64,
+}
+
+/// The bands of several banded indexes, each lane range once: with equal rows, the bands of a
+/// lower-threshold index start with those of a higher one, and a band searched twice would only
+/// propose the same pairs again.
+fn bands_of(indexes: &[(Banding, u64)]) -> Vec<Band> {
+    let mut out: Vec<Band> = Vec::new();
+    for &(banding, seed) in indexes {
+        for band in 0..banding.bands {
             let lo = band * banding.rows;
             let hi = lo + banding.rows;
-            // One buffer a band: the band's rows as bytes, reused for every signature.
-            let mut bytes: Vec<u8> = Vec::with_capacity(4 * banding.rows);
-            let mut key = |sig: &[u32]| {
-                bytes.clear();
-                bytes.extend(sig[lo..hi].iter().flat_map(|v| v.to_le_bytes()));
-                xxh3_64_with_seed(&bytes, seed ^ band as u64)
-            };
-            let first_new = first_new.min(signatures.len());
-            let mut keyed: Vec<(u64, u32)> = (first_new..signatures.len())
+            if !out.iter().any(|x| x.lo == lo && x.hi == hi) {
+                out.push(Band {
+                    lo,
+                    hi,
+                    seed: seed ^ band as u64,
+                });
+            }
+        }
+    }
+    out
+}
+
+/// The band's keys of the documents that take part, sorted: every new document, and the old
+/// ones whose key a new document has.
+fn band_keys<S: AsRef<[u32]>>(
+    signatures: &[S],
+    active: &[bool],
+    first_new: usize,
+    band: Band,
+) -> Vec<(u64, u32)> {
+    let first_new = first_new.min(signatures.len());
+    let mut keyed: Vec<(u64, u32)> = (first_new..signatures.len())
+        .filter(|&i| active[i])
+        .map(|i| (band.key(signatures[i].as_ref()), i as u32))
+        .collect();
+    if first_new > 0 {
+        let wanted: std::collections::HashSet<u64> = keyed.iter().map(|&(k, _)| k).collect();
+        keyed.extend((0..first_new).filter(|&i| active[i]).filter_map(|i| {
+            let k = band.key(signatures[i].as_ref());
+            wanted.contains(&k).then_some((k, i as u32))
+        }));
+    }
+    keyed.sort_unstable();
+    keyed
+}
+
+/// Pairs of an oversized bucket are those within `BUCKET_WINDOW` of each other in it.
+fn window_of(bucket_len: usize) -> usize {
+    if bucket_len <= BUCKET_ALL_PAIRS_MAX {
+        bucket_len
+    } else {
+        BUCKET_WINDOW + 1
+    }
+}
+
+/// Emits the pairs that share a bucket of `band` and involve a document at `first_new` or later.
+fn band_pairs<S: AsRef<[u32]>>(
+    signatures: &[S],
+    active: &[bool],
+    first_new: usize,
+    band: Band,
+    emit: &mut dyn FnMut(u32, u32),
+) {
+    let keyed = band_keys(signatures, active, first_new, band);
+    for bucket in keyed.chunk_by(|a, b| a.0 == b.0) {
+        let m = bucket.len();
+        let window = window_of(m);
+        // Old documents sort first; a new one pairs with the old ones just before it in an
+        // oversized bucket as well as with the new ones after it.
+        for x in 0..m {
+            for y in (x + 1)..m.min(x + window) {
+                if bucket[y].1 as usize >= first_new {
+                    emit(bucket[x].1, bucket[y].1);
+                }
+            }
+        }
+    }
+}
+
+impl Band {
+    /// The bucket key of a signature in this band.
+    fn key(&self, sig: &[u32]) -> u64 {
+        let mut bytes = [0u8; 4 * 64];
+        let lanes = &sig[self.lo..self.hi];
+        if lanes.len() <= 64 {
+            for (chunk, v) in bytes.chunks_exact_mut(4).zip(lanes) {
+                chunk.copy_from_slice(&v.to_le_bytes());
+            }
+            xxh3_64_with_seed(&bytes[..4 * lanes.len()], self.seed)
+        } else {
+            let long: Vec<u8> = lanes.iter().flat_map(|v| v.to_le_bytes()).collect();
+            xxh3_64_with_seed(&long, self.seed)
+        }
+    }
+}
+
+/// Whether `band` emits the pair `(a, b)`, `a < b`, given that their lanes agree there: always,
+/// unless their bucket is oversized and they are too far apart in it.
+fn band_emits(
+    oversized: &std::collections::HashMap<u64, Vec<u32>>,
+    key: u64,
+    a: u32,
+    b: u32,
+) -> bool {
+    match oversized.get(&key) {
+        None => true,
+        Some(members) => match (members.binary_search(&a), members.binary_search(&b)) {
+            (Ok(x), Ok(y)) => y.abs_diff(x) < BUCKET_WINDOW + 1,
+            _ => false,
+        },
+    }
+}
+
+/// Searches several banded indexes at once and keeps the candidate pairs (touching a document
+/// at `first_new` or later) for which `keep` holds, sorted. Returns them with the number of
+/// distinct candidates proposed.
+///
+/// No list of all candidates is ever built: each band verifies its own pairs as it finds them,
+/// and a pair is verified only by the first band (of the first index) where its signatures
+/// agree, so a pair proposed by ten bands is checked once. Memory is the verified pairs plus one
+/// band's candidates a thread, however many millions of candidates the search proposes.
+pub fn verified_candidates<S: AsRef<[u32]> + Sync>(
+    signatures: &[S],
+    active: &[bool],
+    first_new: usize,
+    indexes: &[(Banding, u64)],
+    keep: &(dyn Fn(u32, u32) -> bool + Sync),
+) -> (Vec<(u32, u32)>, usize) {
+    let bands = bands_of(indexes);
+    // The members of each band's oversized buckets: there, agreeing lanes do not mean the band
+    // emitted the pair, and ownership must know whether it did.
+    let oversized: Vec<std::collections::HashMap<u64, Vec<u32>>> = bands
+        .par_iter()
+        .map(|&band| {
+            band_keys(signatures, active, first_new, band)
+                .chunk_by(|a, b| a.0 == b.0)
+                .filter(|bucket| bucket.len() > BUCKET_ALL_PAIRS_MAX)
+                .map(|bucket| (bucket[0].0, bucket.iter().map(|&(_, i)| i).collect()))
+                .collect()
+        })
+        .collect();
+    let per_band: Vec<(Vec<(u32, u32)>, usize)> = (0..bands.len())
+        .into_par_iter()
+        .map(|k| {
+            let mut owned: Vec<(u32, u32)> = Vec::new();
+            band_pairs(signatures, active, first_new, bands[k], &mut |a, b| {
+                let (sa, sb) = (
+                    signatures[a as usize].as_ref(),
+                    signatures[b as usize].as_ref(),
+                );
+                let emitted_before = bands[..k].iter().zip(&oversized).any(|(e, big)| {
+                    sa[e.lo..e.hi] == sb[e.lo..e.hi]
+                        && (big.is_empty() || band_emits(big, e.key(sa), a, b))
+                });
+                if !emitted_before {
+                    owned.push((a, b));
+                }
+            });
+            let proposed = owned.len();
+            let kept: Vec<(u32, u32)> =
+                owned.into_par_iter().filter(|&(a, b)| keep(a, b)).collect();
+            (kept, proposed)
+        })
+        .collect();
+    let proposed = per_band.iter().map(|(_, n)| n).sum();
+    let mut kept: Vec<(u32, u32)> = per_band.into_iter().flat_map(|(k, _)| k).collect();
+    kept.par_sort_unstable();
+    kept.dedup();
+    (kept, proposed)
+}
+
+/// How the table search over 64-bit fingerprints is laid out for a largest distance `k`.
+///
+/// The 64 bits are cut into `blocks` contiguous blocks. Two fingerprints at most `k` bits apart
+/// differ in at most `k` blocks, so they agree exactly on at least `blocks − k` of them: one
+/// table for each choice of `blocks − k` blocks (permuted to the front, in Manku et al.'s
+/// terms) is bound to put them in one bucket.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub struct HammingLayout {
+    /// Largest Hamming distance the search must find.
+    pub max_distance_bits: u32,
+    /// Blocks the 64 bits are cut into (more than `max_distance_bits`).
+    pub blocks: u32,
+    /// Tables: `C(blocks, blocks − max_distance_bits)`.
+    pub tables: usize,
+    /// Bits of the shortest table key.
+    pub key_bits: u32,
+}
+
+/// Most tables the layout may use; more blocks mean longer keys but more tables.
+const HAMMING_MAX_TABLES: usize = 256;
+
+/// Binomial coefficient, saturating.
+fn choose(n: u32, k: u32) -> usize {
+    let k = k.min(n - k);
+    (0..k).fold(1usize, |acc, i| {
+        acc.saturating_mul((n - i) as usize) / (i + 1) as usize
+    })
+}
+
+/// Bits of block `i` of `blocks` (the first `64 mod blocks` blocks are one bit wider).
+fn block_bits(i: u32, blocks: u32) -> u32 {
+    64 / blocks + u32::from(i < 64 % blocks)
+}
+
+/// The layout for distance `k` over `n` fingerprints: the fewest blocks (so the fewest tables)
+/// whose shortest key has at least `log2(n) − 8` bits, so that chance alone puts about 256
+/// fingerprints in a bucket, well under [`HAMMING_BUCKET_ALL_PAIRS_MAX`], within
+/// [`HAMMING_MAX_TABLES`] tables. Every comparison is a popcount, so a few hundred in a bucket
+/// cost less than the sort of more tables with longer keys.
+pub fn hamming_layout(k: u32, n: usize) -> HammingLayout {
+    let k = k.min(63);
+    let want_bits = (usize::BITS - n.max(1).leading_zeros()).saturating_sub(8);
+    let layout = |blocks: u32| {
+        let key_blocks = blocks - k;
+        // The shortest key takes the narrowest blocks, which are the last ones.
+        let key_bits = (blocks - key_blocks..blocks)
+            .map(|i| block_bits(i, blocks))
+            .sum();
+        HammingLayout {
+            max_distance_bits: k,
+            blocks,
+            tables: choose(blocks, key_blocks),
+            key_bits,
+        }
+    };
+    let mut best = layout(k + 1);
+    for blocks in (k + 2)..=64 {
+        if best.key_bits >= want_bits {
+            break;
+        }
+        let next = layout(blocks);
+        if next.tables > HAMMING_MAX_TABLES {
+            break;
+        }
+        best = next;
+    }
+    best
+}
+
+/// The key masks of every table of `layout`, in a fixed order.
+fn table_masks(layout: HammingLayout) -> Vec<u64> {
+    let blocks = layout.blocks;
+    let mut block_masks = Vec::with_capacity(blocks as usize);
+    let mut lo = 0u32;
+    for i in 0..blocks {
+        let w = block_bits(i, blocks);
+        let mask = if w == 64 {
+            u64::MAX
+        } else {
+            ((1u64 << w) - 1) << lo
+        };
+        block_masks.push(mask);
+        lo += w;
+    }
+    // Every (blocks − k)-subset of the blocks, as a bitmask over blocks, in increasing order.
+    let key_blocks = blocks - layout.max_distance_bits;
+    let mut masks = Vec::with_capacity(layout.tables);
+    let mut chosen: Vec<u32> = (0..key_blocks).collect();
+    loop {
+        masks.push(
+            chosen
+                .iter()
+                .fold(0u64, |m, &b| m | block_masks[b as usize]),
+        );
+        // Next combination in lexicographic order.
+        let mut i = key_blocks as usize;
+        loop {
+            if i == 0 {
+                return masks;
+            }
+            i -= 1;
+            if chosen[i] < blocks - key_blocks + i as u32 {
+                break;
+            }
+        }
+        chosen[i] += 1;
+        for j in (i + 1)..key_blocks as usize {
+            chosen[j] = chosen[j - 1] + 1;
+        }
+    }
+}
+
+/// Above this many fingerprints in one bucket of a table, each is compared only with its next
+/// [`HAMMING_BUCKET_WINDOW`] neighbours in fingerprint order. A comparison is one xor and
+/// popcount, so buckets may be far larger than the banding index's before the work is bounded;
+/// keys are short when `k` is large (see [`hamming_layout`]), and chance fills their buckets.
+pub const HAMMING_BUCKET_ALL_PAIRS_MAX: usize = 2048;
+/// Neighbours compared per fingerprint inside an oversized bucket.
+pub const HAMMING_BUCKET_WINDOW: usize = 64;
+
+/// Pairs `(i, j)` with `i < j` whose fingerprints are at most `layout.max_distance_bits` apart,
+/// sorted and unique: every such pair (see [`hamming_layout`]), except inside buckets of more
+/// than [`HAMMING_BUCKET_ALL_PAIRS_MAX`] fingerprints, where each meets only its next
+/// [`HAMMING_BUCKET_WINDOW`] neighbours in fingerprint order. Fingerprints marked `false` in
+/// `active` take no part. The caller still verifies each pair (figures, representative).
+pub fn hamming_candidates(
+    fingerprints: &[u64],
+    active: &[bool],
+    layout: HammingLayout,
+) -> Vec<(u32, u32)> {
+    hamming_candidates_touching(fingerprints, active, 0, layout)
+}
+
+/// Like [`hamming_candidates`], but only pairs with at least one document at position
+/// `first_new` or later; old documents enter a table's sort only when their key is one a new
+/// document has.
+pub fn hamming_candidates_touching(
+    fingerprints: &[u64],
+    active: &[bool],
+    first_new: usize,
+    layout: HammingLayout,
+) -> Vec<(u32, u32)> {
+    let first_new = first_new.min(fingerprints.len());
+    let per_table: Vec<Vec<(u32, u32)>> = table_masks(layout)
+        .into_par_iter()
+        .map(|mask| {
+            // Sorting by (key, whole fingerprint) puts the closest fingerprints of a bucket
+            // next to each other, which is what the window of an oversized bucket keeps.
+            let mut keyed: Vec<(u64, u64, u32)> = (first_new..fingerprints.len())
                 .filter(|&i| active[i])
-                .map(|i| (key(signatures[i].as_ref()), i as u32))
+                .map(|i| (fingerprints[i] & mask, fingerprints[i], i as u32))
                 .collect();
             if first_new > 0 {
                 let wanted: std::collections::HashSet<u64> =
-                    keyed.iter().map(|&(k, _)| k).collect();
+                    keyed.iter().map(|&(k, _, _)| k).collect();
                 keyed.extend((0..first_new).filter(|&i| active[i]).filter_map(|i| {
-                    let k = key(signatures[i].as_ref());
-                    wanted.contains(&k).then_some((k, i as u32))
+                    let k = fingerprints[i] & mask;
+                    wanted
+                        .contains(&k)
+                        .then_some((k, fingerprints[i], i as u32))
                 }));
             }
             keyed.sort_unstable();
             let mut pairs = Vec::new();
             for bucket in keyed.chunk_by(|a, b| a.0 == b.0) {
                 let m = bucket.len();
-                let window = if m <= BUCKET_ALL_PAIRS_MAX {
+                let window = if m <= HAMMING_BUCKET_ALL_PAIRS_MAX {
                     m
                 } else {
-                    BUCKET_WINDOW + 1
+                    HAMMING_BUCKET_WINDOW + 1
                 };
-                // Old documents sort first; a new one pairs with the old ones just before it
-                // in an oversized bucket as well as with the new ones after it.
                 for x in 0..m {
                     for y in (x + 1)..m.min(x + window) {
-                        if bucket[y].1 as usize >= first_new {
-                            pairs.push((bucket[x].1, bucket[y].1));
+                        let (a, b) = (bucket[x].2, bucket[y].2);
+                        // The probe of Manku et al.: a key match is checked on the whole
+                        // fingerprint at once, so chance collisions never reach the caller.
+                        if a.max(b) as usize >= first_new
+                            && (bucket[x].1 ^ bucket[y].1).count_ones() <= layout.max_distance_bits
+                        {
+                            pairs.push((a.min(b), a.max(b)));
                         }
                     }
                 }
@@ -133,7 +470,7 @@ pub fn candidates_touching<S: AsRef<[u32]> + Sync>(
             pairs
         })
         .collect();
-    let mut all: Vec<(u32, u32)> = per_band.into_iter().flatten().collect();
+    let mut all: Vec<(u32, u32)> = per_table.into_iter().flatten().collect();
     all.par_sort_unstable();
     all.dedup();
     all
@@ -174,6 +511,49 @@ mod tests {
     }
 
     #[test]
+    fn verified_candidates_equal_verifying_the_distinct_candidates() {
+        // Signatures over few values, so that pairs collide in several bands of both indexes.
+        let mut state = 7u64;
+        let mut sigs: Vec<Vec<u32>> = (0..120)
+            .map(|_| {
+                (0..32)
+                    .map(|_| {
+                        state ^= state << 13;
+                        state ^= state >> 7;
+                        state ^= state << 17;
+                        (state % 3) as u32
+                    })
+                    .collect()
+            })
+            .collect();
+        // And oversized buckets: 150 documents that agree on the first half of their lanes.
+        for i in 0..150u32 {
+            let mut sig = vec![5u32; 16];
+            sig.extend((0..16).map(|j| (i * 7 + j) % 4));
+            sigs.insert((i as usize * 3) % sigs.len(), sig);
+        }
+        let active = vec![true; sigs.len()];
+        let near = (Banding { bands: 4, rows: 4 }, 1);
+        let low = (Banding { bands: 8, rows: 4 }, 2);
+        let keep = |a: u32, b: u32| !(a + b).is_multiple_of(3);
+        for first_new in [0, 60, 200, 269] {
+            let mut distinct = candidates_touching(&sigs, &active, first_new, near.0, near.1);
+            distinct.extend(candidates_touching(&sigs, &active, first_new, low.0, low.1));
+            distinct.sort_unstable();
+            distinct.dedup();
+            let want: Vec<(u32, u32)> = distinct
+                .iter()
+                .copied()
+                .filter(|&(a, b)| keep(a, b))
+                .collect();
+            let (got, proposed) =
+                verified_candidates(&sigs, &active, first_new, &[near, low], &keep);
+            assert_eq!(got, want, "first_new {first_new}");
+            assert_eq!(proposed, distinct.len(), "first_new {first_new}");
+        }
+    }
+
+    #[test]
     fn oversized_bucket_is_windowed() {
         let n = BUCKET_ALL_PAIRS_MAX * 4;
         let sigs = vec![vec![7u32; 8]; n];
@@ -200,6 +580,130 @@ mod tests {
                 .collect();
             let got = candidates_touching(&sigs, &active, first_new, banding, 9);
             assert_eq!(got, want, "first_new {first_new}");
+        }
+    }
+
+    #[test]
+    fn hamming_layout_table() {
+        // (k, n, blocks, tables)
+        let cases = [
+            // Manku et al.'s basic layout: k + 1 blocks, one table a block.
+            (3, 10, 4, 4),
+            (0, 1, 1, 1),
+            (6, 1000, 7, 7),
+            // A million want ≥ 12-bit keys: one block of 12 or 13 bits, 5 tables.
+            (4, 1_000_000, 5, 5),
+            // 2^30 want ≥ 23 bits: two blocks of 12–13 bits, 10 tables.
+            (3, 1 << 30, 5, 10),
+            // Distance 16 over 20,000: 17 blocks would leave 3-bit keys; two of 18 give 6.
+            (16, 20_000, 18, 153),
+        ];
+        for (k, n, blocks, tables) in cases {
+            let l = hamming_layout(k, n);
+            assert_eq!((l.blocks, l.tables), (blocks, tables), "k={k} n={n}: {l:?}");
+            assert_eq!(table_masks(l).len(), l.tables);
+            assert!(l.blocks > l.max_distance_bits);
+        }
+    }
+
+    #[test]
+    fn table_masks_cover_blocks_exactly() {
+        let l = hamming_layout(3, 1 << 20);
+        let masks = table_masks(l);
+        let key_blocks = l.blocks - 3;
+        let mut seen = std::collections::BTreeSet::new();
+        for m in &masks {
+            assert!(seen.insert(*m), "duplicate table {m:x}");
+            assert!(m.count_ones() >= l.key_bits);
+            // A key is a union of whole blocks: as many runs of ones as key blocks at most.
+            assert!((m ^ (m << 1)).count_ones() <= 2 * key_blocks);
+        }
+        // Every bit belongs to some key.
+        assert_eq!(masks.iter().fold(0, |a, m| a | m), u64::MAX);
+    }
+
+    #[test]
+    fn hamming_candidates_find_close_pairs_skip_inactive() {
+        let fps = [0u64, 0b111, u64::MAX, 1 << 40];
+        let l = hamming_layout(3, fps.len());
+        let got = hamming_candidates(&fps, &[true; 4], l);
+        // 0b111 and 1 << 40 are 4 bits apart: they share a key but are not returned.
+        assert_eq!(got, vec![(0, 1), (0, 3)]);
+        let got = hamming_candidates(&fps, &[true, false, true, true], l);
+        assert_eq!(got, vec![(0, 3)]);
+    }
+
+    #[test]
+    fn hamming_touching_pairs_are_the_full_pairs_that_involve_a_new_document() {
+        // Five clumps of close fingerprints over 40 documents.
+        let fps: Vec<u64> = (0..40u64)
+            .map(|i| (i % 5).wrapping_mul(0x9e37_79b9_7f4a_7c15) ^ (1 << (i % 3)))
+            .collect();
+        let active = vec![true; 40];
+        let layout = hamming_layout(3, 40);
+        let all = hamming_candidates(&fps, &active, layout);
+        assert!(!all.is_empty());
+        for first_new in [0, 1, 25, 39, 40] {
+            let want: Vec<(u32, u32)> = all
+                .iter()
+                .copied()
+                .filter(|&(_, b)| b as usize >= first_new)
+                .collect();
+            let got = hamming_candidates_touching(&fps, &active, first_new, layout);
+            assert_eq!(got, want, "first_new {first_new}");
+        }
+    }
+
+    #[test]
+    fn oversized_hamming_bucket_is_windowed() {
+        let n = HAMMING_BUCKET_ALL_PAIRS_MAX * 2;
+        let fps = vec![42u64; n];
+        let got = hamming_candidates(&fps, &vec![true; n], hamming_layout(2, n));
+        assert!(got.len() <= n * HAMMING_BUCKET_WINDOW);
+        for i in 0..(n as u32 - 1) {
+            assert!(got.binary_search(&(i, i + 1)).is_ok());
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
+
+        /// The tables find every pair within k, as brute force does: fingerprints made of a few
+        /// random bases with up to 2k random bit flips each, so that pairs at every distance
+        /// around k occur.
+        #[test]
+        fn hamming_search_finds_every_pair_within_k(
+            k in 0u32..=8,
+            bases in proptest::collection::vec(proptest::prelude::any::<u64>(), 1..6),
+            flips in proptest::collection::vec(
+                (0usize..6, proptest::collection::vec(0u32..64, 0..16)), 2..60),
+        ) {
+            let fps: Vec<u64> = flips
+                .iter()
+                .map(|(base, bits)| {
+                    let b = bases[base % bases.len()];
+                    bits.iter().take(2 * k as usize).fold(b, |f, &i| f ^ (1u64 << i))
+                })
+                .collect();
+            let n = fps.len();
+            let got = hamming_candidates(&fps, &vec![true; n], hamming_layout(k, n));
+            for i in 0..n {
+                for j in (i + 1)..n {
+                    if (fps[i] ^ fps[j]).count_ones() <= k {
+                        proptest::prop_assert!(
+                            got.binary_search(&(i as u32, j as u32)).is_ok(),
+                            "pair ({}, {}) at distance {} missed", i, j,
+                            (fps[i] ^ fps[j]).count_ones()
+                        );
+                    }
+                }
+            }
+            proptest::prop_assert!(got.windows(2).all(|w| w[0] < w[1]));
+            proptest::prop_assert!(got.iter().all(|&(a, b)| a < b));
+            // Nothing farther than k is returned: the pairs are exactly brute force's.
+            proptest::prop_assert!(got
+                .iter()
+                .all(|&(a, b)| (fps[a as usize] ^ fps[b as usize]).count_ones() <= k));
         }
     }
 }

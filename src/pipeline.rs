@@ -8,7 +8,7 @@ use rayon::prelude::*;
 use crate::boilerplate::{self, BoilerplateStats, LineInfo};
 use crate::cluster::MatchKind;
 use crate::cluster::{self, Fingerprint, Rule};
-use crate::config::Config;
+use crate::config::{Config, Method};
 use crate::corpus::{self, DocId, Input, Skipped};
 use crate::error::{Error, Result};
 use crate::index::assign::{self, Outcome, WorkCluster};
@@ -22,6 +22,7 @@ use crate::report::{
     RepresentativeChangeReport, Stats,
 };
 use crate::shingle::Shingler;
+use crate::simhash::SimHasher;
 
 /// The long-running stages that report progress.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -196,35 +197,48 @@ pub(crate) fn match_pairs<'a>(
     active: &[bool],
     first_new: usize,
 ) -> Matched {
-    let signatures: Vec<&[u32]> = (0..active.len())
-        .map(|i| fp(i).signature.as_slice())
-        .collect();
     let near = lsh::optimal_banding(config.threshold, config.num_perm);
     let contained = lsh::optimal_banding(
         containment_search_threshold(config.containment),
         config.num_perm,
     );
-    let mut pairs = lsh::candidates_touching(&signatures, active, first_new, near, config.seed);
-    pairs.extend(lsh::candidates_touching(
-        &signatures,
-        active,
-        first_new,
-        contained,
-        config.seed ^ 0x000c_047a_14ed,
-    ));
-    drop(signatures);
-    pairs.par_sort_unstable();
-    pairs.dedup();
     let rule = rule(config);
-    let edges: Vec<(u32, u32)> = pairs
-        .par_iter()
-        .copied()
-        .filter(|&(a, b)| {
-            cluster::verify(cluster::measure(fp(a as usize), fp(b as usize)), rule).is_some()
-        })
-        .collect();
+    let verify = |a: u32, b: u32| {
+        cluster::verify(cluster::measure(fp(a as usize), fp(b as usize)), rule).is_some()
+    };
+    let (edges, candidate_pairs) = match config.method {
+        Method::MinHash => {
+            let signatures: Vec<&[u32]> = (0..active.len())
+                .map(|i| fp(i).signature.as_slice())
+                .collect();
+            lsh::verified_candidates(
+                &signatures,
+                active,
+                first_new,
+                &[
+                    (near, config.seed),
+                    (contained, config.seed ^ 0x000c_047a_14ed),
+                ],
+                &verify,
+            )
+        }
+        // One index only: SimHash has no containment search (DESIGN.md, "SimHash").
+        Method::SimHash => {
+            let fingerprints: Vec<u64> = (0..active.len())
+                .map(|i| fp(i).simhash.unwrap_or(0))
+                .collect();
+            let layout = lsh::hamming_layout(config.simhash_max_distance_bits, active.len());
+            let pairs = lsh::hamming_candidates_touching(&fingerprints, active, first_new, layout);
+            let edges: Vec<(u32, u32)> = pairs
+                .par_iter()
+                .copied()
+                .filter(|&(a, b)| verify(a, b))
+                .collect();
+            (edges, pairs.len())
+        }
+    };
     Matched {
-        candidate_pairs: pairs.len(),
+        candidate_pairs,
         edges,
         near,
         contained,
@@ -233,10 +247,7 @@ pub(crate) fn match_pairs<'a>(
 
 /// The verification rule of a configuration.
 pub(crate) fn rule(config: &Config) -> Rule {
-    Rule {
-        threshold: config.threshold,
-        containment: config.containment,
-    }
+    Rule::from_config(config)
 }
 
 fn run(
@@ -367,30 +378,50 @@ pub(crate) fn fingerprint_all(
     kept_texts: &[String],
     progress: &dyn Progress,
 ) -> Vec<Fingerprint> {
-    let hasher = MinHasher::new(config.num_perm, config.seed);
+    let hashers = Hashers::new(config);
     kept_texts
         .par_iter()
         .map_init(
             || (Shingler::default(), Vec::new()),
             |(shingler, set), text| {
                 progress.advance(1);
-                fingerprint_text(config, &hasher, shingler, set, text)
+                fingerprint_text(config, &hashers, shingler, set, text)
             },
         )
         .collect()
 }
 
+/// The hash functions of a run's fingerprinting method.
+struct Hashers {
+    minhash: MinHasher,
+    simhash: SimHasher,
+}
+
+impl Hashers {
+    fn new(config: &Config) -> Self {
+        Hashers {
+            minhash: MinHasher::new(config.num_perm, config.seed),
+            simhash: SimHasher::new(config.seed),
+        }
+    }
+}
+
 /// The fingerprint of one kept text; `shingler` and `set` are per-thread scratch space.
 fn fingerprint_text(
     config: &Config,
-    hasher: &MinHasher,
+    hashers: &Hashers,
     shingler: &mut Shingler,
     set: &mut Vec<u64>,
     text: &str,
 ) -> Fingerprint {
     shingler.shingles(text, config.shingle, config.seed, set);
+    let (signature, simhash) = match config.method {
+        Method::MinHash => (hashers.minhash.signature(set), None),
+        Method::SimHash => (Vec::new(), Some(hashers.simhash.fingerprint(set))),
+    };
     Fingerprint {
-        signature: hasher.signature(set),
+        signature,
+        simhash,
         shingles: set.len(),
         length: text.chars().count(),
         numbers: crate::shingle::number_sketch(text, config.seed).0,
@@ -561,7 +592,7 @@ fn fingerprint_streaming(
         }
         Some(out)
     };
-    let hasher = MinHasher::new(config.num_perm, config.seed);
+    let hashers = Hashers::new(config);
     let files: Vec<(usize, &Input)> = all.iter().copied().filter(|(_, i)| !i.is_stdin()).collect();
     progress.start(Stage::Fingerprint, inputs.len() as u64);
     let second = map_inputs(
@@ -575,7 +606,7 @@ fn fingerprint_streaming(
             };
             let text = normalize::normalize(&doc.text);
             Ok(kept(&text, slot)
-                .map(|k| (slot, fingerprint_text(config, &hasher, shingler, set, &k))))
+                .map(|k| (slot, fingerprint_text(config, &hashers, shingler, set, &k))))
         },
     );
     let mut fps: Vec<Option<Fingerprint>> = vec![None; seen.len()];
@@ -588,7 +619,7 @@ fn fingerprint_streaming(
             if let Some(k) = kept(&text, slot) {
                 fps[slot] = Some(fingerprint_text(
                     config,
-                    &hasher,
+                    &hashers,
                     &mut shingler,
                     &mut set,
                     &k,

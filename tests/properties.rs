@@ -14,6 +14,7 @@ fn fingerprint(text: &str, hasher: &MinHasher) -> Fingerprint {
     let set = shingle_set(&norm, ShingleSpec::Words(3), 7);
     Fingerprint {
         signature: hasher.signature(&set),
+        simhash: None,
         shingles: set.len(),
         length: norm.chars().count(),
         numbers: reprint::shingle::number_sketch(&norm, 7).0,

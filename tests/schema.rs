@@ -85,6 +85,12 @@ fn report_with_skipped_inputs_matches_schema() {
 }
 
 #[test]
+fn simhash_report_matches_schema() {
+    let report = valid_report(&[&bundled_corpus(), "--method", "simhash"]);
+    assert_eq!(report["params"]["method"], "simhash");
+}
+
+#[test]
 fn index_reports_match_schema() {
     let state = util::Dir::new();
     let st = state.path().join("state");
@@ -218,7 +224,7 @@ fn tampered_reports_fail_validation() {
         ("count as string", |r| r["stats"]["duplicates"] = json!("2")),
         ("bad shingle", |r| r["params"]["shingle"] = json!("word:0")),
         ("unknown method", |r| {
-            r["params"]["method"] = json!("simhash")
+            r["params"]["method"] = json!("lsh-forest")
         }),
         ("flag as string", |r| {
             r["params"]["boilerplate_removal"] = json!("yes")

@@ -341,12 +341,14 @@ mod tests {
     const RULE: Rule = Rule {
         threshold: 0.5,
         containment: 0.8,
+        max_hamming_bits: 12,
     };
 
     /// A fingerprint whose signature is `sig` (documents sharing values are similar).
     fn fp(sig: Vec<u32>, length: usize) -> Fingerprint {
         Fingerprint {
             signature: sig,
+            simhash: None,
             shingles: 100,
             length,
             numbers: Vec::new(),
@@ -479,6 +481,7 @@ mod tests {
         full.extend(108..116);
         let half = |sig: Vec<u32>| Fingerprint {
             signature: sig,
+            simhash: None,
             shingles: 40,
             length: 100,
             numbers: Vec::new(),
@@ -491,6 +494,7 @@ mod tests {
         ];
         fps.push(Fingerprint {
             signature: full,
+            simhash: None,
             shingles: 80,
             length: 400,
             numbers: Vec::new(),
@@ -511,6 +515,7 @@ mod tests {
         let rule = Rule {
             threshold: 0.5,
             containment: 0.6,
+            max_hamming_bits: 12,
         };
         let edges: Vec<(u32, u32)> = (0..4).map(|a| (a, 4)).collect();
         let old = |clusters| Existing {

@@ -271,8 +271,14 @@ pub fn encode_segment(params: &FingerprintParams, docs: &[StoredDoc]) -> Vec<u8>
         for &n in &fp.numbers {
             w.u64(n);
         }
-        w.u32(fp.signature.len() as u32);
-        for &v in &fp.signature {
+        // A SimHash fingerprint takes the signature's place as two words (low, high): the
+        // envelope's method says which it is, so MinHash segments keep their layout.
+        let words = match fp.simhash {
+            Some(h) => vec![h as u32, (h >> 32) as u32],
+            None => fp.signature.clone(),
+        };
+        w.u32(words.len() as u32);
+        for &v in &words {
             w.u32(v);
         }
     }
@@ -284,13 +290,13 @@ pub fn read_segment(path: &Path, params: &FingerprintParams) -> Result<Vec<Store
     let bytes = read_file(path)?;
     let (found, body) = open_envelope(path, SEGMENT_MAGIC, &bytes)?;
     check_params(path, &found, params)?;
-    decode_segment(body).map_err(|e| Error::Index {
+    decode_segment(body, params.method == "simhash").map_err(|e| Error::Index {
         path: path.to_path_buf(),
         problem: IndexProblem::Damaged(e),
     })
 }
 
-fn decode_segment(body: &[u8]) -> std::result::Result<Vec<StoredDoc>, String> {
+fn decode_segment(body: &[u8], simhash: bool) -> std::result::Result<Vec<StoredDoc>, String> {
     let mut r = Reader { bytes: body };
     // Each document takes well over 32 bytes, which bounds a damaged count before allocating.
     let n = r.len(body.len() / 32)?;
@@ -308,10 +314,15 @@ fn decode_segment(body: &[u8]) -> std::result::Result<Vec<StoredDoc>, String> {
             .collect::<std::result::Result<_, _>>()?;
         let p = r.u32()? as usize;
         let raw = r.take(p.checked_mul(4).ok_or("signature length overflows")?)?;
-        let signature = raw
+        let words: Vec<u32> = raw
             .chunks_exact(4)
             .map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]]))
             .collect();
+        let (signature, simhash) = match (simhash, words.as_slice()) {
+            (false, _) => (words, None),
+            (true, &[lo, hi]) => (Vec::new(), Some(u64::from(lo) | u64::from(hi) << 32)),
+            (true, _) => return Err("a SimHash fingerprint is not two words".into()),
+        };
         docs.push(StoredDoc {
             id,
             source,
@@ -319,6 +330,7 @@ fn decode_segment(body: &[u8]) -> std::result::Result<Vec<StoredDoc>, String> {
             added,
             fingerprint: Fingerprint {
                 signature,
+                simhash,
                 shingles,
                 length,
                 numbers,
@@ -560,6 +572,7 @@ mod tests {
             added: 1_700_000_000,
             fingerprint: Fingerprint {
                 signature: vec![1, 2, 3, u32::MAX],
+                simhash: None,
                 shingles: 40,
                 length: 300,
                 numbers: vec![5, 9],
@@ -596,6 +609,26 @@ mod tests {
             fs::write(&path, &bytes[..cut]).unwrap();
             assert!(read_segment(&path, &params()).is_err(), "cut at {cut}");
         }
+    }
+
+    #[test]
+    fn simhash_segment_round_trip() {
+        let p = FingerprintParams {
+            method: "simhash".into(),
+            ..params()
+        };
+        let mut d = doc("a", None);
+        d.fingerprint.signature = Vec::new();
+        d.fingerprint.simhash = Some(0xdead_beef_0123_4567);
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(segment_name(1));
+        fs::write(&path, encode_segment(&p, &[d])).unwrap();
+        let back = read_segment(&path, &p).unwrap();
+        assert_eq!(back[0].fingerprint.simhash, Some(0xdead_beef_0123_4567));
+        assert!(back[0].fingerprint.signature.is_empty());
+        // A MinHash segment is not read as a SimHash one: its parameters differ.
+        fs::write(&path, encode_segment(&params(), &[doc("a", None)])).unwrap();
+        assert!(read_segment(&path, &p).is_err());
     }
 
     #[test]

@@ -1,0 +1,451 @@
+//! Before/after tests for the four ways plain MinHash + LSH + union-find fails on scraped news
+//! (issue 4): each builds a small corpus written here, shows that the baseline gets it wrong,
+//! and that `reprint dedup` with default flags gets it right.
+//!
+//! The baseline is MinHash LSH with connected components the way datasketch's `MinHashLSH`
+//! and text-dedup's MinHash dedup run it, in text-dedup's news setting: raw text lowercased and
+//! split on whitespace, 2-word shingles (each hashed with xxh3), 256 permutations, bands × rows
+//! chosen for threshold 0.45 by datasketch's rule (`lsh::optimal_banding`: 47 bands of 5
+//! rows), every pair that shares a band joined by union-find. No normalization, no boilerplate
+//! removal, no containment search and no verification of candidates.
+
+mod util;
+
+use std::collections::BTreeMap;
+
+use reprint::lsh;
+use reprint::minhash::MinHasher;
+use unicode_normalization::UnicodeNormalization;
+use util::{groups, run_json, Dir};
+use xxhash_rust::xxh3::xxh3_64_with_seed;
+
+/// Words a shingle, permutations and threshold of the baseline (text-dedup's news setting).
+const BASELINE_NGRAM: usize = 2;
+const BASELINE_NUM_PERM: usize = 256;
+const BASELINE_THRESHOLD: f64 = 0.45;
+const BASELINE_SEED: u64 = 1;
+
+/// The baseline's clusters (groups of two or more ids, each sorted, sorted) over `docs`
+/// (id, raw text).
+fn baseline(docs: &[(String, String)]) -> Vec<Vec<String>> {
+    let hasher = MinHasher::new(BASELINE_NUM_PERM, BASELINE_SEED);
+    let signatures: Vec<Vec<u32>> = docs
+        .iter()
+        .map(|(_, text)| {
+            let lower = text.to_lowercase();
+            let words: Vec<&str> = lower.split_whitespace().collect();
+            let mut set: Vec<u64> = words
+                .windows(BASELINE_NGRAM.min(words.len()).max(1))
+                .map(|w| xxh3_64_with_seed(w.join(" ").as_bytes(), BASELINE_SEED))
+                .collect();
+            set.sort_unstable();
+            set.dedup();
+            hasher.signature(&set)
+        })
+        .collect();
+    let banding = lsh::optimal_banding(BASELINE_THRESHOLD, BASELINE_NUM_PERM);
+    let pairs = lsh::candidates(&signatures, &vec![true; docs.len()], banding, BASELINE_SEED);
+    let mut parent: Vec<usize> = (0..docs.len()).collect();
+    fn find(parent: &mut [usize], mut x: usize) -> usize {
+        while parent[x] != x {
+            parent[x] = parent[parent[x]];
+            x = parent[x];
+        }
+        x
+    }
+    for (a, b) in pairs {
+        let (ra, rb) = (find(&mut parent, a as usize), find(&mut parent, b as usize));
+        parent[ra.max(rb)] = ra.min(rb);
+    }
+    let mut comps: BTreeMap<usize, Vec<String>> = BTreeMap::new();
+    for (i, (id, _)) in docs.iter().enumerate() {
+        let root = find(&mut parent, i);
+        comps.entry(root).or_default().push(id.clone());
+    }
+    let mut out: Vec<Vec<String>> = comps
+        .into_values()
+        .filter(|c| c.len() > 1)
+        .map(|mut c| {
+            c.sort();
+            c
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+/// Writes `docs` (id = path under the corpus root, whose first directory is the site) and
+/// returns the groups `reprint dedup` reports with default flags.
+fn reprint(docs: &[(String, String)]) -> Vec<Vec<String>> {
+    let dir = Dir::new();
+    for (id, text) in docs {
+        dir.write(id, text);
+    }
+    let root = dir.path().to_str().expect("utf-8 temp path");
+    groups(&run_json(&["dedup", root, "--progress", "never"]))
+}
+
+/// The story of a document id: the file name without its extension and copy suffix
+/// (`site/quay-dredging.2.txt` → `quay-dredging`).
+fn story(id: &str) -> &str {
+    let name = id.rsplit('/').next().unwrap_or(id);
+    name.split('.').next().unwrap_or(name)
+}
+
+/// Groups holding more than one story.
+fn mixed(groups: &[Vec<String>]) -> Vec<&Vec<String>> {
+    groups
+        .iter()
+        .filter(|g| g.iter().any(|id| story(id) != story(&g[0])))
+        .collect()
+}
+
+/// Short briefs, each a different story (the kind a local site publishes ten a day).
+const BRIEFS: &[(&str, &str)] = &[
+    (
+        "quay-dredging",
+        "The harbour board approved the dredging of the eastern quay on Tuesday. Ferries have \
+         been unable to dock there at low tide since the January storms. Work starts in April \
+         and should take eleven weeks.",
+    ),
+    (
+        "library-hours",
+        "The central library will open on Sunday afternoons from next month, after a petition \
+         signed by two thousand residents. Staff will be drawn from the mobile library service, \
+         which keeps its weekday rounds.",
+    ),
+    (
+        "bridge-closure",
+        "Motorists face a detour of several miles while engineers replace expansion joints on \
+         the old river bridge. Buses will use the ring road, and cyclists may walk their bikes \
+         across a temporary footway.",
+    ),
+    (
+        "school-roof",
+        "Pupils at Hillside primary were sent home early when part of a classroom ceiling fell \
+         during a storm. Nobody was hurt. The county says surveyors found rotten joists and the \
+         wing will stay shut until Easter.",
+    ),
+    (
+        "market-traders",
+        "Stallholders at the Saturday market voted to move to the cathedral square while the \
+         car park is resurfaced. Traders hope the busier location will make up for a year of \
+         falling takings and higher pitch fees.",
+    ),
+    (
+        "choir-prize",
+        "A youth choir from the mining villages has won the national folk song prize with an \
+         arrangement of a lullaby collected from a retired miner. The singers perform at the \
+         town hall on Friday to raise money for a tour.",
+    ),
+];
+
+/// One site's chrome: a banner, a share bar and a long footer (newsletter pitch, cookie
+/// notice, about text).
+fn harbour_gazette_page(brief: &str) -> String {
+    format!(
+        "The Harbour Gazette — News from the coast since 1887\n\
+         Home | Local | Sport | Business | Opinion | Weather\n\n\
+         {brief}\n\n\
+         Share this article: Facebook Twitter WhatsApp Email\n\n\
+         Sign up to our morning newsletter and get the headlines from the harbour, the \
+         council chamber and the terraces delivered to your inbox before breakfast, every \
+         weekday, free of charge; you can unsubscribe at any time from the link at the foot of \
+         every email we send.\n\
+         We use cookies to give you the best experience on our website, to remember your \
+         preferences, to measure how the site is used and to show you advertising that is \
+         relevant to you; by continuing to browse you agree to our use of cookies as described \
+         in our cookie policy, which you can change at any time.\n\
+         The Harbour Gazette is an independent local newspaper owned by its readers' trust, \
+         published in print every Thursday and online every day, and a member of the regional \
+         press standards organisation, to which complaints about our journalism may be \
+         referred after they have been raised with the editor.\n\
+         Copyright 2024 Harbour Gazette Publishing. All rights reserved.\n"
+    )
+}
+
+#[test]
+fn site_footer_merges_different_briefs() {
+    // Five different briefs under one site's chrome, and the first of them reprinted plainly
+    // by a wire site next to two others of its stories.
+    let mut docs: Vec<(String, String)> = BRIEFS[..5]
+        .iter()
+        .map(|(name, text)| {
+            (
+                format!("harbourgazette/{name}.txt"),
+                harbour_gazette_page(text),
+            )
+        })
+        .collect();
+    for (name, text) in [BRIEFS[0], BRIEFS[5]] {
+        docs.push((format!("wire/{name}.2.txt"), format!("{text}\n")));
+    }
+
+    let before = baseline(&docs);
+    assert!(
+        !mixed(&before).is_empty(),
+        "the baseline was expected to merge different briefs by their footer: {before:?}"
+    );
+
+    let after = reprint(&docs);
+    assert!(
+        mixed(&after).is_empty(),
+        "reprint merged stories: {after:?}"
+    );
+    assert_eq!(
+        after,
+        vec![vec![
+            "harbourgazette/quay-dredging.txt".to_string(),
+            "wire/quay-dredging.2.txt".to_string()
+        ]],
+        "the reprinted brief must be found"
+    );
+}
+
+/// A full-length wire story (about 260 words).
+const LONG_STORY: &str =
+    "Engineers have begun draining the old reservoir above Kelby for the first \
+time in ninety years, after inspectors found water seeping through the foot of its stone dam \
+during the winter floods.
+
+The water company said on Monday that the level would fall by about a metre a day and that the \
+reservoir should be empty by the middle of next month. Fish are being netted and moved to a \
+lake on the other side of the valley by volunteers from the angling club.
+
+Residents of the hamlets below the dam were told in February that there was no immediate danger, \
+but several families chose to stay with relatives while the work was planned. A siren has been \
+installed on the chapel and will be tested every Wednesday at noon.
+
+Once the basin is dry, divers and surveyors will examine the masonry and the valve tower, which \
+still holds its original Victorian gear. The company expects to reline the dam with concrete and \
+to replace the outlet pipes, a job it estimates at forty million pounds over three summers.
+
+Local historians have asked to record the remains of the farm buildings that were flooded when the \
+reservoir was built. Photographs from the last drought, in 1976, showed walls, a packhorse bridge \
+and the outline of a lane still visible in the silt.
+
+The county council has closed the footpath along the western shore and asked walkers to keep away \
+from the exposed mud, which can be several metres deep in places. Parking at the visitor centre \
+will be restricted to residents until the autumn.";
+
+#[test]
+fn truncated_reprint_is_missed() {
+    // The story in full on two sites, and cut to its first third (plus a "read more" link) on
+    // three others, each under its own banner.
+    let third: String = {
+        let words: Vec<&str> = LONG_STORY.split(' ').collect();
+        words[..words.len() / 3].join(" ")
+    };
+    let mut docs = vec![
+        (
+            "valleyherald/reservoir.txt".to_string(),
+            format!("Valley Herald\n\n{LONG_STORY}\n"),
+        ),
+        (
+            "wire/reservoir.2.txt".to_string(),
+            format!("{LONG_STORY}\n"),
+        ),
+    ];
+    for (i, site) in ["pennineecho", "dalesdaily", "northernnow"]
+        .iter()
+        .enumerate()
+    {
+        docs.push((
+            format!("{site}/reservoir.{}.txt", i + 3),
+            format!(
+                "{}\n\n{third}\n\nRead more at the source: https://valleyherald.example/reservoir\n",
+                site.to_uppercase()
+            ),
+        ));
+    }
+    docs.push((
+        "wire/quay-dredging.txt".to_string(),
+        format!("{}\n", BRIEFS[0].1),
+    ));
+
+    let mut ids: Vec<String> = docs[..5].iter().map(|d| d.0.clone()).collect();
+    ids.sort();
+    let before = baseline(&docs);
+    assert!(
+        !before.contains(&ids),
+        "the baseline was expected to miss a truncated copy: {before:?}"
+    );
+    // It does find what it is built for: the two full copies.
+    assert!(
+        before
+            .iter()
+            .any(|g| g.contains(&ids[3]) && g.contains(&ids[4])),
+        "{before:?}"
+    );
+
+    let report = {
+        let dir = Dir::new();
+        for (id, text) in &docs {
+            dir.write(id, text);
+        }
+        run_json(&[
+            "dedup",
+            dir.path().to_str().expect("utf-8"),
+            "--progress",
+            "never",
+        ])
+    };
+    assert_eq!(groups(&report), vec![ids], "reprint must group every copy");
+    // Each cut copy is reported with its containment in the full story above its Jaccard
+    // similarity (which kind admitted it depends on the estimates: either is right).
+    for m in report["clusters"][0]["members"]
+        .as_array()
+        .expect("members")
+    {
+        let id = m["id"].as_str().expect("id");
+        if !(id.starts_with("valleyherald/") || id.starts_with("wire/")) {
+            let (sim, cont) = (m["similarity"].as_f64(), m["containment"].as_f64());
+            assert!(cont > sim, "{id}: containment {cont:?}, similarity {sim:?}");
+        }
+    }
+}
+
+/// A French story, as its author typed it (composed accents, typographic apostrophes).
+const FRENCH_STORY: &str = "Le conseil municipal de Besançon a approuvé jeudi soir la création \
+d’une régie publique de l’eau, après deux années de négociations tendues avec l’opérateur privé \
+qui gérait le réseau depuis 1992. « C’est une décision historique pour la ville », a déclaré \
+l’adjointe chargée de l’écologie, qui évoque des économies de près de huit pour cent sur la \
+facture des ménages dès l’été prochain.
+
+L’opposition a dénoncé un projet « précipité » et réclamé une étude indépendante sur l’état des \
+canalisations, dont certaines datent du début du siècle dernier. Les élus écologistes ont répondu \
+que les fuites représentaient déjà près d’un quart de l’eau prélevée dans la rivière et qu’un \
+opérateur public pourrait enfin programmer les travaux sur vingt ans.
+
+Les employés de l’entreprise sortante se verront proposer un contrat équivalent au sein de la \
+régie, a précisé la mairie. Une réunion d’information est prévue à l’hôtel de ville le mercredi \
+suivant, à dix-huit heures.";
+
+/// The same text as another site's CMS emits it: NFD-decomposed accents, HTML entities for the
+/// apostrophes, guillemets and some accented letters, non-breaking spaces, soft hyphens in long
+/// words and the `ﬁ` ligature.
+fn retyped(text: &str) -> String {
+    let nfd: String = text.nfd().collect();
+    nfd.replace('’', "&rsquo;")
+        .replace("« ", "&laquo;&nbsp;")
+        .replace(" »", "&nbsp;&raquo;")
+        .replace("ç", "&ccedil;")
+        .replace("négociations", "négo\u{ad}ciations")
+        .replace("canalisations", "canali\u{ad}sations")
+        .replace("fi", "\u{fb01}")
+}
+
+#[test]
+fn typography_hashes_same_words_apart() {
+    let docs = vec![
+        (
+            "lestrepublicain/regie-eau.txt".to_string(),
+            format!("{FRENCH_STORY}\n"),
+        ),
+        (
+            "francecomte-info/regie-eau.2.txt".to_string(),
+            format!("{}\n", retyped(FRENCH_STORY)),
+        ),
+        (
+            "agence/regie-eau.3.txt".to_string(),
+            format!(
+                "{}\n",
+                FRENCH_STORY
+                    .replace('’', "'")
+                    .replace("« ", "\"")
+                    .replace(" »", "\"")
+                    .replace(' ', "\u{a0}")
+                    .nfd()
+                    .collect::<String>()
+            ),
+        ),
+        (
+            "lestrepublicain/tramway.txt".to_string(),
+            "Les travaux de prolongement du tramway vers le quartier de Planoise commenceront \
+             en septembre, a annoncé la communauté urbaine. La ligne comptera quatre stations \
+             supplémentaires et devrait être mise en service à la rentrée suivante.\n"
+                .to_string(),
+        ),
+    ];
+    let mut ids: Vec<String> = docs[..3].iter().map(|d| d.0.clone()).collect();
+    ids.sort();
+
+    let before = baseline(&docs);
+    assert!(
+        !before.contains(&ids),
+        "the baseline was expected to hash the retyped copies apart: {before:?}"
+    );
+
+    assert_eq!(reprint(&docs), vec![ids]);
+}
+
+/// Headlines of a site's "Related:" box.
+const HEADLINES: &[&str] = &[
+    "Council votes to freeze parking charges for another year",
+    "Lifeboat crew rescue two walkers cut off by the tide",
+    "New owners promise to reopen the seafront cinema by summer",
+    "Police appeal for witnesses after a break-in at the post office",
+    "Allotment holders fight plans for houses on their plots",
+    "Town's oldest pub changes hands for the first time in a century",
+    "Hospital car park fees to be scrapped for blue badge holders",
+    "Rail operator apologises for a week of cancelled morning trains",
+    "Students raise thousands for the food bank with a charity swim",
+    "Planners reject a wind farm on the moor above the reservoir",
+    "Fishing fleet warns of job losses after quota cuts",
+    "Museum unveils a Roman coin hoard found by a metal detectorist",
+    "Bus company adds late services on Friday and Saturday nights",
+    "Bird watchers flock to the estuary to see a rare visiting heron",
+    "Flood defences on the lower town finished ahead of schedule",
+    "Festival organisers announce the headline acts for August",
+    "Leisure centre pool to close for repairs to its roof",
+];
+
+/// Related-box size: the latest twelve headlines, one newer a day.
+const RELATED: usize = 12;
+
+#[test]
+fn related_list_chains_stories_into_one_cluster() {
+    // One site publishes a brief a day under a "Related:" box of its latest headlines, which
+    // slides by one headline a day: consecutive pages share most of it, the first and the last
+    // share little. A wire site carries each brief plainly.
+    let mut docs: Vec<(String, String)> = Vec::new();
+    for (day, (name, text)) in BRIEFS.iter().enumerate() {
+        let related = HEADLINES[day..day + RELATED].join("\n");
+        docs.push((
+            format!("coastweekly/{name}.txt"),
+            format!("{text}\n\nRelated:\n{related}\n"),
+        ));
+        docs.push((format!("wire/{name}.2.txt"), format!("{text}\n")));
+    }
+
+    let before = baseline(&docs);
+    let biggest = before
+        .iter()
+        .map(|g| {
+            let mut stories: Vec<&str> = g.iter().map(|id| story(id)).collect();
+            stories.dedup();
+            stories.len()
+        })
+        .max()
+        .unwrap_or(0);
+    assert!(
+        biggest >= 3,
+        "the baseline was expected to chain three or more stories: {before:?}"
+    );
+
+    let after = reprint(&docs);
+    let want: Vec<Vec<String>> = {
+        let mut w: Vec<Vec<String>> = BRIEFS
+            .iter()
+            .map(|(name, _)| {
+                vec![
+                    format!("coastweekly/{name}.txt"),
+                    format!("wire/{name}.2.txt"),
+                ]
+            })
+            .collect();
+        w.sort();
+        w
+    };
+    assert_eq!(after, want);
+}
