@@ -796,8 +796,8 @@ fn bench_shingle(c: &mut Criterion) {
     group.finish();
 }
 
-/// `MinHasher::signature` over the `char:7` shingle sets of 100 articles, 128 and 256
-/// permutations; throughput counts shingles.
+/// `MinHasher::signature` over the `char:7` shingle sets of 100 articles, 128 and 256 bins
+/// (one-permutation hashing); throughput counts shingles.
 fn bench_minhash(c: &mut Criterion) {
     let fx = fixture();
     let sets: Vec<Vec<u64>> = fx.normalized[..100]

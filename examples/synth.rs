@@ -3,7 +3,8 @@
 //! ```text
 //! cargo run --release --example synth -- --out DIR \
 //!     [--from ../shared/eval/news-base/articles.jsonl | --generated] [--lang cs|de|es|hu|it|ru|any] \
-//!     [--stories N] [--sources N] [--seed S] [--format txt|jsonl] [--words MIN:MAX]
+//!     [--stories N | --articles N] [--sources N] [--seed S] [--format txt|jsonl] [--words MIN:MAX] \
+//!     [--adversarial exact-half|shared-footer]
 //! ```
 //!
 //! Originals come either from a JSON Lines file `{id, doc, lang, title, text}` read at run time
@@ -17,8 +18,17 @@
 //! short briefs on long-footer sites, pairs of stories sharing one quoted statement, and template
 //! stories (market close, match result, weather) filled with different names and numbers.
 //!
+//! `--articles N` makes exactly N articles: stories are planned (N of them at most) and published
+//! in order until their copies reach N, the last story losing copies to fit. For the speed
+//! benchmark (`benches/e2e.sh`) two adversarial shapes exist: `--adversarial exact-half` makes
+//! every second article an exact copy of the first one (one giant group of identical texts), and
+//! `--adversarial shared-footer` turns every article into its story's short brief above one long
+//! footer shared by all (different stories that look alike to anything that keeps the footer).
+//!
 //! Output (txt): `DIR/corpus/<site>/<slug>.txt`; (jsonl): `DIR/corpus.jsonl` with
-//! `{"id","source","title","text"}` (text = the same page text as the .txt file).
+//! `{"id","source","title","text"}` (text = the same page text as the .txt file), one record a
+//! line in story order, written as it is generated so that millions of articles need no more
+//! memory than their metadata.
 //! Both: `DIR/truth.jsonl` (`{"cluster","ids"}` for every group of ≥2 copies, ids relative to
 //! `DIR/corpus`), `DIR/meta.jsonl` (per article: story, kind, copy number, noise tags),
 //! `DIR/hard_negatives.jsonl` (sets of distinct stories that must not be merged) and
@@ -899,12 +909,20 @@ const G_WEEKDAYS: &[&str] = &[
 const DEFAULT_FROM: &str = "../shared/eval/news-base/articles.jsonl";
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+enum Adversarial {
+    /// Every second article is an exact copy of the first article.
+    ExactHalf,
+    /// Every article is its story's short brief above one long footer shared by all.
+    SharedFooter,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 enum Format {
     Txt,
     Jsonl,
 }
 
-#[derive(Parser, Debug)]
+#[derive(Parser, Debug, Clone)]
 #[command(
     name = "synth",
     about = "Deterministic generator of news-reprint corpora with ground truth",
@@ -938,6 +956,13 @@ struct Args {
     /// Body length in words for --generated regular stories, MIN:MAX
     #[arg(long, default_value = "150:900")]
     words: String,
+    /// Exactly N articles (overrides --stories: up to N stories are planned, published in order
+    /// until N copies exist)
+    #[arg(long)]
+    articles: Option<usize>,
+    /// Adversarial corpus for the speed benchmark
+    #[arg(long, value_enum)]
+    adversarial: Option<Adversarial>,
 }
 
 // RNG streams: every story draws from its own stream, so output does not depend on
@@ -2421,6 +2446,8 @@ struct Ctx {
     sites: Vec<Site>,
     stories: Vec<Story>,
     statements: Vec<String>,
+    /// The footer every article ends with under `--adversarial shared-footer`.
+    shared_footer: Option<String>,
 }
 
 fn sample_copies(rng: &mut ChaCha8Rng, kind: Kind) -> usize {
@@ -2755,6 +2782,7 @@ fn plan(args: &Args, docs: Vec<Doc>, lex: Lex) -> Result<Ctx, String> {
         sites,
         stories,
         statements,
+        shared_footer: None,
     };
     // titles (needed up front for the related-stories widgets)
     let titles: Vec<String> = (0..ctx.stories.len())
@@ -3532,9 +3560,29 @@ fn render_copy(
 fn render_story(ctx: &Ctx, i: usize) -> Vec<Art> {
     let (content, topic) = story_content(ctx, i);
     let mut rng = rng_for(ctx.seed, P_COPY, i as u64);
-    (0..ctx.stories[i].sites.len())
+    let mut arts: Vec<Art> = (0..ctx.stories[i].sites.len())
         .map(|c| render_copy(ctx, i, &content, topic.as_ref(), c, &mut rng))
-        .collect()
+        .collect();
+    if let Some(footer) = &ctx.shared_footer {
+        // A short brief of the story above the one footer: copies of a story stay identical,
+        // different stories share most of their text.
+        let brief = make_brief(&content.paras, &mut rng_for(ctx.seed, P_BODY, i as u64));
+        let text = format!("{}\n\n{}\n\n{footer}\n", content.title, brief.join("\n\n"));
+        for a in &mut arts {
+            a.title = content.title.clone();
+            a.text = text.clone();
+            a.tags = vec!["adversarial-shared-footer"];
+        }
+    }
+    arts
+}
+
+/// One long footer (about 400 words of generated prose in several paragraphs), the same for
+/// every article of an `--adversarial shared-footer` corpus.
+fn shared_footer(ctx: &Ctx) -> String {
+    let mut rng = rng_for(ctx.seed, P_TOPIC, 20_000_000);
+    let topic = gen_topic(&ctx.lex, &mut rng);
+    topic.body(&ctx.lex, &mut rng, 400).join("\n\n")
 }
 
 // ---------------------------------------------------------------------------
@@ -3607,7 +3655,41 @@ fn run(args: Args) -> Result<(), String> {
         }
         load_docs(&from)?
     };
-    let ctx = plan(&args, docs, Lex::new())?;
+    let mut ctx = if let Some(n) = args.articles {
+        if n == 0 {
+            return Err("--articles must be at least 1".into());
+        }
+        // Every story has at least one copy, so N stories always give N articles.
+        let planned = Args {
+            stories: n,
+            ..args.clone()
+        };
+        let mut ctx = plan(&planned, docs, Lex::new())?;
+        let mut left = n;
+        let mut keep = 0;
+        for s in &mut ctx.stories {
+            if left == 0 {
+                break;
+            }
+            s.sites.truncate(left);
+            left -= s.sites.len();
+            keep += 1;
+        }
+        if left > 0 {
+            return Err(format!(
+                "only {} articles could be planned (too few originals for --articles {n})",
+                n - left
+            ));
+        }
+        ctx.stories.truncate(keep);
+        ctx
+    } else {
+        plan(&args, docs, Lex::new())?
+    };
+    if args.adversarial == Some(Adversarial::SharedFooter) {
+        ctx.shared_footer = Some(shared_footer(&ctx));
+    }
+    let ctx = ctx;
     prepare_out(&args.out)?;
     let corpus_dir = args.out.join("corpus");
     if args.format == Format::Txt {
@@ -3621,7 +3703,18 @@ fn run(args: Args) -> Result<(), String> {
     let mut used: Vec<HashSet<String>> = vec![HashSet::new(); ctx.sites.len()];
     let mut story_ids: Vec<Vec<String>> = vec![Vec::new(); n];
     let mut meta: Vec<String> = Vec::new();
-    let mut jsonl: Vec<(String, String)> = Vec::new();
+    let jsonl_path = args.out.join("corpus.jsonl");
+    let mut jsonl = match args.format {
+        Format::Jsonl => Some(BufWriter::with_capacity(
+            1 << 20,
+            fs::File::create(&jsonl_path)
+                .map_err(|e| format!("cannot create {}: {e}", jsonl_path.display()))?,
+        )),
+        Format::Txt => None,
+    };
+    // --adversarial exact-half: (story, title, text) of the first article, copied into every
+    // second one.
+    let mut anchor: Option<(usize, String, String)> = None;
     let mut n_articles = 0usize;
     let mut per_kind: BTreeMap<&'static str, (usize, usize)> = BTreeMap::new();
     let mut tag_counts: BTreeMap<&'static str, usize> = BTreeMap::new();
@@ -3639,7 +3732,21 @@ fn run(args: Args) -> Result<(), String> {
             let e = per_kind.entry(kind.name()).or_default();
             e.0 += 1;
             e.1 += copies.len();
-            for a in copies {
+            for mut a in copies {
+                let mut story_of = a.story as usize;
+                let mut tags = a.tags.clone();
+                if args.adversarial == Some(Adversarial::ExactHalf) {
+                    match &anchor {
+                        None => anchor = Some((i, a.title.clone(), a.text.clone())),
+                        Some((s, title, text)) if n_articles % 2 == 1 => {
+                            story_of = *s;
+                            a.title = title.clone();
+                            a.text = text.clone();
+                            tags = vec!["adversarial-exact-copy"];
+                        }
+                        Some(_) => {}
+                    }
+                }
                 // unique file name within the site
                 let mut slug = a.slug.clone();
                 let mut k = 2;
@@ -3649,26 +3756,29 @@ fn run(args: Args) -> Result<(), String> {
                 }
                 let site = &ctx.sites[a.site as usize];
                 let id = format!("{}/{slug}.txt", site.dir);
-                for t in &a.tags {
+                for t in &tags {
                     *tag_counts.entry(t).or_default() += 1;
                 }
+                let st = &ctx.stories[story_of];
                 meta.push(
                     serde_json::json!({
-                        "id": id, "story": format!("s{:06}", a.story), "kind": kind.name(),
-                        "lang": ctx.stories[i].lang, "doc": ctx.stories[i].doc.map(|(d, _)| ctx.docs[d as usize].key.as_str()), "copy": a.copy, "source": site.dir,
+                        "id": id, "story": format!("s{story_of:06}"), "kind": st.kind.name(),
+                        "lang": st.lang, "doc": st.doc.map(|(d, _)| ctx.docs[d as usize].key.as_str()), "copy": a.copy, "source": site.dir,
                         "site_lang": if site.generic { "generic" } else { site.tab.code },
-                        "noise": a.tags,
+                        "noise": tags,
                     })
                     .to_string(),
                 );
-                match args.format {
-                    Format::Txt => to_write.push((corpus_dir.join(&id), a.text)),
-                    Format::Jsonl => jsonl.push((
-                        id.clone(),
-                        serde_json::json!({"id": id, "source": site.dir, "title": a.title, "text": a.text}).to_string(),
-                    )),
+                match &mut jsonl {
+                    None => to_write.push((corpus_dir.join(&id), a.text)),
+                    Some(w) => {
+                        let line = serde_json::json!({"id": id, "source": site.dir, "title": a.title, "text": a.text}).to_string();
+                        w.write_all(line.as_bytes())
+                            .and_then(|_| w.write_all(b"\n"))
+                            .map_err(|e| format!("{}: {e}", jsonl_path.display()))?;
+                    }
                 }
-                story_ids[i].push(id);
+                story_ids[story_of].push(id);
                 n_articles += 1;
             }
         }
@@ -3677,12 +3787,9 @@ fn run(args: Args) -> Result<(), String> {
             .map(|(p, t)| fs::write(p, t).map_err(|e| format!("cannot write {}: {e}", p.display())))
             .collect::<Result<Vec<()>, String>>()?;
     }
-    if args.format == Format::Jsonl {
-        jsonl.sort();
-        write_lines(
-            &args.out.join("corpus.jsonl"),
-            jsonl.into_iter().map(|(_, l)| l),
-        )?;
+    if let Some(mut w) = jsonl {
+        w.flush()
+            .map_err(|e| format!("{}: {e}", jsonl_path.display()))?;
     }
 
     // truth
@@ -3734,8 +3841,13 @@ fn run(args: Args) -> Result<(), String> {
             by_stmt.entry(si).or_default().push(i);
         }
     }
-    let stories_json =
-        |v: &[usize]| -> Vec<&Vec<String>> { v.iter().map(|&i| &story_ids[i]).collect() };
+    // A story cut away by --articles has no ids: it is no one's negative.
+    let stories_json = |v: &[usize]| -> Vec<&Vec<String>> {
+        v.iter()
+            .map(|&i| &story_ids[i])
+            .filter(|ids| !ids.is_empty())
+            .collect()
+    };
     for (k, v) in &by_footer {
         if v.len() >= 2 {
             hn.push(serde_json::json!({"kind": "briefs-shared-footer", "footer": k, "stories": stories_json(v)}).to_string());
@@ -3774,6 +3886,7 @@ fn run(args: Args) -> Result<(), String> {
             "from": if args.generated { None } else { Some(args.from.clone().unwrap_or_else(|| PathBuf::from(DEFAULT_FROM)).display().to_string()) },
             "generated": args.generated, "lang": args.lang, "stories": args.stories, "sources": args.sources,
             "seed": args.seed, "format": format!("{:?}", args.format).to_lowercase(), "words": args.words,
+            "articles": args.articles, "adversarial": args.adversarial.map(|a| format!("{a:?}").to_lowercase()),
         },
         "articles": n_articles,
         "stories": n,

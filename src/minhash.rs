@@ -45,7 +45,8 @@ impl MinHasher {
         self.mul.len()
     }
 
-    /// The signature of a shingle set. An empty set gives all `u32::MAX`.
+    /// The signature of a set of distinct shingle hashes (in any order: the minimum does not
+    /// depend on it). An empty set gives all `u32::MAX`.
     pub fn signature(&self, shingles: &[u64]) -> Signature {
         let mut sig = vec![u32::MAX; self.mul.len()];
         self.signature_into(shingles, &mut sig);
@@ -143,6 +144,15 @@ mod tests {
             let got = containment(j, a, b);
             assert!((got - want).abs() < 1e-9, "J={j}: got {got}, want {want}");
         }
+    }
+
+    #[test]
+    fn seed_changes_signature() {
+        let a = set(0..500);
+        assert_ne!(
+            MinHasher::new(64, 1).signature(&a),
+            MinHasher::new(64, 2).signature(&a)
+        );
     }
 
     #[test]

@@ -1,5 +1,8 @@
-//! Cutting normalized text into shingles and hashing each one once with seeded xxh3, giving a
-//! sorted, deduplicated set of `u64` that the fingerprinting stages consume.
+//! Cutting normalized text into shingles and hashing each one once, giving the set of distinct
+//! `u64` shingle hashes that the fingerprinting stages consume. Character windows are hashed
+//! by a rolling polynomial (constant work a character whatever `K`), word windows by xxh3 over
+//! their token hashes; duplicates are dropped on the fly by a reused open-addressing table, so
+//! the hot path neither sorts nor allocates once warmed up.
 
 use xxhash_rust::xxh3::xxh3_64_with_seed;
 
@@ -11,20 +14,110 @@ use crate::normalize;
 pub struct Shingler {
     token_hashes: Vec<u64>,
     window: Vec<u8>,
+    /// Ring of the last `K` characters of a character window.
+    ring: Vec<u32>,
+    /// Open-addressing set of the hashes seen in the current document; 0 marks a free slot.
+    /// Left all-zero between documents (the prefix a document used is cleared after it).
+    table: Vec<u64>,
 }
 
 impl Shingler {
-    /// Fills `out` with the sorted, deduplicated shingle hashes of `normalized` text (as made by
-    /// [`normalize::normalize`]). Text shorter than one shingle yields one shingle of all of it,
-    /// so that a very short document is still comparable.
+    /// Fills `out` with the distinct shingle hashes of `normalized` text (as made by
+    /// [`normalize::normalize`]), in order of first occurrence: MinHash does not depend on the
+    /// order, and the number of distinct shingles is what containment needs. Text shorter than
+    /// one shingle yields one shingle of all of it, so that a very short document is still
+    /// comparable. [`shingle_set`] gives the same set sorted.
     pub fn shingles(&mut self, normalized: &str, spec: ShingleSpec, seed: u64, out: &mut Vec<u64>) {
         out.clear();
         match spec {
             ShingleSpec::Words(k) => self.word_shingles(normalized, k, seed, out),
-            ShingleSpec::Chars(k) => char_shingles(normalized, k, seed, out),
+            ShingleSpec::Chars(k) => self.char_shingles(normalized, k, seed, out),
         }
-        out.sort_unstable();
-        out.dedup();
+        self.distinct_in_place(out);
+    }
+
+    /// Drops repeated hashes from `hashes`, keeping first occurrences in order.
+    fn distinct_in_place(&mut self, hashes: &mut Vec<u64>) {
+        let n = hashes.len();
+        if n < 2 {
+            return;
+        }
+        // At most two-thirds full, so probes stay short, and small enough to stay in cache.
+        // Hashes are well mixed, so their top bits index.
+        let cap = (n + n / 2).next_power_of_two().max(16);
+        if self.table.len() < cap {
+            self.table.clear();
+            self.table.resize(cap, 0);
+        }
+        let table = &mut self.table[..cap];
+        let shift = 64 - cap.trailing_zeros();
+        let mask = cap - 1;
+        let mut kept = 0;
+        for i in 0..n {
+            // 0 marks a free slot, so the hash 0 is stored as 1 (a 2^-64 event, same for every
+            // document, so sets stay comparable).
+            let h = hashes[i].max(1);
+            let mut at = (h >> shift) as usize;
+            loop {
+                let slot = table[at];
+                if slot == 0 {
+                    table[at] = h;
+                    hashes[kept] = h;
+                    kept += 1;
+                    break;
+                }
+                if slot == h {
+                    break;
+                }
+                at = (at + 1) & mask;
+            }
+        }
+        hashes.truncate(kept);
+        // Only the first `cap` slots were used: one sequential clear of them is cheaper than
+        // revisiting each stored hash's slot at random.
+        table.fill(0);
+    }
+
+    /// Character `k`-shingles. A window's hash is the polynomial `Σ c_j·B^(k-1-j)` (mod 2^64)
+    /// of its code points `c_j`, updated in constant time as the window slides, then mixed with
+    /// the seed so that every bit depends on every character. Line breaks are paragraph
+    /// boundaries, not content: they count as spaces.
+    fn char_shingles(&mut self, normalized: &str, k: usize, seed: u64, out: &mut Vec<u64>) {
+        if normalized.is_empty() || k == 0 {
+            return;
+        }
+        // The base depends on the seed too, so that no pair of windows collides for every seed.
+        let base = mix64(seed ^ ROLL_BASE) | 1;
+        // B^(k-1): the weight of the character that leaves the window.
+        let top = (1..k).fold(1u64, |p, _| p.wrapping_mul(base));
+        let ring = &mut self.ring;
+        ring.clear();
+        ring.resize(k, 0);
+        out.reserve(normalized.len());
+        let mut h = 0u64;
+        let mut n = 0usize;
+        let mut slot = 0usize;
+        for c in normalized.chars() {
+            let c = u64::from(if c == '\n' { ' ' } else { c }) + 1;
+            // Before the window is full the ring holds zeros, which subtract nothing.
+            h = h
+                .wrapping_sub(u64::from(ring[slot]).wrapping_mul(top))
+                .wrapping_mul(base)
+                .wrapping_add(c);
+            ring[slot] = c as u32;
+            slot += 1;
+            if slot == k {
+                slot = 0;
+            }
+            n += 1;
+            if n >= k {
+                out.push(mix64(h ^ seed));
+            }
+        }
+        if n < k {
+            // Shorter than one window: one shingle of all of it.
+            out.push(mix64(h ^ seed));
+        }
     }
 
     fn word_shingles(&mut self, normalized: &str, k: usize, seed: u64, out: &mut Vec<u64>) {
@@ -54,31 +147,19 @@ impl Shingler {
 /// Keeps shingle hashes apart from token hashes even for k = 1.
 const SHINGLE_SALT: u64 = 0x9e37_79b9_7f4a_7c15;
 
-fn char_shingles(normalized: &str, k: usize, seed: u64, out: &mut Vec<u64>) {
-    // Line breaks are paragraph boundaries, not content: treat them as spaces.
-    let starts: Vec<usize> = normalized.char_indices().map(|(i, _)| i).collect();
-    let n = starts.len();
-    if n == 0 {
-        return;
-    }
-    let k = k.min(n);
-    let mut buf = Vec::with_capacity(4 * k);
-    for i in 0..=(n - k) {
-        let end = if i + k < n {
-            starts[i + k]
-        } else {
-            normalized.len()
-        };
-        buf.clear();
-        buf.extend(normalized.as_bytes()[starts[i]..end].iter().map(|&b| {
-            if b == b'\n' {
-                b' '
-            } else {
-                b
-            }
-        }));
-        out.push(xxh3_64_with_seed(&buf, seed));
-    }
+/// Mixed with the seed into the base of the rolling character hash (made odd, so that
+/// multiplying by it is a bijection of the 64-bit words).
+const ROLL_BASE: u64 = 0xd6e8_feb8_6659_fd93;
+
+/// The finalizer of MurmurHash3 (`fmix64`): a bijection in which every output bit depends on
+/// every input bit, so that the polynomial sum becomes a uniformly spread shingle hash.
+#[inline(always)]
+fn mix64(mut x: u64) -> u64 {
+    x ^= x >> 33;
+    x = x.wrapping_mul(0xff51_afd7_ed55_8ccd);
+    x ^= x >> 33;
+    x = x.wrapping_mul(0xc4ce_b9fe_1a85_ec53);
+    x ^ (x >> 33)
 }
 
 /// How many number hashes a document keeps: a bottom-k sketch, enough to tell a template story
@@ -89,14 +170,20 @@ pub const NUMBER_SKETCH_LEN: usize = 24;
 /// (sorted, unique, at most [`NUMBER_SKETCH_LEN`]) and the number of distinct such tokens.
 pub fn number_sketch(normalized: &str, seed: u64) -> (Vec<u64>, usize) {
     let mut all = Vec::new();
+    let mut fig = String::new();
     // Figures count only in prose: datelines, bylines and timestamps are short lines whose
     // numbers differ between copies of one story.
-    for line in normalized
-        .lines()
-        .filter(|l| l.split_whitespace().count() >= FIGURE_LINE_MIN_WORDS)
-    {
+    for line in normalized.lines().filter(|l| {
+        l.split_whitespace()
+            .nth(FIGURE_LINE_MIN_WORDS - 1)
+            .is_some()
+    }) {
+        // Most lines hold no digit at all: skip their tokenization.
+        if !line.bytes().any(|b| b.is_ascii_digit()) {
+            continue;
+        }
         normalize::for_each_token(line, |tok| {
-            if let Some(fig) = figure(tok) {
+            if figure(tok, &mut fig) {
                 all.push(xxh3_64_with_seed(fig.as_bytes(), seed ^ NUMBER_SALT));
             }
         });
@@ -108,28 +195,25 @@ pub fn number_sketch(normalized: &str, seed: u64) -> (Vec<u64>, usize) {
     (all, distinct)
 }
 
-/// The figure a token stands for, if it is one that tells one story from another: mostly
-/// digits (so OCR-garbled words with a stray digit are not figures), not a year (every story
-/// of a season shares it). Letters that OCR confuses with digits are read as those digits, so
-/// that `20l0` and `2010` are one figure.
-fn figure(tok: &str) -> Option<String> {
+/// Whether a token is a figure that tells one story from another, written into `fig` (a reused
+/// buffer): mostly digits (so OCR-garbled words with a stray digit are not figures), not a year
+/// (every story of a season shares it). Letters that OCR confuses with digits are read as those
+/// digits, so that `20l0` and `2010` are one figure.
+fn figure(tok: &str, fig: &mut String) -> bool {
     let digits = tok.bytes().filter(u8::is_ascii_digit).count();
-    let chars = tok.chars().count();
-    if digits == 0 || 2 * digits < chars {
-        return None;
+    if digits == 0 || 2 * digits < tok.chars().count() {
+        return false;
     }
-    let fig: String = tok
-        .chars()
-        .map(|c| match c {
-            'l' | 'i' | 'I' | '|' => '1',
-            'o' | 'O' => '0',
-            other => other,
-        })
-        .collect();
+    fig.clear();
+    fig.extend(tok.chars().map(|c| match c {
+        'l' | 'i' | 'I' | '|' => '1',
+        'o' | 'O' => '0',
+        other => other,
+    }));
     let is_year = fig.len() == 4
         && fig.bytes().all(|b| b.is_ascii_digit())
         && (fig.starts_with("18") || fig.starts_with("19") || fig.starts_with("20"));
-    (!is_year).then_some(fig)
+    !is_year
 }
 
 /// Lines shorter than this (in words) contribute no figures.
@@ -158,10 +242,12 @@ pub fn number_overlap(a: &[u64], b: &[u64], min_figures: usize) -> Option<f64> {
     Some(shared as f64 / smaller as f64)
 }
 
-/// Convenience wrapper that allocates a fresh set.
+/// The distinct shingle hashes of a text, sorted (for exact set comparisons, e.g. by binary
+/// search); allocates a fresh set.
 pub fn shingle_set(normalized: &str, spec: ShingleSpec, seed: u64) -> Vec<u64> {
     let mut out = Vec::new();
     Shingler::default().shingles(normalized, spec, seed, &mut out);
+    out.sort_unstable();
     out
 }
 
@@ -244,6 +330,73 @@ mod tests {
             let (sa, _) = number_sketch(&format!("{a} {PROSE}"), 1);
             let (sb, _) = number_sketch(&format!("{b} {PROSE}"), 1);
             assert_eq!(number_overlap(&sa, &sb, 3), *want, "{a:?} vs {b:?}");
+        }
+    }
+
+    /// The rolling hash of every window, recomputed from scratch: what the sliding update must
+    /// equal.
+    fn char_windows_direct(text: &str, k: usize, seed: u64) -> Vec<u64> {
+        let base = mix64(seed ^ ROLL_BASE) | 1;
+        let cs: Vec<u64> = text
+            .chars()
+            .map(|c| u64::from(if c == '\n' { ' ' } else { c }) + 1)
+            .collect();
+        let poly = |w: &[u64]| {
+            w.iter()
+                .fold(0u64, |h, &c| h.wrapping_mul(base).wrapping_add(c))
+        };
+        if cs.len() < k {
+            return vec![mix64(poly(&cs) ^ seed)];
+        }
+        cs.windows(k).map(|w| mix64(poly(w) ^ seed)).collect()
+    }
+
+    #[test]
+    fn rolling_char_hash_equals_direct_table() {
+        // (text, k): ASCII, multi-byte and astral characters, repeats, shorter than k.
+        let cases: &[(&str, usize)] = &[
+            ("the quick brown fox jumps over the lazy dog", 7),
+            ("été à l'hôpital, naïve façade\nsecond line", 5),
+            ("日本語のテキストと漢字の並び", 3),
+            ("emoji 🎉🎉 and 𝕏 symbols 🎉🎉", 4),
+            ("abababababab", 2),
+            ("abc", 7),
+            ("x", 1),
+        ];
+        for &(text, k) in cases {
+            let mut want = char_windows_direct(text, k, 11);
+            let mut seen = std::collections::HashSet::new();
+            want.retain(|h| seen.insert(*h));
+            let mut got = Vec::new();
+            Shingler::default().shingles(text, ShingleSpec::Chars(k), 11, &mut got);
+            assert_eq!(got, want, "{text:?} k={k}");
+        }
+    }
+
+    #[test]
+    fn shingles_are_distinct_in_first_occurrence_order_and_buffers_reset() {
+        let mut shingler = Shingler::default();
+        let mut out = Vec::new();
+        // A long document first leaves a large table behind; the short one after it must not
+        // see its hashes.
+        let long = "one two three four five six ".repeat(200);
+        shingler.shingles(&long, ShingleSpec::Words(2), 3, &mut out);
+        assert_eq!(out.len(), 6, "six distinct word pairs in a repeated cycle");
+        for (text, spec) in [
+            ("a b a b a b c", ShingleSpec::Words(2)),
+            ("aaaa bbbb aaaa", ShingleSpec::Chars(3)),
+            ("one two three four", ShingleSpec::Words(2)),
+        ] {
+            shingler.shingles(text, spec, 3, &mut out);
+            let mut sorted = out.clone();
+            sorted.sort_unstable();
+            sorted.dedup();
+            assert_eq!(sorted.len(), out.len(), "{text:?}: distinct");
+            assert_eq!(
+                sorted,
+                shingle_set(text, spec, 3),
+                "{text:?}: same set as fresh"
+            );
         }
     }
 

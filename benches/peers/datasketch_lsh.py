@@ -2,10 +2,12 @@
 """Peer baseline for reprint's quality benchmark: MinHash + LSH near-duplicate grouping
 with datasketch, configured the way text-dedup's MinHash script tokenizes text.
 
-    python datasketch_lsh.py CORPUS_DIR OUT_REPORT.json [--threshold T] [--num-perm P] [--ngram K]
+    python datasketch_lsh.py CORPUS OUT_REPORT.json [--threshold T] [--num-perm P] [--ngram K]
                              [--min-length M] [--jobs J]
 
-* Reads every *.txt under CORPUS_DIR (sorted); ids are paths relative to CORPUS_DIR with '/'.
+* CORPUS is a directory: every *.txt under it (sorted) is a document, its id the path relative
+  to CORPUS with '/'. Or CORPUS is a JSON Lines file (*.jsonl): one record {"id", "text"} a
+  line, in file order (the speed benchmark benches/e2e.sh uses this).
 * Tokens: the text is lowercased and split on non-word characters (regex \\W, Unicode), as
   text-dedup does (empty tokens between adjacent separators are kept, as there).
   Shingles are word K-grams joined by spaces; a document with fewer than M tokens
@@ -46,7 +48,10 @@ def shingles(text, k, min_length):
 
 def signature(path):
     with open(path, encoding="utf-8", errors="replace") as f:
-        text = f.read()
+        return signature_of_text(f.read())
+
+
+def signature_of_text(text):
     sh = shingles(text, _CFG["ngram"], _CFG["min_length"])
     if not sh:
         return None
@@ -59,6 +64,18 @@ def signature(path):
 def init(cfg):
     _CFG.update(cfg)
     _CFG["permutations"] = MinHash(num_perm=cfg["num_perm"], seed=1).permutations
+
+
+def read_jsonl(path):
+    """(id, text) of every record of a JSON Lines file, in order."""
+    out = []
+    with open(path, encoding="utf-8", errors="replace") as f:
+        for n, line in enumerate(f, 1):
+            if not line.strip():
+                continue
+            rec = json.loads(line)
+            out.append((str(rec.get("id", f"{path}:{n}")), rec.get("text") or ""))
+    return out
 
 
 def list_corpus(root):
@@ -106,17 +123,22 @@ def main():
     args = ap.parse_args()
 
     t0 = time.time()
-    docs = list_corpus(args.corpus_dir)
+    if os.path.isfile(args.corpus_dir):
+        docs = read_jsonl(args.corpus_dir)
+        work, fn = [t for _, t in docs], signature_of_text
+    else:
+        docs = list_corpus(args.corpus_dir)
+        work, fn = [p for _, p in docs], signature
     if not docs:
-        sys.exit(f"datasketch_lsh: no .txt files under {args.corpus_dir}")
+        sys.exit(f"datasketch_lsh: no documents in {args.corpus_dir}")
     cfg = {"ngram": args.ngram, "min_length": args.min_length, "num_perm": args.num_perm}
-    paths = [p for _, p in docs]
-    if args.jobs > 1 and len(paths) > 200:
+    if args.jobs > 1 and len(work) > 200:
         with Pool(args.jobs, initializer=init, initargs=(cfg,)) as pool:
-            sigs = pool.map(signature, paths, chunksize=max(16, len(paths) // (args.jobs * 16)))
+            sigs = pool.map(fn, work, chunksize=max(16, len(work) // (args.jobs * 16)))
     else:
         init(cfg)
-        sigs = [signature(p) for p in paths]
+        sigs = [fn(w) for w in work]
+    del work
     t1 = time.time()
 
     lsh = MinHashLSH(threshold=args.threshold, num_perm=args.num_perm)

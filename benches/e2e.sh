@@ -1,0 +1,217 @@
+#!/usr/bin/env bash
+# End-to-end speed benchmark: reprint against gaoya (Rust) and datasketch (Python) on the same
+# JSON Lines corpora, made by the project's generator (examples/synth.rs, --generated text,
+# 400-800-word stories, about 30% reprints):
+#   gen-10k, gen-100k      10,000 and 100,000 articles (gen-1m, 1,000,000, with --scale 1m)
+#   exact-half-20k         20,000 articles, every second one an exact copy of the first
+#   shared-footer-10k      10,000 short briefs above one long footer shared by all
+# Each corpus is generated once into OUT/data (kept for the next run while its arguments do not
+# change). reprint runs with default flags at -j2 and -j1 (the two reports must be
+# byte-identical); gaoya (benches/peers/gaoya, its own crate: MinHash 128 + its LSH index,
+# 2 rayon threads) and datasketch (benches/peers/datasketch_lsh.py in a venv the script makes,
+# 2 processes) both use word 5-shingles, 128 permutations and threshold 0.5. Every run is timed
+# with /usr/bin/time -v and checked: exit status 0 and a JSON report that counts every article.
+# One Markdown table is printed (and saved to OUT/e2e.md).
+#
+# Usage: benches/e2e.sh [--scale 100k|1m] [--no-peers] [--smoke] [--out DIR] [--peer-timeout S]
+#   --scale 1m        also the 1,000,000-article corpus (about 4.6 GB, generated on the fly)
+#   --no-peers        reprint only
+#   --smoke           CI check: tiny corpora (500 / 200 / 200 articles), peers skipped, out dir
+#                     target/e2e-smoke; exits 1 if a reprint run fails its checks
+#   --out DIR         working directory (default target/e2e)
+#   --peer-timeout S  give up on a peer run after S seconds (default 900): a TIMEOUT row
+# A run that fails gets a FAILED row; the script goes on (but --smoke exits 1 at the end).
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+SCALE=100k
+PEERS=1
+SMOKE=0
+OUT=
+PEER_TIMEOUT=900
+while [ $# -gt 0 ]; do
+    case "$1" in
+        --scale) SCALE="$2"; shift 2 ;;
+        --no-peers) PEERS=0; shift ;;
+        --smoke) SMOKE=1; PEERS=0; shift ;;
+        --out) OUT="$2"; shift 2 ;;
+        --peer-timeout) PEER_TIMEOUT="$2"; shift 2 ;;
+        -h|--help) sed -n '2,23p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        *) echo "e2e.sh: unknown option $1 (try --help)" >&2; exit 2 ;;
+    esac
+done
+case "$SCALE" in 100k|1m) ;; *) echo "e2e.sh: --scale must be 100k or 1m" >&2; exit 2 ;; esac
+if [ -z "$OUT" ]; then
+    if [ "$SMOKE" = 1 ]; then OUT=target/e2e-smoke; else OUT=target/e2e; fi
+fi
+if [ ! -x /usr/bin/time ]; then
+    # Peak RSS needs GNU time; the smoke run checks results without it.
+    [ "$SMOKE" = 1 ] || { echo "e2e.sh: /usr/bin/time is needed (apt-get install time)" >&2; exit 2; }
+    echo "e2e: /usr/bin/time not found: no peak RSS" >&2
+fi
+
+TARGET_DIR=${CARGO_TARGET_DIR:-target}
+REPRINT=$TARGET_DIR/release/reprint
+SYNTH=$TARGET_DIR/release/examples/synth
+GAOYA=$TARGET_DIR/gaoya-peer/release/gaoya-peer
+VENV=target/peer-venv
+mkdir -p "$OUT/data" "$OUT/runs"
+LOG="$OUT/build.log"
+: >"$LOG"
+log() { echo "e2e: $*" >&2; }
+now() { date +%s.%N; }
+
+# --- build ------------------------------------------------------------------
+log "cargo build --release (reprint, synth)"
+if ! cargo build --release --bin reprint --example synth >>"$LOG" 2>&1; then
+    log "build failed (see $LOG)"
+    exit 1
+fi
+if [ "$PEERS" = 1 ]; then
+    log "cargo build --release (benches/peers/gaoya)"
+    if ! cargo build --release --manifest-path benches/peers/gaoya/Cargo.toml \
+        --target-dir "$TARGET_DIR/gaoya-peer" >>"$LOG" 2>&1; then
+        log "the gaoya peer did not build (see $LOG): its rows will say FAILED"
+    fi
+    if [ -x "$VENV/bin/python" ] && cmp -s benches/peers/requirements.txt "$VENV/.requirements" \
+        && "$VENV/bin/python" -c 'import datasketch' 2>/dev/null; then
+        log "using $VENV"
+    else
+        log "creating $VENV (pip install -r benches/peers/requirements.txt)"
+        rm -rf "$VENV"
+        if python3 -m venv "$VENV" >>"$LOG" 2>&1 \
+            && "$VENV/bin/pip" install -q -r benches/peers/requirements.txt >>"$LOG" 2>&1; then
+            cp benches/peers/requirements.txt "$VENV/.requirements"
+        else
+            log "pip install failed (see $LOG): datasketch rows will say FAILED"
+        fi
+    fi
+fi
+
+# --- corpora ----------------------------------------------------------------
+GEN=(--generated --words 400:800 --seed 3 --format jsonl)
+CORPORA=()   # name|synth arguments
+if [ "$SMOKE" = 1 ]; then
+    CORPORA+=("gen-500|--articles 500" "exact-half-200|--articles 200 --adversarial exact-half"
+        "shared-footer-200|--articles 200 --adversarial shared-footer")
+else
+    CORPORA+=("gen-10k|--articles 10000" "gen-100k|--articles 100000")
+    [ "$SCALE" = 1m ] && CORPORA+=("gen-1m|--articles 1000000")
+    CORPORA+=("exact-half-20k|--articles 20000 --adversarial exact-half"
+        "shared-footer-10k|--articles 10000 --adversarial shared-footer")
+fi
+
+# corpus NAME ARGS -> generates OUT/data/NAME/corpus.jsonl unless it is there with these ARGS
+corpus() {
+    local dir="$OUT/data/$1" args="$2 ${GEN[*]}"
+    if [ -f "$dir/corpus.jsonl" ] && [ "$(cat "$dir/.args" 2>/dev/null)" = "$args" ]; then
+        return 0
+    fi
+    log "generating $1 (synth $args)"
+    rm -f "$dir/.args"
+    # shellcheck disable=SC2086
+    "$SYNTH" --out "$dir" $args 2>"$OUT/synth-$1.log" || { cat "$OUT/synth-$1.log" >&2; return 1; }
+    echo "$args" >"$dir/.args"
+}
+
+# --- runs -------------------------------------------------------------------
+# measure NAME TOOL EXPECTED_DOCS REPORT CMD... ; sets WALL, CPU (user + system seconds),
+# RSS_MB, STATUS ("ok" or why not)
+measure() {
+    local name="$1" tool="$2" expected="$3" report="$4"
+    shift 4
+    local tlog="$OUT/runs/$name.$tool.time" elog="$OUT/runs/$name.$tool.log" t0 t1 rc=0
+    rm -f "$report"
+    t0=$(now)
+    : >"$tlog"
+    if [ -x /usr/bin/time ]; then
+        /usr/bin/time -v -o "$tlog" "$@" >"$elog" 2>&1 || rc=$?
+    else
+        "$@" >"$elog" 2>&1 || rc=$?
+    fi
+    t1=$(now)
+    WALL=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f", b - a }')
+    RSS_MB=$(awk -F: '/Maximum resident set size/ { printf "%.0f", $2 / 1024 }' "$tlog" 2>/dev/null || true)
+    CPU=$(awk -F: '/User time|System time/ { s += $2 } END { if (NR) printf "%.1f", s }' "$tlog" 2>/dev/null || true)
+    if [ "$rc" = 124 ]; then
+        STATUS="TIMEOUT after ${PEER_TIMEOUT}s"
+    elif [ "$rc" != 0 ]; then
+        STATUS="FAILED (exit $rc, see $elog)"
+    elif ! docs=$(python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert isinstance(d["clusters"], list); print(d["stats"]["documents"])' "$report" 2>>"$elog"); then
+        STATUS="FAILED (no valid report, see $elog)"
+    elif [ "$docs" != "$expected" ]; then
+        STATUS="FAILED (report counts $docs documents, corpus has $expected)"
+    else
+        STATUS=ok
+    fi
+    log "$name / $tool: $STATUS, ${WALL}s, ${RSS_MB:-?} MB"
+}
+
+ROWS=()
+FAILED=0
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.1f×", a / b; else print "" }'; }
+# row NAME DOCS MB TOOL RATIO
+row() {
+    if [ "$STATUS" = ok ]; then
+        ROWS+=("| $1 | $2 | $3 | $4 | $WALL | ${CPU:-} | $(awk -v n="$2" -v w="$WALL" 'BEGIN { printf "%.0f", n / w }') | $(awk -v m="$3" -v w="$WALL" 'BEGIN { printf "%.1f", m / w }') | $RSS_MB | $5 |")
+    else
+        ROWS+=("| $1 | $2 | $3 | $4 | $STATUS | ${CPU:-} | | | ${RSS_MB:-} | |")
+    fi
+}
+
+for entry in "${CORPORA[@]}"; do
+    IFS='|' read -r name args <<<"$entry"
+    if ! corpus "$name" "$args"; then
+        ROWS+=("| $name | | | generator | FAILED (see $OUT/synth-$name.log) | | | | | |")
+        FAILED=1
+        continue
+    fi
+    file="$OUT/data/$name/corpus.jsonl"
+    docs=$(wc -l <"$file" | tr -d ' ')
+    mb=$(awk -v b="$(wc -c <"$file")" 'BEGIN { printf "%.1f", b / 1e6 }')
+    run="$OUT/runs/$name"
+
+    measure "$name" reprint-j2 "$docs" "$run.reprint-j2.json" \
+        "$REPRINT" dedup "$file" -j2 --progress never -o "$run.reprint-j2.json"
+    j2_status=$STATUS j2_wall=$WALL
+    row "$name" "$docs" "$mb" "reprint -j2" ""
+    [ "$STATUS" = ok ] || FAILED=1
+
+    measure "$name" reprint-j1 "$docs" "$run.reprint-j1.json" \
+        "$REPRINT" dedup "$file" -j1 --progress never -o "$run.reprint-j1.json"
+    if [ "$STATUS" = ok ] && [ "$j2_status" = ok ] && ! cmp -s "$run.reprint-j1.json" "$run.reprint-j2.json"; then
+        STATUS="FAILED (report differs from -j2)"
+    fi
+    [ "$STATUS" = ok ] || FAILED=1
+    if [ "$j2_status" = ok ]; then
+        row "$name" "$docs" "$mb" "reprint -j1" "$(ratio "$WALL" "$j2_wall") (-j1 / -j2)"
+    else
+        row "$name" "$docs" "$mb" "reprint -j1" ""
+    fi
+
+    [ "$PEERS" = 1 ] || continue
+    measure "$name" gaoya "$docs" "$run.gaoya.json" \
+        timeout "$PEER_TIMEOUT" "$GAOYA" "$file" "$run.gaoya.json" --threads 2 --num-perm 128 --ngram 5 --threshold 0.5
+    row "$name" "$docs" "$mb" "gaoya 0.2, 2 threads" "$([ "$j2_status" = ok ] && ratio "$WALL" "$j2_wall")"
+    measure "$name" datasketch "$docs" "$run.datasketch.json" \
+        timeout "$PEER_TIMEOUT" "$VENV/bin/python" benches/peers/datasketch_lsh.py "$file" "$run.datasketch.json" \
+        --jobs 2 --num-perm 128 --ngram 5 --threshold 0.5
+    row "$name" "$docs" "$mb" "datasketch 1.6.5, 2 processes" "$([ "$j2_status" = ok ] && ratio "$WALL" "$j2_wall")"
+done
+
+# --- table ------------------------------------------------------------------
+{
+    echo
+    echo "| corpus | articles | MB | tool | wall s | CPU s | docs/s | MB/s | peak RSS MB | time / reprint -j2 |"
+    echo "|---|---|---|---|---|---|---|---|---|---|"
+    printf '%s\n' "${ROWS[@]}"
+    echo
+    echo "MB: corpus file size (10^6 bytes). CPU s: user + system time of the process and its children. Peak RSS: of the largest single process. Last column: the row's wall time over reprint -j2's on the same corpus (for -j1 rows: the parallel speed-up)."
+    echo "Load average (1, 5, 15 min) when the table was printed: $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null), on $(nproc 2>/dev/null) cores."
+    [ "$PEERS" = 1 ] || echo "Peers skipped."
+} | tee "$OUT/e2e.md"
+
+if [ "$SMOKE" = 1 ] && [ "$FAILED" = 1 ]; then
+    log "smoke: a reprint run failed its checks"
+    exit 1
+fi
