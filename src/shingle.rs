@@ -145,6 +145,11 @@ impl Shingler {
 }
 
 /// Keeps shingle hashes apart from token hashes even for k = 1.
+/// Version of the shingle hashing scheme (and the figures sketch). Any change that gives a text
+/// other hashes bumps it, so that an index built with the old hashes is refused, not mixed.
+/// 2: rolling polynomial hash of character windows.
+pub const HASH_VERSION: u32 = 2;
+
 const SHINGLE_SALT: u64 = 0x9e37_79b9_7f4a_7c15;
 
 /// Mixed with the seed into the base of the rolling character hash (made odd, so that

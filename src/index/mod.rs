@@ -26,6 +26,7 @@ pub fn fingerprint_params(config: &Config) -> FingerprintParams {
         num_perm: config.num_perm,
         shingle: config.shingle.to_string(),
         normalizer_version: normalize::NORMALIZER_VERSION,
+        hash_version: crate::shingle::HASH_VERSION,
         boilerplate_removal: !config.keep_boilerplate,
     }
 }
@@ -314,7 +315,7 @@ impl IndexStats {
              documents {} ({} in {} clusters)\n\
              on disk {} bytes in {} segments ({} bytes a document), {} saves, format {}\n\
              dates {} .. {}\n\
-             method {} seed {} num_perm {} shingle {} normalizer {} boilerplate_removal {}\n",
+             method {} seed {} num_perm {} shingle {} normalizer {} hash {} boilerplate_removal {}\n",
             self.path,
             self.documents,
             self.clustered_documents,
@@ -331,6 +332,7 @@ impl IndexStats {
             p.num_perm,
             p.shingle,
             p.normalizer_version,
+            p.hash_version,
             p.boilerplate_removal,
         )
     }

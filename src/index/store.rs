@@ -44,6 +44,10 @@ pub struct FingerprintParams {
     pub shingle: String,
     /// Normalizer version.
     pub normalizer_version: u32,
+    /// Version of the shingle hashing scheme (an index written before the field existed reads
+    /// as version 0, and is refused by any run).
+    #[serde(default)]
+    pub hash_version: u32,
     /// Whether boilerplate lines were left out of fingerprints.
     pub boilerplate_removal: bool,
 }
@@ -64,6 +68,11 @@ impl FingerprintParams {
                 "normalizer_version",
                 self.normalizer_version.to_string(),
                 run.normalizer_version.to_string(),
+            ),
+            (
+                "hash_version",
+                self.hash_version.to_string(),
+                run.hash_version.to_string(),
             ),
             (
                 "boilerplate_removal",
@@ -560,6 +569,7 @@ mod tests {
             num_perm: 4,
             shingle: "char:7".into(),
             normalizer_version: 1,
+            hash_version: 2,
             boilerplate_removal: true,
         }
     }
