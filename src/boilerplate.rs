@@ -328,7 +328,7 @@ pub fn line_infos(normalized: &str) -> Vec<LineInfo> {
     let lines: Vec<&str> = normalized.lines().collect();
     let words: Vec<u32> = lines
         .iter()
-        .map(|l| l.split_whitespace().count() as u32)
+        .map(|l| crate::normalize::word_count(l) as u32)
         .collect();
     let bullet: Vec<bool> = lines.iter().map(|l| is_bullet(l)).collect();
     let mut widget = vec![false; lines.len()];
@@ -611,6 +611,45 @@ mod tests {
         for mask in &keep[..3] {
             assert_eq!(mask, &vec![true, true, true]);
         }
+    }
+
+    #[test]
+    fn chinese_site_chrome_is_learned_and_its_stories_kept() {
+        // Without spaces a Chinese paragraph was one "word": never a lede, always short, so a
+        // wire story reprinted by four sites went as corpus boilerplate (and every page was
+        // kept whole, banner and share line included).
+        let story = "国务院新闻办公室周二举行发布会介绍今年前三季度经济运行情况有关负责人表示主要指标总体平稳\n专家认为消费和投资继续恢复但外部环境依然复杂需要进一步扩大内需稳定就业和物价水平";
+        let texts: Vec<String> = (0..4)
+            .flat_map(|site| {
+                let story = story.to_string();
+                (0..3).map(move |i| {
+                    let body = if i == 0 {
+                        story.clone()
+                    } else {
+                        format!(
+                            "本站第{site}号新闻第{i}条报道的内容在这里与其他站点完全不同并且足够长"
+                        )
+                    };
+                    format!("新闻网{site}\n{body}\n分享到微信")
+                })
+            })
+            .collect();
+        let infos: Vec<Vec<LineInfo>> = texts.iter().map(|t| info(t)).collect();
+        let sources: Vec<String> = (0..4)
+            .flat_map(|s| (0..3).map(move |_| format!("site{s}")))
+            .collect();
+        let docs: Vec<(&str, &[LineInfo])> = infos
+            .iter()
+            .zip(&sources)
+            .map(|(l, s)| (s.as_str(), l.as_slice()))
+            .collect();
+        let (keep, stats) = detect(&docs);
+        // The reprinted story: banner and share line go, both paragraphs stay.
+        assert_eq!(keep[0], vec![false, true, true, false]);
+        assert_eq!(keep[3], vec![false, true, true, false]);
+        // A page of its own keeps its text and loses the site's chrome.
+        assert_eq!(keep[1], vec![false, true, false]);
+        assert_eq!(stats.kept_whole, 0);
     }
 
     #[test]

@@ -90,6 +90,27 @@ pub fn normalize(text: &str) -> String {
     out
 }
 
+/// Words in a line of normalized text: its whitespace-separated tokens, where the characters of
+/// scripts written without spaces between words (Han, kana, Thai, Lao, Tibetan, Myanmar, Khmer)
+/// count one word for every two. Without that, a Chinese or Japanese paragraph would be "one word": too
+/// short to be a story's lede and short enough to look like a banner.
+pub fn word_count(line: &str) -> usize {
+    line.split_whitespace()
+        .map(|tok| {
+            let mut spaceless = 0usize;
+            let mut other = false;
+            for c in tok.chars() {
+                if is_unspaced_script(c) {
+                    spaceless += 1;
+                } else if c.is_alphanumeric() {
+                    other = true;
+                }
+            }
+            usize::from(other || spaceless == 0) + spaceless.div_ceil(2)
+        })
+        .sum()
+}
+
 /// Calls `f` for each word token of an already-normalized text (or line), in
 /// order.
 ///
@@ -961,6 +982,23 @@ fn ends_sentence(line: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn word_count_table() {
+        let cases = [
+            ("the minister said on monday", 5),
+            ("share | tweet", 3),
+            ("", 0),
+            ("新闻网", 2),
+            ("国务院新闻办公室周二举行发布会", 8),
+            ("東京 2024年 の 会議", 5),
+            ("ข่าวด่วนวันนี้", 7),
+            ("서울 시장 선거", 3),
+        ];
+        for (line, want) in cases {
+            assert_eq!(word_count(line), want, "{line:?}");
+        }
+    }
     use proptest::prelude::*;
 
     /// Input → expected `normalize` output.

@@ -147,8 +147,9 @@ impl Shingler {
 /// Keeps shingle hashes apart from token hashes even for k = 1.
 /// Version of the shingle hashing scheme (and the figures sketch). Any change that gives a text
 /// other hashes bumps it, so that an index built with the old hashes is refused, not mixed.
-/// 2: rolling polynomial hash of character windows.
-pub const HASH_VERSION: u32 = 2;
+/// 2: rolling polynomial hash of character windows. 3: figures also from lines of scripts
+/// written without spaces (their words counted by [`normalize::word_count`]).
+pub const HASH_VERSION: u32 = 3;
 
 const SHINGLE_SALT: u64 = 0x9e37_79b9_7f4a_7c15;
 
@@ -178,11 +179,10 @@ pub fn number_sketch(normalized: &str, seed: u64) -> (Vec<u64>, usize) {
     let mut fig = String::new();
     // Figures count only in prose: datelines, bylines and timestamps are short lines whose
     // numbers differ between copies of one story.
-    for line in normalized.lines().filter(|l| {
-        l.split_whitespace()
-            .nth(FIGURE_LINE_MIN_WORDS - 1)
-            .is_some()
-    }) {
+    for line in normalized
+        .lines()
+        .filter(|l| normalize::word_count(l) >= FIGURE_LINE_MIN_WORDS)
+    {
         // Most lines hold no digit at all: skip their tokenization.
         if !line.bytes().any(|b| b.is_ascii_digit()) {
             continue;
