@@ -150,6 +150,38 @@ const CHROME_PHRASES: &[&str] = &[
     "реклама",
     "sponsored",
     "sponsorisé",
+    // Portuguese, Dutch, Polish, Swedish, Romanian, Turkish, Ukrainian: the same kinds, for
+    // the long tail of sites seen once
+    "compartilhe",
+    "leia mais",
+    "leia também",
+    "todos os direitos reservados",
+    "publicidade",
+    "deel dit",
+    "lees meer",
+    "lees ook",
+    "alle rechten voorbehouden",
+    "advertentie",
+    "udostępnij",
+    "czytaj więcej",
+    "czytaj także",
+    "wszelkie prawa zastrzeżone",
+    "dela artikeln",
+    "läs mer",
+    "läs också",
+    "alla rättigheter förbehållna",
+    "annons",
+    "citește și",
+    "citește mai mult",
+    "toate drepturile rezervate",
+    "paylaş",
+    "devamını oku",
+    "ilginizi çekebilir",
+    "tüm hakları saklıdır",
+    "reklam",
+    "поділитися",
+    "читайте також",
+    "усі права захищені",
 ];
 
 /// Lines that open a widget listing other stories: the short lines right after it belong to it.
@@ -527,6 +559,11 @@ mod tests {
             ("the minister said the talks would resume on monday after a week of strikes.", false),
             ("inflation rose to 3.1 percent in november, the statistics office said on friday in luxembourg.", false),
             ("macron", false),
+            ("leia mais: greve no porto", true),
+            ("czytaj także", true),
+            ("© 2024 dagens nyheter. alla rättigheter förbehållna.", true),
+            ("tüm hakları saklıdır", true),
+            ("de minister zei maandag dat de gesprekken met de vakbonden na een week van stakingen worden hervat.", false),
         ];
         for (line, want) in cases {
             let got = line_infos(line)[0].chrome;
