@@ -432,6 +432,10 @@ fn fingerprint_text(
 /// single large JSON Lines or WARC file, few enough that a batch's texts stay a few megabytes.
 const BATCH_DOCS: usize = 256;
 
+/// Inputs at least this large (and standard input) are read on a thread of their own, ahead of
+/// the pool: they hold many documents (JSON Lines, WARC) or one huge one.
+const LARGE_INPUT_BYTES: u64 = 1 << 20;
+
 /// Reads `inputs` (in parallel across inputs, and in batches of [`BATCH_DOCS`] within one) and
 /// maps each decoded document with `f(scratch, (input, position in it), doc)`. Returns, per
 /// input, the results in file order, skips in place. No input's texts outlive their batch.
@@ -462,15 +466,43 @@ where
                     .collect();
                 results.extend(done);
             };
-            let mut at = 0;
-            corpus::read_each(input, config, &mut |res| {
-                batch.push((at, res));
-                at += 1;
-                if batch.len() >= BATCH_DOCS {
-                    run(&mut batch, &mut results);
-                }
-            });
-            run(&mut batch, &mut results);
+            let large = input.is_stdin()
+                || std::fs::metadata(&input.path).is_ok_and(|m| m.len() >= LARGE_INPUT_BYTES);
+            if large {
+                // A thread of its own reads and decodes the next batch while the pool works on
+                // this one: parsing a big JSON Lines file is sequential, the rest is not.
+                std::thread::scope(|scope| {
+                    let (tx, rx) = std::sync::mpsc::sync_channel::<Batch>(2);
+                    scope.spawn(move || {
+                        let mut filling: Batch = Vec::with_capacity(BATCH_DOCS);
+                        let mut at = 0;
+                        corpus::read_each(input, config, &mut |res| {
+                            filling.push((at, res));
+                            at += 1;
+                            if filling.len() >= BATCH_DOCS {
+                                let full =
+                                    std::mem::replace(&mut filling, Vec::with_capacity(BATCH_DOCS));
+                                // Fails only when the consumer is gone; nothing to do then.
+                                let _ = tx.send(full);
+                            }
+                        });
+                        let _ = tx.send(filling);
+                    });
+                    for mut full in rx {
+                        run(&mut full, &mut results);
+                    }
+                });
+            } else {
+                let mut at = 0;
+                corpus::read_each(input, config, &mut |res| {
+                    batch.push((at, res));
+                    at += 1;
+                    if batch.len() >= BATCH_DOCS {
+                        run(&mut batch, &mut results);
+                    }
+                });
+                run(&mut batch, &mut results);
+            }
             progress.advance(1);
             results
         })
