@@ -803,15 +803,7 @@ pub fn dedup_indexed(
         let active = vec![true; total];
         let matched = match_pairs(config, &fp_of, &active, first_new);
         progress.advance(2);
-        let existing: Vec<WorkCluster> = index
-            .clusters()
-            .iter()
-            .map(|c| WorkCluster {
-                id: c.id,
-                representative: c.representative as usize,
-                members: c.members.iter().map(|&m| m as usize).collect(),
-            })
-            .collect();
+        let existing: Vec<WorkCluster> = index.clusters().iter().map(WorkCluster::from).collect();
         let new_docs: Vec<usize> = (first_new..total).collect();
         let assigned = assign::assign(
             &fp_of,
@@ -947,15 +939,8 @@ pub fn dedup_indexed(
                 fingerprint: fps[i].clone(),
             })
             .collect();
-        let stored_clusters: Vec<StoredCluster> = assigned
-            .clusters
-            .iter()
-            .map(|c| StoredCluster {
-                id: c.id,
-                representative: c.representative as u32,
-                members: c.members.iter().map(|&m| m as u32).collect(),
-            })
-            .collect();
+        let stored_clusters: Vec<StoredCluster> =
+            assigned.clusters.iter().map(StoredCluster::from).collect();
         let document_ids: Vec<String> = new_docs.iter().map(|&n| id_of(n).to_string()).collect();
         let stats = Stats {
             documents: fresh.len(),

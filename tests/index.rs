@@ -27,15 +27,21 @@ fn reprint_of(site: &str, story: &str) -> String {
     )
 }
 
-/// Runs `reprint dedup NIGHT --index STATE --progress never` with `extra` flags; returns
-/// (exit code, parsed report, stderr).
-fn night(night: &Path, state: &Path, extra: &[&str]) -> (i32, serde_json::Value, String) {
-    let out = reprint()
-        .arg("dedup")
+/// `reprint dedup NIGHT --index STATE --progress never`, ready for more arguments.
+fn dedup_cmd(night: &Path, state: &Path) -> std::process::Command {
+    let mut cmd = reprint();
+    cmd.arg("dedup")
         .arg(night)
         .arg("--index")
         .arg(state)
-        .args(["--progress", "never"])
+        .args(["--progress", "never"]);
+    cmd
+}
+
+/// Runs `reprint dedup NIGHT --index STATE --progress never` with `extra` flags; returns
+/// (exit code, parsed report, stderr).
+fn night(night: &Path, state: &Path, extra: &[&str]) -> (i32, serde_json::Value, String) {
+    let out = dedup_cmd(night, state)
         .args(extra)
         .output()
         .expect("run reprint");
@@ -278,17 +284,7 @@ fn other_parameters_newer_formats_and_damage_are_refused_without_change() {
     let before = snapshot(&st);
     let n2 = Dir::new();
     n2.write("x/a.txt", reprint_of("X", &s.a));
-    let dedup = |extra: &[&str]| {
-        reprint()
-            .arg("dedup")
-            .arg(n2.path())
-            .arg("--index")
-            .arg(&st)
-            .args(["--progress", "never"])
-            .args(extra)
-            .output()
-            .unwrap()
-    };
+    let dedup = |extra: &[&str]| dedup_cmd(n2.path(), &st).args(extra).output().unwrap();
     // (flags, what the error must name)
     let cases: [(&[&str], &str); 4] = [
         (
@@ -404,12 +400,7 @@ fn kill_during_save_leaves_the_old_or_the_new_state() {
     for (i, (phase, reached)) in phases.iter().enumerate() {
         let st = work.path().join(format!("state-{i}"));
         copy_dir(&base, &st);
-        let mut child = reprint()
-            .arg("dedup")
-            .arg(n2.path())
-            .arg("--index")
-            .arg(&st)
-            .args(["--progress", "never"])
+        let mut child = dedup_cmd(n2.path(), &st)
             .env("REPRINT_FAULT_SAVE_PAUSE_MS", "400")
             .stdout(Stdio::null())
             .stderr(Stdio::null())
@@ -445,12 +436,7 @@ fn kill_during_save_leaves_the_old_or_the_new_state() {
     // A kill after the manifest's rename keeps the new state.
     let st = work.path().join("state-done");
     copy_dir(&base, &st);
-    let mut child = reprint()
-        .arg("dedup")
-        .arg(n2.path())
-        .arg("--index")
-        .arg(&st)
-        .args(["--progress", "never"])
+    let mut child = dedup_cmd(n2.path(), &st)
         .env("REPRINT_FAULT_SAVE_PAUSE_MS", "400")
         .stdout(Stdio::null())
         .stderr(Stdio::null())
@@ -471,12 +457,7 @@ fn a_second_run_on_a_locked_index_fails_at_once() {
     let n1 = night_one(&s);
     let work = Dir::new();
     let st = work.path().join("state");
-    let mut first = reprint()
-        .arg("dedup")
-        .arg(n1.path())
-        .arg("--index")
-        .arg(&st)
-        .args(["--progress", "never"])
+    let mut first = dedup_cmd(n1.path(), &st)
         .env("REPRINT_FAULT_SAVE_PAUSE_MS", "1500")
         .stdout(Stdio::null())
         .stderr(Stdio::null())
@@ -487,14 +468,7 @@ fn a_second_run_on_a_locked_index_fails_at_once() {
         .iter()
         .any(|n| n.ends_with(".tmp"))));
     let started = Instant::now();
-    let second = reprint()
-        .arg("dedup")
-        .arg(n1.path())
-        .arg("--index")
-        .arg(&st)
-        .args(["--progress", "never"])
-        .output()
-        .unwrap();
+    let second = dedup_cmd(n1.path(), &st).output().unwrap();
     one_line_exit_2(&second, "in use by another reprint run");
     assert!(
         started.elapsed() < Duration::from_millis(1400),
@@ -647,12 +621,8 @@ fn a_night_is_byte_identical_for_any_thread_count() {
     for threads in ["1", "2", "3"] {
         let st = work.path().join(format!("state-{threads}"));
         copy_dir(&base, &st);
-        let out = reprint()
-            .arg("dedup")
-            .arg(n2.path())
-            .arg("--index")
-            .arg(&st)
-            .args(["--progress", "never", "-j", threads])
+        let out = dedup_cmd(n2.path(), &st)
+            .args(["-j", threads])
             .output()
             .unwrap();
         assert!(out.status.success());

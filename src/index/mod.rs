@@ -264,6 +264,28 @@ impl Index {
     }
 }
 
+impl From<&StoredCluster> for assign::WorkCluster {
+    fn from(c: &StoredCluster) -> Self {
+        assign::WorkCluster {
+            id: c.id,
+            representative: c.representative as usize,
+            members: c.members.iter().map(|&m| m as usize).collect(),
+        }
+    }
+}
+
+impl From<&assign::WorkCluster> for StoredCluster {
+    fn from(c: &assign::WorkCluster) -> Self {
+        // Document indexes fit in u32: an index holds at most 4 G documents (and the LSH
+        // stage numbers them in u32 too).
+        StoredCluster {
+            id: c.id,
+            representative: c.representative as u32,
+            members: c.members.iter().map(|&m| m as u32).collect(),
+        }
+    }
+}
+
 /// What `index prune` did.
 #[derive(Debug, Clone, Serialize)]
 pub struct PruneSummary {
