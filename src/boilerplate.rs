@@ -454,29 +454,49 @@ const LEDE_MIN_WORDS: u32 = 10;
 /// paragraph is intact, and footers sit in the second half.
 const LEDE_LINES: usize = 3;
 
+/// How often each value occurs in `all`, for the values that occur at least twice.
+fn repeated<T: Ord + Copy + std::hash::Hash>(mut all: Vec<T>) -> HashMap<T, usize> {
+    all.sort_unstable();
+    all.chunk_by(|a, b| a == b)
+        .filter(|run| run.len() >= 2)
+        .map(|run| (run[0], run.len()))
+        .collect()
+}
+
 /// Decides which lines each document keeps. `docs[i]` is (source, lines) of document i; the
 /// result's `keep[i][j]` says whether line j of document i goes into the fingerprint.
 pub fn detect(docs: &[(&str, &[LineInfo])]) -> (Vec<Vec<bool>>, BoilerplateStats) {
-    // Document frequency of each line, over the corpus and within each source.
-    let mut corpus_df: HashMap<u64, usize> = HashMap::new();
-    let mut source_df: HashMap<(&str, u64), usize> = HashMap::new();
+    // Document frequency of each line, over the corpus and within each source. Counted by
+    // sorting flat lists rather than in hash maps: most lines occur once, and a map of every
+    // distinct line of a large corpus is its largest structure (hundreds of MB at 100,000
+    // articles). Only lines seen twice or more are kept; any other line of a document has
+    // frequency 1.
+    let mut source_ids: HashMap<&str, u32> = HashMap::new();
+    let mut corpus_all: Vec<u64> = Vec::new();
+    let mut source_all: Vec<(u32, u64)> = Vec::new();
     for (source, lines) in docs {
         let mut seen: Vec<u64> = lines.iter().map(|l| l.hash).collect();
         seen.sort_unstable();
         seen.dedup();
-        for h in seen {
-            *corpus_df.entry(h).or_default() += 1;
-            if !source.is_empty() {
-                *source_df.entry((source, h)).or_default() += 1;
-            }
+        corpus_all.extend_from_slice(&seen);
+        if !source.is_empty() {
+            let next = source_ids.len() as u32;
+            let id = *source_ids.entry(source).or_insert(next);
+            source_all.extend(seen.iter().map(|&h| (id, h)));
         }
     }
+    let corpus_df: HashMap<u64, usize> = repeated(corpus_all);
+    let source_df: HashMap<(u32, u64), usize> = repeated(source_all);
     let mut stats = BoilerplateStats::default();
     let keep = docs
         .iter()
         .map(|(source, lines)| {
-            let df = |h: u64| corpus_df.get(&h).copied().unwrap_or(0);
-            let sdf = |h: u64| source_df.get(&(*source, h)).copied().unwrap_or(0);
+            let df = |h: u64| corpus_df.get(&h).copied().unwrap_or(1);
+            let source_id = source_ids.get(source).copied();
+            let sdf = |h: u64| match source_id {
+                Some(id) => source_df.get(&(id, h)).copied().unwrap_or(1),
+                None => 0,
+            };
             let decide = |by_source: bool| {
                 // Without the source rule, lines the source repeats may be the story itself.
                 let story_df = lines
