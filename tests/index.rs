@@ -276,11 +276,8 @@ fn one_line_exit_2(out: &std::process::Output, needle: &str) {
 #[test]
 fn other_parameters_newer_formats_and_damage_are_refused_without_change() {
     let s = stories();
-    let n1 = night_one(&s);
     let state = Dir::new();
-    let st = state.path().join("state");
-    let (code, _, _) = night(n1.path(), &st, &[]);
-    assert_eq!(code, 0);
+    let st = indexed_night_one(&s, &state, "state");
     let before = snapshot(&st);
     let n2 = Dir::new();
     n2.write("x/a.txt", reprint_of("X", &s.a));
@@ -364,18 +361,40 @@ fn copy_dir(from: &Path, to: &Path) {
     }
 }
 
-#[test]
-fn kill_during_save_leaves_the_old_or_the_new_state() {
-    let s = stories();
-    let n1 = night_one(&s);
-    let work = Dir::new();
-    let base = work.path().join("base");
-    let (code, _, _) = night(n1.path(), &base, &[]);
+/// Night one indexed into `dir/name`; returns the state directory.
+fn indexed_night_one(s: &Stories, dir: &Dir, name: &str) -> PathBuf {
+    let n1 = night_one(s);
+    let st = dir.path().join(name);
+    let (code, _, _) = night(n1.path(), &st, &[]);
     assert_eq!(code, 0);
+    st
+}
+
+/// A second night: one more copy of A and two copies of G.
+fn night_two(s: &Stories) -> Dir {
     let n2 = Dir::new();
     n2.write("x/a.txt", reprint_of("X", &s.a));
     n2.write("y/g.txt", reprint_of("Y", &s.g));
     n2.write("z/g.txt", reprint_of("Z", &s.g));
+    n2
+}
+
+/// Starts a night against `state` that pauses `pause_ms` at each step of its save.
+fn spawn_paused(night: &Path, state: &Path, pause_ms: &str) -> std::process::Child {
+    dedup_cmd(night, state)
+        .env("REPRINT_FAULT_SAVE_PAUSE_MS", pause_ms)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap()
+}
+
+#[test]
+fn kill_during_save_leaves_the_old_or_the_new_state() {
+    let s = stories();
+    let work = Dir::new();
+    let base = indexed_night_one(&s, &work, "base");
+    let n2 = night_two(&s);
 
     // Each phase of a save, told apart by the files in the directory. The fault pause makes
     // the process wait before each rename and after the segment is durable.
@@ -400,12 +419,7 @@ fn kill_during_save_leaves_the_old_or_the_new_state() {
     for (i, (phase, reached)) in phases.iter().enumerate() {
         let st = work.path().join(format!("state-{i}"));
         copy_dir(&base, &st);
-        let mut child = dedup_cmd(n2.path(), &st)
-            .env("REPRINT_FAULT_SAVE_PAUSE_MS", "400")
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
+        let mut child = spawn_paused(n2.path(), &st, "400");
         assert!(
             wait_for(Duration::from_secs(20), || reached(&st)),
             "never reached {phase}"
@@ -436,12 +450,7 @@ fn kill_during_save_leaves_the_old_or_the_new_state() {
     // A kill after the manifest's rename keeps the new state.
     let st = work.path().join("state-done");
     copy_dir(&base, &st);
-    let mut child = dedup_cmd(n2.path(), &st)
-        .env("REPRINT_FAULT_SAVE_PAUSE_MS", "400")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
+    let mut child = spawn_paused(n2.path(), &st, "400");
     let manifest_before = std::fs::read(base.join("MANIFEST")).unwrap();
     assert!(wait_for(Duration::from_secs(20), || {
         std::fs::read(st.join("MANIFEST")).is_ok_and(|m| m != manifest_before)
@@ -457,12 +466,7 @@ fn a_second_run_on_a_locked_index_fails_at_once() {
     let n1 = night_one(&s);
     let work = Dir::new();
     let st = work.path().join("state");
-    let mut first = dedup_cmd(n1.path(), &st)
-        .env("REPRINT_FAULT_SAVE_PAUSE_MS", "1500")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
+    let mut first = spawn_paused(n1.path(), &st, "1500");
     // The first run holds the lock from opening to the end of its save.
     assert!(wait_for(Duration::from_secs(20), || names(&st)
         .iter()
@@ -607,15 +611,9 @@ fn jsonl_and_emit_lists_cover_every_document_of_a_batch_run() {
 #[test]
 fn a_night_is_byte_identical_for_any_thread_count() {
     let s = stories();
-    let n1 = night_one(&s);
     let work = Dir::new();
-    let base = work.path().join("base");
-    let (code, _, _) = night(n1.path(), &base, &[]);
-    assert_eq!(code, 0);
-    let n2 = Dir::new();
-    n2.write("x/a.txt", reprint_of("X", &s.a));
-    n2.write("y/g.txt", reprint_of("Y", &s.g));
-    n2.write("z/g.txt", reprint_of("Z", &s.g));
+    let base = indexed_night_one(&s, &work, "base");
+    let n2 = night_two(&s);
     n2.write("w/full.txt", reprint_of("W", &s.full));
     let mut reports = Vec::new();
     for threads in ["1", "2", "3"] {
