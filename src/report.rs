@@ -572,24 +572,6 @@ mod tests {
         }
     }
 
-    /// `s` without its SGR escape sequences (`ESC [ … m`).
-    fn strip_sgr(s: &str) -> String {
-        let mut out = String::new();
-        let mut chars = s.chars();
-        while let Some(c) = chars.next() {
-            if c == '\x1b' {
-                for c in chars.by_ref() {
-                    if c == 'm' {
-                        break;
-                    }
-                }
-            } else {
-                out.push(c);
-            }
-        }
-        out
-    }
-
     #[test]
     fn plain_text_has_no_escapes_and_is_the_unstyled_rendering() {
         let r = report();
@@ -607,7 +589,10 @@ mod tests {
     fn styled_text_differs_only_by_escapes() {
         let r = report();
         let styled = r.to_text_styled(true);
-        assert_eq!(strip_sgr(&styled), r.to_text());
+        assert_eq!(
+            anstream::adapter::strip_str(&styled).to_string(),
+            r.to_text()
+        );
         // Each styled element, with the SGR code it must carry.
         let cases = [
             ("\x1b[1m", "4 documents"),

@@ -58,7 +58,7 @@ fn color_always_styles_and_wins_over_no_color() {
         assert!(has_escape(&out), "{envs:?}: {text}");
         assert!(text.contains("\x1b[33mcontained"), "{text}");
         // Only escape codes were added: the words and columns are those of the plain text.
-        let stripped = strip_sgr(&text);
+        let stripped = anstream::adapter::strip_str(&text).to_string();
         assert_eq!(stripped.as_bytes(), plain.as_slice());
     }
 }
@@ -130,22 +130,4 @@ fn auto_never_colours_a_file_even_from_a_terminal() {
     let text = std::fs::read(&path).expect("report written");
     assert!(String::from_utf8_lossy(&text).contains("gamma/cut.md"));
     assert!(!has_escape(&text));
-}
-
-/// `s` without its SGR escape sequences (`ESC [ … m`).
-fn strip_sgr(s: &str) -> String {
-    let mut out = String::new();
-    let mut chars = s.chars();
-    while let Some(c) = chars.next() {
-        if c == '\x1b' {
-            for c in chars.by_ref() {
-                if c == 'm' {
-                    break;
-                }
-            }
-        } else {
-            out.push(c);
-        }
-    }
-    out
 }
