@@ -440,6 +440,16 @@ impl Palette {
 /// Writes `contents` to `path` through a temporary file in the same directory and a rename,
 /// so that readers never see a half-written file and a failure leaves no partial file.
 pub fn write_atomic(path: &Path, contents: &[u8]) -> Result<()> {
+    write_atomic_then(path, contents, &|| ())
+}
+
+/// [`write_atomic`], calling `before_rename` once the temporary file is complete and synced:
+/// the index's crash test pauses there.
+pub(crate) fn write_atomic_then(
+    path: &Path,
+    contents: &[u8],
+    before_rename: &dyn Fn(),
+) -> Result<()> {
     let dir = match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),
@@ -452,6 +462,7 @@ pub fn write_atomic(path: &Path, contents: &[u8]) -> Result<()> {
     tmp.write_all(contents)
         .and_then(|_| tmp.as_file().sync_all())
         .map_err(|e| Error::with_path(path, e))?;
+    before_rename();
     tmp.persist(path)
         .map_err(|e| Error::with_path(path, e.error))?;
     Ok(())

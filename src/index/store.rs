@@ -10,7 +10,7 @@
 //! or the new one.
 
 use std::fs::{self, File};
-use std::io::{Read, Write};
+use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
@@ -488,21 +488,10 @@ fn fault_pause() {
     }
 }
 
-/// Writes `bytes` to `dir/name` durably: a temporary file, fsync, rename.
+/// Writes `bytes` to `dir/name` durably: a temporary file, fsync, rename (the directory's own
+/// fsync is the caller's, once per save step).
 fn write_durable(dir: &Path, name: &str, bytes: &[u8]) -> Result<()> {
-    let path = dir.join(name);
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".reprint-")
-        .suffix(".tmp")
-        .tempfile_in(dir)
-        .map_err(|e| Error::with_path(&path, e))?;
-    tmp.write_all(bytes)
-        .and_then(|_| tmp.as_file().sync_all())
-        .map_err(|e| Error::with_path(&path, e))?;
-    fault_pause();
-    tmp.persist(&path)
-        .map_err(|e| Error::with_path(&path, e.error))?;
-    Ok(())
+    crate::report::write_atomic_then(&dir.join(name), bytes, &fault_pause)
 }
 
 fn sync_dir(dir: &Path) -> Result<()> {
