@@ -110,14 +110,7 @@ pub fn measure(a: &Fingerprint, b: &Fingerprint) -> Measures {
             hamming_bits: Some(d),
         };
     }
-    let jaccard = minhash::jaccard(&a.signature, &b.signature);
-    let agreeing = (jaccard * a.signature.len() as f64).round() as usize;
-    let containment =
-        if small.shingles >= CONTAINMENT_MIN_SHINGLES && agreeing >= CONTAINMENT_MIN_AGREEING {
-            minhash::containment(jaccard, small.shingles, large.shingles)
-        } else {
-            jaccard
-        };
+    let (jaccard, containment) = minhash_estimates(small, large);
     Measures {
         jaccard,
         containment,
@@ -125,6 +118,39 @@ pub fn measure(a: &Fingerprint, b: &Fingerprint) -> Measures {
         size_ratio,
         hamming_bits: None,
     }
+}
+
+/// Jaccard and containment estimated from the MinHash signatures of the smaller and the larger
+/// document.
+fn minhash_estimates(small: &Fingerprint, large: &Fingerprint) -> (f64, f64) {
+    let jaccard = minhash::jaccard(&small.signature, &large.signature);
+    let agreeing = (jaccard * small.signature.len() as f64).round() as usize;
+    let containment =
+        if small.shingles >= CONTAINMENT_MIN_SHINGLES && agreeing >= CONTAINMENT_MIN_AGREEING {
+            minhash::containment(jaccard, small.shingles, large.shingles)
+        } else {
+            jaccard
+        };
+    (jaccard, containment)
+}
+
+/// Whether the pair matches under `rule`: `verify(measure(a, b), rule).is_some()`, without the
+/// figures comparison for a MinHash pair whose signatures alone rule a match out. Nearly every
+/// LSH candidate is such a pair (tens of millions at 100,000 articles, a few hundred thousand
+/// matches), and comparing two figure sketches costs about as much as two signatures.
+pub fn matches(a: &Fingerprint, b: &Fingerprint, rule: Rule) -> bool {
+    if a.simhash.is_none() || b.simhash.is_none() {
+        let (small, large) = if a.shingles <= b.shingles {
+            (a, b)
+        } else {
+            (b, a)
+        };
+        let (jaccard, containment) = minhash_estimates(small, large);
+        if jaccard < rule.threshold && containment < rule.containment {
+            return false;
+        }
+    }
+    verify(measure(a, b), rule).is_some()
 }
 
 /// A document with at most this share of the other's shingles, and inside it, is a cut copy
@@ -342,6 +368,28 @@ mod tests {
                 ..m
             };
             assert_eq!(verify(cut, RULE), Some(MatchKind::Contained));
+        }
+    }
+
+    proptest::proptest! {
+        /// The early exit of `matches` never changes a verdict: agreeing lanes, sizes and figure
+        /// sketches drawn so that every branch of the rule is reached.
+        #[test]
+        fn matches_agrees_with_verify_of_measure(
+            agree in 0usize..=128,
+            shingles_a in 1usize..2_000,
+            shingles_b in 1usize..2_000,
+            figures_a in proptest::collection::vec(0u64..12, 0..8),
+            figures_b in proptest::collection::vec(0u64..12, 0..8),
+        ) {
+            let sig_a: Vec<u32> = (0..128).collect();
+            let sig_b: Vec<u32> = (0..128).map(|i| if i < agree as u32 { i } else { i + 1_000 }).collect();
+            let sketch = |mut v: Vec<u64>| { v.sort_unstable(); v.dedup(); v };
+            let a = Fingerprint { numbers: sketch(figures_a), ..fp(sig_a, shingles_a, shingles_a) };
+            let b = Fingerprint { numbers: sketch(figures_b), ..fp(sig_b, shingles_b, shingles_b) };
+            for rule in [RULE, Rule { threshold: 0.2, containment: 0.7, max_hamming_bits: 12 }] {
+                proptest::prop_assert_eq!(matches(&a, &b, rule), verify(measure(&a, &b), rule).is_some());
+            }
         }
     }
 

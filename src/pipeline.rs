@@ -203,9 +203,7 @@ pub(crate) fn match_pairs<'a>(
         config.num_perm,
     );
     let rule = rule(config);
-    let verify = |a: u32, b: u32| {
-        cluster::verify(cluster::measure(fp(a as usize), fp(b as usize)), rule).is_some()
-    };
+    let verify = |a: u32, b: u32| cluster::matches(fp(a as usize), fp(b as usize), rule);
     let (edges, candidate_pairs) = match config.method {
         Method::MinHash => {
             let signatures: Vec<&[u32]> = (0..active.len())
