@@ -153,6 +153,18 @@ pub fn matches(a: &Fingerprint, b: &Fingerprint, rule: Rule) -> bool {
     verify(measure(a, b), rule).is_some()
 }
 
+/// Fewest equal lanes of two `num_perm`-lane MinHash signatures with which [`matches`] can hold
+/// under `rule`: a Jaccard estimate of `threshold`, or the agreeing permutations a containment
+/// estimate needs, or (below that) a Jaccard estimate of `containment`. A pair agreeing on fewer
+/// lanes is rejected without reading its signatures further.
+pub fn min_agreeing_lanes(rule: Rule, num_perm: usize) -> usize {
+    // Floors, so that rounding of the estimates can only make the bound looser.
+    let of = |share: f64| (share * num_perm as f64).floor().max(0.0) as usize;
+    of(rule.threshold)
+        .min(of(rule.containment))
+        .min(CONTAINMENT_MIN_AGREEING)
+}
+
 /// A document with at most this share of the other's shingles, and inside it, is a cut copy
 /// ("contained") even when its Jaccard similarity alone would pass.
 const CUT_COPY_MAX_SIZE_RATIO: f64 = 0.75;
@@ -388,7 +400,9 @@ mod tests {
             let a = Fingerprint { numbers: sketch(figures_a), ..fp(sig_a, shingles_a, shingles_a) };
             let b = Fingerprint { numbers: sketch(figures_b), ..fp(sig_b, shingles_b, shingles_b) };
             for rule in [RULE, Rule { threshold: 0.2, containment: 0.7, max_hamming_bits: 12 }] {
-                proptest::prop_assert_eq!(matches(&a, &b, rule), verify(measure(&a, &b), rule).is_some());
+                let matched = matches(&a, &b, rule);
+                proptest::prop_assert_eq!(matched, verify(measure(&a, &b), rule).is_some());
+                proptest::prop_assert!(!matched || agree >= min_agreeing_lanes(rule, 128));
             }
         }
     }

@@ -217,6 +217,7 @@ pub(crate) fn match_pairs<'a>(
                     (near, config.seed),
                     (contained, config.seed ^ 0x000c_047a_14ed),
                 ],
+                cluster::min_agreeing_lanes(rule, config.num_perm),
                 &verify,
             )
         }
