@@ -5,6 +5,8 @@
 
 use std::collections::HashMap;
 
+use rayon::prelude::*;
+
 use xxhash_rust::xxh3::xxh3_64;
 
 /// What the boilerplate stage needs to know about one normalized line.
@@ -465,8 +467,8 @@ const LEDE_MIN_WORDS: u32 = 10;
 const LEDE_LINES: usize = 3;
 
 /// How often each value occurs in `all`, for the values that occur at least twice.
-fn repeated<T: Ord + Copy + std::hash::Hash>(mut all: Vec<T>) -> HashMap<T, usize> {
-    all.sort_unstable();
+fn repeated<T: Ord + Copy + std::hash::Hash + Send>(mut all: Vec<T>) -> HashMap<T, usize> {
+    all.par_sort_unstable();
     all.chunk_by(|a, b| a == b)
         .filter(|run| run.len() >= 2)
         .map(|run| (run[0], run.len()))
@@ -481,26 +483,51 @@ pub fn detect(docs: &[(&str, &[LineInfo])]) -> (Vec<Vec<bool>>, BoilerplateStats
     // distinct line of a large corpus is its largest structure (hundreds of MB at 100,000
     // articles). Only lines seen twice or more are kept; any other line of a document has
     // frequency 1.
-    let mut source_ids: HashMap<&str, u32> = HashMap::new();
-    let mut corpus_all: Vec<u64> = Vec::new();
-    let mut source_all: Vec<(u32, u64)> = Vec::new();
-    for (source, lines) in docs {
+    //
+    // The flat lists are what the peak memory of a run is made of, so they are built one at a
+    // time and sized exactly: the corpus's first, then each source's own.
+    let distinct_lines = |lines: &[LineInfo]| {
         let mut seen: Vec<u64> = lines.iter().map(|l| l.hash).collect();
         seen.sort_unstable();
         seen.dedup();
-        corpus_all.extend_from_slice(&seen);
+        seen
+    };
+    let mut source_ids: HashMap<&str, u32> = HashMap::new();
+    let mut by_source: Vec<Vec<usize>> = Vec::new();
+    for (i, (source, _)) in docs.iter().enumerate() {
         if !source.is_empty() {
             let next = source_ids.len() as u32;
             let id = *source_ids.entry(source).or_insert(next);
-            source_all.extend(seen.iter().map(|&h| (id, h)));
+            if id as usize == by_source.len() {
+                by_source.push(Vec::new());
+            }
+            by_source[id as usize].push(i);
         }
     }
-    let corpus_df: HashMap<u64, usize> = repeated(corpus_all);
-    let source_df: HashMap<(u32, u64), usize> = repeated(source_all);
-    let mut stats = BoilerplateStats::default();
-    let keep = docs
-        .iter()
+    let corpus_df: HashMap<u64, usize> = {
+        let total: usize = docs.iter().map(|(_, lines)| lines.len()).sum();
+        let mut all: Vec<u64> = Vec::with_capacity(total);
+        all.par_extend(
+            docs.par_iter()
+                .flat_map_iter(|(_, lines)| distinct_lines(lines)),
+        );
+        repeated(all)
+    };
+    let mut source_df: HashMap<(u32, u64), usize> = HashMap::new();
+    for (id, members) in by_source.iter().enumerate() {
+        let total: usize = members.iter().map(|&i| docs[i].1.len()).sum();
+        let mut all: Vec<u64> = Vec::with_capacity(total);
+        all.par_extend(
+            members
+                .par_iter()
+                .flat_map_iter(|&i| distinct_lines(docs[i].1)),
+        );
+        source_df.extend(repeated(all).into_iter().map(|(h, n)| ((id as u32, h), n)));
+    }
+    let decided: Vec<(Vec<bool>, BoilerplateStats)> = docs
+        .par_iter()
         .map(|(source, lines)| {
+            let mut stats = BoilerplateStats::default();
             let df = |h: u64| corpus_df.get(&h).copied().unwrap_or(1);
             let source_id = source_ids.get(source).copied();
             let sdf = |h: u64| match source_id {
@@ -565,6 +592,17 @@ pub fn detect(docs: &[(&str, &[LineInfo])]) -> (Vec<Vec<bool>>, BoilerplateStats
                 stats.source_lines += local.source_lines;
                 stats.corpus_lines += local.corpus_lines;
             }
+            (mask, stats)
+        })
+        .collect();
+    let mut stats = BoilerplateStats::default();
+    let keep = decided
+        .into_iter()
+        .map(|(mask, doc)| {
+            stats.chrome_lines += doc.chrome_lines;
+            stats.source_lines += doc.source_lines;
+            stats.corpus_lines += doc.corpus_lines;
+            stats.kept_whole += doc.kept_whole;
             mask
         })
         .collect();

@@ -429,7 +429,7 @@ fn fingerprint_text(
 
 /// Documents of one input handled as one parallel batch: enough to keep every core busy on a
 /// single large JSON Lines or WARC file, few enough that a batch's texts stay a few megabytes.
-const BATCH_DOCS: usize = 256;
+const BATCH_DOCS: usize = 1024;
 
 /// Inputs at least this large (and standard input) are read on a thread of their own, ahead of
 /// the pool: they hold many documents (JSON Lines, WARC) or one huge one.
