@@ -326,7 +326,7 @@ impl LaneBytes {
             let bits = equal_bytes(u64::from_le_bytes(wa), u64::from_le_bytes(wb));
             mask[k / 8] |= u64::from(bits) << (8 * (k % 8));
         }
-        if self.width % 64 != 0 {
+        if !self.width.is_multiple_of(64) {
             if let Some(last) = mask.last_mut() {
                 *last &= (1u64 << (self.width % 64)) - 1;
             }
