@@ -253,18 +253,16 @@ fn splitmix(mut z: u64) -> u64 {
 
 /// Whether `band` emits the pair `(a, b)`, `a < b`, given that their lanes agree there: always,
 /// unless their bucket is oversized and they are too far apart in it.
-fn band_emits(
-    oversized: &std::collections::HashMap<u64, Vec<u32>>,
-    key: u64,
-    a: u32,
-    b: u32,
-) -> bool {
-    match oversized.get(&key) {
-        None => true,
-        Some(members) => match (members.binary_search(&a), members.binary_search(&b)) {
-            (Ok(x), Ok(y)) => y.abs_diff(x) < BUCKET_WINDOW + 1,
-            _ => false,
-        },
+fn band_emits(oversized: &[(u64, Vec<u32>)], key: u64, a: u32, b: u32) -> bool {
+    match oversized.binary_search_by_key(&key, |(k, _)| *k) {
+        Err(_) => true,
+        Ok(at) => {
+            let members = &oversized[at].1;
+            match (members.binary_search(&a), members.binary_search(&b)) {
+                (Ok(x), Ok(y)) => y.abs_diff(x) < BUCKET_WINDOW + 1,
+                _ => false,
+            }
+        }
     }
 }
 
@@ -360,6 +358,58 @@ fn set_bits(mask: &[u64]) -> impl Iterator<Item = usize> + '_ {
     })
 }
 
+/// Bands that all have the same number of rows, each starting where the one before ends (what
+/// [`bands_of`] makes of indexes with equal rows), over at most 128 lanes: then the bands on
+/// which a pair agrees come out of its lane mask by a few shifts and ands, where a general
+/// layout needs a lookup for every agreeing lane.
+struct UniformBands {
+    rows: usize,
+    /// Bit `lo` set for the first lane `lo` of every band.
+    starts: u128,
+}
+
+impl UniformBands {
+    fn of(bands: &[Band], width: usize) -> Option<UniformBands> {
+        let rows = bands.first()?.hi - bands.first()?.lo;
+        let uniform = rows > 0
+            && bands
+                .iter()
+                .enumerate()
+                .all(|(e, b)| b.lo == e * rows && b.hi == b.lo + rows);
+        let lanes = bands.len() * rows;
+        (uniform && lanes <= 128 && width <= 128).then(|| UniformBands {
+            rows,
+            starts: bands.iter().fold(0u128, |m, b| m | 1u128 << b.lo),
+        })
+    }
+
+    /// The bands before band `k` on all of whose lanes the `mask` (of at most two words) is
+    /// set, in order.
+    fn agreeing_before(&self, mask: &[u64], k: usize) -> impl Iterator<Item = usize> {
+        let lanes = mask
+            .iter()
+            .take(2)
+            .enumerate()
+            .fold(0u128, |m, (w, &word)| m | u128::from(word) << (64 * w));
+        let whole = (1..self.rows).fold(lanes, |m, j| m & lanes >> j);
+        let below = (k * self.rows).min(127);
+        let before = if k * self.rows >= 128 {
+            u128::MAX
+        } else {
+            (1u128 << below) - 1
+        };
+        let mut rest = whole & self.starts & before;
+        let rows = self.rows;
+        std::iter::from_fn(move || {
+            (rest != 0).then(|| {
+                let lane = rest.trailing_zeros() as usize;
+                rest &= rest - 1;
+                lane / rows
+            })
+        })
+    }
+}
+
 /// Whether bits `lo..hi` of `mask` are all set.
 fn all_set(mask: &[u64], lo: usize, hi: usize) -> bool {
     (lo..hi).all(|i| mask[i / 64] >> (i % 64) & 1 == 1)
@@ -388,7 +438,8 @@ pub fn verified_candidates<S: AsRef<[u32]> + Sync>(
     let old = old_matches(signatures, active, first_new, &bands);
     // The members of each band's oversized buckets: there, agreeing lanes do not mean the band
     // emitted the pair, and ownership must know whether it did.
-    let oversized: Vec<std::collections::HashMap<u64, Vec<u32>>> = bands
+    // Sorted by key (the keys come sorted out of `band_keys`), searched by bisection.
+    let oversized: Vec<Vec<(u64, Vec<u32>)>> = bands
         .par_iter()
         .zip(&old)
         .map(|(&band, old)| {
@@ -409,6 +460,22 @@ pub fn verified_candidates<S: AsRef<[u32]> + Sync>(
     for (e, band) in bands.iter().enumerate() {
         starting_at[band.lo].push(e);
     }
+    let uniform = UniformBands::of(&bands, lane_bytes.width);
+    // Whether band `e` emitted the pair `(a, b)`, given that their lane bytes agree there.
+    let emitted_by = |e: usize, a: u32, b: u32| {
+        let band = &bands[e];
+        // Equal bytes, and (rarely) a pair that agrees there: only now read the lanes.
+        let (sa, sb) = (
+            signatures[a as usize].as_ref(),
+            signatures[b as usize].as_ref(),
+        );
+        // Lane by lane: a band is a few lanes, too short for memcmp's call.
+        sa[band.lo..band.hi]
+            .iter()
+            .zip(&sb[band.lo..band.hi])
+            .all(|(x, y)| x == y)
+            && (oversized[e].is_empty() || band_emits(&oversized[e], band.key(sa), a, b))
+    };
     let per_band: Vec<(Vec<(u32, u32)>, usize)> = (0..bands.len())
         .into_par_iter()
         .map(|k| {
@@ -423,29 +490,20 @@ pub fn verified_candidates<S: AsRef<[u32]> + Sync>(
                 &old[k],
                 &mut |a, b| {
                     lane_bytes.agreement(a, b, &mut agree);
-                    let emitted_before = set_bits(&agree)
-                        .take_while(|&lane| lane < band_lanes)
-                        .any(|lane| {
-                            starting_at[lane].iter().any(|&e| {
-                                let band = &bands[e];
-                                e < k && all_set(&agree, band.lo, band.hi) && {
-                                    // Equal bytes, and (rarely) a pair that agrees there: only
-                                    // now read the lanes themselves.
-                                    let (sa, sb) = (
-                                        signatures[a as usize].as_ref(),
-                                        signatures[b as usize].as_ref(),
-                                    );
-                                    // Lane by lane: a band is a few lanes, too short
-                                    // for memcmp's call.
-                                    sa[band.lo..band.hi]
-                                        .iter()
-                                        .zip(&sb[band.lo..band.hi])
-                                        .all(|(x, y)| x == y)
-                                        && (oversized[e].is_empty()
-                                            || band_emits(&oversized[e], band.key(sa), a, b))
-                                }
-                            })
-                        });
+                    let emitted_before = match &uniform {
+                        Some(u) => u.agreeing_before(&agree, k).any(|e| emitted_by(e, a, b)),
+                        None => {
+                            set_bits(&agree)
+                                .take_while(|&lane| lane < band_lanes)
+                                .any(|lane| {
+                                    starting_at[lane].iter().any(|&e| {
+                                        e < k
+                                            && all_set(&agree, bands[e].lo, bands[e].hi)
+                                            && emitted_by(e, a, b)
+                                    })
+                                })
+                        }
+                    };
                     if !emitted_before {
                         proposed += 1;
                         let agreeing: u32 = agree.iter().map(|w| w.count_ones()).sum();
@@ -720,9 +778,24 @@ mod tests {
             sig.extend((0..16).map(|j| (i * 7 + j) % 4));
             sigs.insert((i as usize * 3) % sigs.len(), sig);
         }
+        // Equal rows (the bands' lane masks are read by shifts) and unequal rows (bands are
+        // looked up lane by lane).
+        for (near, low) in [
+            (
+                (Banding { bands: 4, rows: 4 }, 1),
+                (Banding { bands: 8, rows: 4 }, 2),
+            ),
+            (
+                (Banding { bands: 4, rows: 4 }, 1),
+                (Banding { bands: 10, rows: 3 }, 2),
+            ),
+        ] {
+            check_verified_candidates(&sigs, near, low);
+        }
+    }
+
+    fn check_verified_candidates(sigs: &[Vec<u32>], near: (Banding, u64), low: (Banding, u64)) {
         let active = vec![true; sigs.len()];
-        let near = (Banding { bands: 4, rows: 4 }, 1);
-        let low = (Banding { bands: 8, rows: 4 }, 2);
         let agreeing = |a: u32, b: u32| {
             sigs[a as usize]
                 .iter()
@@ -731,8 +804,8 @@ mod tests {
                 .count()
         };
         for first_new in [0, 60, 200, 269] {
-            let mut distinct = candidates_touching(&sigs, &active, first_new, near.0, near.1);
-            distinct.extend(candidates_touching(&sigs, &active, first_new, low.0, low.1));
+            let mut distinct = candidates_touching(sigs, &active, first_new, near.0, near.1);
+            distinct.extend(candidates_touching(sigs, &active, first_new, low.0, low.1));
             distinct.sort_unstable();
             distinct.dedup();
             for min_agreeing in [0, 9, 20] {
@@ -745,7 +818,7 @@ mod tests {
                     .filter(|&(a, b)| keep(a, b))
                     .collect();
                 let (got, proposed) = verified_candidates(
-                    &sigs,
+                    sigs,
                     &active,
                     first_new,
                     &[near, low],
