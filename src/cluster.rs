@@ -153,6 +153,39 @@ pub fn matches(a: &Fingerprint, b: &Fingerprint, rule: Rule) -> bool {
     verify(measure(a, b), rule).is_some()
 }
 
+/// [`matches`] for a MinHash pair known to agree on at most `max_agreeing_lanes` lanes: a pair
+/// that could not match even with that many is rejected from the two documents' sizes alone,
+/// before their signatures are read (the candidate search bounds the agreement from one byte of
+/// each lane, which it holds in a compact table).
+pub fn matches_within(
+    a: &Fingerprint,
+    b: &Fingerprint,
+    rule: Rule,
+    max_agreeing_lanes: usize,
+) -> bool {
+    let lanes = a.signature.len();
+    if a.simhash.is_none() && b.simhash.is_none() && lanes > 0 && lanes == b.signature.len() {
+        let (small, large) = if a.shingles <= b.shingles {
+            (a, b)
+        } else {
+            (b, a)
+        };
+        // Both estimates grow with the agreeing lanes, so these bound them from above.
+        let at_most = max_agreeing_lanes.min(lanes);
+        let jaccard = at_most as f64 / lanes as f64;
+        let containment =
+            if small.shingles >= CONTAINMENT_MIN_SHINGLES && at_most >= CONTAINMENT_MIN_AGREEING {
+                minhash::containment(jaccard, small.shingles, large.shingles)
+            } else {
+                jaccard
+            };
+        if jaccard < rule.threshold && containment < rule.containment {
+            return false;
+        }
+    }
+    matches(a, b, rule)
+}
+
 /// Fewest equal lanes of two `num_perm`-lane MinHash signatures with which [`matches`] can hold
 /// under `rule`: a Jaccard estimate of `threshold`, or the agreeing permutations a containment
 /// estimate needs, or (below that) a Jaccard estimate of `containment`. A pair agreeing on fewer
@@ -389,6 +422,7 @@ mod tests {
         #[test]
         fn matches_agrees_with_verify_of_measure(
             agree in 0usize..=128,
+            extra in 0usize..40,
             shingles_a in 1usize..2_000,
             shingles_b in 1usize..2_000,
             figures_a in proptest::collection::vec(0u64..12, 0..8),
@@ -403,6 +437,7 @@ mod tests {
                 let matched = matches(&a, &b, rule);
                 proptest::prop_assert_eq!(matched, verify(measure(&a, &b), rule).is_some());
                 proptest::prop_assert!(!matched || agree >= min_agreeing_lanes(rule, 128));
+                proptest::prop_assert_eq!(matches_within(&a, &b, rule, agree + extra), matched);
             }
         }
     }

@@ -417,22 +417,22 @@ fn all_set(mask: &[u64], lo: usize, hi: usize) -> bool {
 
 /// Searches several banded indexes at once and keeps the candidate pairs (touching a document
 /// at `first_new` or later) for which `keep` holds, sorted. Returns them with the number of
-/// distinct candidates proposed. `keep` must never hold for a pair whose signatures agree on
-/// fewer than `min_agreeing_lanes` lanes: pairs that surely do (by the bytes of their lanes)
-/// are rejected without calling it, which is most of them.
+/// distinct candidates proposed. `keep(a, b, at_most)` is told a bound on the lanes on which
+/// the two signatures agree (from the bytes of their lanes), and must never hold for a pair
+/// that agrees on fewer than `min_agreeing_lanes`: pairs that surely do are rejected without
+/// calling it, which is most of them.
 ///
 /// No list of all candidates is ever built: each band verifies its own pairs as it finds them,
 /// and a pair is verified only by the first band (of the first index) where its signatures
-/// agree, so a pair proposed by ten bands is checked once. Memory is the verified pairs, one
-/// byte a lane a document, and one band's surviving candidates a thread, however many millions
-/// of candidates the search proposes.
+/// agree, so a pair proposed by ten bands is checked once. Memory is the verified pairs and one
+/// byte a lane a document, however many millions of candidates the search proposes.
 pub fn verified_candidates<S: AsRef<[u32]> + Sync>(
     signatures: &[S],
     active: &[bool],
     first_new: usize,
     indexes: &[(Banding, u64)],
     min_agreeing_lanes: usize,
-    keep: &(dyn Fn(u32, u32) -> bool + Sync),
+    keep: &(dyn Fn(u32, u32, usize) -> bool + Sync),
 ) -> (Vec<(u32, u32)>, usize) {
     let bands = bands_of(indexes);
     let old = old_matches(signatures, active, first_new, &bands);
@@ -479,7 +479,7 @@ pub fn verified_candidates<S: AsRef<[u32]> + Sync>(
     let per_band: Vec<(Vec<(u32, u32)>, usize)> = (0..bands.len())
         .into_par_iter()
         .map(|k| {
-            let mut survivors: Vec<(u32, u32)> = Vec::new();
+            let mut kept: Vec<(u32, u32)> = Vec::new();
             let mut proposed = 0usize;
             let mut agree = vec![0u64; lane_bytes.width.div_ceil(64)];
             band_pairs(
@@ -507,16 +507,15 @@ pub fn verified_candidates<S: AsRef<[u32]> + Sync>(
                     if !emitted_before {
                         proposed += 1;
                         let agreeing: u32 = agree.iter().map(|w| w.count_ones()).sum();
-                        if agreeing as usize >= min_agreeing_lanes {
-                            survivors.push((a, b));
+                        // Verified here, while the pair's lanes are in cache: bands run in
+                        // parallel, and no list of a band's candidates is ever held.
+                        if agreeing as usize >= min_agreeing_lanes && keep(a, b, agreeing as usize)
+                        {
+                            kept.push((a, b));
                         }
                     }
                 },
             );
-            let kept: Vec<(u32, u32)> = survivors
-                .into_par_iter()
-                .filter(|&(a, b)| keep(a, b))
-                .collect();
             (kept, proposed)
         })
         .collect();
@@ -817,13 +816,20 @@ mod tests {
                     .copied()
                     .filter(|&(a, b)| keep(a, b))
                     .collect();
+                let bounded = |a: u32, b: u32, at_most: usize| {
+                    assert!(
+                        agreeing(a, b) <= at_most,
+                        "({a}, {b}) agree on more than {at_most}"
+                    );
+                    keep(a, b)
+                };
                 let (got, proposed) = verified_candidates(
                     sigs,
                     &active,
                     first_new,
                     &[near, low],
                     min_agreeing,
-                    &keep,
+                    &bounded,
                 );
                 assert_eq!(got, want, "first_new {first_new}, min {min_agreeing}");
                 assert_eq!(proposed, distinct.len(), "first_new {first_new}");

@@ -203,7 +203,9 @@ pub(crate) fn match_pairs<'a>(
         config.num_perm,
     );
     let rule = rule(config);
-    let verify = |a: u32, b: u32| cluster::matches(fp(a as usize), fp(b as usize), rule);
+    let verify = |a: u32, b: u32, at_most: usize| {
+        cluster::matches_within(fp(a as usize), fp(b as usize), rule, at_most)
+    };
     let (edges, candidate_pairs) = match config.method {
         Method::MinHash => {
             let signatures: Vec<&[u32]> = (0..active.len())
@@ -231,7 +233,7 @@ pub(crate) fn match_pairs<'a>(
             let edges: Vec<(u32, u32)> = pairs
                 .par_iter()
                 .copied()
-                .filter(|&(a, b)| verify(a, b))
+                .filter(|&(a, b)| verify(a, b, usize::MAX))
                 .collect();
             (edges, pairs.len())
         }
