@@ -251,16 +251,43 @@ fn splitmix(mut z: u64) -> u64 {
     z ^ (z >> 31)
 }
 
-/// Whether `band` emits the pair `(a, b)`, `a < b`, given that their lanes agree there: always,
-/// unless their bucket is oversized and they are too far apart in it.
-fn band_emits(oversized: &[(u64, Vec<u32>)], key: u64, a: u32, b: u32) -> bool {
-    match oversized.binary_search_by_key(&key, |(k, _)| *k) {
-        Err(_) => true,
-        Ok(at) => {
-            let members = &oversized[at].1;
-            match (members.binary_search(&a), members.binary_search(&b)) {
-                (Ok(x), Ok(y)) => y.abs_diff(x) < BUCKET_WINDOW + 1,
-                _ => false,
+/// The oversized buckets of one band, sorted by key, and which documents are in one of them.
+#[derive(Default)]
+struct Oversized {
+    buckets: Vec<(u64, Vec<u32>)>,
+    /// Bit `doc` set when the document is in one of `buckets`.
+    members: Vec<u64>,
+}
+
+impl Oversized {
+    fn new(buckets: Vec<(u64, Vec<u32>)>, documents: usize) -> Oversized {
+        let mut members = Vec::new();
+        if !buckets.is_empty() {
+            members = vec![0u64; documents.div_ceil(64)];
+            for &doc in buckets.iter().flat_map(|(_, m)| m) {
+                members[doc as usize / 64] |= 1 << (doc % 64);
+            }
+        }
+        Oversized { buckets, members }
+    }
+
+    /// Whether the band emits the pair `(a, b)`, given that their lanes agree there: always,
+    /// unless their bucket is oversized and they are too far apart in it. A document in no
+    /// oversized bucket (nearly all of them) is answered from one bit.
+    fn emits(&self, key: u64, a: u32, b: u32) -> bool {
+        let (a, b) = (a.min(b), a.max(b));
+        if self.members.is_empty() || self.members[a as usize / 64] >> (a % 64) & 1 == 0 {
+            return true;
+        }
+        match self.buckets.binary_search_by_key(&key, |(k, _)| *k) {
+            Err(_) => true,
+            Ok(at) => {
+                let members = &self.buckets[at].1;
+                // Members are in document order, so `b` lies after `a` within the window.
+                match members.binary_search(&a) {
+                    Ok(x) => members[x + 1..members.len().min(x + 1 + BUCKET_WINDOW)].contains(&b),
+                    Err(_) => false,
+                }
             }
         }
     }
@@ -439,15 +466,16 @@ pub fn verified_candidates<S: AsRef<[u32]> + Sync>(
     // The members of each band's oversized buckets: there, agreeing lanes do not mean the band
     // emitted the pair, and ownership must know whether it did.
     // Sorted by key (the keys come sorted out of `band_keys`), searched by bisection.
-    let oversized: Vec<Vec<(u64, Vec<u32>)>> = bands
+    let oversized: Vec<Oversized> = bands
         .par_iter()
         .zip(&old)
         .map(|(&band, old)| {
-            band_keys(signatures, active, first_new, band, old)
+            let buckets = band_keys(signatures, active, first_new, band, old)
                 .chunk_by(|a, b| a.0 == b.0)
                 .filter(|bucket| bucket.len() > BUCKET_ALL_PAIRS_MAX)
                 .map(|bucket| (bucket[0].0, bucket.iter().map(|&(_, i)| i).collect()))
-                .collect()
+                .collect();
+            Oversized::new(buckets, signatures.len())
         })
         .collect();
     let lane_bytes = LaneBytes::new(signatures);
@@ -474,7 +502,7 @@ pub fn verified_candidates<S: AsRef<[u32]> + Sync>(
             .iter()
             .zip(&sb[band.lo..band.hi])
             .all(|(x, y)| x == y)
-            && (oversized[e].is_empty() || band_emits(&oversized[e], band.key(sa), a, b))
+            && oversized[e].emits(band.key(sa), a, b)
     };
     let per_band: Vec<(Vec<(u32, u32)>, usize)> = (0..bands.len())
         .into_par_iter()
