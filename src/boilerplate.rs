@@ -9,15 +9,42 @@ use rayon::prelude::*;
 
 use xxhash_rust::xxh3::xxh3_64;
 
-/// What the boilerplate stage needs to know about one normalized line.
+/// What the boilerplate stage needs to know about one normalized line, in one word: every line
+/// of the corpus has one of these while boilerplate is learned, which makes them the largest
+/// structure of the first pass (4.5 million at 100,000 articles).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct LineInfo {
-    /// Hash of the line's text.
-    pub hash: u64,
-    /// Its number of whitespace-separated words.
-    pub words: u32,
+pub struct LineInfo(u64);
+
+/// Bits of [`LineInfo`]: 48 of the line's hash (a collision among the lines of a corpus of 10
+/// million articles is a one-in-a-thousand event, and would only merge two lines' counts), then
+/// 15 of its word count (saturating), then the chrome flag.
+const LINE_HASH_BITS: u32 = 48;
+const LINE_WORDS_MAX: u32 = (1 << 15) - 1;
+
+impl LineInfo {
+    /// A line with this text hash, word count (saturating at 32,767) and chrome flag.
+    pub fn new(hash: u64, words: u32, chrome: bool) -> LineInfo {
+        LineInfo(
+            (hash & ((1 << LINE_HASH_BITS) - 1))
+                | u64::from(words.min(LINE_WORDS_MAX)) << LINE_HASH_BITS
+                | u64::from(chrome) << 63,
+        )
+    }
+
+    /// Hash of the line's text (48 bits).
+    pub fn hash(self) -> u64 {
+        self.0 & ((1 << LINE_HASH_BITS) - 1)
+    }
+
+    /// Its number of words, as [`crate::normalize::word_count`] counts them.
+    pub fn words(self) -> u32 {
+        (self.0 >> LINE_HASH_BITS) as u32 & LINE_WORDS_MAX
+    }
+
     /// It has a known shape of site chrome.
-    pub chrome: bool,
+    pub fn chrome(self) -> bool {
+        self.0 >> 63 == 1
+    }
 }
 
 /// Lines of at most this many words may be recognised as chrome by their shape; longer lines are
@@ -421,11 +448,7 @@ pub fn line_infos(normalized: &str) -> Vec<LineInfo> {
                         || is_date_or_byline(line, w)
                         || is_share_bar(line)
                         || is_breadcrumb(line, w)));
-            LineInfo {
-                hash: xxh3_64(line.as_bytes()),
-                words: w,
-                chrome,
-            }
+            LineInfo::new(xxh3_64(line.as_bytes()), w, chrome)
         })
         .collect()
 }
@@ -442,6 +465,11 @@ pub struct BoilerplateStats {
     /// Documents whose every line looked like boilerplate, fingerprinted whole instead.
     pub kept_whole: u64,
 }
+
+/// The corpus's line frequencies are counted in this many shards of the hash space (by its top
+/// bits), one flat list at a time.
+const CORPUS_SHARD_BITS: u32 = 3;
+const CORPUS_SHARDS: u64 = 1 << CORPUS_SHARD_BITS;
 
 /// A line recurring in this many documents of one source is that source's template.
 const SOURCE_MIN_DOCS: usize = 3;
@@ -487,7 +515,7 @@ pub fn detect(docs: &[(&str, &[LineInfo])]) -> (Vec<Vec<bool>>, BoilerplateStats
     // The flat lists are what the peak memory of a run is made of, so they are built one at a
     // time and sized exactly: the corpus's first, then each source's own.
     let distinct_lines = |lines: &[LineInfo]| {
-        let mut seen: Vec<u64> = lines.iter().map(|l| l.hash).collect();
+        let mut seen: Vec<u64> = lines.iter().map(|l| l.hash()).collect();
         seen.sort_unstable();
         seen.dedup();
         seen
@@ -504,15 +532,24 @@ pub fn detect(docs: &[(&str, &[LineInfo])]) -> (Vec<Vec<bool>>, BoilerplateStats
             by_source[id as usize].push(i);
         }
     }
-    let corpus_df: HashMap<u64, usize> = {
-        let total: usize = docs.iter().map(|(_, lines)| lines.len()).sum();
-        let mut all: Vec<u64> = Vec::with_capacity(total);
-        all.par_extend(
-            docs.par_iter()
-                .flat_map_iter(|(_, lines)| distinct_lines(lines)),
-        );
-        repeated(all)
-    };
+    // In shards of the hash space, so that the flat list is an eighth of the corpus's lines at
+    // a time rather than a second copy of all of them beside the line tables.
+    let mut corpus_df: HashMap<u64, usize> = HashMap::new();
+    for shard in 0..CORPUS_SHARDS {
+        let in_shard = |h: u64| h >> (LINE_HASH_BITS - CORPUS_SHARD_BITS) == shard;
+        let mut all: Vec<u64> = Vec::new();
+        all.par_extend(docs.par_iter().flat_map_iter(|(_, lines)| {
+            let mut seen: Vec<u64> = lines
+                .iter()
+                .map(|l| l.hash())
+                .filter(|&h| in_shard(h))
+                .collect();
+            seen.sort_unstable();
+            seen.dedup();
+            seen
+        }));
+        corpus_df.extend(repeated(all));
+    }
     let mut source_df: HashMap<(u32, u64), usize> = HashMap::new();
     for (id, members) in by_source.iter().enumerate() {
         let total: usize = members.iter().map(|&i| docs[i].1.len()).sum();
@@ -539,28 +576,29 @@ pub fn detect(docs: &[(&str, &[LineInfo])]) -> (Vec<Vec<bool>>, BoilerplateStats
                 let story_df = lines
                     .iter()
                     .filter(|l| {
-                        !l.chrome
-                            && l.words >= LEDE_MIN_WORDS
-                            && (!by_source || sdf(l.hash) < SOURCE_MIN_DOCS)
+                        !l.chrome()
+                            && l.words() >= LEDE_MIN_WORDS
+                            && (!by_source || sdf(l.hash()) < SOURCE_MIN_DOCS)
                     })
                     .take(LEDE_LINES.max(lines.len() / 2))
-                    .map(|l| df(l.hash))
+                    .map(|l| df(l.hash()))
                     .max()
                     .unwrap_or(1);
                 let mut mask = Vec::with_capacity(lines.len());
                 let mut local = BoilerplateStats::default();
                 for l in lines.iter() {
-                    let s = sdf(l.hash);
-                    let drop = if l.chrome {
+                    let s = sdf(l.hash());
+                    let drop = if l.chrome() {
                         local.chrome_lines += 1;
                         true
                     } else if by_source
                         && (s >= SOURCE_MIN_DOCS
-                            || (s >= SOURCE_SHORT_MIN_DOCS && l.words <= SHORT_LINE_WORDS))
+                            || (s >= SOURCE_SHORT_MIN_DOCS && l.words() <= SHORT_LINE_WORDS))
                     {
                         local.source_lines += 1;
                         true
-                    } else if df(l.hash) >= CORPUS_MIN_DOCS && df(l.hash) > CORPUS_RATIO * story_df
+                    } else if df(l.hash()) >= CORPUS_MIN_DOCS
+                        && df(l.hash()) > CORPUS_RATIO * story_df
                     {
                         local.corpus_lines += 1;
                         true
@@ -573,7 +611,7 @@ pub fn detect(docs: &[(&str, &[LineInfo])]) -> (Vec<Vec<bool>>, BoilerplateStats
                     .iter()
                     .zip(&mask)
                     .filter(|(_, k)| **k)
-                    .map(|(l, _)| l.words)
+                    .map(|(l, _)| l.words())
                     .sum();
                 (mask, local, kept_words)
             };
@@ -614,6 +652,31 @@ mod tests {
     use super::*;
 
     #[test]
+    fn line_info_packs_hash_words_and_flag() {
+        // (hash, words, chrome) → (hash kept, words kept)
+        let cases = [
+            (0u64, 0u32, false, 0u64, 0u32),
+            (u64::MAX, 7, true, (1 << 48) - 1, 7),
+            (
+                0x1234_5678_9abc_def0,
+                40_000,
+                false,
+                0x5678_9abc_def0,
+                32_767,
+            ),
+            (42, 32_767, true, 42, 32_767),
+        ];
+        for (hash, words, chrome, want_hash, want_words) in cases {
+            let l = LineInfo::new(hash, words, chrome);
+            assert_eq!(
+                (l.hash(), l.words(), l.chrome()),
+                (want_hash, want_words, chrome)
+            );
+        }
+        assert_eq!(std::mem::size_of::<LineInfo>(), 8);
+    }
+
+    #[test]
     fn chrome_shapes_table() {
         // (normalized line, is chrome)
         let cases = [
@@ -634,7 +697,7 @@ mod tests {
             ("de minister zei maandag dat de gesprekken met de vakbonden na een week van stakingen worden hervat.", false),
         ];
         for (line, want) in cases {
-            let got = line_infos(line)[0].chrome;
+            let got = line_infos(line)[0].chrome();
             assert_eq!(got, want, "{line:?}");
         }
     }
@@ -642,24 +705,24 @@ mod tests {
     #[test]
     fn widget_lines_follow_their_opener() {
         let text = "story paragraph one is long enough to be prose and not a widget at all here\nrelated stories\nfirst other headline\nsecond other headline\nanother long paragraph of the story that continues the text after the widget has ended for good";
-        let flags: Vec<bool> = line_infos(text).iter().map(|l| l.chrome).collect();
+        let flags: Vec<bool> = line_infos(text).iter().map(|l| l.chrome()).collect();
         assert_eq!(flags, vec![false, true, true, true, false]);
     }
 
     #[test]
     fn unknown_opener_with_bullets_is_a_widget() {
         let text = "the story ends here with a long sentence that is clearly prose and not chrome at all.\nmehr aus dem netz:\n- erste andere schlagzeile\n- zweite andere schlagzeile";
-        let flags: Vec<bool> = line_infos(text).iter().map(|l| l.chrome).collect();
+        let flags: Vec<bool> = line_infos(text).iter().map(|l| l.chrome()).collect();
         assert_eq!(flags, vec![false, true, true, true]);
     }
 
     #[test]
     fn headline_bullet_runs_are_chrome_key_points_are_not() {
         let headlines = "- one headline here\n- another headline\n- a third headline";
-        assert!(line_infos(headlines).iter().all(|l| l.chrome));
+        assert!(line_infos(headlines).iter().all(|l| l.chrome()));
         let points =
             "- the bank raised rates.\n- inflation fell to three percent.\n- growth slowed.";
-        assert!(line_infos(points).iter().all(|l| !l.chrome));
+        assert!(line_infos(points).iter().all(|l| !l.chrome()));
     }
 
     fn info(text: &str) -> Vec<LineInfo> {

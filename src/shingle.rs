@@ -197,6 +197,8 @@ pub fn number_sketch(normalized: &str, seed: u64) -> (Vec<u64>, usize) {
     all.dedup();
     let distinct = all.len();
     all.truncate(NUMBER_SKETCH_LEN);
+    // The sketch is kept for every document of the run (and of the index).
+    all.shrink_to_fit();
     (all, distinct)
 }
 
