@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# End-to-end speed benchmark: reprint against gaoya (Rust) and datasketch (Python) on the same
-# JSON Lines corpora, made by the project's generator (examples/synth.rs, --generated text,
-# 400-800-word stories, about 30% reprints):
+# End-to-end speed benchmark: reprint against gaoya (Rust), datasketch (Python) and a bare floor
+# on the same JSON Lines corpora, made by the project's generator (examples/synth.rs, --generated
+# text, 400-800-word stories, about 30% reprints):
 #   gen-10k, gen-100k      10,000 and 100,000 articles (gen-1m, 1,000,000, with --scale 1m)
 #   exact-half-20k         20,000 articles, every second one an exact copy of the first
 #   shared-footer-10k      10,000 short briefs above one long footer shared by all
@@ -9,13 +9,16 @@
 # change). reprint runs with default flags at -j2 and -j1 (the two reports must be
 # byte-identical); gaoya (benches/peers/gaoya, its own crate: MinHash 128 + its LSH index,
 # 2 rayon threads) and datasketch (benches/peers/datasketch_lsh.py in a venv the script makes,
-# 2 processes) both use word 5-shingles, 128 permutations and threshold 0.5. Every run is timed
-# with /usr/bin/time -v and checked: exit status 0 and a JSON report that counts every article.
-# One Markdown table is printed (and saved to OUT/e2e.md).
+# 2 processes) both use word 5-shingles, 128 permutations and threshold 0.5. The bare floor
+# (benches/peers/floor, its own crate, 2 threads) is the speed issue's minimal pipeline: NFKC +
+# lowercase, word 5-shingles hashed once, MinHash 128, LSH 9x13, union-find, no verification.
+# Every run is timed with /usr/bin/time -v and checked: exit status 0 and a JSON report that
+# counts every article. One Markdown table is printed (and saved to OUT/e2e.md); its last column
+# is always the row's wall time over reprint -j2's, so below 1 means reprint -j2 is slower.
 #
 # Usage: benches/e2e.sh [--scale 100k|1m] [--no-peers] [--smoke] [--out DIR] [--peer-timeout S]
 #   --scale 1m        also the 1,000,000-article corpus (about 4.6 GB, generated on the fly)
-#   --no-peers        reprint only
+#   --no-peers        reprint only (no gaoya, datasketch or floor)
 #   --smoke           CI check: tiny corpora (500 / 200 / 200 articles), peers skipped, out dir
 #                     target/e2e-smoke; exits 1 if a reprint run fails its checks
 #   --out DIR         working directory (default target/e2e)
@@ -36,7 +39,7 @@ while [ $# -gt 0 ]; do
         --smoke) SMOKE=1; PEERS=0; shift ;;
         --out) OUT="$2"; shift 2 ;;
         --peer-timeout) PEER_TIMEOUT="$2"; shift 2 ;;
-        -h|--help) sed -n '2,23p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        -h|--help) sed -n '2,26p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
         *) echo "e2e.sh: unknown option $1 (try --help)" >&2; exit 2 ;;
     esac
 done
@@ -54,6 +57,7 @@ TARGET_DIR=${CARGO_TARGET_DIR:-target}
 REPRINT=$TARGET_DIR/release/reprint
 SYNTH=$TARGET_DIR/release/examples/synth
 GAOYA=$TARGET_DIR/gaoya-peer/release/gaoya-peer
+FLOOR=$TARGET_DIR/floor-peer/release/floor-peer
 VENV=target/peer-venv
 mkdir -p "$OUT/data" "$OUT/runs"
 LOG="$OUT/build.log"
@@ -72,6 +76,11 @@ if [ "$PEERS" = 1 ]; then
     if ! cargo build --release --manifest-path benches/peers/gaoya/Cargo.toml \
         --target-dir "$TARGET_DIR/gaoya-peer" >>"$LOG" 2>&1; then
         log "the gaoya peer did not build (see $LOG): its rows will say FAILED"
+    fi
+    log "cargo build --release (benches/peers/floor)"
+    if ! cargo build --release --manifest-path benches/peers/floor/Cargo.toml \
+        --target-dir "$TARGET_DIR/floor-peer" >>"$LOG" 2>&1; then
+        log "the floor peer did not build (see $LOG): its rows will say FAILED"
     fi
     if [ -x "$VENV/bin/python" ] && cmp -s benches/peers/requirements.txt "$VENV/.requirements" \
         && "$VENV/bin/python" -c 'import datasketch' 2>/dev/null; then
@@ -197,6 +206,9 @@ for entry in "${CORPORA[@]}"; do
         timeout "$PEER_TIMEOUT" "$VENV/bin/python" benches/peers/datasketch_lsh.py "$file" "$run.datasketch.json" \
         --jobs 2 --num-perm 128 --ngram 5 --threshold 0.5
     row "$name" "$docs" "$mb" "datasketch 1.6.5, 2 processes" "$([ "$j2_status" = ok ] && ratio "$WALL" "$j2_wall")"
+    measure "$name" floor "$docs" "$run.floor.json" \
+        timeout "$PEER_TIMEOUT" "$FLOOR" "$file" "$run.floor.json" --threads 2
+    row "$name" "$docs" "$mb" "bare floor (word 5-shingles, 9×13), 2 threads" "$([ "$j2_status" = ok ] && ratio "$WALL" "$j2_wall")"
 done
 
 # --- table ------------------------------------------------------------------
@@ -206,7 +218,7 @@ done
     echo "|---|---|---|---|---|---|---|---|---|---|"
     printf '%s\n' "${ROWS[@]}"
     echo
-    echo "MB: corpus file size (10^6 bytes). CPU s: user + system time of the process and its children. Peak RSS: of the largest single process. Last column: the row's wall time over reprint -j2's on the same corpus (for -j1 rows: the parallel speed-up)."
+    echo "MB: corpus file size (10^6 bytes). CPU s: user + system time of the process and its children. Peak RSS: of the largest single process. Last column: the row's wall time over reprint -j2's on the same corpus, so below 1 means reprint -j2 is slower (for -j1 rows: the parallel speed-up; for the bare floor: how far reprint -j2 is above the floor)."
     echo "Load average (1, 5, 15 min) when the table was printed: $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null), on $(nproc 2>/dev/null) cores."
     [ "$PEERS" = 1 ] || echo "Peers skipped."
 } | tee "$OUT/e2e.md"
