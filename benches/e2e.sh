@@ -71,17 +71,24 @@ if ! cargo build --release --bin reprint --example synth >>"$LOG" 2>&1; then
     log "build failed (see $LOG)"
     exit 1
 fi
+# build_peer NAME: builds benches/peers/NAME into $TARGET_DIR/NAME-peer, trying twice (a build
+# once failed in cargo's rustc probe and succeeded when run again); a peer that does not build
+# gets FAILED rows.
+build_peer() {
+    local try
+    log "cargo build --release (benches/peers/$1)"
+    for try in 1 2; do
+        if cargo build --release --manifest-path "benches/peers/$1/Cargo.toml" \
+            --target-dir "$TARGET_DIR/$1-peer" >>"$LOG" 2>&1; then
+            return 0
+        fi
+        log "the $1 peer did not build (attempt $try, see $LOG)"
+    done
+    log "the $1 peer did not build: its rows will say FAILED"
+}
 if [ "$PEERS" = 1 ]; then
-    log "cargo build --release (benches/peers/gaoya)"
-    if ! cargo build --release --manifest-path benches/peers/gaoya/Cargo.toml \
-        --target-dir "$TARGET_DIR/gaoya-peer" >>"$LOG" 2>&1; then
-        log "the gaoya peer did not build (see $LOG): its rows will say FAILED"
-    fi
-    log "cargo build --release (benches/peers/floor)"
-    if ! cargo build --release --manifest-path benches/peers/floor/Cargo.toml \
-        --target-dir "$TARGET_DIR/floor-peer" >>"$LOG" 2>&1; then
-        log "the floor peer did not build (see $LOG): its rows will say FAILED"
-    fi
+    build_peer gaoya
+    build_peer floor
     if [ -x "$VENV/bin/python" ] && cmp -s benches/peers/requirements.txt "$VENV/.requirements" \
         && "$VENV/bin/python" -c 'import datasketch' 2>/dev/null; then
         log "using $VENV"
