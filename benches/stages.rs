@@ -892,6 +892,40 @@ fn bench_lsh(c: &mut Criterion) {
             b.iter(|| lsh::candidates(black_box(&syn.signatures), &active, banding, DEFAULT_SEED))
         });
     }
+    // What `dedup` runs: both indexes searched at once, every candidate verified by the rule
+    // (the lane-byte bound first, then the signatures) as its band emits it.
+    let indexes = [
+        (
+            lsh::optimal_banding(DEFAULT_THRESHOLD, DEFAULT_NUM_PERM),
+            DEFAULT_SEED,
+        ),
+        (
+            lsh::optimal_banding(contained_t, DEFAULT_NUM_PERM),
+            DEFAULT_SEED ^ 1,
+        ),
+    ];
+    let min_agreeing = cluster::min_agreeing_lanes(RULE, DEFAULT_NUM_PERM);
+    let keep = |a: u32, b: u32, at_most: usize| {
+        cluster::matches_within(&syn.fps[a as usize], &syn.fps[b as usize], RULE, at_most)
+    };
+    let (kept, proposed) =
+        lsh::verified_candidates(&syn.signatures, &active, 0, &indexes, min_agreeing, &keep);
+    let input = format!(
+        "10k sigs, 30% dup, {proposed} candidates, {} kept",
+        kept.len()
+    );
+    group.bench_function(BenchmarkId::new("verified_candidates", input), |b| {
+        b.iter(|| {
+            lsh::verified_candidates(
+                black_box(&syn.signatures),
+                &active,
+                0,
+                &indexes,
+                min_agreeing,
+                &keep,
+            )
+        })
+    });
     group.finish();
 }
 
