@@ -5,6 +5,8 @@
 
 use rayon::prelude::*;
 
+use crate::minhash::splitmix64;
+
 /// Bands and rows of a banding scheme (`bands · rows ≤ num_perm`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 pub struct Banding {
@@ -144,14 +146,22 @@ fn band_keys<S: AsRef<[u32]>>(
     band: Band,
     old: &[(u64, u32)],
 ) -> Vec<(u64, u32)> {
-    let first_new = first_new.min(signatures.len());
-    let mut keyed: Vec<(u64, u32)> = (first_new..signatures.len())
-        .filter(|&i| active[i])
-        .map(|i| (band.key(signatures[i].as_ref()), i as u32))
-        .collect();
+    let mut keyed: Vec<(u64, u32)> = new_keys(signatures, active, first_new, band).collect();
     keyed.extend_from_slice(old);
     keyed.sort_unstable();
     keyed
+}
+
+/// The band's key of every new document (at `first_new` or later) that takes part.
+fn new_keys<'a, S: AsRef<[u32]>>(
+    signatures: &'a [S],
+    active: &'a [bool],
+    first_new: usize,
+    band: Band,
+) -> impl Iterator<Item = (u64, u32)> + 'a {
+    (first_new.min(signatures.len())..signatures.len())
+        .filter(|&i| active[i])
+        .map(move |i| (band.key(signatures[i].as_ref()), i as u32))
 }
 
 /// For each band, the old documents (before `first_new`) whose key in that band some new
@@ -169,10 +179,9 @@ fn old_matches<S: AsRef<[u32]> + Sync>(
     }
     let wanted: Vec<std::collections::HashSet<u64>> = bands
         .par_iter()
-        .map(|band| {
-            (first_new..signatures.len())
-                .filter(|&i| active[i])
-                .map(|i| band.key(signatures[i].as_ref()))
+        .map(|&band| {
+            new_keys(signatures, active, first_new, band)
+                .map(|(k, _)| k)
                 .collect()
         })
         .collect();
@@ -239,16 +248,8 @@ impl Band {
     fn key(&self, sig: &[u32]) -> u64 {
         sig[self.lo..self.hi]
             .iter()
-            .fold(self.seed, |h, &v| splitmix(h ^ u64::from(v)))
+            .fold(self.seed, |h, &v| splitmix64(&mut (h ^ u64::from(v))))
     }
-}
-
-/// SplitMix64's output function.
-fn splitmix(mut z: u64) -> u64 {
-    z = z.wrapping_add(0x9e37_79b9_7f4a_7c15);
-    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-    z ^ (z >> 31)
 }
 
 /// The oversized buckets of one band, sorted by key, and which documents are in one of them.
@@ -371,20 +372,6 @@ fn equal_bytes(a: u64, b: u64) -> u8 {
     ((equal >> 7).wrapping_mul(0x0102_0408_1020_4080) >> 56) as u8
 }
 
-/// The positions of the set bits of `mask`, ascending.
-fn set_bits(mask: &[u64]) -> impl Iterator<Item = usize> + '_ {
-    mask.iter().enumerate().flat_map(|(w, &word)| {
-        let mut rest = word;
-        std::iter::from_fn(move || {
-            (rest != 0).then(|| {
-                let bit = rest.trailing_zeros() as usize;
-                rest &= rest - 1;
-                w * 64 + bit
-            })
-        })
-    })
-}
-
 /// Bands that all have the same number of rows, each starting where the one before ends (what
 /// [`bands_of`] makes of indexes with equal rows), over at most 128 lanes: then the bands on
 /// which a pair agrees come out of its lane mask by a few shifts and ands, where a general
@@ -419,11 +406,10 @@ impl UniformBands {
             .enumerate()
             .fold(0u128, |m, (w, &word)| m | u128::from(word) << (64 * w));
         let whole = (1..self.rows).fold(lanes, |m, j| m & lanes >> j);
-        let below = (k * self.rows).min(127);
         let before = if k * self.rows >= 128 {
             u128::MAX
         } else {
-            (1u128 << below) - 1
+            (1u128 << (k * self.rows)) - 1
         };
         let mut rest = whole & self.starts & before;
         let rows = self.rows;
@@ -479,15 +465,9 @@ pub fn verified_candidates<S: AsRef<[u32]> + Sync>(
         })
         .collect();
     let lane_bytes = LaneBytes::new(signatures);
-    // Bands by their first lane: with the lanes whose bytes agree as a bit mask, only the bands
-    // starting at such a lane can have emitted a pair, and a pair of unrelated documents agrees
-    // on a handful of lanes, so ownership costs one mask and a few lookups, not a scan of every
-    // earlier band's lanes.
-    let band_lanes = bands.iter().map(|b| b.hi).max().unwrap_or(0);
-    let mut starting_at: Vec<Vec<usize>> = vec![Vec::new(); band_lanes];
-    for (e, band) in bands.iter().enumerate() {
-        starting_at[band.lo].push(e);
-    }
+    // With the lanes whose bytes agree as a bit mask, the earlier bands that may have emitted a
+    // pair come out of the mask by shifts for the default layout; any other layout scans the
+    // earlier bands' bits.
     let uniform = UniformBands::of(&bands, lane_bytes.width);
     // Whether band `e` emitted the pair `(a, b)`, given that their lane bytes agree there.
     let emitted_by = |e: usize, a: u32, b: u32| {
@@ -520,17 +500,9 @@ pub fn verified_candidates<S: AsRef<[u32]> + Sync>(
                     lane_bytes.agreement(a, b, &mut agree);
                     let emitted_before = match &uniform {
                         Some(u) => u.agreeing_before(&agree, k).any(|e| emitted_by(e, a, b)),
-                        None => {
-                            set_bits(&agree)
-                                .take_while(|&lane| lane < band_lanes)
-                                .any(|lane| {
-                                    starting_at[lane].iter().any(|&e| {
-                                        e < k
-                                            && all_set(&agree, bands[e].lo, bands[e].hi)
-                                            && emitted_by(e, a, b)
-                                    })
-                                })
-                        }
+                        None => (0..k).any(|e| {
+                            all_set(&agree, bands[e].lo, bands[e].hi) && emitted_by(e, a, b)
+                        }),
                     };
                     if !emitted_before {
                         proposed += 1;
