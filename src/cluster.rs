@@ -87,11 +87,7 @@ const FIGURES_MIN_OVERLAP: f64 = 0.4;
 /// Estimates both measures for a pair: from the SimHash fingerprints when both have one, from
 /// the MinHash signatures otherwise.
 pub fn measure(a: &Fingerprint, b: &Fingerprint) -> Measures {
-    let (small, large) = if a.shingles <= b.shingles {
-        (a, b)
-    } else {
-        (b, a)
-    };
+    let (small, large) = by_size(a, b);
     let figures = crate::shingle::number_overlap(&a.numbers, &b.numbers, FIGURES_MIN);
     let figures_differ = figures.is_some_and(|f| f < FIGURES_MIN_OVERLAP);
     let size_ratio = if large.shingles == 0 {
@@ -120,18 +116,39 @@ pub fn measure(a: &Fingerprint, b: &Fingerprint) -> Measures {
     }
 }
 
+/// The two documents, the one with fewer distinct shingles first.
+fn by_size<'a>(a: &'a Fingerprint, b: &'a Fingerprint) -> (&'a Fingerprint, &'a Fingerprint) {
+    if a.shingles <= b.shingles {
+        (a, b)
+    } else {
+        (b, a)
+    }
+}
+
 /// Jaccard and containment estimated from the MinHash signatures of the smaller and the larger
 /// document.
 fn minhash_estimates(small: &Fingerprint, large: &Fingerprint) -> (f64, f64) {
     let jaccard = minhash::jaccard(&small.signature, &large.signature);
     let agreeing = (jaccard * small.signature.len() as f64).round() as usize;
-    let containment =
-        if small.shingles >= CONTAINMENT_MIN_SHINGLES && agreeing >= CONTAINMENT_MIN_AGREEING {
-            minhash::containment(jaccard, small.shingles, large.shingles)
-        } else {
-            jaccard
-        };
-    (jaccard, containment)
+    (
+        jaccard,
+        containment_estimate(jaccard, agreeing, small, large),
+    )
+}
+
+/// The containment of `small` in `large` for a Jaccard estimate from `agreeing` equal lanes:
+/// derived from the sizes when there are enough of both, else the Jaccard estimate itself.
+fn containment_estimate(
+    jaccard: f64,
+    agreeing: usize,
+    small: &Fingerprint,
+    large: &Fingerprint,
+) -> f64 {
+    if small.shingles >= CONTAINMENT_MIN_SHINGLES && agreeing >= CONTAINMENT_MIN_AGREEING {
+        minhash::containment(jaccard, small.shingles, large.shingles)
+    } else {
+        jaccard
+    }
 }
 
 /// Whether the pair matches under `rule`: `verify(measure(a, b), rule).is_some()`, without the
@@ -140,11 +157,7 @@ fn minhash_estimates(small: &Fingerprint, large: &Fingerprint) -> (f64, f64) {
 /// matches), and comparing two figure sketches costs about as much as two signatures.
 pub fn matches(a: &Fingerprint, b: &Fingerprint, rule: Rule) -> bool {
     if a.simhash.is_none() || b.simhash.is_none() {
-        let (small, large) = if a.shingles <= b.shingles {
-            (a, b)
-        } else {
-            (b, a)
-        };
+        let (small, large) = by_size(a, b);
         let (jaccard, containment) = minhash_estimates(small, large);
         if jaccard < rule.threshold && containment < rule.containment {
             return false;
@@ -165,20 +178,11 @@ pub fn matches_within(
 ) -> bool {
     let lanes = a.signature.len();
     if a.simhash.is_none() && b.simhash.is_none() && lanes > 0 && lanes == b.signature.len() {
-        let (small, large) = if a.shingles <= b.shingles {
-            (a, b)
-        } else {
-            (b, a)
-        };
+        let (small, large) = by_size(a, b);
         // Both estimates grow with the agreeing lanes, so these bound them from above.
         let at_most = max_agreeing_lanes.min(lanes);
         let jaccard = at_most as f64 / lanes as f64;
-        let containment =
-            if small.shingles >= CONTAINMENT_MIN_SHINGLES && at_most >= CONTAINMENT_MIN_AGREEING {
-                minhash::containment(jaccard, small.shingles, large.shingles)
-            } else {
-                jaccard
-            };
+        let containment = containment_estimate(jaccard, at_most, small, large);
         if jaccard < rule.threshold && containment < rule.containment {
             return false;
         }
