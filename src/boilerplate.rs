@@ -466,6 +466,15 @@ pub struct BoilerplateStats {
     pub kept_whole: u64,
 }
 
+impl std::ops::AddAssign for BoilerplateStats {
+    fn add_assign(&mut self, other: BoilerplateStats) {
+        self.chrome_lines += other.chrome_lines;
+        self.source_lines += other.source_lines;
+        self.corpus_lines += other.corpus_lines;
+        self.kept_whole += other.kept_whole;
+    }
+}
+
 /// The corpus's line frequencies are counted in this many shards of the hash space (by its top
 /// bits), one flat list at a time.
 const CORPUS_SHARD_BITS: u32 = 3;
@@ -514,8 +523,13 @@ pub fn detect(docs: &[(&str, &[LineInfo])]) -> (Vec<Vec<bool>>, BoilerplateStats
     //
     // The flat lists are what the peak memory of a run is made of, so they are built one at a
     // time and sized exactly: the corpus's first, then each source's own.
-    let distinct_lines = |lines: &[LineInfo]| {
-        let mut seen: Vec<u64> = lines.iter().map(|l| l.hash()).collect();
+    // The distinct line hashes of a document that `wanted` selects.
+    let distinct_lines = |lines: &[LineInfo], wanted: &dyn Fn(u64) -> bool| {
+        let mut seen: Vec<u64> = lines
+            .iter()
+            .map(|l| l.hash())
+            .filter(|&h| wanted(h))
+            .collect();
         seen.sort_unstable();
         seen.dedup();
         seen
@@ -538,16 +552,10 @@ pub fn detect(docs: &[(&str, &[LineInfo])]) -> (Vec<Vec<bool>>, BoilerplateStats
     for shard in 0..CORPUS_SHARDS {
         let in_shard = |h: u64| h >> (LINE_HASH_BITS - CORPUS_SHARD_BITS) == shard;
         let mut all: Vec<u64> = Vec::new();
-        all.par_extend(docs.par_iter().flat_map_iter(|(_, lines)| {
-            let mut seen: Vec<u64> = lines
-                .iter()
-                .map(|l| l.hash())
-                .filter(|&h| in_shard(h))
-                .collect();
-            seen.sort_unstable();
-            seen.dedup();
-            seen
-        }));
+        all.par_extend(
+            docs.par_iter()
+                .flat_map_iter(|(_, lines)| distinct_lines(lines, &in_shard)),
+        );
         corpus_df.extend(repeated(all));
     }
     let mut source_df: HashMap<(u32, u64), usize> = HashMap::new();
@@ -557,14 +565,13 @@ pub fn detect(docs: &[(&str, &[LineInfo])]) -> (Vec<Vec<bool>>, BoilerplateStats
         all.par_extend(
             members
                 .par_iter()
-                .flat_map_iter(|&i| distinct_lines(docs[i].1)),
+                .flat_map_iter(|&i| distinct_lines(docs[i].1, &|_| true)),
         );
         source_df.extend(repeated(all).into_iter().map(|(h, n)| ((id as u32, h), n)));
     }
     let decided: Vec<(Vec<bool>, BoilerplateStats)> = docs
         .par_iter()
         .map(|(source, lines)| {
-            let mut stats = BoilerplateStats::default();
             let df = |h: u64| corpus_df.get(&h).copied().unwrap_or(1);
             let source_id = source_ids.get(source).copied();
             let sdf = |h: u64| match source_id {
@@ -623,28 +630,39 @@ pub fn detect(docs: &[(&str, &[LineInfo])]) -> (Vec<Vec<bool>>, BoilerplateStats
                 (mask, local, _) = decide(false);
             }
             if mask.iter().all(|k| !k) {
-                stats.kept_whole += 1;
                 mask.iter_mut().for_each(|k| *k = true);
-            } else {
-                stats.chrome_lines += local.chrome_lines;
-                stats.source_lines += local.source_lines;
-                stats.corpus_lines += local.corpus_lines;
+                local = BoilerplateStats {
+                    kept_whole: 1,
+                    ..BoilerplateStats::default()
+                };
             }
-            (mask, stats)
+            (mask, local)
         })
         .collect();
     let mut stats = BoilerplateStats::default();
     let keep = decided
         .into_iter()
         .map(|(mask, doc)| {
-            stats.chrome_lines += doc.chrome_lines;
-            stats.source_lines += doc.source_lines;
-            stats.corpus_lines += doc.corpus_lines;
-            stats.kept_whole += doc.kept_whole;
+            stats += doc;
             mask
         })
         .collect();
     (keep, stats)
+}
+
+/// The lines of `text` that `keep` marks, joined by line breaks: the text a document is
+/// fingerprinted on.
+pub fn kept_text(text: &str, keep: &[bool]) -> String {
+    let mut out = String::with_capacity(text.len());
+    for (line, &k) in text.lines().zip(keep) {
+        if k {
+            if !out.is_empty() {
+                out.push('\n');
+            }
+            out.push_str(line);
+        }
+    }
+    out
 }
 
 #[cfg(test)]

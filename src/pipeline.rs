@@ -611,19 +611,7 @@ fn fingerprint_streaming(
         let Some(mask) = masks.get(slot) else {
             return Some(text.to_string());
         };
-        if text.lines().count() != mask.len() {
-            return None;
-        }
-        let mut out = String::with_capacity(text.len());
-        for (line, &k) in text.lines().zip(mask) {
-            if k {
-                if !out.is_empty() {
-                    out.push('\n');
-                }
-                out.push_str(line);
-            }
-        }
-        Some(out)
+        (text.lines().count() == mask.len()).then(|| boilerplate::kept_text(text, mask))
     };
     let hashers = Hashers::new(config);
     let files: Vec<(usize, &Input)> = all.iter().copied().filter(|(_, i)| !i.is_stdin()).collect();
@@ -721,18 +709,7 @@ pub(crate) fn strip_boilerplate(
     let texts = docs
         .par_iter()
         .zip(&keep)
-        .map(|(n, mask)| {
-            let mut out = String::with_capacity(n.text.len());
-            for (line, &k) in n.text.lines().zip(mask) {
-                if k {
-                    if !out.is_empty() {
-                        out.push('\n');
-                    }
-                    out.push_str(line);
-                }
-            }
-            out
-        })
+        .map(|(n, mask)| boilerplate::kept_text(&n.text, mask))
         .collect();
     (texts, stats)
 }
