@@ -452,14 +452,12 @@ where
     I: Fn() -> S + Sync + Send,
     F: Fn(&mut S, (usize, usize), corpus::Doc) -> std::result::Result<R, Skipped> + Sync + Send,
 {
-    type Batch = Vec<(usize, std::result::Result<corpus::Doc, Skipped>)>;
     inputs
         .par_iter()
         .map(|&(which, input)| {
             let mut results: Vec<std::result::Result<R, Skipped>> = Vec::new();
-            let mut batch: Batch = Vec::new();
-            let run = |batch: &mut Batch, results: &mut Vec<std::result::Result<R, Skipped>>| {
-                let done: Vec<std::result::Result<R, Skipped>> = std::mem::take(batch)
+            let mut run = |batch: Batch| {
+                let done: Vec<std::result::Result<R, Skipped>> = batch
                     .into_par_iter()
                     .map_init(&init, |scratch, (at, res)| {
                         res.and_then(|doc| f(scratch, (which, at), doc))
@@ -475,39 +473,41 @@ where
                 std::thread::scope(|scope| {
                     let (tx, rx) = std::sync::mpsc::sync_channel::<Batch>(2);
                     scope.spawn(move || {
-                        let mut filling: Batch = Vec::with_capacity(BATCH_DOCS);
-                        let mut at = 0;
-                        corpus::read_each(input, config, &mut |res| {
-                            filling.push((at, res));
-                            at += 1;
-                            if filling.len() >= BATCH_DOCS {
-                                let full =
-                                    std::mem::replace(&mut filling, Vec::with_capacity(BATCH_DOCS));
-                                // Fails only when the consumer is gone; nothing to do then.
-                                let _ = tx.send(full);
-                            }
-                        });
-                        let _ = tx.send(filling);
+                        read_batches(input, config, &mut |full| {
+                            // Fails only when the consumer is gone; nothing to do then.
+                            let _ = tx.send(full);
+                        })
                     });
-                    for mut full in rx {
-                        run(&mut full, &mut results);
-                    }
+                    rx.into_iter().for_each(&mut run);
                 });
             } else {
-                let mut at = 0;
-                corpus::read_each(input, config, &mut |res| {
-                    batch.push((at, res));
-                    at += 1;
-                    if batch.len() >= BATCH_DOCS {
-                        run(&mut batch, &mut results);
-                    }
-                });
-                run(&mut batch, &mut results);
+                read_batches(input, config, &mut run);
             }
             progress.advance(1);
             results
         })
         .collect()
+}
+
+/// Documents of one input, with their positions in it, as read: at most [`BATCH_DOCS`].
+type Batch = Vec<(usize, std::result::Result<corpus::Doc, Skipped>)>;
+
+/// Reads `input` and hands its documents to `on_batch` in batches of [`BATCH_DOCS`], the last
+/// one possibly shorter (or empty).
+fn read_batches(input: &Input, config: &Config, on_batch: &mut dyn FnMut(Batch)) {
+    let mut filling: Batch = Vec::with_capacity(BATCH_DOCS);
+    let mut at = 0;
+    corpus::read_each(input, config, &mut |res| {
+        filling.push((at, res));
+        at += 1;
+        if filling.len() >= BATCH_DOCS {
+            on_batch(std::mem::replace(
+                &mut filling,
+                Vec::with_capacity(BATCH_DOCS),
+            ));
+        }
+    });
+    on_batch(filling);
 }
 
 /// What the first pass keeps of a document: no text (except from standard input, which cannot
