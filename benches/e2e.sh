@@ -63,6 +63,8 @@ mkdir -p "$OUT/data" "$OUT/runs"
 LOG="$OUT/build.log"
 : >"$LOG"
 log() { echo "e2e: $*" >&2; }
+# shellcheck source=benches/peer-venv.sh
+. benches/peer-venv.sh
 now() { date +%s.%N; }
 
 # --- build ------------------------------------------------------------------
@@ -79,7 +81,7 @@ build_peer() {
     log "cargo build --release (benches/peers/$1)"
     for try in 1 2; do
         if cargo build --release --manifest-path "benches/peers/$1/Cargo.toml" \
-            --target-dir "$TARGET_DIR/$1-peer" >>"$LOG" 2>&1; then
+            --target-dir "$TARGET_DIR/$1-peer" >>"$LOG" 2>&1 </dev/null; then
             return 0
         fi
         log "the $1 peer did not build (attempt $try, see $LOG)"
@@ -89,18 +91,8 @@ build_peer() {
 if [ "$PEERS" = 1 ]; then
     build_peer gaoya
     build_peer floor
-    if [ -x "$VENV/bin/python" ] && cmp -s benches/peers/requirements.txt "$VENV/.requirements" \
-        && "$VENV/bin/python" -c 'import datasketch' 2>/dev/null; then
-        log "using $VENV"
-    else
-        log "creating $VENV (pip install -r benches/peers/requirements.txt)"
-        rm -rf "$VENV"
-        if python3 -m venv "$VENV" >>"$LOG" 2>&1 \
-            && "$VENV/bin/pip" install -q -r benches/peers/requirements.txt >>"$LOG" 2>&1; then
-            cp benches/peers/requirements.txt "$VENV/.requirements"
-        else
-            log "pip install failed (see $LOG): datasketch rows will say FAILED"
-        fi
+    if ! ensure_peer_venv; then
+        log "pip install failed (see $LOG): datasketch rows will say FAILED"
     fi
 fi
 

@@ -50,6 +50,8 @@ mkdir -p "$OUT"
 LOG="$OUT/build.log"
 : >"$LOG"
 log() { echo "quality: $*" >&2; }
+# shellcheck source=benches/peer-venv.sh
+. benches/peer-venv.sh
 now() { date +%s.%N; }
 elapsed() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", b - a }'; }
 
@@ -132,20 +134,10 @@ fi
 # --- peer environment -------------------------------------------------------
 PEER_NOTE="--no-peers"
 if [ "$PEERS" = 1 ]; then
-    if [ -x "$VENV/bin/python" ] && cmp -s benches/peers/requirements.txt "$VENV/.requirements" \
-        && "$VENV/bin/python" -c 'import datasketch' 2>/dev/null; then
-        log "using $VENV"
-    else
-        log "creating $VENV (pip install -r benches/peers/requirements.txt)"
-        rm -rf "$VENV"
-        if python3 -m venv "$VENV" >>"$LOG" 2>&1 \
-            && "$VENV/bin/pip" install -q -r benches/peers/requirements.txt >>"$LOG" 2>&1; then
-            cp benches/peers/requirements.txt "$VENV/.requirements"
-        else
-            log "pip install failed (see $LOG): skipping the datasketch peer"
-            PEER_NOTE="pip install -r benches/peers/requirements.txt failed (see $LOG)"
-            PEERS=0
-        fi
+    if ! ensure_peer_venv; then
+        log "pip install failed (see $LOG): skipping the datasketch peer"
+        PEER_NOTE="pip install -r benches/peers/requirements.txt failed (see $LOG)"
+        PEERS=0
     fi
 fi
 
