@@ -273,14 +273,15 @@ impl Oversized {
     }
 
     /// Whether the band emits the pair `(a, b)`, given that their lanes agree there: always,
-    /// unless their bucket is oversized and they are too far apart in it. A document in no
-    /// oversized bucket (nearly all of them) is answered from one bit.
-    fn emits(&self, key: u64, a: u32, b: u32) -> bool {
+    /// unless their bucket (of key `key()`) is oversized and they are too far apart in it. A
+    /// document in no oversized bucket (nearly all of them) is answered from one bit, without
+    /// computing the key.
+    fn emits(&self, key: impl FnOnce() -> u64, a: u32, b: u32) -> bool {
         let (a, b) = (a.min(b), a.max(b));
         if self.members.is_empty() || self.members[a as usize / 64] >> (a % 64) & 1 == 0 {
             return true;
         }
-        match self.buckets.binary_search_by_key(&key, |(k, _)| *k) {
+        match self.buckets.binary_search_by_key(&key(), |(k, _)| *k) {
             Err(_) => true,
             Ok(at) => {
                 let members = &self.buckets[at].1;
@@ -375,7 +376,7 @@ fn equal_bytes(a: u64, b: u64) -> u8 {
 /// Bands that all have the same number of rows, each starting where the one before ends (what
 /// [`bands_of`] makes of indexes with equal rows), over at most 128 lanes: then the bands on
 /// which a pair agrees come out of its lane mask by a few shifts and ands, where a general
-/// layout needs a lookup for every agreeing lane.
+/// layout tests every earlier band's bits.
 struct UniformBands {
     rows: usize,
     /// Bit `lo` set for the first lane `lo` of every band.
@@ -482,7 +483,7 @@ pub fn verified_candidates<S: AsRef<[u32]> + Sync>(
             .iter()
             .zip(&sb[band.lo..band.hi])
             .all(|(x, y)| x == y)
-            && oversized[e].emits(band.key(sa), a, b)
+            && oversized[e].emits(|| band.key(sa), a, b)
     };
     let per_band: Vec<(Vec<(u32, u32)>, usize)> = (0..bands.len())
         .into_par_iter()
