@@ -1,17 +1,22 @@
-//! MinHash signatures: each shingle hash is mixed into `num_perm` cheap 32-bit permutations
-//! (xor, odd multiply, xorshift), so a shingle costs one xxh3 call in `shingle` and three
-//! vector instructions per eight permutations here, never `num_perm` hash calls. The loop is
-//! compiled twice, for the baseline target and for AVX2, and the AVX2 copy is chosen at run
-//! time, so a plain `cargo install` gets the vector speed.
+//! MinHash signatures by one-permutation hashing: each shingle hash is mixed once and falls
+//! into one of `num_perm` bins, whose minimum it may lower, so a shingle costs a handful of
+//! scalar operations, not `num_perm` of them. Bins left empty (a document of fewer shingles
+//! than bins, or by chance) borrow the minimum of a non-empty bin chosen by a sequence fixed
+//! per bin ("optimal densification", Shrivastava 2017), so two documents agree on a bin with
+//! probability their Jaccard similarity, as with `num_perm` independent permutations.
 
-/// A MinHash signature: the minimum of each permutation over a document's shingles.
+/// A MinHash signature: the minimum of each bin over a document's shingles.
 pub type Signature = Vec<u32>;
 
-/// The permutation family of one run, derived from the seed.
+/// The hashing of one run, derived from the seed.
 #[derive(Debug, Clone)]
 pub struct MinHasher {
-    mul: Vec<u32>,
-    xor: Vec<u32>,
+    num_perm: usize,
+    /// Mixed into every shingle hash before it is binned: the seed changes every signature,
+    /// even for shingle hashes made without it.
+    key: u64,
+    /// Seeds the bin sequences of densification.
+    borrow_key: u64,
 }
 
 /// SplitMix64: a tiny, well-mixed generator for deriving parameters from one seed.
@@ -23,32 +28,42 @@ pub fn splitmix64(state: &mut u64) -> u64 {
     z ^ (z >> 31)
 }
 
+/// The SplitMix64 finalizer of `x` (a bijection of 64-bit values).
+fn mix(x: u64) -> u64 {
+    let mut state = x;
+    splitmix64(&mut state)
+}
+
+/// Which of `bins` bins the 32-bit value `x` falls in: multiply-shift, uniform for any count.
+fn bin_of(x: u32, bins: usize) -> usize {
+    ((u64::from(x) * bins as u64) >> 32) as usize
+}
+
 impl MinHasher {
-    /// `num_perm` permutations of 32-bit values `x ↦ m(x ⊕ b)` with `m(v) = w ⊕ (w >> 16)`,
-    /// `w = a·v`, odd `a`: each step is a bijection, so each is a permutation of the 32-bit
-    /// space, and the random `a` and `b` make the permutations independent enough for MinHash
-    /// (checked against exact Jaccard in the tests). 32-bit lanes are what AVX2 multiplies
-    /// natively, eight at a time.
+    /// `num_perm` bins. A shingle hash `h` is mixed with a seed-derived key, its high 32 bits
+    /// choose the bin and its low 32 bits are the value that competes for the bin's minimum:
+    /// independent halves of one well-mixed 64-bit value, so which shingle wins a bin is a
+    /// uniform draw, as with a random permutation (checked against exact Jaccard in the tests).
     pub fn new(num_perm: usize, seed: u64) -> Self {
         let mut state = seed ^ 0x6d69_6e68_6173_6821;
-        let mul = (0..num_perm)
-            .map(|_| (splitmix64(&mut state) >> 32) as u32 | 1)
-            .collect();
-        let xor = (0..num_perm)
-            .map(|_| (splitmix64(&mut state) >> 32) as u32)
-            .collect();
-        MinHasher { mul, xor }
+        let key = splitmix64(&mut state);
+        let borrow_key = splitmix64(&mut state);
+        MinHasher {
+            num_perm,
+            key,
+            borrow_key,
+        }
     }
 
-    /// The number of permutations.
+    /// The number of bins (lanes of a signature).
     pub fn num_perm(&self) -> usize {
-        self.mul.len()
+        self.num_perm
     }
 
     /// The signature of a set of distinct shingle hashes (in any order: the minimum does not
     /// depend on it). An empty set gives all `u32::MAX`.
     pub fn signature(&self, shingles: &[u64]) -> Signature {
-        let mut sig = vec![u32::MAX; self.mul.len()];
+        let mut sig = vec![u32::MAX; self.num_perm];
         self.signature_into(shingles, &mut sig);
         sig
     }
@@ -56,31 +71,44 @@ impl MinHasher {
     /// Writes the signature into `sig` (length `num_perm`), so callers can reuse buffers.
     pub fn signature_into(&self, shingles: &[u64], sig: &mut [u32]) {
         sig.fill(u32::MAX);
-        #[cfg(target_arch = "x86_64")]
-        {
-            if std::is_x86_feature_detected!("avx2") {
-                // SAFETY: the CPU supports AVX2, checked just above.
-                unsafe { self.fold_avx2(shingles, sig) };
-                return;
-            }
+        let bins = sig.len();
+        if bins == 0 || shingles.is_empty() {
+            return;
         }
-        self.fold(shingles, sig);
-    }
-
-    #[cfg(target_arch = "x86_64")]
-    #[target_feature(enable = "avx2")]
-    unsafe fn fold_avx2(&self, shingles: &[u64], sig: &mut [u32]) {
-        self.fold(shingles, sig);
-    }
-
-    #[inline(always)]
-    fn fold(&self, shingles: &[u64], sig: &mut [u32]) {
+        // A bin's minimum may itself be u32::MAX, so emptiness is tracked apart from values,
+        // in a bit set on the stack for any usual number of bins.
+        let words = bins.div_ceil(64);
+        let mut small = [0u64; 4];
+        let mut large = Vec::new();
+        let filled: &mut [u64] = if words <= small.len() {
+            &mut small[..words]
+        } else {
+            large.resize(words, 0);
+            &mut large
+        };
         for &h in shingles {
-            let x = (h ^ (h >> 32)) as u32;
-            // Zipped slices of equal length let the compiler drop bounds checks and vectorize.
-            for ((s, &a), &b) in sig.iter_mut().zip(&self.mul).zip(&self.xor) {
-                let w = (x ^ b).wrapping_mul(a);
-                *s = (*s).min(w ^ (w >> 16));
+            let x = mix(h ^ self.key);
+            let bin = bin_of((x >> 32) as u32, bins);
+            sig[bin] = sig[bin].min(x as u32);
+            filled[bin / 64] |= 1 << (bin % 64);
+        }
+        let is_filled = |filled: &[u64], bin: usize| filled[bin / 64] >> (bin % 64) & 1 == 1;
+        // Each empty bin takes the value of the first filled bin of its own sequence of bins,
+        // the same sequence in every document: two documents that both borrow for a bin agree
+        // there exactly when the bins they borrow from agree. Only empty bins are written and
+        // only filled ones read, so the order of bins does not matter. At least one bin is
+        // filled, so each search ends (after bins/filled steps on average).
+        for i in 0..bins {
+            if is_filled(filled, i) {
+                continue;
+            }
+            let mut state = self.borrow_key ^ (i as u64) << 32;
+            loop {
+                let j = bin_of((splitmix64(&mut state) >> 32) as u32, bins);
+                if is_filled(filled, j) {
+                    sig[i] = sig[j];
+                    break;
+                }
             }
         }
     }
@@ -153,6 +181,60 @@ mod tests {
             MinHasher::new(64, 1).signature(&a),
             MinHasher::new(64, 2).signature(&a)
         );
+    }
+
+    #[test]
+    fn densified_lanes_are_values_of_the_set() {
+        // Fewer shingles than bins: most bins are empty and must borrow, never stay at MAX.
+        let mh = MinHasher::new(128, 9);
+        for n in [1u64, 2, 5, 40] {
+            let shingles = set(0..n);
+            let sig = mh.signature(&shingles);
+            let mut own: Vec<u32> = (0..n as usize)
+                .map(|i| mh.signature(&shingles[i..=i])[0])
+                .collect();
+            own.sort_unstable();
+            for &v in &sig {
+                assert!(
+                    own.binary_search(&v).is_ok(),
+                    "n={n}: lane {v} is no shingle's"
+                );
+            }
+            let distinct: std::collections::BTreeSet<u32> = sig.iter().copied().collect();
+            assert!(distinct.len() <= n as usize, "n={n}");
+        }
+    }
+
+    #[test]
+    fn small_sets_estimate_jaccard_without_bias() {
+        // Densification must keep the collision probability of a bin at J for sets much
+        // smaller than the signature: averaged over seeds, the estimate is close to the truth.
+        let cases = [
+            (set(0..20), set(10..30), 10.0 / 30.0),
+            (set(0..10), set(0..40), 10.0 / 40.0),
+            (set(0..60), set(30..90), 30.0 / 90.0),
+            (set(0..3), set(0..3), 1.0),
+        ];
+        for (a, b, want) in cases {
+            let seeds = 200;
+            let mean = (0..seeds)
+                .map(|seed| {
+                    let mh = MinHasher::new(128, seed);
+                    jaccard(&mh.signature(&a), &mh.signature(&b))
+                })
+                .sum::<f64>()
+                / seeds as f64;
+            assert!((mean - want).abs() < 0.02, "mean {mean}, want {want}");
+        }
+    }
+
+    #[test]
+    fn signature_ignores_shingle_order() {
+        let mh = MinHasher::new(64, 5);
+        let a = set(0..300);
+        let mut b = a.clone();
+        b.reverse();
+        assert_eq!(mh.signature(&a), mh.signature(&b));
     }
 
     #[test]

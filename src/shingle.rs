@@ -144,13 +144,15 @@ impl Shingler {
     }
 }
 
-/// Keeps shingle hashes apart from token hashes even for k = 1.
-/// Version of the shingle hashing scheme (and the figures sketch). Any change that gives a text
-/// other hashes bumps it, so that an index built with the old hashes is refused, not mixed.
+/// Version of the shingle hashing scheme, the figures sketch and the MinHash signatures made
+/// from them. Any change that gives a text other hashes or signatures bumps it, so that an
+/// index built with the old ones is refused, not mixed.
 /// 2: rolling polynomial hash of character windows. 3: figures also from lines of scripts
-/// written without spaces (their words counted by [`normalize::word_count`]).
-pub const HASH_VERSION: u32 = 3;
+/// written without spaces (their words counted by [`normalize::word_count`]). 4: one-permutation
+/// MinHash with densification ([`crate::minhash`]).
+pub const HASH_VERSION: u32 = 4;
 
+/// Keeps shingle hashes apart from token hashes even for k = 1.
 const SHINGLE_SALT: u64 = 0x9e37_79b9_7f4a_7c15;
 
 /// Mixed with the seed into the base of the rolling character hash (made odd, so that
