@@ -146,9 +146,13 @@ fn band_keys<S: AsRef<[u32]>>(
     band: Band,
     old: &[(u64, u32)],
 ) -> Vec<(u64, u32)> {
-    let mut keyed: Vec<(u64, u32)> = new_keys(signatures, active, first_new, band).collect();
-    keyed.extend_from_slice(old);
-    keyed.sort_unstable();
+    // Old documents (all before `first_new`, in order) then new ones: document order, which
+    // the stable radix sort keeps within a key, so buckets come out sorted by (key, document)
+    // at a fraction of a comparison sort's cost (two sorts a band, tens of bands a run).
+    let mut keyed: Vec<(u64, u32)> = old.to_vec();
+    keyed.extend(new_keys(signatures, active, first_new, band));
+    debug_assert!(keyed.windows(2).all(|w| w[0].1 < w[1].1));
+    radsort::sort_by_key(&mut keyed, |&(key, _)| key);
     keyed
 }
 
