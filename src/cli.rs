@@ -246,7 +246,7 @@ pub struct Options {
     #[arg(long, default_value_t = config::DEFAULT_CONTAINMENT, value_parser = unit_interval)]
     pub containment: f64,
 
-    /// Number of MinHash permutations (8–1024).
+    /// Number of MinHash lanes: bins of one-permutation hashing (8–1024).
     #[arg(long, default_value_t = config::DEFAULT_NUM_PERM as u16, value_parser = clap::value_parser!(u16).range(8..=1024))]
     pub num_perm: u16,
 

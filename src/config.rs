@@ -99,7 +99,7 @@ pub struct Config {
     /// Minimum estimated containment of the shorter document in the longer one for it to join
     /// as a cut or truncated reprint.
     pub containment: f64,
-    /// Number of MinHash permutations.
+    /// Number of MinHash lanes (bins of one-permutation hashing).
     pub num_perm: usize,
     /// Largest Hamming distance between SimHash fingerprints of one story (`Method::SimHash`
     /// only). A library setting, not a flag: DESIGN.md shows how the default was tuned.
@@ -130,7 +130,7 @@ pub struct Config {
 pub const DEFAULT_THRESHOLD: f64 = 0.2;
 /// Default containment threshold; DESIGN.md shows the measurements behind it.
 pub const DEFAULT_CONTAINMENT: f64 = 0.7;
-/// Default number of permutations.
+/// Default number of MinHash lanes.
 pub const DEFAULT_NUM_PERM: usize = 128;
 /// Default shingle specification.
 pub const DEFAULT_SHINGLE: ShingleSpec = ShingleSpec::Chars(7);

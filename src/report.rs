@@ -124,7 +124,7 @@ pub struct Params {
     pub threshold: f64,
     /// Containment threshold.
     pub containment: f64,
-    /// MinHash permutations.
+    /// MinHash lanes (bins of one-permutation hashing).
     pub num_perm: usize,
     /// LSH bands of the near-duplicate index.
     pub bands: usize,
