@@ -93,6 +93,14 @@ impl MinHasher {
             filled[bin / 64] |= 1 << (bin % 64);
         }
         let is_filled = |filled: &[u64], bin: usize| filled[bin / 64] >> (bin % 64) & 1 == 1;
+        let count: u32 = filled.iter().map(|w| w.count_ones()).sum();
+        if count == 1 {
+            // Every sequence ends at the one filled bin (a text of one shingle, or of a few
+            // that share a bin): skip the searches, about `bins` steps for each empty bin.
+            let only = sig.iter().copied().min().unwrap_or(u32::MAX);
+            sig.fill(only);
+            return;
+        }
         // Each empty bin takes the value of the first filled bin of its own sequence of bins,
         // the same sequence in every document: two documents that both borrow for a bin agree
         // there exactly when the bins they borrow from agree. Only empty bins are written and
