@@ -9,7 +9,7 @@ use crate::boilerplate::{self, BoilerplateStats, LineInfo};
 use crate::cluster::MatchKind;
 use crate::cluster::{self, Fingerprint, Rule};
 use crate::config::{Config, Method};
-use crate::corpus::{self, DocId, Input, Skipped};
+use crate::corpus::{self, Input, Skipped};
 use crate::error::{Error, Result};
 use crate::index::assign::{self, Outcome, WorkCluster};
 use crate::index::store::{StoredCluster, StoredDoc};
@@ -67,13 +67,78 @@ pub fn containment_search_threshold(containment: f64) -> f64 {
     cr / (1.0 + CONTAINMENT_MIN_SIZE_RATIO - cr)
 }
 
-/// A document after reading and normalization.
+/// A document after reading and normalization: what the report and the index need of it once
+/// it is fingerprinted. Kept for every document of the run until the end, so it holds no text
+/// and no copy of its site's name (see [`Sources`]).
 pub(crate) struct Loaded {
-    pub(crate) id: DocId,
-    pub(crate) source: String,
-    pub(crate) text: String,
+    pub(crate) id: Box<str>,
+    /// The document's site, a number of the run's [`Sources`].
+    pub(crate) source: u32,
     pub(crate) repaired: bool,
     pub(crate) date: Option<i64>,
+}
+
+/// The site names of a run, each stored once: a corpus has a few sites and a million
+/// documents, and every document refers to its site by number.
+#[derive(Debug, Default)]
+pub(crate) struct Sources {
+    names: Vec<Box<str>>,
+    numbers: std::collections::HashMap<Box<str>, u32>,
+}
+
+impl Sources {
+    /// The number of the site `name`, given it the first time it is seen.
+    pub(crate) fn number(&mut self, name: &str) -> u32 {
+        if let Some(&n) = self.numbers.get(name) {
+            return n;
+        }
+        // Every site has a document, and documents are numbered by u32 throughout.
+        let n = self.names.len() as u32;
+        self.names.push(name.into());
+        self.numbers.insert(name.into(), n);
+        n
+    }
+
+    /// The name of site number `n`.
+    pub(crate) fn name(&self, n: u32) -> &str {
+        &self.names[n as usize]
+    }
+}
+
+/// What [`load`] read: the documents, their normalized texts and their sites.
+pub(crate) struct LoadedCorpus {
+    /// The documents, in id order.
+    pub(crate) docs: Vec<Loaded>,
+    /// The normalized text of each document.
+    pub(crate) texts: Vec<String>,
+    /// The sites the documents refer to.
+    pub(crate) sources: Sources,
+}
+
+/// Finds documents whose id an earlier document already has, without a copy of every id: a
+/// map from the hash of an id to the first document with that hash, its id read from the
+/// documents themselves.
+#[derive(Default)]
+struct SeenIds {
+    first: std::collections::HashMap<u64, usize>,
+}
+
+impl SeenIds {
+    /// Whether `id` (about to become document `slot`) repeats the id of a document before it;
+    /// `id_of(i)` is the id of document `i`.
+    fn repeats<'a>(&mut self, id: &str, slot: usize, id_of: impl Fn(usize) -> &'a str) -> bool {
+        let hash = xxhash_rust::xxh3::xxh3_64(id.as_bytes());
+        match self.first.entry(hash) {
+            std::collections::hash_map::Entry::Vacant(e) => {
+                e.insert(slot);
+                false
+            }
+            // Two different ids with one 64-bit hash are too rare to index: look them up.
+            std::collections::hash_map::Entry::Occupied(e) => {
+                id_of(*e.get()) == id || (0..slot).any(|i| id_of(i) == id)
+            }
+        }
+    }
 }
 
 /// The text of one clustered document as fingerprinted, and what was left out of it.
@@ -123,8 +188,12 @@ pub(crate) fn in_pool<T: Send>(
 /// What fingerprinting a set of inputs produced: the documents (with their texts while someone
 /// still needs them), their fingerprints, and what was set aside.
 pub(crate) struct Fingerprinted {
-    /// The loaded documents, in id order (texts emptied unless texts were asked for).
+    /// The loaded documents, in id order.
     pub(crate) docs: Vec<Loaded>,
+    /// The sites the documents refer to.
+    pub(crate) sources: Sources,
+    /// The normalized text of each document (empty unless texts were asked for).
+    pub(crate) texts: Vec<String>,
     /// The kept text of each document (empty unless texts were asked for).
     pub(crate) kept_texts: Vec<String>,
     /// The fingerprint of each document.
@@ -146,29 +215,24 @@ pub(crate) fn fingerprint_inputs(
     if !want_texts {
         return fingerprint_streaming(config, inputs, skipped, progress);
     }
-    let (mut docs, mut skipped) = load(config, inputs, skipped, progress);
-    let (mut kept_texts, boilerplate) = strip_boilerplate(config, &docs);
+    let (corpus, mut skipped) = load(config, inputs, skipped, progress);
+    let (kept_texts, boilerplate) = strip_boilerplate(config, &corpus);
 
-    progress.start(Stage::Fingerprint, docs.len() as u64);
+    progress.start(Stage::Fingerprint, corpus.docs.len() as u64);
     let fps = fingerprint_all(config, &kept_texts, progress);
     progress.finish();
-    if !want_texts {
-        // Only the page of texts needs them after fingerprinting.
-        kept_texts = Vec::new();
-        for doc in &mut docs {
-            doc.text = String::new();
-        }
-    }
-    for (doc, fp) in docs.iter().zip(&fps) {
+    for (doc, fp) in corpus.docs.iter().zip(&fps) {
         if fp.shingles == 0 {
             skipped.push(Skipped {
-                path: doc.id.0.clone(),
+                path: doc.id.to_string(),
                 reason: "no words to fingerprint".into(),
             });
         }
     }
     Fingerprinted {
-        docs,
+        docs: corpus.docs,
+        sources: corpus.sources,
+        texts: corpus.texts,
         kept_texts,
         fps,
         skipped,
@@ -260,10 +324,12 @@ fn run(
 ) -> (Report, Texts) {
     let Fingerprinted {
         docs,
+        texts: full_texts,
         mut kept_texts,
         fps,
         skipped,
         boilerplate,
+        ..
     } = fingerprint_inputs(config, inputs, skipped, progress, want_texts);
 
     progress.start(Stage::Cluster, 3);
@@ -278,8 +344,8 @@ fn run(
     if want_texts {
         for m in clusters.iter().flat_map(|c| &c.members) {
             let kept = std::mem::take(&mut kept_texts[m.doc]);
-            let boilerplate = removed_lines(&docs[m.doc].text, &kept);
-            texts.insert(docs[m.doc].id.0.clone(), DocText { kept, boilerplate });
+            let boilerplate = removed_lines(&full_texts[m.doc], &kept);
+            texts.insert(docs[m.doc].id.to_string(), DocText { kept, boilerplate });
         }
     }
 
@@ -323,9 +389,9 @@ pub(crate) fn load(
     inputs: Vec<Input>,
     mut skipped: Vec<Skipped>,
     progress: &dyn Progress,
-) -> (Vec<Loaded>, Vec<Skipped>) {
+) -> (LoadedCorpus, Vec<Skipped>) {
     progress.start(Stage::Read, inputs.len() as u64);
-    let read: Vec<Vec<std::result::Result<Loaded, Skipped>>> = inputs
+    let read: Vec<Vec<std::result::Result<(corpus::Doc, String), Skipped>>> = inputs
         .par_iter()
         .map(|input| {
             let docs = corpus::read(input, config)
@@ -339,13 +405,13 @@ pub(crate) fn load(
                                 reason: "no text left after normalization".into(),
                             })
                         } else {
-                            Ok(Loaded {
-                                id: doc.id,
-                                source: doc.source,
+                            Ok((
+                                corpus::Doc {
+                                    text: String::new(),
+                                    ..doc
+                                },
                                 text,
-                                repaired: doc.repaired,
-                                date: doc.date,
-                            })
+                            ))
                         }
                     })
                 })
@@ -357,20 +423,36 @@ pub(crate) fn load(
     progress.finish();
     drop(inputs);
 
-    let mut docs: Vec<Loaded> = Vec::with_capacity(read.len());
-    let mut seen: std::collections::HashSet<DocId> = std::collections::HashSet::new();
+    let mut corpus = LoadedCorpus {
+        docs: Vec::with_capacity(read.len()),
+        texts: Vec::with_capacity(read.len()),
+        sources: Sources::default(),
+    };
+    let mut ids = SeenIds::default();
     for res in read.into_iter().flatten() {
         match res {
-            Ok(doc) if !seen.insert(doc.id.clone()) => skipped.push(Skipped {
-                path: doc.id.0,
-                reason: "duplicate id: an earlier document has the same id".into(),
-            }),
-            Ok(doc) => docs.push(doc),
+            Ok((doc, _))
+                if ids.repeats(&doc.id.0, corpus.docs.len(), |i| &corpus.docs[i].id) =>
+            {
+                skipped.push(Skipped {
+                    path: doc.id.0,
+                    reason: "duplicate id: an earlier document has the same id".into(),
+                })
+            }
+            Ok((doc, text)) => {
+                corpus.docs.push(Loaded {
+                    id: doc.id.0.into_boxed_str(),
+                    source: corpus.sources.number(&doc.source),
+                    repaired: doc.repaired,
+                    date: doc.date,
+                });
+                corpus.texts.push(text);
+            }
             Err(skip) => skipped.push(skip),
         }
     }
 
-    (docs, skipped)
+    (corpus, skipped)
 }
 
 /// The fingerprint of each kept text, in order.
@@ -513,8 +595,9 @@ fn read_batches(input: &Input, config: &Config, on_batch: &mut dyn FnMut(Batch))
 /// What the first pass keeps of a document: no text (except from standard input, which cannot
 /// be read twice), only what boilerplate detection needs.
 struct Seen {
-    id: DocId,
-    source: String,
+    id: Box<str>,
+    /// The document's site, a number of the run's [`Sources`].
+    source: u32,
     repaired: bool,
     date: Option<i64>,
     lines: Vec<LineInfo>,
@@ -532,6 +615,8 @@ fn fingerprint_streaming(
     progress: &dyn Progress,
 ) -> Fingerprinted {
     let all: Vec<(usize, &Input)> = inputs.iter().enumerate().collect();
+    // Site names are numbered as documents are read, so that no document holds a copy of one.
+    let sources = std::sync::Mutex::new(Sources::default());
     progress.start(Stage::Read, inputs.len() as u64);
     let first = map_inputs(
         config,
@@ -551,9 +636,14 @@ fn fingerprint_streaming(
             } else {
                 boilerplate::line_infos(&text)
             };
+            // A panic elsewhere cannot leave the table half-updated: `number` pushes last.
+            let source = sources
+                .lock()
+                .unwrap_or_else(|poisoned| poisoned.into_inner())
+                .number(&doc.source);
             Ok(Seen {
-                id: doc.id,
-                source: doc.source,
+                id: doc.id.0.into_boxed_str(),
+                source,
                 repaired: doc.repaired,
                 date: doc.date,
                 lines,
@@ -562,18 +652,21 @@ fn fingerprint_streaming(
         },
     );
     progress.finish();
+    let sources = sources
+        .into_inner()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
 
     // Slots in id order, the first document of an id winning, as in `load`.
-    let mut seen: Vec<Seen> = Vec::new();
+    let mut seen: Vec<Seen> = Vec::with_capacity(first.iter().map(Vec::len).sum());
     let mut plan: Vec<Vec<Option<usize>>> = Vec::with_capacity(first.len());
-    let mut ids: std::collections::HashSet<DocId> = std::collections::HashSet::new();
+    let mut ids = SeenIds::default();
     for results in first {
         let mut slots = Vec::with_capacity(results.len());
         for res in results {
             match res {
-                Ok(doc) if !ids.insert(doc.id.clone()) => {
+                Ok(doc) if ids.repeats(&doc.id, seen.len(), |i| &seen[i].id) => {
                     skipped.push(Skipped {
-                        path: doc.id.0,
+                        path: doc.id.into_string(),
                         reason: "duplicate id: an earlier document has the same id".into(),
                     });
                     slots.push(None);
@@ -597,7 +690,7 @@ fn fingerprint_streaming(
     } else {
         let view: Vec<(&str, &[LineInfo])> = seen
             .iter()
-            .map(|d| (d.source.as_str(), d.lines.as_slice()))
+            .map(|d| (sources.name(d.source), d.lines.as_slice()))
             .collect();
         boilerplate::detect(&view)
     };
@@ -649,37 +742,42 @@ fn fingerprint_streaming(
         }
     }
     progress.finish();
+    drop(masks);
+    drop(plan);
 
-    let mut docs = Vec::with_capacity(seen.len());
-    let mut out_fps = Vec::with_capacity(seen.len());
-    for (doc, fp) in seen.into_iter().zip(fps) {
+    // The documents and their fingerprints are the run's largest tables: they are narrowed
+    // where they lie rather than copied.
+    for (doc, fp) in seen.iter().zip(&fps) {
         match fp {
-            Some(fp) => {
-                if fp.shingles == 0 {
-                    skipped.push(Skipped {
-                        path: doc.id.0.clone(),
-                        reason: "no words to fingerprint".into(),
-                    });
-                }
-                out_fps.push(fp);
-                docs.push(Loaded {
-                    id: doc.id,
-                    source: doc.source,
-                    text: String::new(),
-                    repaired: doc.repaired,
-                    date: doc.date,
-                });
-            }
+            Some(fp) if fp.shingles == 0 => skipped.push(Skipped {
+                path: doc.id.to_string(),
+                reason: "no words to fingerprint".into(),
+            }),
+            Some(_) => {}
             None => skipped.push(Skipped {
-                path: doc.id.0,
+                path: doc.id.to_string(),
                 reason: "changed or vanished between the two reads of the run".into(),
             }),
         }
     }
+    let mut read_twice = fps.iter().map(Option::is_some);
+    seen.retain(|_| read_twice.next().unwrap_or(false));
+    let docs: Vec<Loaded> = seen
+        .into_iter()
+        .map(|doc| Loaded {
+            id: doc.id,
+            source: doc.source,
+            repaired: doc.repaired,
+            date: doc.date,
+        })
+        .collect();
+    let fps: Vec<Fingerprint> = fps.into_iter().flatten().collect();
     Fingerprinted {
         docs,
+        sources,
+        texts: Vec::new(),
         kept_texts: Vec::new(),
-        fps: out_fps,
+        fps,
         skipped,
         boilerplate,
     }
@@ -688,28 +786,28 @@ fn fingerprint_streaming(
 /// The text each document is fingerprinted on: its lines minus boilerplate.
 pub(crate) fn strip_boilerplate(
     config: &Config,
-    docs: &[Loaded],
+    corpus: &LoadedCorpus,
 ) -> (Vec<String>, BoilerplateStats) {
     if config.keep_boilerplate {
-        return (
-            docs.iter().map(|n| n.text.clone()).collect(),
-            BoilerplateStats::default(),
-        );
+        return (corpus.texts.clone(), BoilerplateStats::default());
     }
-    let infos: Vec<Vec<LineInfo>> = docs
+    let infos: Vec<Vec<LineInfo>> = corpus
+        .texts
         .par_iter()
-        .map(|n| boilerplate::line_infos(&n.text))
+        .map(|text| boilerplate::line_infos(text))
         .collect();
-    let view: Vec<(&str, &[LineInfo])> = docs
+    let view: Vec<(&str, &[LineInfo])> = corpus
+        .docs
         .iter()
         .zip(&infos)
-        .map(|(doc, lines)| (doc.source.as_str(), lines.as_slice()))
+        .map(|(doc, lines)| (corpus.sources.name(doc.source), lines.as_slice()))
         .collect();
     let (keep, stats) = boilerplate::detect(&view);
-    let texts = docs
+    let texts = corpus
+        .texts
         .par_iter()
         .zip(&keep)
-        .map(|(n, mask)| boilerplate::kept_text(&n.text, mask))
+        .map(|(text, mask)| boilerplate::kept_text(text, mask))
         .collect();
     (texts, stats)
 }
@@ -737,6 +835,7 @@ pub fn dedup_indexed(
         let index = Index::open_or_create(index_dir, index::fingerprint_params(config))?;
         let Fingerprinted {
             docs,
+            sources,
             fps,
             mut skipped,
             boilerplate,
@@ -751,9 +850,9 @@ pub fn dedup_indexed(
             if fp.shingles == 0 {
                 continue; // already listed as skipped
             }
-            if known.contains(doc.id.0.as_str()) {
+            if known.contains(&*doc.id) {
                 skipped.push(Skipped {
-                    path: doc.id.0.clone(),
+                    path: doc.id.to_string(),
                     reason: "already in the index: a document with this id was added before".into(),
                 });
             } else {
@@ -775,7 +874,7 @@ pub fn dedup_indexed(
             if i < first_new {
                 &old[i].id
             } else {
-                &docs[fresh[i - first_new]].id.0
+                &docs[fresh[i - first_new]].id
             }
         };
         let active = vec![true; total];
@@ -910,8 +1009,8 @@ pub fn dedup_indexed(
         let new_stored: Vec<StoredDoc> = fresh
             .iter()
             .map(|&i| StoredDoc {
-                id: docs[i].id.0.clone(),
-                source: docs[i].source.clone(),
+                id: docs[i].id.to_string(),
+                source: sources.name(docs[i].source).to_string(),
                 date: docs[i].date,
                 added: now,
                 fingerprint: fps[i].clone(),
@@ -972,7 +1071,7 @@ fn build_report(
     mut skipped: Vec<Skipped>,
     counts: Counts,
 ) -> Report {
-    let id = |i: usize| docs[i].id.0.clone();
+    let id = |i: usize| docs[i].id.to_string();
     let mut out: Vec<ClusterReport> = clusters
         .into_iter()
         .map(|c| ClusterReport {
@@ -1025,7 +1124,7 @@ fn build_report(
             .iter()
             .zip(&counts.active)
             .filter(|(_, a)| **a)
-            .map(|(d, _)| d.id.0.clone())
+            .map(|(d, _)| d.id.to_string())
             .collect(),
     }
 }
