@@ -520,24 +520,31 @@ const BATCH_DOCS: usize = 1024;
 const LARGE_INPUT_BYTES: u64 = 1 << 20;
 
 /// Reads `inputs` (in parallel across inputs, and in batches of [`BATCH_DOCS`] within one) and
-/// maps each decoded document with `f(scratch, (input, position in it), doc)`. Returns, per
-/// input, the results in file order, skips in place. No input's texts outlive their batch.
-fn map_inputs<R, S, I, F>(
+/// maps each decoded document with `f(scratch, (input, position in it), doc)`. The results of
+/// an input are handed, in file order (skips in place), to `keep(acc, result)` on an
+/// accumulator `start()` made for that input; returns the accumulators. No input's texts
+/// outlive their batch, and a result need not outlive its batch either: `keep` may store
+/// what it needs in a compact form.
+fn map_inputs<R, S, A, I, F, K>(
     config: &Config,
     inputs: &[(usize, &Input)],
     progress: &dyn Progress,
     init: I,
     f: F,
-) -> Vec<Vec<std::result::Result<R, Skipped>>>
+    start: impl Fn() -> A + Sync + Send,
+    keep: K,
+) -> Vec<A>
 where
     R: Send,
+    A: Send,
     I: Fn() -> S + Sync + Send,
     F: Fn(&mut S, (usize, usize), corpus::Doc) -> std::result::Result<R, Skipped> + Sync + Send,
+    K: Fn(&mut A, std::result::Result<R, Skipped>) + Sync + Send,
 {
     inputs
         .par_iter()
         .map(|&(which, input)| {
-            let mut results: Vec<std::result::Result<R, Skipped>> = Vec::new();
+            let mut results = start();
             let mut run = |batch: Batch| {
                 let done: Vec<std::result::Result<R, Skipped>> = batch
                     .into_par_iter()
@@ -545,7 +552,9 @@ where
                         res.and_then(|doc| f(scratch, (which, at), doc))
                     })
                     .collect();
-                results.extend(done);
+                for res in done {
+                    keep(&mut results, res);
+                }
             };
             let large = input.is_stdin()
                 || std::fs::metadata(&input.path).is_ok_and(|m| m.len() >= LARGE_INPUT_BYTES);
@@ -600,8 +609,58 @@ struct Seen {
     source: u32,
     repaired: bool,
     date: Option<i64>,
-    lines: Vec<LineInfo>,
+    /// The input the document is in, and where its line shapes are in that input's list.
+    input: usize,
+    lines: std::ops::Range<usize>,
     text: Option<String>,
+}
+
+/// What the first pass keeps of one input: its documents in file order (skips in place) and
+/// the line shapes of all of them in one list. Line shapes are most of the first pass's
+/// memory; in one list a document's cost no allocation of its own, and the list goes back to
+/// the system whole when boilerplate is learned, leaving no holes for the second pass.
+#[derive(Default)]
+struct FirstPass {
+    docs: Vec<std::result::Result<Seen, Skipped>>,
+    lines: Vec<LineInfo>,
+}
+
+/// The boilerplate masks of all documents as one list of bits, a document's bits after those
+/// of the documents before it. Held through the whole second pass: as lists of `bool`s they
+/// would take a quarter of what the fingerprints do.
+struct Masks {
+    bits: Vec<u64>,
+    /// Where each document's bits end (they start where the previous document's end).
+    ends: Vec<usize>,
+}
+
+impl Masks {
+    fn new(masks: Vec<Vec<bool>>) -> Masks {
+        let total: usize = masks.iter().map(Vec::len).sum();
+        let mut bits = vec![0u64; total.div_ceil(64)];
+        let mut ends = Vec::with_capacity(masks.len());
+        let mut at = 0;
+        for mask in masks {
+            for keep in mask {
+                bits[at / 64] |= u64::from(keep) << (at % 64);
+                at += 1;
+            }
+            ends.push(at);
+        }
+        Masks { bits, ends }
+    }
+
+    /// Writes document `slot`'s mask into `out`; false when there is none (boilerplate is
+    /// kept).
+    fn get(&self, slot: usize, out: &mut Vec<bool>) -> bool {
+        let Some(&end) = self.ends.get(slot) else {
+            return false;
+        };
+        let start = if slot == 0 { 0 } else { self.ends[slot - 1] };
+        out.clear();
+        out.extend((start..end).map(|i| self.bits[i / 64] >> (i % 64) & 1 == 1));
+        true
+    }
 }
 
 /// Reads, normalizes, strips boilerplate and fingerprints every input in two passes without
@@ -641,20 +700,32 @@ fn fingerprint_streaming(
                 .lock()
                 .unwrap_or_else(|poisoned| poisoned.into_inner())
                 .number(&doc.source);
-            Ok(Seen {
+            let seen = Seen {
                 id: doc.id.0.into_boxed_str(),
                 source,
                 repaired: doc.repaired,
                 date: doc.date,
-                lines,
+                input: which,
+                lines: 0..0,
                 text: inputs[which].is_stdin().then_some(text),
-            })
+            };
+            Ok((seen, lines))
+        },
+        FirstPass::default,
+        |pass, res| {
+            pass.docs.push(res.map(|(mut seen, lines)| {
+                let start = pass.lines.len();
+                pass.lines.extend_from_slice(&lines);
+                seen.lines = start..pass.lines.len();
+                seen
+            }))
         },
     );
     progress.finish();
     let sources = sources
         .into_inner()
         .unwrap_or_else(|poisoned| poisoned.into_inner());
+    let (first, lines): (Vec<_>, Vec<_>) = first.into_iter().map(|p| (p.docs, p.lines)).unzip();
 
     // Slots in id order, the first document of an id winning, as in `load`.
     let mut seen: Vec<Seen> = Vec::with_capacity(first.iter().map(Vec::len).sum());
@@ -690,47 +761,56 @@ fn fingerprint_streaming(
     } else {
         let view: Vec<(&str, &[LineInfo])> = seen
             .iter()
-            .map(|d| (sources.name(d.source), d.lines.as_slice()))
+            .map(|d| (sources.name(d.source), &lines[d.input][d.lines.clone()]))
             .collect();
         boilerplate::detect(&view)
     };
-    for d in &mut seen {
-        d.lines = Vec::new();
-    }
+    drop(lines);
+    let masks = Masks::new(masks);
 
     // The kept lines of a document's text, or None when the text no longer fits its mask
-    // (the file changed between the two passes).
-    let kept = |text: &str, slot: usize| -> Option<String> {
-        let Some(mask) = masks.get(slot) else {
+    // (the file changed between the two passes); `mask` is scratch space.
+    let kept = |text: &str, slot: usize, mask: &mut Vec<bool>| -> Option<String> {
+        if !masks.get(slot, mask) {
             return Some(text.to_string());
-        };
+        }
         (text.lines().count() == mask.len()).then(|| boilerplate::kept_text(text, mask))
     };
     let hashers = Hashers::new(config);
     let files: Vec<(usize, &Input)> = all.iter().copied().filter(|(_, i)| !i.is_stdin()).collect();
+    // Each fingerprint goes to its slot as its batch is done: no input's list of them is held.
+    let fps: std::sync::Mutex<Vec<Option<Fingerprint>>> =
+        std::sync::Mutex::new(vec![None; seen.len()]);
     progress.start(Stage::Fingerprint, inputs.len() as u64);
-    let second = map_inputs(
+    map_inputs(
         config,
         &files,
         progress,
-        || (Shingler::default(), Vec::new()),
-        |(shingler, set), (which, at), doc| {
+        || (Shingler::default(), Vec::new(), Vec::new()),
+        |(shingler, set, mask), (which, at), doc| {
             let Some(slot) = plan[which].get(at).copied().flatten() else {
                 return Ok(None);
             };
             let text = normalize::normalize(&doc.text);
-            Ok(kept(&text, slot)
+            Ok(kept(&text, slot, mask)
                 .map(|k| (slot, fingerprint_text(config, &hashers, shingler, set, &k))))
         },
+        || (),
+        |_, res| {
+            // A document that cannot be read again keeps no fingerprint: it is reported as
+            // changed below.
+            if let Ok(Some((slot, fp))) = res {
+                fps.lock().unwrap_or_else(|poisoned| poisoned.into_inner())[slot] = Some(fp);
+            }
+        },
     );
-    let mut fps: Vec<Option<Fingerprint>> = vec![None; seen.len()];
-    for (slot, fp) in second.into_iter().flatten().flatten().flatten() {
-        fps[slot] = Some(fp);
-    }
-    let (mut shingler, mut set) = (Shingler::default(), Vec::new());
+    let mut fps = fps
+        .into_inner()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    let (mut shingler, mut set, mut mask) = (Shingler::default(), Vec::new(), Vec::new());
     for (slot, doc) in seen.iter_mut().enumerate() {
         if let Some(text) = doc.text.take() {
-            if let Some(k) = kept(&text, slot) {
+            if let Some(k) = kept(&text, slot, &mut mask) {
                 fps[slot] = Some(fingerprint_text(
                     config,
                     &hashers,
