@@ -253,10 +253,12 @@ pub(crate) struct Matched {
 }
 
 /// Searches both LSH indexes for pairs that involve a document at `first_new` or later (0: all
-/// pairs) and verifies each. `fp(i)` is document `i`'s fingerprint; `active` marks those taking
-/// part.
-pub(crate) fn match_pairs<'a>(
+/// pairs) and verifies each. `fp(i)` is document `i`'s fingerprint and `signatures[i]` its
+/// MinHash signature (a run's own fingerprints serve as both, with no list of a million
+/// signature references); `active` marks those taking part.
+pub(crate) fn match_pairs<'a, S: AsRef<[u32]> + Sync>(
     config: &Config,
+    signatures: &[S],
     fp: &(dyn Fn(usize) -> &'a Fingerprint + Sync),
     active: &[bool],
     first_new: usize,
@@ -271,12 +273,8 @@ pub(crate) fn match_pairs<'a>(
         cluster::matches_within(fp(a as usize), fp(b as usize), rule, at_most)
     };
     let (edges, candidate_pairs) = match config.method {
-        Method::MinHash => {
-            let signatures: Vec<&[u32]> = (0..active.len())
-                .map(|i| fp(i).signature.as_slice())
-                .collect();
-            lsh::verified_candidates(
-                &signatures,
+        Method::MinHash => lsh::verified_candidates(
+                signatures,
                 active,
                 first_new,
                 &[
@@ -285,8 +283,7 @@ pub(crate) fn match_pairs<'a>(
                 ],
                 cluster::min_agreeing_lanes(rule, config.num_perm),
                 &verify,
-            )
-        }
+            ),
         // One index only: SimHash has no containment search (DESIGN.md, "SimHash").
         Method::SimHash => {
             let fingerprints: Vec<u64> = (0..active.len())
@@ -334,7 +331,7 @@ fn run(
 
     progress.start(Stage::Cluster, 3);
     let active: Vec<bool> = fps.iter().map(|f| f.shingles > 0).collect();
-    let matched = match_pairs(config, &|i| &fps[i], &active, 0);
+    let matched = match_pairs(config, &fps, &|i| &fps[i], &active, 0);
     progress.advance(2);
     let clusters = cluster::cluster(&fps, &matched.edges, rule(config));
     progress.advance(1);
@@ -842,7 +839,7 @@ fn fingerprint_streaming(
     }
     let mut read_twice = fps.iter().map(Option::is_some);
     seen.retain(|_| read_twice.next().unwrap_or(false));
-    let docs: Vec<Loaded> = seen
+    let mut docs: Vec<Loaded> = seen
         .into_iter()
         .map(|doc| Loaded {
             id: doc.id,
@@ -851,7 +848,10 @@ fn fingerprint_streaming(
             date: doc.date,
         })
         .collect();
-    let fps: Vec<Fingerprint> = fps.into_iter().flatten().collect();
+    // Collected in place, the documents would keep the first pass's wider records' room.
+    docs.shrink_to_fit();
+    let mut fps: Vec<Fingerprint> = fps.into_iter().flatten().collect();
+    fps.shrink_to_fit();
     Fingerprinted {
         docs,
         sources,
@@ -958,7 +958,9 @@ pub fn dedup_indexed(
             }
         };
         let active = vec![true; total];
-        let matched = match_pairs(config, &fp_of, &active, first_new);
+        let signatures: Vec<&[u32]> = (0..total).map(|i| fp_of(i).as_ref()).collect();
+        let matched = match_pairs(config, &signatures, &fp_of, &active, first_new);
+        drop(signatures);
         progress.advance(2);
         let existing: Vec<WorkCluster> = index.clusters().iter().map(WorkCluster::from).collect();
         let new_docs: Vec<usize> = (first_new..total).collect();
