@@ -274,16 +274,16 @@ pub(crate) fn match_pairs<'a, S: AsRef<[u32]> + Sync>(
     };
     let (edges, candidate_pairs) = match config.method {
         Method::MinHash => lsh::verified_candidates(
-                signatures,
-                active,
-                first_new,
-                &[
-                    (near, config.seed),
-                    (contained, config.seed ^ 0x000c_047a_14ed),
-                ],
-                cluster::min_agreeing_lanes(rule, config.num_perm),
-                &verify,
-            ),
+            signatures,
+            active,
+            first_new,
+            &[
+                (near, config.seed),
+                (contained, config.seed ^ 0x000c_047a_14ed),
+            ],
+            cluster::min_agreeing_lanes(rule, config.num_perm),
+            &verify,
+        ),
         // One index only: SimHash has no containment search (DESIGN.md, "SimHash").
         Method::SimHash => {
             let fingerprints: Vec<u64> = (0..active.len())
@@ -428,9 +428,7 @@ pub(crate) fn load(
     let mut ids = SeenIds::default();
     for res in read.into_iter().flatten() {
         match res {
-            Ok((doc, _))
-                if ids.repeats(&doc.id.0, corpus.docs.len(), |i| &corpus.docs[i].id) =>
-            {
+            Ok((doc, _)) if ids.repeats(&doc.id.0, corpus.docs.len(), |i| &corpus.docs[i].id) => {
                 skipped.push(Skipped {
                     path: doc.id.0,
                     reason: "duplicate id: an earlier document has the same id".into(),
