@@ -67,14 +67,10 @@ pub fn explain(config: &Config, a: &str, b: &str) -> Result<Explanation> {
     pipeline::in_pool(config, |found| {
         let (corpus, _) = pipeline::load(config, found.inputs, found.skipped, &NoProgress);
         let find = |id: &str| {
-            corpus
-                .docs
-                .iter()
-                .position(|d| &*d.id == id)
-                .ok_or_else(|| Error::InvalidConfig {
-                    name: "document",
-                    message: format!("{id:?} is not a readable document of the corpus"),
-                })
+            corpus.ids.position(id).ok_or_else(|| Error::InvalidConfig {
+                name: "document",
+                message: format!("{id:?} is not a readable document of the corpus"),
+            })
         };
         let (ia, ib) = (find(a)?, find(b)?);
         let (kept, _) = pipeline::strip_boilerplate(config, &corpus);
@@ -121,7 +117,7 @@ pub fn explain(config: &Config, a: &str, b: &str) -> Result<Explanation> {
             ),
         };
         let side = |i: usize, k: &str, fp: &cluster::Fingerprint| Side {
-            id: corpus.docs[i].id.to_string(),
+            id: corpus.ids.get(i).to_string(),
             shingles: fp.shingles,
             kept_chars: fp.length,
             boilerplate: removed_lines(&corpus.texts[i], k),

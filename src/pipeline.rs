@@ -68,14 +68,47 @@ pub fn containment_search_threshold(containment: f64) -> f64 {
 }
 
 /// A document after reading and normalization: what the report and the index need of it once
-/// it is fingerprinted. Kept for every document of the run until the end, so it holds no text
-/// and no copy of its site's name (see [`Sources`]).
+/// it is fingerprinted. Kept for every document of the run until the end, so it holds no text,
+/// no copy of its site's name (see [`Sources`]) and no id of its own (see [`Ids`]).
 pub(crate) struct Loaded {
-    pub(crate) id: Box<str>,
     /// The document's site, a number of the run's [`Sources`].
     pub(crate) source: u32,
     pub(crate) repaired: bool,
     pub(crate) date: Option<i64>,
+}
+
+/// The ids of a run's documents, end to end in one string: an id of its own would cost each
+/// document a pointer, a length and an allocation's header and rounding, about half as much
+/// again as the id.
+#[derive(Debug, Default)]
+pub(crate) struct Ids {
+    text: String,
+    /// Where each id ends (it starts where the previous one ends).
+    ends: Vec<usize>,
+}
+
+impl Ids {
+    /// Appends `id` as the next document's.
+    pub(crate) fn push(&mut self, id: &str) {
+        self.text.push_str(id);
+        self.ends.push(self.text.len());
+    }
+
+    /// The id of document `i`.
+    pub(crate) fn get(&self, i: usize) -> &str {
+        let start = if i == 0 { 0 } else { self.ends[i - 1] };
+        &self.text[start..self.ends[i]]
+    }
+
+    /// The number of ids.
+    pub(crate) fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    /// The position of `id`, if it is one of them.
+    pub(crate) fn position(&self, id: &str) -> Option<usize> {
+        (0..self.len()).find(|&i| self.get(i) == id)
+    }
 }
 
 /// The site names of a run, each stored once: a corpus has a few sites and a million
@@ -109,6 +142,8 @@ impl Sources {
 pub(crate) struct LoadedCorpus {
     /// The documents, in id order.
     pub(crate) docs: Vec<Loaded>,
+    /// Their ids.
+    pub(crate) ids: Ids,
     /// The normalized text of each document.
     pub(crate) texts: Vec<String>,
     /// The sites the documents refer to.
@@ -190,6 +225,8 @@ pub(crate) fn in_pool<T: Send>(
 pub(crate) struct Fingerprinted {
     /// The loaded documents, in id order.
     pub(crate) docs: Vec<Loaded>,
+    /// Their ids.
+    pub(crate) ids: Ids,
     /// The sites the documents refer to.
     pub(crate) sources: Sources,
     /// The normalized text of each document (empty unless texts were asked for).
@@ -221,16 +258,17 @@ pub(crate) fn fingerprint_inputs(
     progress.start(Stage::Fingerprint, corpus.docs.len() as u64);
     let fps = fingerprint_all(config, &kept_texts, progress);
     progress.finish();
-    for (doc, fp) in corpus.docs.iter().zip(&fps) {
+    for (i, fp) in fps.iter().enumerate() {
         if fp.shingles == 0 {
             skipped.push(Skipped {
-                path: doc.id.to_string(),
+                path: corpus.ids.get(i).to_string(),
                 reason: "no words to fingerprint".into(),
             });
         }
     }
     Fingerprinted {
         docs: corpus.docs,
+        ids: corpus.ids,
         sources: corpus.sources,
         texts: corpus.texts,
         kept_texts,
@@ -321,6 +359,7 @@ fn run(
 ) -> (Report, Texts) {
     let Fingerprinted {
         docs,
+        ids,
         texts: full_texts,
         mut kept_texts,
         fps,
@@ -342,7 +381,7 @@ fn run(
         for m in clusters.iter().flat_map(|c| &c.members) {
             let kept = std::mem::take(&mut kept_texts[m.doc]);
             let boilerplate = removed_lines(&full_texts[m.doc], &kept);
-            texts.insert(docs[m.doc].id.to_string(), DocText { kept, boilerplate });
+            texts.insert(ids.get(m.doc).to_string(), DocText { kept, boilerplate });
         }
     }
 
@@ -350,6 +389,7 @@ fn run(
     let report = build_report(
         config,
         &docs,
+        &ids,
         clusters,
         skipped,
         Counts {
@@ -422,21 +462,22 @@ pub(crate) fn load(
 
     let mut corpus = LoadedCorpus {
         docs: Vec::with_capacity(read.len()),
+        ids: Ids::default(),
         texts: Vec::with_capacity(read.len()),
         sources: Sources::default(),
     };
     let mut ids = SeenIds::default();
     for res in read.into_iter().flatten() {
         match res {
-            Ok((doc, _)) if ids.repeats(&doc.id.0, corpus.docs.len(), |i| &corpus.docs[i].id) => {
+            Ok((doc, _)) if ids.repeats(&doc.id.0, corpus.docs.len(), |i| corpus.ids.get(i)) => {
                 skipped.push(Skipped {
                     path: doc.id.0,
                     reason: "duplicate id: an earlier document has the same id".into(),
                 })
             }
             Ok((doc, text)) => {
+                corpus.ids.push(&doc.id.0);
                 corpus.docs.push(Loaded {
-                    id: doc.id.0.into_boxed_str(),
                     source: corpus.sources.number(&doc.source),
                     repaired: doc.repaired,
                     date: doc.date,
@@ -599,7 +640,6 @@ fn read_batches(input: &Input, config: &Config, on_batch: &mut dyn FnMut(Batch))
 /// What the first pass keeps of a document: no text (except from standard input, which cannot
 /// be read twice), only what boilerplate detection needs.
 struct Seen {
-    id: Box<str>,
     /// The document's site, a number of the run's [`Sources`].
     source: u32,
     repaired: bool,
@@ -617,6 +657,8 @@ struct Seen {
 #[derive(Default)]
 struct FirstPass {
     docs: Vec<std::result::Result<Seen, Skipped>>,
+    /// The ids of the documents read (not of those skipped), in order.
+    ids: Ids,
     lines: Vec<LineInfo>,
 }
 
@@ -696,7 +738,6 @@ fn fingerprint_streaming(
                 .unwrap_or_else(|poisoned| poisoned.into_inner())
                 .number(&doc.source);
             let seen = Seen {
-                id: doc.id.0.into_boxed_str(),
                 source,
                 repaired: doc.repaired,
                 date: doc.date,
@@ -704,11 +745,12 @@ fn fingerprint_streaming(
                 lines: 0..0,
                 text: inputs[which].is_stdin().then_some(text),
             };
-            Ok((seen, lines))
+            Ok((seen, lines, doc.id.0))
         },
         FirstPass::default,
         |pass, res| {
-            pass.docs.push(res.map(|(mut seen, lines)| {
+            pass.docs.push(res.map(|(mut seen, lines, id)| {
+                pass.ids.push(&id);
                 let start = pass.lines.len();
                 pass.lines.extend_from_slice(&lines);
                 seen.lines = start..pass.lines.len();
@@ -720,26 +762,33 @@ fn fingerprint_streaming(
     let sources = sources
         .into_inner()
         .unwrap_or_else(|poisoned| poisoned.into_inner());
-    let (first, lines): (Vec<_>, Vec<_>) = first.into_iter().map(|p| (p.docs, p.lines)).unzip();
+    let mut lines = Vec::with_capacity(first.len());
 
     // Slots in id order, the first document of an id winning, as in `load`.
-    let mut seen: Vec<Seen> = Vec::with_capacity(first.iter().map(Vec::len).sum());
+    let mut seen: Vec<Seen> = Vec::with_capacity(first.iter().map(|p| p.docs.len()).sum());
+    let mut ids = Ids::default();
     let mut plan: Vec<Vec<Option<usize>>> = Vec::with_capacity(first.len());
-    let mut ids = SeenIds::default();
-    for results in first {
-        let mut slots = Vec::with_capacity(results.len());
-        for res in results {
+    let mut repeated = SeenIds::default();
+    for pass in first {
+        lines.push(pass.lines);
+        let mut slots = Vec::with_capacity(pass.docs.len());
+        let mut read = 0;
+        for res in pass.docs {
             match res {
-                Ok(doc) if ids.repeats(&doc.id, seen.len(), |i| &seen[i].id) => {
-                    skipped.push(Skipped {
-                        path: doc.id.into_string(),
-                        reason: "duplicate id: an earlier document has the same id".into(),
-                    });
-                    slots.push(None);
-                }
                 Ok(doc) => {
-                    slots.push(Some(seen.len()));
-                    seen.push(doc);
+                    let id = pass.ids.get(read);
+                    read += 1;
+                    if repeated.repeats(id, seen.len(), |i| ids.get(i)) {
+                        skipped.push(Skipped {
+                            path: id.to_string(),
+                            reason: "duplicate id: an earlier document has the same id".into(),
+                        });
+                        slots.push(None);
+                    } else {
+                        slots.push(Some(seen.len()));
+                        ids.push(id);
+                        seen.push(doc);
+                    }
                 }
                 Err(skip) => {
                     skipped.push(skip);
@@ -749,7 +798,7 @@ fn fingerprint_streaming(
         }
         plan.push(slots);
     }
-    drop(ids);
+    drop(repeated);
 
     let (masks, boilerplate) = if config.keep_boilerplate {
         (Vec::new(), BoilerplateStats::default())
@@ -822,25 +871,31 @@ fn fingerprint_streaming(
 
     // The documents and their fingerprints are the run's largest tables: they are narrowed
     // where they lie rather than copied.
-    for (doc, fp) in seen.iter().zip(&fps) {
+    for (i, fp) in fps.iter().enumerate() {
         match fp {
             Some(fp) if fp.shingles == 0 => skipped.push(Skipped {
-                path: doc.id.to_string(),
+                path: ids.get(i).to_string(),
                 reason: "no words to fingerprint".into(),
             }),
             Some(_) => {}
             None => skipped.push(Skipped {
-                path: doc.id.to_string(),
+                path: ids.get(i).to_string(),
                 reason: "changed or vanished between the two reads of the run".into(),
             }),
         }
+    }
+    if fps.iter().any(Option::is_none) {
+        let mut kept = Ids::default();
+        for (i, _) in fps.iter().enumerate().filter(|(_, fp)| fp.is_some()) {
+            kept.push(ids.get(i));
+        }
+        ids = kept;
     }
     let mut read_twice = fps.iter().map(Option::is_some);
     seen.retain(|_| read_twice.next().unwrap_or(false));
     let mut docs: Vec<Loaded> = seen
         .into_iter()
         .map(|doc| Loaded {
-            id: doc.id,
             source: doc.source,
             repaired: doc.repaired,
             date: doc.date,
@@ -852,6 +907,7 @@ fn fingerprint_streaming(
     fps.shrink_to_fit();
     Fingerprinted {
         docs,
+        ids,
         sources,
         texts: Vec::new(),
         kept_texts: Vec::new(),
@@ -913,6 +969,7 @@ pub fn dedup_indexed(
         let index = Index::open_or_create(index_dir, index::fingerprint_params(config))?;
         let Fingerprinted {
             docs,
+            ids,
             sources,
             fps,
             mut skipped,
@@ -924,13 +981,13 @@ pub fn dedup_indexed(
         let known: std::collections::HashSet<&str> =
             index.docs().iter().map(|d| d.id.as_str()).collect();
         let mut fresh: Vec<usize> = Vec::new();
-        for (i, (doc, fp)) in docs.iter().zip(&fps).enumerate() {
+        for (i, fp) in fps.iter().enumerate() {
             if fp.shingles == 0 {
                 continue; // already listed as skipped
             }
-            if known.contains(&*doc.id) {
+            if known.contains(ids.get(i)) {
                 skipped.push(Skipped {
-                    path: doc.id.to_string(),
+                    path: ids.get(i).to_string(),
                     reason: "already in the index: a document with this id was added before".into(),
                 });
             } else {
@@ -952,7 +1009,7 @@ pub fn dedup_indexed(
             if i < first_new {
                 &old[i].id
             } else {
-                &docs[fresh[i - first_new]].id
+                ids.get(fresh[i - first_new])
             }
         };
         let active = vec![true; total];
@@ -1089,7 +1146,7 @@ pub fn dedup_indexed(
         let new_stored: Vec<StoredDoc> = fresh
             .iter()
             .map(|&i| StoredDoc {
-                id: docs[i].id.to_string(),
+                id: ids.get(i).to_string(),
                 source: sources.name(docs[i].source).to_string(),
                 date: docs[i].date,
                 added: now,
@@ -1147,11 +1204,12 @@ fn params(config: &Config, near: Banding, contained: Banding) -> Params {
 fn build_report(
     config: &Config,
     docs: &[Loaded],
+    ids: &Ids,
     clusters: Vec<cluster::Cluster>,
     mut skipped: Vec<Skipped>,
     counts: Counts,
 ) -> Report {
-    let id = |i: usize| docs[i].id.to_string();
+    let id = |i: usize| ids.get(i).to_string();
     let mut out: Vec<ClusterReport> = clusters
         .into_iter()
         .map(|c| ClusterReport {
@@ -1200,11 +1258,12 @@ fn build_report(
         clusters: out,
         skipped,
         index: None,
-        document_ids: docs
+        document_ids: counts
+            .active
             .iter()
-            .zip(&counts.active)
+            .enumerate()
             .filter(|(_, a)| **a)
-            .map(|(d, _)| d.id.to_string())
+            .map(|(i, _)| ids.get(i).to_string())
             .collect(),
     }
 }
