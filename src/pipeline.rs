@@ -1267,3 +1267,44 @@ fn build_report(
             .collect(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_round_trip() {
+        let mut ids = Ids::default();
+        for id in ["a/1", "", "ü/2", "a/1x"] {
+            ids.push(id);
+        }
+        assert_eq!(ids.len(), 4);
+        assert_eq!(
+            (0..4).map(|i| ids.get(i)).collect::<Vec<_>>(),
+            ["a/1", "", "ü/2", "a/1x"]
+        );
+        assert_eq!(ids.position("a/1x"), Some(3));
+        assert_eq!(ids.position("b"), None);
+    }
+
+    #[test]
+    fn repeated_ids_are_found_through_hash_collisions() {
+        let docs = ["a", "b", "c"];
+        let mut seen = SeenIds::default();
+        assert!(!seen.repeats("a", 0, |i| docs[i]));
+        assert!(!seen.repeats("b", 1, |i| docs[i]));
+        assert!(seen.repeats("a", 2, |i| docs[i]));
+        // Forge a collision: "c" hashes to the entry of "a", whose document is another id.
+        let hash_c = xxhash_rust::xxh3::xxh3_64(b"c");
+        seen.first.insert(hash_c, 0);
+        assert!(!seen.repeats("c", 2, |i| docs[i]));
+        assert!(seen.repeats("c", 3, |i| docs[i]));
+        let mut sources = Sources::default();
+        assert_eq!(
+            ["x", "y", "x"].map(|s| sources.number(s)),
+            [0, 1, 0],
+            "one number a site"
+        );
+        assert_eq!(sources.name(1), "y");
+    }
+}
