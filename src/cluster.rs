@@ -20,6 +20,14 @@ pub struct Fingerprint {
     pub numbers: Vec<u64>,
 }
 
+impl AsRef<[u32]> for Fingerprint {
+    /// The MinHash signature: what the candidate search bands, so that a run's fingerprints
+    /// can be searched as they lie.
+    fn as_ref(&self) -> &[u32] {
+        &self.signature
+    }
+}
+
 /// How a member matched its representative.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "kebab-case")]

@@ -65,17 +65,15 @@ pub struct Explanation {
 /// Explains the pair `a`, `b` (document ids of the corpus in `config.paths`).
 pub fn explain(config: &Config, a: &str, b: &str) -> Result<Explanation> {
     pipeline::in_pool(config, |found| {
-        let (docs, _) = pipeline::load(config, found.inputs, found.skipped, &NoProgress);
+        let (corpus, _) = pipeline::load(config, found.inputs, found.skipped, &NoProgress);
         let find = |id: &str| {
-            docs.iter()
-                .position(|d| d.id.0 == id)
-                .ok_or_else(|| Error::InvalidConfig {
-                    name: "document",
-                    message: format!("{id:?} is not a readable document of the corpus"),
-                })
+            corpus.ids.position(id).ok_or_else(|| Error::InvalidConfig {
+                name: "document",
+                message: format!("{id:?} is not a readable document of the corpus"),
+            })
         };
         let (ia, ib) = (find(a)?, find(b)?);
-        let (kept, _) = pipeline::strip_boilerplate(config, &docs);
+        let (kept, _) = pipeline::strip_boilerplate(config, &corpus);
         let pair = [kept[ia].clone(), kept[ib].clone()];
         let fps = pipeline::fingerprint_all(config, &pair, &NoProgress);
         let m = cluster::measure(&fps[0], &fps[1]);
@@ -119,10 +117,10 @@ pub fn explain(config: &Config, a: &str, b: &str) -> Result<Explanation> {
             ),
         };
         let side = |i: usize, k: &str, fp: &cluster::Fingerprint| Side {
-            id: docs[i].id.0.clone(),
+            id: corpus.ids.get(i).to_string(),
             shingles: fp.shingles,
             kept_chars: fp.length,
-            boilerplate: removed_lines(&docs[i].text, k),
+            boilerplate: removed_lines(&corpus.texts[i], k),
         };
         Ok(Explanation {
             a: side(ia, &pair[0], &fps[0]),

@@ -9,7 +9,7 @@ use crate::boilerplate::{self, BoilerplateStats, LineInfo};
 use crate::cluster::MatchKind;
 use crate::cluster::{self, Fingerprint, Rule};
 use crate::config::{Config, Method};
-use crate::corpus::{self, DocId, Input, Skipped};
+use crate::corpus::{self, Input, Skipped};
 use crate::error::{Error, Result};
 use crate::index::assign::{self, Outcome, WorkCluster};
 use crate::index::store::{StoredCluster, StoredDoc};
@@ -67,13 +67,113 @@ pub fn containment_search_threshold(containment: f64) -> f64 {
     cr / (1.0 + CONTAINMENT_MIN_SIZE_RATIO - cr)
 }
 
-/// A document after reading and normalization.
+/// A document after reading and normalization: what the report and the index need of it once
+/// it is fingerprinted. Kept for every document of the run until the end, so it holds no text,
+/// no copy of its site's name (see [`Sources`]) and no id of its own (see [`Ids`]).
 pub(crate) struct Loaded {
-    pub(crate) id: DocId,
-    pub(crate) source: String,
-    pub(crate) text: String,
+    /// The document's site, a number of the run's [`Sources`].
+    pub(crate) source: u32,
     pub(crate) repaired: bool,
     pub(crate) date: Option<i64>,
+}
+
+/// The ids of a run's documents, end to end in one string: an id of its own would cost each
+/// document a pointer, a length and an allocation's header and rounding, about half as much
+/// again as the id.
+#[derive(Debug, Default)]
+pub(crate) struct Ids {
+    text: String,
+    /// Where each id ends (it starts where the previous one ends).
+    ends: Vec<usize>,
+}
+
+impl Ids {
+    /// Appends `id` as the next document's.
+    pub(crate) fn push(&mut self, id: &str) {
+        self.text.push_str(id);
+        self.ends.push(self.text.len());
+    }
+
+    /// The id of document `i`.
+    pub(crate) fn get(&self, i: usize) -> &str {
+        let start = if i == 0 { 0 } else { self.ends[i - 1] };
+        &self.text[start..self.ends[i]]
+    }
+
+    /// The number of ids.
+    pub(crate) fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    /// The position of `id`, if it is one of them.
+    pub(crate) fn position(&self, id: &str) -> Option<usize> {
+        (0..self.len()).find(|&i| self.get(i) == id)
+    }
+}
+
+/// The site names of a run, each stored once: a corpus has a few sites and a million
+/// documents, and every document refers to its site by number.
+#[derive(Debug, Default)]
+pub(crate) struct Sources {
+    names: Vec<Box<str>>,
+    numbers: std::collections::HashMap<Box<str>, u32>,
+}
+
+impl Sources {
+    /// The number of the site `name`, given it the first time it is seen.
+    pub(crate) fn number(&mut self, name: &str) -> u32 {
+        if let Some(&n) = self.numbers.get(name) {
+            return n;
+        }
+        // Every site has a document, and documents are numbered by u32 throughout.
+        let n = self.names.len() as u32;
+        self.names.push(name.into());
+        self.numbers.insert(name.into(), n);
+        n
+    }
+
+    /// The name of site number `n`.
+    pub(crate) fn name(&self, n: u32) -> &str {
+        &self.names[n as usize]
+    }
+}
+
+/// What [`load`] read: the documents, their normalized texts and their sites.
+pub(crate) struct LoadedCorpus {
+    /// The documents, in id order.
+    pub(crate) docs: Vec<Loaded>,
+    /// Their ids.
+    pub(crate) ids: Ids,
+    /// The normalized text of each document.
+    pub(crate) texts: Vec<String>,
+    /// The sites the documents refer to.
+    pub(crate) sources: Sources,
+}
+
+/// Finds documents whose id an earlier document already has, without a copy of every id: a
+/// map from the hash of an id to the first document with that hash, its id read from the
+/// documents themselves.
+#[derive(Default)]
+struct SeenIds {
+    first: std::collections::HashMap<u64, usize>,
+}
+
+impl SeenIds {
+    /// Whether `id` (about to become document `slot`) repeats the id of a document before it;
+    /// `id_of(i)` is the id of document `i`.
+    fn repeats<'a>(&mut self, id: &str, slot: usize, id_of: impl Fn(usize) -> &'a str) -> bool {
+        let hash = xxhash_rust::xxh3::xxh3_64(id.as_bytes());
+        match self.first.entry(hash) {
+            std::collections::hash_map::Entry::Vacant(e) => {
+                e.insert(slot);
+                false
+            }
+            // Two different ids with one 64-bit hash are too rare to index: look them up.
+            std::collections::hash_map::Entry::Occupied(e) => {
+                id_of(*e.get()) == id || (0..slot).any(|i| id_of(i) == id)
+            }
+        }
+    }
 }
 
 /// The text of one clustered document as fingerprinted, and what was left out of it.
@@ -123,8 +223,14 @@ pub(crate) fn in_pool<T: Send>(
 /// What fingerprinting a set of inputs produced: the documents (with their texts while someone
 /// still needs them), their fingerprints, and what was set aside.
 pub(crate) struct Fingerprinted {
-    /// The loaded documents, in id order (texts emptied unless texts were asked for).
+    /// The loaded documents, in id order.
     pub(crate) docs: Vec<Loaded>,
+    /// Their ids.
+    pub(crate) ids: Ids,
+    /// The sites the documents refer to.
+    pub(crate) sources: Sources,
+    /// The normalized text of each document (empty unless texts were asked for).
+    pub(crate) texts: Vec<String>,
     /// The kept text of each document (empty unless texts were asked for).
     pub(crate) kept_texts: Vec<String>,
     /// The fingerprint of each document.
@@ -146,29 +252,25 @@ pub(crate) fn fingerprint_inputs(
     if !want_texts {
         return fingerprint_streaming(config, inputs, skipped, progress);
     }
-    let (mut docs, mut skipped) = load(config, inputs, skipped, progress);
-    let (mut kept_texts, boilerplate) = strip_boilerplate(config, &docs);
+    let (corpus, mut skipped) = load(config, inputs, skipped, progress);
+    let (kept_texts, boilerplate) = strip_boilerplate(config, &corpus);
 
-    progress.start(Stage::Fingerprint, docs.len() as u64);
+    progress.start(Stage::Fingerprint, corpus.docs.len() as u64);
     let fps = fingerprint_all(config, &kept_texts, progress);
     progress.finish();
-    if !want_texts {
-        // Only the page of texts needs them after fingerprinting.
-        kept_texts = Vec::new();
-        for doc in &mut docs {
-            doc.text = String::new();
-        }
-    }
-    for (doc, fp) in docs.iter().zip(&fps) {
+    for (i, fp) in fps.iter().enumerate() {
         if fp.shingles == 0 {
             skipped.push(Skipped {
-                path: doc.id.0.clone(),
+                path: corpus.ids.get(i).to_string(),
                 reason: "no words to fingerprint".into(),
             });
         }
     }
     Fingerprinted {
-        docs,
+        docs: corpus.docs,
+        ids: corpus.ids,
+        sources: corpus.sources,
+        texts: corpus.texts,
         kept_texts,
         fps,
         skipped,
@@ -189,10 +291,12 @@ pub(crate) struct Matched {
 }
 
 /// Searches both LSH indexes for pairs that involve a document at `first_new` or later (0: all
-/// pairs) and verifies each. `fp(i)` is document `i`'s fingerprint; `active` marks those taking
-/// part.
-pub(crate) fn match_pairs<'a>(
+/// pairs) and verifies each. `fp(i)` is document `i`'s fingerprint and `signatures[i]` its
+/// MinHash signature (a run's own fingerprints serve as both, with no list of a million
+/// signature references); `active` marks those taking part.
+pub(crate) fn match_pairs<'a, S: AsRef<[u32]> + Sync>(
     config: &Config,
+    signatures: &[S],
     fp: &(dyn Fn(usize) -> &'a Fingerprint + Sync),
     active: &[bool],
     first_new: usize,
@@ -207,22 +311,17 @@ pub(crate) fn match_pairs<'a>(
         cluster::matches_within(fp(a as usize), fp(b as usize), rule, at_most)
     };
     let (edges, candidate_pairs) = match config.method {
-        Method::MinHash => {
-            let signatures: Vec<&[u32]> = (0..active.len())
-                .map(|i| fp(i).signature.as_slice())
-                .collect();
-            lsh::verified_candidates(
-                &signatures,
-                active,
-                first_new,
-                &[
-                    (near, config.seed),
-                    (contained, config.seed ^ 0x000c_047a_14ed),
-                ],
-                cluster::min_agreeing_lanes(rule, config.num_perm),
-                &verify,
-            )
-        }
+        Method::MinHash => lsh::verified_candidates(
+            signatures,
+            active,
+            first_new,
+            &[
+                (near, config.seed),
+                (contained, config.seed ^ 0x000c_047a_14ed),
+            ],
+            cluster::min_agreeing_lanes(rule, config.num_perm),
+            &verify,
+        ),
         // One index only: SimHash has no containment search (DESIGN.md, "SimHash").
         Method::SimHash => {
             let fingerprints: Vec<u64> = (0..active.len())
@@ -260,15 +359,18 @@ fn run(
 ) -> (Report, Texts) {
     let Fingerprinted {
         docs,
+        ids,
+        texts: full_texts,
         mut kept_texts,
         fps,
         skipped,
         boilerplate,
+        ..
     } = fingerprint_inputs(config, inputs, skipped, progress, want_texts);
 
     progress.start(Stage::Cluster, 3);
     let active: Vec<bool> = fps.iter().map(|f| f.shingles > 0).collect();
-    let matched = match_pairs(config, &|i| &fps[i], &active, 0);
+    let matched = match_pairs(config, &fps, &|i| &fps[i], &active, 0);
     progress.advance(2);
     let clusters = cluster::cluster(&fps, &matched.edges, rule(config));
     progress.advance(1);
@@ -278,8 +380,8 @@ fn run(
     if want_texts {
         for m in clusters.iter().flat_map(|c| &c.members) {
             let kept = std::mem::take(&mut kept_texts[m.doc]);
-            let boilerplate = removed_lines(&docs[m.doc].text, &kept);
-            texts.insert(docs[m.doc].id.0.clone(), DocText { kept, boilerplate });
+            let boilerplate = removed_lines(&full_texts[m.doc], &kept);
+            texts.insert(ids.get(m.doc).to_string(), DocText { kept, boilerplate });
         }
     }
 
@@ -287,6 +389,7 @@ fn run(
     let report = build_report(
         config,
         &docs,
+        &ids,
         clusters,
         skipped,
         Counts {
@@ -323,9 +426,9 @@ pub(crate) fn load(
     inputs: Vec<Input>,
     mut skipped: Vec<Skipped>,
     progress: &dyn Progress,
-) -> (Vec<Loaded>, Vec<Skipped>) {
+) -> (LoadedCorpus, Vec<Skipped>) {
     progress.start(Stage::Read, inputs.len() as u64);
-    let read: Vec<Vec<std::result::Result<Loaded, Skipped>>> = inputs
+    let read: Vec<Vec<std::result::Result<(corpus::Doc, String), Skipped>>> = inputs
         .par_iter()
         .map(|input| {
             let docs = corpus::read(input, config)
@@ -339,13 +442,13 @@ pub(crate) fn load(
                                 reason: "no text left after normalization".into(),
                             })
                         } else {
-                            Ok(Loaded {
-                                id: doc.id,
-                                source: doc.source,
+                            Ok((
+                                corpus::Doc {
+                                    text: String::new(),
+                                    ..doc
+                                },
                                 text,
-                                repaired: doc.repaired,
-                                date: doc.date,
-                            })
+                            ))
                         }
                     })
                 })
@@ -357,20 +460,35 @@ pub(crate) fn load(
     progress.finish();
     drop(inputs);
 
-    let mut docs: Vec<Loaded> = Vec::with_capacity(read.len());
-    let mut seen: std::collections::HashSet<DocId> = std::collections::HashSet::new();
+    let mut corpus = LoadedCorpus {
+        docs: Vec::with_capacity(read.len()),
+        ids: Ids::default(),
+        texts: Vec::with_capacity(read.len()),
+        sources: Sources::default(),
+    };
+    let mut ids = SeenIds::default();
     for res in read.into_iter().flatten() {
         match res {
-            Ok(doc) if !seen.insert(doc.id.clone()) => skipped.push(Skipped {
-                path: doc.id.0,
-                reason: "duplicate id: an earlier document has the same id".into(),
-            }),
-            Ok(doc) => docs.push(doc),
+            Ok((doc, _)) if ids.repeats(&doc.id.0, corpus.docs.len(), |i| corpus.ids.get(i)) => {
+                skipped.push(Skipped {
+                    path: doc.id.0,
+                    reason: "duplicate id: an earlier document has the same id".into(),
+                })
+            }
+            Ok((doc, text)) => {
+                corpus.ids.push(&doc.id.0);
+                corpus.docs.push(Loaded {
+                    source: corpus.sources.number(&doc.source),
+                    repaired: doc.repaired,
+                    date: doc.date,
+                });
+                corpus.texts.push(text);
+            }
             Err(skip) => skipped.push(skip),
         }
     }
 
-    (docs, skipped)
+    (corpus, skipped)
 }
 
 /// The fingerprint of each kept text, in order.
@@ -438,24 +556,31 @@ const BATCH_DOCS: usize = 1024;
 const LARGE_INPUT_BYTES: u64 = 1 << 20;
 
 /// Reads `inputs` (in parallel across inputs, and in batches of [`BATCH_DOCS`] within one) and
-/// maps each decoded document with `f(scratch, (input, position in it), doc)`. Returns, per
-/// input, the results in file order, skips in place. No input's texts outlive their batch.
-fn map_inputs<R, S, I, F>(
+/// maps each decoded document with `f(scratch, (input, position in it), doc)`. The results of
+/// an input are handed, in file order (skips in place), to `keep(acc, result)` on an
+/// accumulator `start()` made for that input; returns the accumulators. No input's texts
+/// outlive their batch, and a result need not outlive its batch either: `keep` may store
+/// what it needs in a compact form.
+fn map_inputs<R, S, A, I, F, K>(
     config: &Config,
     inputs: &[(usize, &Input)],
     progress: &dyn Progress,
     init: I,
     f: F,
-) -> Vec<Vec<std::result::Result<R, Skipped>>>
+    start: impl Fn() -> A + Sync + Send,
+    keep: K,
+) -> Vec<A>
 where
     R: Send,
+    A: Send,
     I: Fn() -> S + Sync + Send,
     F: Fn(&mut S, (usize, usize), corpus::Doc) -> std::result::Result<R, Skipped> + Sync + Send,
+    K: Fn(&mut A, std::result::Result<R, Skipped>) + Sync + Send,
 {
     inputs
         .par_iter()
         .map(|&(which, input)| {
-            let mut results: Vec<std::result::Result<R, Skipped>> = Vec::new();
+            let mut results = start();
             let mut run = |batch: Batch| {
                 let done: Vec<std::result::Result<R, Skipped>> = batch
                     .into_par_iter()
@@ -463,7 +588,9 @@ where
                         res.and_then(|doc| f(scratch, (which, at), doc))
                     })
                     .collect();
-                results.extend(done);
+                for res in done {
+                    keep(&mut results, res);
+                }
             };
             let large = input.is_stdin()
                 || std::fs::metadata(&input.path).is_ok_and(|m| m.len() >= LARGE_INPUT_BYTES);
@@ -513,12 +640,64 @@ fn read_batches(input: &Input, config: &Config, on_batch: &mut dyn FnMut(Batch))
 /// What the first pass keeps of a document: no text (except from standard input, which cannot
 /// be read twice), only what boilerplate detection needs.
 struct Seen {
-    id: DocId,
-    source: String,
+    /// The document's site, a number of the run's [`Sources`].
+    source: u32,
     repaired: bool,
     date: Option<i64>,
-    lines: Vec<LineInfo>,
+    /// The input the document is in, and where its line shapes are in that input's list.
+    input: usize,
+    lines: std::ops::Range<usize>,
     text: Option<String>,
+}
+
+/// What the first pass keeps of one input: its documents in file order (skips in place) and
+/// the line shapes of all of them in one list. Line shapes are most of the first pass's
+/// memory; in one list a document's cost no allocation of its own, and the list goes back to
+/// the system whole when boilerplate is learned, leaving no holes for the second pass.
+#[derive(Default)]
+struct FirstPass {
+    docs: Vec<std::result::Result<Seen, Skipped>>,
+    /// The ids of the documents read (not of those skipped), in order.
+    ids: Ids,
+    lines: Vec<LineInfo>,
+}
+
+/// The boilerplate masks of all documents as one list of bits, a document's bits after those
+/// of the documents before it. Held through the whole second pass: as lists of `bool`s they
+/// would take a quarter of what the fingerprints do.
+struct Masks {
+    bits: Vec<u64>,
+    /// Where each document's bits end (they start where the previous document's end).
+    ends: Vec<usize>,
+}
+
+impl Masks {
+    fn new(masks: Vec<Vec<bool>>) -> Masks {
+        let total: usize = masks.iter().map(Vec::len).sum();
+        let mut bits = vec![0u64; total.div_ceil(64)];
+        let mut ends = Vec::with_capacity(masks.len());
+        let mut at = 0;
+        for mask in masks {
+            for keep in mask {
+                bits[at / 64] |= u64::from(keep) << (at % 64);
+                at += 1;
+            }
+            ends.push(at);
+        }
+        Masks { bits, ends }
+    }
+
+    /// Writes document `slot`'s mask into `out`; false when there is none (boilerplate is
+    /// kept).
+    fn get(&self, slot: usize, out: &mut Vec<bool>) -> bool {
+        let Some(&end) = self.ends.get(slot) else {
+            return false;
+        };
+        let start = if slot == 0 { 0 } else { self.ends[slot - 1] };
+        out.clear();
+        out.extend((start..end).map(|i| self.bits[i / 64] >> (i % 64) & 1 == 1));
+        true
+    }
 }
 
 /// Reads, normalizes, strips boilerplate and fingerprints every input in two passes without
@@ -532,6 +711,8 @@ fn fingerprint_streaming(
     progress: &dyn Progress,
 ) -> Fingerprinted {
     let all: Vec<(usize, &Input)> = inputs.iter().enumerate().collect();
+    // Site names are numbered as documents are read, so that no document holds a copy of one.
+    let sources = std::sync::Mutex::new(Sources::default());
     progress.start(Stage::Read, inputs.len() as u64);
     let first = map_inputs(
         config,
@@ -551,36 +732,63 @@ fn fingerprint_streaming(
             } else {
                 boilerplate::line_infos(&text)
             };
-            Ok(Seen {
-                id: doc.id,
-                source: doc.source,
+            // A panic elsewhere cannot leave the table half-updated: `number` pushes last.
+            let source = sources
+                .lock()
+                .unwrap_or_else(|poisoned| poisoned.into_inner())
+                .number(&doc.source);
+            let seen = Seen {
+                source,
                 repaired: doc.repaired,
                 date: doc.date,
-                lines,
+                input: which,
+                lines: 0..0,
                 text: inputs[which].is_stdin().then_some(text),
-            })
+            };
+            Ok((seen, lines, doc.id.0))
+        },
+        FirstPass::default,
+        |pass, res| {
+            pass.docs.push(res.map(|(mut seen, lines, id)| {
+                pass.ids.push(&id);
+                let start = pass.lines.len();
+                pass.lines.extend_from_slice(&lines);
+                seen.lines = start..pass.lines.len();
+                seen
+            }))
         },
     );
     progress.finish();
+    let sources = sources
+        .into_inner()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    let mut lines = Vec::with_capacity(first.len());
 
     // Slots in id order, the first document of an id winning, as in `load`.
-    let mut seen: Vec<Seen> = Vec::new();
+    let mut seen: Vec<Seen> = Vec::with_capacity(first.iter().map(|p| p.docs.len()).sum());
+    let mut ids = Ids::default();
     let mut plan: Vec<Vec<Option<usize>>> = Vec::with_capacity(first.len());
-    let mut ids: std::collections::HashSet<DocId> = std::collections::HashSet::new();
-    for results in first {
-        let mut slots = Vec::with_capacity(results.len());
-        for res in results {
+    let mut repeated = SeenIds::default();
+    for pass in first {
+        lines.push(pass.lines);
+        let mut slots = Vec::with_capacity(pass.docs.len());
+        let mut read = 0;
+        for res in pass.docs {
             match res {
-                Ok(doc) if !ids.insert(doc.id.clone()) => {
-                    skipped.push(Skipped {
-                        path: doc.id.0,
-                        reason: "duplicate id: an earlier document has the same id".into(),
-                    });
-                    slots.push(None);
-                }
                 Ok(doc) => {
-                    slots.push(Some(seen.len()));
-                    seen.push(doc);
+                    let id = pass.ids.get(read);
+                    read += 1;
+                    if repeated.repeats(id, seen.len(), |i| ids.get(i)) {
+                        skipped.push(Skipped {
+                            path: id.to_string(),
+                            reason: "duplicate id: an earlier document has the same id".into(),
+                        });
+                        slots.push(None);
+                    } else {
+                        slots.push(Some(seen.len()));
+                        ids.push(id);
+                        seen.push(doc);
+                    }
                 }
                 Err(skip) => {
                     skipped.push(skip);
@@ -590,54 +798,63 @@ fn fingerprint_streaming(
         }
         plan.push(slots);
     }
-    drop(ids);
+    drop(repeated);
 
     let (masks, boilerplate) = if config.keep_boilerplate {
         (Vec::new(), BoilerplateStats::default())
     } else {
         let view: Vec<(&str, &[LineInfo])> = seen
             .iter()
-            .map(|d| (d.source.as_str(), d.lines.as_slice()))
+            .map(|d| (sources.name(d.source), &lines[d.input][d.lines.clone()]))
             .collect();
         boilerplate::detect(&view)
     };
-    for d in &mut seen {
-        d.lines = Vec::new();
-    }
+    drop(lines);
+    let masks = Masks::new(masks);
 
     // The kept lines of a document's text, or None when the text no longer fits its mask
-    // (the file changed between the two passes).
-    let kept = |text: &str, slot: usize| -> Option<String> {
-        let Some(mask) = masks.get(slot) else {
+    // (the file changed between the two passes); `mask` is scratch space.
+    let kept = |text: &str, slot: usize, mask: &mut Vec<bool>| -> Option<String> {
+        if !masks.get(slot, mask) {
             return Some(text.to_string());
-        };
+        }
         (text.lines().count() == mask.len()).then(|| boilerplate::kept_text(text, mask))
     };
     let hashers = Hashers::new(config);
     let files: Vec<(usize, &Input)> = all.iter().copied().filter(|(_, i)| !i.is_stdin()).collect();
+    // Each fingerprint goes to its slot as its batch is done: no input's list of them is held.
+    let fps: std::sync::Mutex<Vec<Option<Fingerprint>>> =
+        std::sync::Mutex::new(vec![None; seen.len()]);
     progress.start(Stage::Fingerprint, inputs.len() as u64);
-    let second = map_inputs(
+    map_inputs(
         config,
         &files,
         progress,
-        || (Shingler::default(), Vec::new()),
-        |(shingler, set), (which, at), doc| {
+        || (Shingler::default(), Vec::new(), Vec::new()),
+        |(shingler, set, mask), (which, at), doc| {
             let Some(slot) = plan[which].get(at).copied().flatten() else {
                 return Ok(None);
             };
             let text = normalize::normalize(&doc.text);
-            Ok(kept(&text, slot)
+            Ok(kept(&text, slot, mask)
                 .map(|k| (slot, fingerprint_text(config, &hashers, shingler, set, &k))))
         },
+        || (),
+        |_, res| {
+            // A document that cannot be read again keeps no fingerprint: it is reported as
+            // changed below.
+            if let Ok(Some((slot, fp))) = res {
+                fps.lock().unwrap_or_else(|poisoned| poisoned.into_inner())[slot] = Some(fp);
+            }
+        },
     );
-    let mut fps: Vec<Option<Fingerprint>> = vec![None; seen.len()];
-    for (slot, fp) in second.into_iter().flatten().flatten().flatten() {
-        fps[slot] = Some(fp);
-    }
-    let (mut shingler, mut set) = (Shingler::default(), Vec::new());
+    let mut fps = fps
+        .into_inner()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    let (mut shingler, mut set, mut mask) = (Shingler::default(), Vec::new(), Vec::new());
     for (slot, doc) in seen.iter_mut().enumerate() {
         if let Some(text) = doc.text.take() {
-            if let Some(k) = kept(&text, slot) {
+            if let Some(k) = kept(&text, slot, &mut mask) {
                 fps[slot] = Some(fingerprint_text(
                     config,
                     &hashers,
@@ -649,37 +866,52 @@ fn fingerprint_streaming(
         }
     }
     progress.finish();
+    drop(masks);
+    drop(plan);
 
-    let mut docs = Vec::with_capacity(seen.len());
-    let mut out_fps = Vec::with_capacity(seen.len());
-    for (doc, fp) in seen.into_iter().zip(fps) {
+    // The documents and their fingerprints are the run's largest tables: they are narrowed
+    // where they lie rather than copied.
+    for (i, fp) in fps.iter().enumerate() {
         match fp {
-            Some(fp) => {
-                if fp.shingles == 0 {
-                    skipped.push(Skipped {
-                        path: doc.id.0.clone(),
-                        reason: "no words to fingerprint".into(),
-                    });
-                }
-                out_fps.push(fp);
-                docs.push(Loaded {
-                    id: doc.id,
-                    source: doc.source,
-                    text: String::new(),
-                    repaired: doc.repaired,
-                    date: doc.date,
-                });
-            }
+            Some(fp) if fp.shingles == 0 => skipped.push(Skipped {
+                path: ids.get(i).to_string(),
+                reason: "no words to fingerprint".into(),
+            }),
+            Some(_) => {}
             None => skipped.push(Skipped {
-                path: doc.id.0,
+                path: ids.get(i).to_string(),
                 reason: "changed or vanished between the two reads of the run".into(),
             }),
         }
     }
+    if fps.iter().any(Option::is_none) {
+        let mut kept = Ids::default();
+        for (i, _) in fps.iter().enumerate().filter(|(_, fp)| fp.is_some()) {
+            kept.push(ids.get(i));
+        }
+        ids = kept;
+    }
+    let mut read_twice = fps.iter().map(Option::is_some);
+    seen.retain(|_| read_twice.next().unwrap_or(false));
+    let mut docs: Vec<Loaded> = seen
+        .into_iter()
+        .map(|doc| Loaded {
+            source: doc.source,
+            repaired: doc.repaired,
+            date: doc.date,
+        })
+        .collect();
+    // Collected in place, the documents would keep the first pass's wider records' room.
+    docs.shrink_to_fit();
+    let mut fps: Vec<Fingerprint> = fps.into_iter().flatten().collect();
+    fps.shrink_to_fit();
     Fingerprinted {
         docs,
+        ids,
+        sources,
+        texts: Vec::new(),
         kept_texts: Vec::new(),
-        fps: out_fps,
+        fps,
         skipped,
         boilerplate,
     }
@@ -688,28 +920,28 @@ fn fingerprint_streaming(
 /// The text each document is fingerprinted on: its lines minus boilerplate.
 pub(crate) fn strip_boilerplate(
     config: &Config,
-    docs: &[Loaded],
+    corpus: &LoadedCorpus,
 ) -> (Vec<String>, BoilerplateStats) {
     if config.keep_boilerplate {
-        return (
-            docs.iter().map(|n| n.text.clone()).collect(),
-            BoilerplateStats::default(),
-        );
+        return (corpus.texts.clone(), BoilerplateStats::default());
     }
-    let infos: Vec<Vec<LineInfo>> = docs
+    let infos: Vec<Vec<LineInfo>> = corpus
+        .texts
         .par_iter()
-        .map(|n| boilerplate::line_infos(&n.text))
+        .map(|text| boilerplate::line_infos(text))
         .collect();
-    let view: Vec<(&str, &[LineInfo])> = docs
+    let view: Vec<(&str, &[LineInfo])> = corpus
+        .docs
         .iter()
         .zip(&infos)
-        .map(|(doc, lines)| (doc.source.as_str(), lines.as_slice()))
+        .map(|(doc, lines)| (corpus.sources.name(doc.source), lines.as_slice()))
         .collect();
     let (keep, stats) = boilerplate::detect(&view);
-    let texts = docs
+    let texts = corpus
+        .texts
         .par_iter()
         .zip(&keep)
-        .map(|(n, mask)| boilerplate::kept_text(&n.text, mask))
+        .map(|(text, mask)| boilerplate::kept_text(text, mask))
         .collect();
     (texts, stats)
 }
@@ -737,6 +969,8 @@ pub fn dedup_indexed(
         let index = Index::open_or_create(index_dir, index::fingerprint_params(config))?;
         let Fingerprinted {
             docs,
+            ids,
+            sources,
             fps,
             mut skipped,
             boilerplate,
@@ -747,13 +981,13 @@ pub fn dedup_indexed(
         let known: std::collections::HashSet<&str> =
             index.docs().iter().map(|d| d.id.as_str()).collect();
         let mut fresh: Vec<usize> = Vec::new();
-        for (i, (doc, fp)) in docs.iter().zip(&fps).enumerate() {
+        for (i, fp) in fps.iter().enumerate() {
             if fp.shingles == 0 {
                 continue; // already listed as skipped
             }
-            if known.contains(doc.id.0.as_str()) {
+            if known.contains(ids.get(i)) {
                 skipped.push(Skipped {
-                    path: doc.id.0.clone(),
+                    path: ids.get(i).to_string(),
                     reason: "already in the index: a document with this id was added before".into(),
                 });
             } else {
@@ -775,11 +1009,13 @@ pub fn dedup_indexed(
             if i < first_new {
                 &old[i].id
             } else {
-                &docs[fresh[i - first_new]].id.0
+                ids.get(fresh[i - first_new])
             }
         };
         let active = vec![true; total];
-        let matched = match_pairs(config, &fp_of, &active, first_new);
+        let signatures: Vec<&[u32]> = (0..total).map(|i| fp_of(i).as_ref()).collect();
+        let matched = match_pairs(config, &signatures, &fp_of, &active, first_new);
+        drop(signatures);
         progress.advance(2);
         let existing: Vec<WorkCluster> = index.clusters().iter().map(WorkCluster::from).collect();
         let new_docs: Vec<usize> = (first_new..total).collect();
@@ -910,8 +1146,8 @@ pub fn dedup_indexed(
         let new_stored: Vec<StoredDoc> = fresh
             .iter()
             .map(|&i| StoredDoc {
-                id: docs[i].id.0.clone(),
-                source: docs[i].source.clone(),
+                id: ids.get(i).to_string(),
+                source: sources.name(docs[i].source).to_string(),
                 date: docs[i].date,
                 added: now,
                 fingerprint: fps[i].clone(),
@@ -968,11 +1204,12 @@ fn params(config: &Config, near: Banding, contained: Banding) -> Params {
 fn build_report(
     config: &Config,
     docs: &[Loaded],
+    ids: &Ids,
     clusters: Vec<cluster::Cluster>,
     mut skipped: Vec<Skipped>,
     counts: Counts,
 ) -> Report {
-    let id = |i: usize| docs[i].id.0.clone();
+    let id = |i: usize| ids.get(i).to_string();
     let mut out: Vec<ClusterReport> = clusters
         .into_iter()
         .map(|c| ClusterReport {
@@ -1021,11 +1258,53 @@ fn build_report(
         clusters: out,
         skipped,
         index: None,
-        document_ids: docs
+        document_ids: counts
+            .active
             .iter()
-            .zip(&counts.active)
+            .enumerate()
             .filter(|(_, a)| **a)
-            .map(|(d, _)| d.id.0.clone())
+            .map(|(i, _)| ids.get(i).to_string())
             .collect(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_round_trip() {
+        let mut ids = Ids::default();
+        for id in ["a/1", "", "ü/2", "a/1x"] {
+            ids.push(id);
+        }
+        assert_eq!(ids.len(), 4);
+        assert_eq!(
+            (0..4).map(|i| ids.get(i)).collect::<Vec<_>>(),
+            ["a/1", "", "ü/2", "a/1x"]
+        );
+        assert_eq!(ids.position("a/1x"), Some(3));
+        assert_eq!(ids.position("b"), None);
+    }
+
+    #[test]
+    fn repeated_ids_are_found_through_hash_collisions() {
+        let docs = ["a", "b", "c"];
+        let mut seen = SeenIds::default();
+        assert!(!seen.repeats("a", 0, |i| docs[i]));
+        assert!(!seen.repeats("b", 1, |i| docs[i]));
+        assert!(seen.repeats("a", 2, |i| docs[i]));
+        // Forge a collision: "c" hashes to the entry of "a", whose document is another id.
+        let hash_c = xxhash_rust::xxh3::xxh3_64(b"c");
+        seen.first.insert(hash_c, 0);
+        assert!(!seen.repeats("c", 2, |i| docs[i]));
+        assert!(seen.repeats("c", 3, |i| docs[i]));
+        let mut sources = Sources::default();
+        assert_eq!(
+            ["x", "y", "x"].map(|s| sources.number(s)),
+            [0, 1, 0],
+            "one number a site"
+        );
+        assert_eq!(sources.name(1), "y");
     }
 }

@@ -1,0 +1,53 @@
+//! The run's table of documents (ids end to end in one string, sites by number, duplicate ids
+//! found by hash): what it holds must come back out unchanged, on both ways through the
+//! pipeline (two streaming passes, or the corpus held for the page of texts).
+
+mod util;
+
+use reprint::{pipeline, Config, NoProgress};
+
+/// A JSON Lines record.
+fn record(id: &str, source: &str, text: &str) -> String {
+    serde_json::json!({ "id": id, "source": source, "text": text }).to_string() + "\n"
+}
+
+#[test]
+fn repeated_ids_are_skipped_and_both_paths_agree() {
+    let dir = util::Dir::new();
+    let story = util::prose(1, 300);
+    let other = util::prose(2, 300);
+    let mut lines = String::new();
+    lines += &record("site-a/1", "site-a", &story);
+    lines += &record("site-b/1", "site-b", &story);
+    lines += &record("site-a/2", "site-a", &other);
+    // Same id as the first record, another text: the first one wins.
+    lines += &record("site-a/1", "site-b", &other);
+    lines += &record("site-c/1", "site-c", &util::prose(3, 300));
+    lines += &record("site-b/1", "site-a", &story);
+    let path = dir.write("corpus.jsonl", lines);
+
+    let config = Config::new(vec![path]);
+    let streamed = reprint::dedup(&config, &NoProgress).unwrap();
+    let (held, texts) = pipeline::dedup_with_texts(&config, &NoProgress).unwrap();
+    assert_eq!(streamed.to_json(), held.to_json());
+
+    assert_eq!(
+        streamed.document_ids,
+        ["site-a/1", "site-b/1", "site-a/2", "site-c/1"]
+    );
+    let repeated: Vec<&str> = streamed
+        .skipped
+        .iter()
+        .filter(|s| s.reason.starts_with("duplicate id"))
+        .map(|s| s.path.as_str())
+        .collect();
+    assert_eq!(repeated, ["site-a/1", "site-b/1"]);
+
+    let report: serde_json::Value = serde_json::from_str(&streamed.to_json()).unwrap();
+    assert_eq!(
+        util::groups(&report),
+        [vec!["site-a/1".to_string(), "site-b/1".to_string()]]
+    );
+    let keys: Vec<&str> = texts.keys().map(String::as_str).collect();
+    assert_eq!(keys, ["site-a/1", "site-b/1"]);
+}
