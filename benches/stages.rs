@@ -694,7 +694,7 @@ fn synthetic(n: usize, num_perm: usize, stream: u64) -> Synthetic {
                 .iter()
                 .map(|&v| if rng.gen_bool(disagree) { rng.gen() } else { v })
                 .collect();
-            let shingles = ((base.shingles as f64) * rng.gen_range(0.4..1.1)).max(1.0) as usize;
+            let shingles = ((base.shingles as f64) * rng.gen_range(0.4..1.1)).max(1.0) as u32;
             let mut numbers: Vec<u64> = base
                 .numbers
                 .iter()
@@ -708,10 +708,10 @@ fn synthetic(n: usize, num_perm: usize, stream: u64) -> Synthetic {
                 simhash: None,
                 shingles,
                 length: shingles + rng.gen_range(0..16),
-                numbers,
+                numbers: numbers.into(),
             }
         } else {
-            let shingles = rng.gen_range(1500..6000);
+            let shingles: u32 = rng.gen_range(1500..6000);
             let mut numbers: Vec<u64> = (0..rng.gen_range(0..=NUMBER_SKETCH_LEN))
                 .map(|_| rng.gen())
                 .collect();
@@ -723,12 +723,12 @@ fn synthetic(n: usize, num_perm: usize, stream: u64) -> Synthetic {
                 simhash: None,
                 shingles,
                 length: shingles + rng.gen_range(0..16),
-                numbers,
+                numbers: numbers.into(),
             }
         };
         fps.push(fp);
     }
-    let signatures = fps.iter().map(|f| f.signature.clone()).collect();
+    let signatures = fps.iter().map(|f| f.signature.to_vec()).collect();
     Synthetic {
         fps,
         signatures,

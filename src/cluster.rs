@@ -4,20 +4,22 @@
 
 use crate::{minhash, simhash};
 
-/// What the clusterer knows of one document.
+/// What the clusterer knows of one document. A run holds one for every document it reads and
+/// an index one for every document it keeps, so it is laid out to be small: boxed slices (no
+/// spare capacity to record) and 32-bit counts.
 #[derive(Debug, Clone)]
 pub struct Fingerprint {
     /// MinHash signature of the kept text (empty under `--method simhash`).
-    pub signature: Vec<u32>,
+    pub signature: Box<[u32]>,
     /// SimHash fingerprint of the kept text under `--method simhash`; when both documents of a
     /// pair have one, it is what the pair is measured on.
     pub simhash: Option<u64>,
     /// Number of distinct shingles of the kept text.
-    pub shingles: usize,
+    pub shingles: u32,
     /// Length of the kept normalized text in characters: how complete the document is.
-    pub length: usize,
+    pub length: u32,
     /// Bottom-k sketch of the figures (digit-bearing tokens) of the kept text.
-    pub numbers: Vec<u64>,
+    pub numbers: Box<[u64]>,
 }
 
 impl AsRef<[u32]> for Fingerprint {
@@ -101,11 +103,12 @@ pub fn measure(a: &Fingerprint, b: &Fingerprint) -> Measures {
     let size_ratio = if large.shingles == 0 {
         1.0
     } else {
-        small.shingles as f64 / large.shingles as f64
+        f64::from(small.shingles) / f64::from(large.shingles)
     };
     if let (Some(x), Some(y)) = (a.simhash, b.simhash) {
         let d = simhash::hamming(x, y);
-        let (jaccard, containment) = simhash::estimates(d, a.shingles, b.shingles);
+        let (jaccard, containment) =
+            simhash::estimates(d, a.shingles as usize, b.shingles as usize);
         return Measures {
             jaccard,
             containment,
@@ -152,8 +155,8 @@ fn containment_estimate(
     small: &Fingerprint,
     large: &Fingerprint,
 ) -> f64 {
-    if small.shingles >= CONTAINMENT_MIN_SHINGLES && agreeing >= CONTAINMENT_MIN_AGREEING {
-        minhash::containment(jaccard, small.shingles, large.shingles)
+    if small.shingles as usize >= CONTAINMENT_MIN_SHINGLES && agreeing >= CONTAINMENT_MIN_AGREEING {
+        minhash::containment(jaccard, small.shingles as usize, large.shingles as usize)
     } else {
         jaccard
     }
@@ -371,21 +374,21 @@ mod tests {
 
     fn fp(sig: Vec<u32>, shingles: usize, length: usize) -> Fingerprint {
         Fingerprint {
-            signature: sig,
+            signature: sig.into(),
             simhash: None,
-            shingles,
-            length,
-            numbers: Vec::new(),
+            shingles: shingles as u32,
+            length: length as u32,
+            numbers: Box::default(),
         }
     }
 
     fn sim(fingerprint: u64, shingles: usize, length: usize) -> Fingerprint {
         Fingerprint {
-            signature: Vec::new(),
+            signature: Box::default(),
             simhash: Some(fingerprint),
-            shingles,
-            length,
-            numbers: Vec::new(),
+            shingles: shingles as u32,
+            length: length as u32,
+            numbers: Box::default(),
         }
     }
 
@@ -442,7 +445,7 @@ mod tests {
         ) {
             let sig_a: Vec<u32> = (0..128).collect();
             let sig_b: Vec<u32> = (0..128).map(|i| if i < agree as u32 { i } else { i + 1_000 }).collect();
-            let sketch = |mut v: Vec<u64>| { v.sort_unstable(); v.dedup(); v };
+            let sketch = |mut v: Vec<u64>| { v.sort_unstable(); v.dedup(); v.into_boxed_slice() };
             let a = Fingerprint { numbers: sketch(figures_a), ..fp(sig_a, shingles_a, shingles_a) };
             let b = Fingerprint { numbers: sketch(figures_b), ..fp(sig_b, shingles_b, shingles_b) };
             for rule in [RULE, Rule { threshold: 0.2, containment: 0.7, max_hamming_bits: 12 }] {
@@ -529,8 +532,8 @@ mod tests {
         // The figures veto holds for SimHash too.
         let mut x = sim(0, 100, 100);
         let mut y = sim(0, 100, 100);
-        x.numbers = vec![1, 2, 3, 4, 5];
-        y.numbers = vec![6, 7, 8, 9, 10];
+        x.numbers = vec![1, 2, 3, 4, 5].into();
+        y.numbers = vec![6, 7, 8, 9, 10].into();
         assert_eq!(verify(measure(&x, &y), RULE), None);
     }
 

@@ -118,8 +118,8 @@ pub fn explain(config: &Config, a: &str, b: &str) -> Result<Explanation> {
         };
         let side = |i: usize, k: &str, fp: &cluster::Fingerprint| Side {
             id: corpus.ids.get(i).to_string(),
-            shingles: fp.shingles,
-            kept_chars: fp.length,
+            shingles: fp.shingles as usize,
+            kept_chars: fp.length as usize,
             boilerplate: removed_lines(&corpus.texts[i], k),
         };
         Ok(Explanation {

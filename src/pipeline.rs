@@ -539,11 +539,14 @@ fn fingerprint_text(
         Method::SimHash => (Vec::new(), Some(hashers.simhash.fingerprint(set))),
     };
     Fingerprint {
-        signature,
+        signature: signature.into_boxed_slice(),
         simhash,
-        shingles: set.len(),
-        length: text.chars().count(),
-        numbers: crate::shingle::number_sketch(text, config.seed).0,
+        // A count past 32 bits would take a text of gigabytes: it saturates.
+        shingles: u32::try_from(set.len()).unwrap_or(u32::MAX),
+        length: u32::try_from(text.chars().count()).unwrap_or(u32::MAX),
+        numbers: crate::shingle::number_sketch(text, config.seed)
+            .0
+            .into_boxed_slice(),
     }
 }
 

@@ -13,11 +13,11 @@ fn fingerprint(text: &str, hasher: &MinHasher) -> Fingerprint {
     let norm = normalize::normalize(text);
     let set = shingle_set(&norm, ShingleSpec::Words(3), 7);
     Fingerprint {
-        signature: hasher.signature(&set),
+        signature: hasher.signature(&set).into(),
         simhash: None,
-        shingles: set.len(),
-        length: norm.chars().count(),
-        numbers: reprint::shingle::number_sketch(&norm, 7).0,
+        shingles: set.len() as u32,
+        length: norm.chars().count() as u32,
+        numbers: reprint::shingle::number_sketch(&norm, 7).0.into(),
     }
 }
 

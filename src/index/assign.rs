@@ -322,8 +322,8 @@ pub fn assign<'a>(
 const FULLER_MARGIN: f64 = 1.1;
 
 /// Whether a document of `length` characters is substantially more complete than `current`.
-fn is_fuller(length: usize, current: usize) -> bool {
-    length as f64 > current as f64 * FULLER_MARGIN
+fn is_fuller(length: u32, current: u32) -> bool {
+    f64::from(length) > f64::from(current) * FULLER_MARGIN
 }
 
 /// Orders equal matches: existing clusters (by slot, which follows id) before single documents.
@@ -347,11 +347,11 @@ mod tests {
     /// A fingerprint whose signature is `sig` (documents sharing values are similar).
     fn fp(sig: Vec<u32>, length: usize) -> Fingerprint {
         Fingerprint {
-            signature: sig,
+            signature: sig.into(),
             simhash: None,
             shingles: 100,
-            length,
-            numbers: Vec::new(),
+            length: length as u32,
+            numbers: Box::default(),
         }
     }
 
@@ -480,11 +480,11 @@ mod tests {
         let mut full: Vec<u32> = (0..8).collect();
         full.extend(108..116);
         let half = |sig: Vec<u32>| Fingerprint {
-            signature: sig,
+            signature: sig.into(),
             simhash: None,
             shingles: 40,
             length: 100,
-            numbers: Vec::new(),
+            numbers: Box::default(),
         };
         let mut fps = vec![
             half(first.clone()),
@@ -493,11 +493,11 @@ mod tests {
             half(second),
         ];
         fps.push(Fingerprint {
-            signature: full,
+            signature: full.into(),
             simhash: None,
             shingles: 80,
             length: 400,
-            numbers: Vec::new(),
+            numbers: Box::default(),
         });
         let existing = vec![
             WorkCluster {

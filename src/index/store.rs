@@ -284,7 +284,7 @@ pub fn encode_segment(params: &FingerprintParams, docs: &[StoredDoc]) -> Vec<u8>
         // envelope's method says which it is, so MinHash segments keep their layout.
         let words = match fp.simhash {
             Some(h) => vec![h as u32, (h >> 32) as u32],
-            None => fp.signature.clone(),
+            None => fp.signature.to_vec(),
         };
         w.u32(words.len() as u32);
         for &v in &words {
@@ -315,8 +315,8 @@ fn decode_segment(body: &[u8], simhash: bool) -> std::result::Result<Vec<StoredD
         let source = r.str()?;
         let date = Some(r.i64()?).filter(|&d| d != i64::MIN);
         let added = r.i64()?;
-        let length = r.len(usize::MAX)?;
-        let shingles = r.len(usize::MAX)?;
+        let length = r.len(u32::MAX as usize)? as u32;
+        let shingles = r.len(u32::MAX as usize)? as u32;
         let k = r.u32()? as usize;
         let numbers = (0..k)
             .map(|_| r.u64())
@@ -328,8 +328,8 @@ fn decode_segment(body: &[u8], simhash: bool) -> std::result::Result<Vec<StoredD
             .map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]]))
             .collect();
         let (signature, simhash) = match (simhash, words.as_slice()) {
-            (false, _) => (words, None),
-            (true, &[lo, hi]) => (Vec::new(), Some(u64::from(lo) | u64::from(hi) << 32)),
+            (false, _) => (words.into_boxed_slice(), None),
+            (true, &[lo, hi]) => (Box::default(), Some(u64::from(lo) | u64::from(hi) << 32)),
             (true, _) => return Err("a SimHash fingerprint is not two words".into()),
         };
         docs.push(StoredDoc {
@@ -570,11 +570,11 @@ mod tests {
             date,
             added: 1_700_000_000,
             fingerprint: Fingerprint {
-                signature: vec![1, 2, 3, u32::MAX],
+                signature: vec![1, 2, 3, u32::MAX].into(),
                 simhash: None,
                 shingles: 40,
                 length: 300,
-                numbers: vec![5, 9],
+                numbers: vec![5, 9].into(),
             },
         }
     }
@@ -592,7 +592,7 @@ mod tests {
         assert_eq!(back[0].date, Some(-5));
         assert_eq!(back[1].date, None);
         assert_eq!(back[0].fingerprint.signature, docs[0].fingerprint.signature);
-        assert_eq!(back[0].fingerprint.numbers, vec![5, 9]);
+        assert_eq!(*back[0].fingerprint.numbers, [5, 9]);
         // Flip each byte in turn, and cut the file at each length: never a panic, always an
         // index error, never a silently different state.
         for i in 0..bytes.len() {
@@ -617,7 +617,7 @@ mod tests {
             ..params()
         };
         let mut d = doc("a", None);
-        d.fingerprint.signature = Vec::new();
+        d.fingerprint.signature = Box::default();
         d.fingerprint.simhash = Some(0xdead_beef_0123_4567);
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join(segment_name(1));
