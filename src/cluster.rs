@@ -2,6 +2,8 @@
 //! splits every group so that each member is verified against its representative, the most
 //! complete document, which stops union-find from chaining unrelated stories together.
 
+use std::collections::BTreeSet;
+
 use crate::{minhash, simhash};
 
 /// What the clusterer knows of one document. A run holds one for every document it reads and
@@ -290,9 +292,10 @@ impl UnionFind {
 /// Builds the clusters from verified `edges` (pairs `(i, j)`, `i < j`, sorted).
 ///
 /// Union-find gives connected components; each component is then split greedily: its most
-/// complete document becomes a representative and keeps only the documents within two verified
-/// hops of it that also verify directly against it; the rest of the component repeats the step.
-/// The two-hop reach recovers pairs that LSH missed while the direct check forbids chains.
+/// complete document becomes a representative and keeps the documents that verify directly
+/// against it among those within two verified hops of it or of a document it kept; the rest of
+/// the component repeats the step. The hops recover pairs that LSH missed (or windowed away in
+/// a crowded bucket) while the direct check forbids chains.
 pub fn cluster(fps: &[Fingerprint], edges: &[(u32, u32)], rule: Rule) -> Vec<Cluster> {
     let n = fps.len();
     let mut uf = UnionFind::new(n);
@@ -325,13 +328,32 @@ pub fn cluster(fps: &[Fingerprint], edges: &[(u32, u32)], rule: Rule) -> Vec<Clu
                 continue;
             }
             assigned[rep] = true;
-            let mut reach: Vec<usize> = Vec::new();
+            // Candidates: the representative's neighbours and theirs (two hops), then the
+            // neighbours of every document accepted, until none is left. Each is measured
+            // against the representative itself, so a chain cannot pull in a different story,
+            // but a story copied hundreds of times, whose copies LSH links only to their next
+            // few in a bucket (`lsh::BUCKET_WINDOW`), is gathered whole. Every document is
+            // measured once a representative, and expansion goes only through accepted ones,
+            // so the work is bounded by the edges of the accepted documents.
+            let mut seen: BTreeSet<usize> = BTreeSet::new();
+            let mut queue: Vec<usize> = Vec::new();
             for &nb in &adjacency[rep] {
-                reach.push(nb as usize);
-                reach.extend(adjacency[nb as usize].iter().map(|&x| x as usize));
+                queue.push(nb as usize);
+                queue.extend(adjacency[nb as usize].iter().map(|&x| x as usize));
             }
-            reach.sort_unstable();
-            reach.dedup();
+            let mut accepted: Vec<(usize, MatchKind, Measures)> = Vec::new();
+            while let Some(doc) = queue.pop() {
+                if doc == rep || assigned[doc] || !seen.insert(doc) {
+                    continue;
+                }
+                let m = measure(&fps[doc], &fps[rep]);
+                if let Some(kind) = verify(m, rule) {
+                    assigned[doc] = true;
+                    accepted.push((doc, kind, m));
+                    queue.extend(adjacency[doc].iter().map(|&x| x as usize));
+                }
+            }
+            accepted.sort_unstable_by_key(|&(doc, _, _)| doc);
             let mut members = vec![Member {
                 doc: rep,
                 kind: MatchKind::Representative,
@@ -343,20 +365,11 @@ pub fn cluster(fps: &[Fingerprint], edges: &[(u32, u32)], rule: Rule) -> Vec<Clu
                     hamming_bits: None,
                 },
             }];
-            for doc in reach {
-                if doc == rep || assigned[doc] {
-                    continue;
-                }
-                let m = measure(&fps[doc], &fps[rep]);
-                if let Some(kind) = verify(m, rule) {
-                    assigned[doc] = true;
-                    members.push(Member {
-                        doc,
-                        kind,
-                        measures: m,
-                    });
-                }
-            }
+            members.extend(accepted.into_iter().map(|(doc, kind, measures)| Member {
+                doc,
+                kind,
+                measures,
+            }));
             if members.len() > 1 {
                 clusters.push(Cluster {
                     representative: rep,
@@ -499,6 +512,48 @@ mod tests {
         let short = fp(short_sig, 1_841, 1_998);
         let m = measure(&short, &long);
         assert_eq!(verify(m, RULE), None, "{m:?}");
+    }
+
+    #[test]
+    fn regression_copies_beyond_the_bucket_window_form_one_cluster() {
+        // 300 copies of one story share every LSH bucket, so each is paired only with its next
+        // `BUCKET_WINDOW` in document order. The representative (the first) has a direct edge
+        // to 16 of them and two hops reach 32: the rest used to become ten clusters of the
+        // same story (found on the exact-half benchmark corpus).
+        let sig: Vec<u32> = (0..128).collect();
+        let docs: Vec<Fingerprint> = (0..300).map(|_| fp(sig.clone(), 400, 2000)).collect();
+        let window = crate::lsh::BUCKET_WINDOW as u32;
+        let edges: Vec<(u32, u32)> = (0..300u32)
+            .flat_map(|a| (a + 1..(a + 1 + window).min(300)).map(move |b| (a, b)))
+            .collect();
+        let got = cluster(&docs, &edges, RULE);
+        assert_eq!(got.len(), 1, "{} clusters", got.len());
+        assert_eq!(got[0].members.len(), 300);
+        let ids: Vec<usize> = got[0].members.iter().map(|m| m.doc).collect();
+        assert_eq!(
+            ids,
+            (0..300).collect::<Vec<_>>(),
+            "members in document order"
+        );
+    }
+
+    #[test]
+    fn chains_through_accepted_members_still_verify_against_the_representative() {
+        // 0 — 1 — 2 — 3, each a shifted signature: 1 and 2 verify against 0, 3 does not,
+        // even though it is reached through accepted members.
+        let shifted = |k: u32| -> Vec<u32> {
+            (0..128)
+                .map(|i| if i < 128 - 40 * k { i } else { 1000 * k + i })
+                .collect()
+        };
+        let docs: Vec<Fingerprint> = (0..4)
+            .map(|k| fp(shifted(k.min(3)), 400, 2000 - k as usize))
+            .collect();
+        let edges = vec![(0, 1), (1, 2), (2, 3)];
+        let got = cluster(&docs, &edges, RULE);
+        let first: Vec<usize> = got[0].members.iter().map(|m| m.doc).collect();
+        assert_eq!(got[0].representative, 0);
+        assert!(!first.contains(&3), "{first:?}");
     }
 
     #[test]

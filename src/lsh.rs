@@ -65,7 +65,7 @@ pub fn optimal_banding(threshold: f64, num_perm: usize) -> Banding {
 /// cannot make the candidate list quadratic.
 pub const BUCKET_ALL_PAIRS_MAX: usize = 64;
 /// Neighbours paired per member inside an oversized bucket.
-pub const BUCKET_WINDOW: usize = 16;
+pub const BUCKET_WINDOW: usize = 4;
 
 /// Candidate pairs `(i, j)` with `i < j` over `signatures` (indexed by position), sorted and
 /// unique. Signatures marked `false` in `active` take no part.
