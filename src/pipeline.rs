@@ -597,7 +597,8 @@ where
             };
             let large = input.is_stdin()
                 || std::fs::metadata(&input.path).is_ok_and(|m| m.len() >= LARGE_INPUT_BYTES);
-            if large {
+            // With one worker the reading stays on it: `--threads 1` means one busy thread.
+            if large && rayon::current_num_threads() > 1 {
                 // A thread of its own reads and decodes the next batch while the pool works on
                 // this one: parsing a big JSON Lines file is sequential, the rest is not.
                 std::thread::scope(|scope| {
