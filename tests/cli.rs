@@ -344,3 +344,26 @@ fn explain_reads_two_paths_without_a_corpus() {
     );
     assert!(String::from_utf8_lossy(&out.stdout).contains("grouped"));
 }
+
+#[test]
+fn regression_a_story_copied_hundreds_of_times_is_one_cluster() {
+    // More copies than an LSH bucket pairs in full (`lsh::BUCKET_ALL_PAIRS_MAX`): each copy is
+    // paired with its next few only, and the clusterer used to stop two hops from the
+    // representative, splitting one story into clusters of ~33 (the exact-half benchmark).
+    let dir = Dir::new();
+    let story = prose(7, 250);
+    for i in 0..200u64 {
+        dir.write(
+            &format!("site{i:03}/story.txt"),
+            format!("Site {i} Herald\n\n{story}\n\nRead more from site {i}"),
+        );
+    }
+    for i in 0..5u64 {
+        dir.write(&format!("other/s{i}.txt"), prose(100 + i, 250));
+    }
+    let report = run_json(&["dedup", dir.path().to_str().unwrap(), "--progress", "never"]);
+    let found = groups(&report);
+    assert_eq!(found.len(), 1, "{} clusters", found.len());
+    assert_eq!(found[0].len(), 200);
+    assert!(found[0].iter().all(|id| id.starts_with("site")));
+}
