@@ -13,8 +13,10 @@
 # (benches/peers/floor, its own crate, 2 threads) is the speed issue's minimal pipeline: NFKC +
 # lowercase, word 5-shingles hashed once, MinHash 128, LSH 9x13, union-find, no verification.
 # Every run is timed with /usr/bin/time -v and checked: exit status 0 and a JSON report that
-# counts every article. One Markdown table is printed (and saved to OUT/e2e.md); its last column
-# is always the row's wall time over reprint -j2's, so below 1 means reprint -j2 is slower.
+# counts every article; reprint's -j2 report is also scored against the generator's truth
+# (`reprint eval`), and a scoring that fails fails the run. One Markdown table is printed (and
+# saved to OUT/e2e.md), then the scores; the table's last column is always the row's wall time
+# over reprint -j2's, so below 1 means reprint -j2 is slower.
 #
 # Usage: benches/e2e.sh [--scale 100k|1m] [--no-peers] [--smoke] [--out DIR] [--peer-timeout S]
 #   --scale 1m        also the 1,000,000-article corpus (about 4.6 GB, generated on the fly)
@@ -156,6 +158,7 @@ measure() {
 }
 
 ROWS=()
+QUALITY=()
 FAILED=0
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.1f×", a / b; else print "" }'; }
 # row NAME DOCS MB TOOL RATIO
@@ -184,6 +187,24 @@ for entry in "${CORPORA[@]}"; do
     j2_status=$STATUS j2_wall=$WALL
     row "$name" "$docs" "$mb" "reprint -j2" ""
     [ "$STATUS" = ok ] || FAILED=1
+    # A fast wrong answer is no result: the generator's truth scores reprint's report (the
+    # exact-half corpus once came out as 304 clusters of one story and passed every other check).
+    truth="$OUT/data/$name/truth.jsonl"
+    if [ "$STATUS" = ok ] && [ -f "$truth" ]; then
+        if "$REPRINT" eval --truth "$truth" "$run.reprint-j2.json" --format json >"$run.eval.json" 2>"$run.eval.log"; then
+            QUALITY+=("| $name | $(python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); p=r["pairwise"]; b=r["bcubed"]; print("%.3f | %.3f | %.3f | %.3f" % (p["precision"], p["recall"], p["f1"], b["f1"]))' "$run.eval.json") |")
+            # Exact copies must all be found, however many share a bucket.
+            case "$name" in exact-half-*)
+                if ! python3 -c 'import json,sys; sys.exit(json.load(open(sys.argv[1]))["pairwise"]["recall"] < 0.99)' "$run.eval.json"; then
+                    log "$name: exact copies split across clusters (pairwise recall < 0.99)"
+                    FAILED=1
+                fi ;;
+            esac
+        else
+            QUALITY+=("| $name | FAILED (see $run.eval.log) | | | |")
+            FAILED=1
+        fi
+    fi
 
     measure "$name" reprint-j1 "$docs" "$run.reprint-j1.json" \
         "$REPRINT" dedup "$file" -j1 --progress never -o "$run.reprint-j1.json"
@@ -220,6 +241,14 @@ done
     echo "MB: corpus file size (10^6 bytes). CPU s: user + system time of the process and its children. Peak RSS: of the largest single process. Last column: the row's wall time over reprint -j2's on the same corpus, so below 1 means reprint -j2 is slower (for -j1 rows: the parallel speed-up; for the bare floor: how far reprint -j2 is above the floor)."
     echo "Load average (1, 5, 15 min) when the table was printed: $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null), on $(nproc 2>/dev/null) cores."
     [ "$PEERS" = 1 ] || echo "Peers skipped."
+    if [ "${#QUALITY[@]}" -gt 0 ]; then
+        echo
+        echo "reprint -j2 scored against the generator's truth (\`reprint eval\`):"
+        echo
+        echo "| corpus | pairwise P | R | F1 | B-cubed F1 |"
+        echo "|---|---|---|---|---|"
+        printf '%s\n' "${QUALITY[@]}"
+    fi
 } | tee "$OUT/e2e.md"
 
 if [ "$SMOKE" = 1 ] && [ "$FAILED" = 1 ]; then
