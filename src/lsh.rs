@@ -256,46 +256,68 @@ impl Band {
     }
 }
 
-/// The oversized buckets of one band, sorted by key, and which documents are in one of them.
+/// Who is in an oversized bucket of one band, and how far each member's window reaches there.
 #[derive(Default)]
 struct Oversized {
-    buckets: Vec<(u64, Vec<u32>)>,
-    /// Bit `doc` set when the document is in one of `buckets`.
+    /// Bit `doc` set when the document is in an oversized bucket.
     members: Vec<u64>,
+    /// Members in the words of `members` before each word: with the bits below it in its own
+    /// word, a member's rank in document order.
+    rank: Vec<u32>,
+    /// By rank: the last document of the member's bucket that its window pairs it with.
+    reach: Vec<u32>,
 }
 
 impl Oversized {
-    fn new(buckets: Vec<(u64, Vec<u32>)>, documents: usize) -> Oversized {
-        let mut members = Vec::new();
-        if !buckets.is_empty() {
-            members = vec![0u64; documents.div_ceil(64)];
-            for &doc in buckets.iter().flat_map(|(_, m)| m) {
-                members[doc as usize / 64] |= 1 << (doc % 64);
-            }
+    /// `buckets`: the members of each oversized bucket, in document order.
+    fn new(buckets: Vec<Vec<u32>>, documents: usize) -> Oversized {
+        if buckets.is_empty() {
+            return Oversized::default();
         }
-        Oversized { buckets, members }
+        let mut members = vec![0u64; documents.div_ceil(64)];
+        // (member, the document `BUCKET_WINDOW` places after it, or the bucket's last).
+        let mut reach: Vec<(u32, u32)> = buckets
+            .iter()
+            .flat_map(|bucket| {
+                bucket.iter().enumerate().map(|(x, &doc)| {
+                    let last = (x + BUCKET_WINDOW).min(bucket.len() - 1);
+                    (doc, bucket[last])
+                })
+            })
+            .collect();
+        for &(doc, _) in &reach {
+            members[doc as usize / 64] |= 1 << (doc % 64);
+        }
+        // A document is in one bucket of a band, so ranks are distinct.
+        reach.sort_unstable();
+        let mut rank = Vec::with_capacity(members.len());
+        let mut before = 0u32;
+        for word in &members {
+            rank.push(before);
+            before += word.count_ones();
+        }
+        Oversized {
+            members,
+            rank,
+            reach: reach.into_iter().map(|(_, last)| last).collect(),
+        }
     }
 
-    /// Whether the band emits the pair `(a, b)`, given that their lanes agree there: always,
-    /// unless their bucket (of key `key()`) is oversized and they are too far apart in it. A
-    /// document in no oversized bucket (nearly all of them) is answered from one bit, without
-    /// computing the key.
-    fn emits(&self, key: impl FnOnce() -> u64, a: u32, b: u32) -> bool {
+    /// Whether the band emits the pair `(a, b)`, given that their lanes agree there (so they
+    /// share a bucket): always, unless that bucket is oversized and `b` lies beyond the window
+    /// of `a` (the earlier) in it. Answered from a bit for most documents, and from a rank and
+    /// one load for the members of an oversized bucket.
+    fn emits(&self, a: u32, b: u32) -> bool {
         let (a, b) = (a.min(b), a.max(b));
-        if self.members.is_empty() || self.members[a as usize / 64] >> (a % 64) & 1 == 0 {
+        let (word, bit) = (a as usize / 64, a % 64);
+        if self.members.is_empty() || self.members[word] >> bit & 1 == 0 {
             return true;
         }
-        match self.buckets.binary_search_by_key(&key(), |(k, _)| *k) {
-            Err(_) => true,
-            Ok(at) => {
-                let members = &self.buckets[at].1;
-                // Members are in document order, so `b` lies after `a` within the window.
-                match members.binary_search(&a) {
-                    Ok(x) => members[x + 1..members.len().min(x + 1 + BUCKET_WINDOW)].contains(&b),
-                    Err(_) => false,
-                }
-            }
-        }
+        let below = self.members[word] & ((1u64 << bit) - 1);
+        let rank = self.rank[word] + below.count_ones();
+        // Members are in document order in their bucket, so `b` is within the window when it
+        // comes no later than the last document the window reaches.
+        self.reach.get(rank as usize).is_some_and(|&last| b <= last)
     }
 }
 
@@ -456,7 +478,6 @@ pub fn verified_candidates<S: AsRef<[u32]> + Sync>(
     let old = old_matches(signatures, active, first_new, &bands);
     // The members of each band's oversized buckets: there, agreeing lanes do not mean the band
     // emitted the pair, and ownership must know whether it did.
-    // Sorted by key (the keys come sorted out of `band_keys`), searched by bisection.
     let oversized: Vec<Oversized> = bands
         .par_iter()
         .zip(&old)
@@ -464,7 +485,7 @@ pub fn verified_candidates<S: AsRef<[u32]> + Sync>(
             let buckets = band_keys(signatures, active, first_new, band, old)
                 .chunk_by(|a, b| a.0 == b.0)
                 .filter(|bucket| bucket.len() > BUCKET_ALL_PAIRS_MAX)
-                .map(|bucket| (bucket[0].0, bucket.iter().map(|&(_, i)| i).collect()))
+                .map(|bucket| bucket.iter().map(|&(_, i)| i).collect())
                 .collect();
             Oversized::new(buckets, signatures.len())
         })
@@ -487,7 +508,7 @@ pub fn verified_candidates<S: AsRef<[u32]> + Sync>(
             .iter()
             .zip(&sb[band.lo..band.hi])
             .all(|(x, y)| x == y)
-            && oversized[e].emits(|| band.key(sa), a, b)
+            && oversized[e].emits(a, b)
     };
     let per_band: Vec<(Vec<(u32, u32)>, usize)> = (0..bands.len())
         .into_par_iter()
