@@ -275,32 +275,38 @@ impl Oversized {
             return Oversized::default();
         }
         let mut members = vec![0u64; documents.div_ceil(64)];
-        // (member, the document `BUCKET_WINDOW` places after it, or the bucket's last).
-        let mut reach: Vec<(u32, u32)> = buckets
-            .iter()
-            .flat_map(|bucket| {
-                bucket.iter().enumerate().map(|(x, &doc)| {
-                    let last = (x + BUCKET_WINDOW).min(bucket.len() - 1);
-                    (doc, bucket[last])
-                })
-            })
-            .collect();
-        for &(doc, _) in &reach {
+        for &doc in buckets.iter().flatten() {
             members[doc as usize / 64] |= 1 << (doc % 64);
         }
-        // A document is in one bucket of a band, so ranks are distinct.
-        reach.sort_unstable();
         let mut rank = Vec::with_capacity(members.len());
         let mut before = 0u32;
         for word in &members {
             rank.push(before);
             before += word.count_ones();
         }
-        Oversized {
+        let mut oversized = Oversized {
             members,
             rank,
-            reach: reach.into_iter().map(|(_, last)| last).collect(),
+            reach: Vec::new(),
+        };
+        // Written in place by rank: 4 bytes a member, however many members a band has (at a
+        // million documents, most of them).
+        let mut reach = vec![0u32; before as usize];
+        for bucket in &buckets {
+            for (x, &doc) in bucket.iter().enumerate() {
+                let last = (x + BUCKET_WINDOW).min(bucket.len() - 1);
+                reach[oversized.rank_of(doc)] = bucket[last];
+            }
         }
+        oversized.reach = reach;
+        oversized
+    }
+
+    /// The rank of member `doc` among the members, in document order.
+    fn rank_of(&self, doc: u32) -> usize {
+        let (word, bit) = (doc as usize / 64, doc % 64);
+        let below = self.members[word] & ((1u64 << bit) - 1);
+        (self.rank[word] + below.count_ones()) as usize
     }
 
     /// Whether the band emits the pair `(a, b)`, given that their lanes agree there (so they
@@ -309,15 +315,14 @@ impl Oversized {
     /// one load for the members of an oversized bucket.
     fn emits(&self, a: u32, b: u32) -> bool {
         let (a, b) = (a.min(b), a.max(b));
-        let (word, bit) = (a as usize / 64, a % 64);
-        if self.members.is_empty() || self.members[word] >> bit & 1 == 0 {
+        if self.members.is_empty() || self.members[a as usize / 64] >> (a % 64) & 1 == 0 {
             return true;
         }
-        let below = self.members[word] & ((1u64 << bit) - 1);
-        let rank = self.rank[word] + below.count_ones();
         // Members are in document order in their bucket, so `b` is within the window when it
         // comes no later than the last document the window reaches.
-        self.reach.get(rank as usize).is_some_and(|&last| b <= last)
+        self.reach
+            .get(self.rank_of(a))
+            .is_some_and(|&last| b <= last)
     }
 }
 
