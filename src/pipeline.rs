@@ -174,6 +174,19 @@ impl SeenIds {
             }
         }
     }
+
+    /// Appends `id` to `ids` (the ids of the documents kept so far) unless one of them is the
+    /// same; the skip record of a repeated id.
+    fn add(&mut self, ids: &mut Ids, id: &str) -> Option<Skipped> {
+        if self.repeats(id, ids.len(), |i| ids.get(i)) {
+            return Some(Skipped {
+                path: id.to_string(),
+                reason: "duplicate id: an earlier document has the same id".into(),
+            });
+        }
+        ids.push(id);
+        None
+    }
 }
 
 /// The text of one clustered document as fingerprinted, and what was left out of it.
@@ -469,21 +482,17 @@ pub(crate) fn load(
     let mut ids = SeenIds::default();
     for res in read.into_iter().flatten() {
         match res {
-            Ok((doc, _)) if ids.repeats(&doc.id.0, corpus.docs.len(), |i| corpus.ids.get(i)) => {
-                skipped.push(Skipped {
-                    path: doc.id.0,
-                    reason: "duplicate id: an earlier document has the same id".into(),
-                })
-            }
-            Ok((doc, text)) => {
-                corpus.ids.push(&doc.id.0);
-                corpus.docs.push(Loaded {
-                    source: corpus.sources.number(&doc.source),
-                    repaired: doc.repaired,
-                    date: doc.date,
-                });
-                corpus.texts.push(text);
-            }
+            Ok((doc, text)) => match ids.add(&mut corpus.ids, &doc.id.0) {
+                Some(skip) => skipped.push(skip),
+                None => {
+                    corpus.docs.push(Loaded {
+                        source: corpus.sources.number(&doc.source),
+                        repaired: doc.repaired,
+                        date: doc.date,
+                    });
+                    corpus.texts.push(text);
+                }
+            },
             Err(skip) => skipped.push(skip),
         }
     }
@@ -782,16 +791,15 @@ fn fingerprint_streaming(
                 Ok(doc) => {
                     let id = pass.ids.get(read);
                     read += 1;
-                    if repeated.repeats(id, seen.len(), |i| ids.get(i)) {
-                        skipped.push(Skipped {
-                            path: id.to_string(),
-                            reason: "duplicate id: an earlier document has the same id".into(),
-                        });
-                        slots.push(None);
-                    } else {
-                        slots.push(Some(seen.len()));
-                        ids.push(id);
-                        seen.push(doc);
+                    match repeated.add(&mut ids, id) {
+                        Some(skip) => {
+                            skipped.push(skip);
+                            slots.push(None);
+                        }
+                        None => {
+                            slots.push(Some(seen.len()));
+                            seen.push(doc);
+                        }
                     }
                 }
                 Err(skip) => {
