@@ -96,8 +96,7 @@ impl Ids {
 
     /// The id of document `i`.
     pub(crate) fn get(&self, i: usize) -> &str {
-        let start = if i == 0 { 0 } else { self.ends[i - 1] };
-        &self.text[start..self.ends[i]]
+        &self.text[span(&self.ends, i)]
     }
 
     /// The number of ids.
@@ -109,6 +108,13 @@ impl Ids {
     pub(crate) fn position(&self, id: &str) -> Option<usize> {
         (0..self.len()).find(|&i| self.get(i) == id)
     }
+}
+
+/// Item `i` of a list laid end to end, given where each item ends (it starts where the one
+/// before ends).
+fn span(ends: &[usize], i: usize) -> std::ops::Range<usize> {
+    let start = if i == 0 { 0 } else { ends[i - 1] };
+    start..ends[i]
 }
 
 /// The site names of a run, each stored once: a corpus has a few sites and a million
@@ -703,12 +709,11 @@ impl Masks {
     /// Writes document `slot`'s mask into `out`; false when there is none (boilerplate is
     /// kept).
     fn get(&self, slot: usize, out: &mut Vec<bool>) -> bool {
-        let Some(&end) = self.ends.get(slot) else {
+        if slot >= self.ends.len() {
             return false;
-        };
-        let start = if slot == 0 { 0 } else { self.ends[slot - 1] };
+        }
         out.clear();
-        out.extend((start..end).map(|i| self.bits[i / 64] >> (i % 64) & 1 == 1));
+        out.extend(span(&self.ends, slot).map(|i| self.bits[i / 64] >> (i % 64) & 1 == 1));
         true
     }
 }
