@@ -187,11 +187,19 @@ pub fn number_sketch(normalized: &str, seed: u64) -> (Vec<u64>, usize) {
         .filter(|l| l.bytes().any(|b| b.is_ascii_digit()))
         .filter(|l| normalize::word_count(l) >= FIGURE_LINE_MIN_WORDS)
     {
-        normalize::for_each_token(line, |tok| {
-            if figure(tok, &mut fig) {
-                all.push(xxh3_64_with_seed(fig.as_bytes(), seed ^ NUMBER_SALT));
-            }
-        });
+        // No token spans a space, and a figure has an ASCII digit: only the space-separated
+        // pieces with one are segmented (a tenth of a prose line's, where segmenting every
+        // word cost 4 % of a run).
+        for piece in line
+            .split(' ')
+            .filter(|p| p.bytes().any(|b| b.is_ascii_digit()))
+        {
+            normalize::for_each_token(piece, |tok| {
+                if figure(tok, &mut fig) {
+                    all.push(xxh3_64_with_seed(fig.as_bytes(), seed ^ NUMBER_SALT));
+                }
+            });
+        }
     }
     all.sort_unstable();
     all.dedup();
@@ -290,6 +298,40 @@ mod tests {
     }
 
     const PROSE: &str = "and the rest of this line is ordinary prose";
+
+    proptest::proptest! {
+        /// Segmenting only the pieces with a digit finds what segmenting whole lines finds.
+        #[test]
+        fn figures_by_digit_pieces_equal_figures_by_whole_lines(
+            words in proptest::collection::vec(
+                "[a-z0-9.,:'’%$/-]{1,8}|[0-9]{1,4}[.,][0-9]{1,3}|l'[0-9a-z]{1,4}|[中文字]{1,3}[0-9]{0,2}|[éà]{1,2}[0-9]",
+                0..40,
+            ),
+            breaks in proptest::collection::vec(0usize..40, 0..4),
+        ) {
+            let mut text = String::new();
+            for (i, w) in words.iter().enumerate() {
+                if i > 0 {
+                    text.push(if breaks.contains(&i) { '\n' } else { ' ' });
+                }
+                text.push_str(w);
+            }
+            let mut fig = String::new();
+            let mut expected = Vec::new();
+            for line in text.lines().filter(|l| normalize::word_count(l) >= FIGURE_LINE_MIN_WORDS) {
+                normalize::for_each_token(line, |tok| {
+                    if figure(tok, &mut fig) {
+                        expected.push(xxh3_64_with_seed(fig.as_bytes(), 7 ^ NUMBER_SALT));
+                    }
+                });
+            }
+            expected.sort_unstable();
+            expected.dedup();
+            let distinct = expected.len();
+            expected.truncate(NUMBER_SKETCH_LEN);
+            proptest::prop_assert_eq!(number_sketch(&text, 7), (expected, distinct));
+        }
+    }
 
     #[test]
     fn figures_of_short_lines_are_ignored() {
