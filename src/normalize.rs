@@ -928,8 +928,17 @@ impl Builder {
         // most of that width was wrapped; a shorter one ended its paragraph (a headline, a
         // byline, a list item, a footer line), so it keeps its own line for boilerplate.
         let chars = |l: &Line| self.buf[l.start..l.end].chars().count();
-        let width = self.lines.iter().map(chars).max().unwrap_or(0);
-        let hard_wrapped = width <= HARD_WRAP_MAX_WIDTH;
+        // The width matters only to a hard-wrapped text; most texts have a paragraph line longer
+        // than the limit, found without counting the characters of every line (a line has at
+        // least as many bytes as characters).
+        let too_wide =
+            |l: &Line| l.end - l.start > HARD_WRAP_MAX_WIDTH && chars(l) > HARD_WRAP_MAX_WIDTH;
+        let hard_wrapped = !self.lines.iter().any(too_wide);
+        let width = if hard_wrapped {
+            self.lines.iter().map(chars).max().unwrap_or(0)
+        } else {
+            0
+        };
         let wrapped = |l: &Line| hard_wrapped && chars(l) * 10 >= width * WRAPPED_LINE_TENTHS;
         let mut out = String::with_capacity(self.buf.len() + self.lines.len());
         let mut prev: Option<&Line> = None;
