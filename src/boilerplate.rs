@@ -423,7 +423,7 @@ const HEADLINE_MAX_WORDS: u32 = 24;
 /// after any short line ending in ':' that a bulleted line follows) up to the next prose line,
 /// and runs of bulleted headline-like lines.
 pub fn line_infos(normalized: &str) -> Vec<LineInfo> {
-    let lines: Vec<&str> = normalized.lines().collect();
+    let lines: Vec<&str> = crate::normalize::lines(normalized).collect();
     let words: Vec<u32> = lines
         .iter()
         .map(|l| crate::normalize::word_count(l) as u32)
@@ -681,7 +681,7 @@ pub fn detect(docs: &[(&str, &[LineInfo])]) -> (Vec<Vec<bool>>, BoilerplateStats
 /// fingerprinted on.
 pub fn kept_text(text: &str, keep: &[bool]) -> String {
     let mut out = String::with_capacity(text.len());
-    for (line, &k) in text.lines().zip(keep) {
+    for (line, &k) in crate::normalize::lines(text).zip(keep) {
         if k {
             if !out.is_empty() {
                 out.push('\n');

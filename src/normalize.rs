@@ -90,6 +90,27 @@ pub fn normalize(text: &str) -> String {
     out
 }
 
+/// The lines of `text` exactly as [`str::lines`] gives them (split at `\n`, a `\r` right before
+/// it dropped, no empty line after a final `\n`), each line break found by a vectorized search:
+/// the standard library's byte search goes a word at a time, and every line of every document
+/// is split several times a run.
+pub fn lines(text: &str) -> impl Iterator<Item = &str> + '_ {
+    let mut rest = text;
+    iter::from_fn(move || {
+        if rest.is_empty() {
+            return None;
+        }
+        match memchr::memchr(b'\n', rest.as_bytes()) {
+            Some(at) => {
+                let line = &rest[..at];
+                rest = &rest[at + 1..];
+                Some(line.strip_suffix('\r').unwrap_or(line))
+            }
+            None => Some(std::mem::take(&mut rest)),
+        }
+    })
+}
+
 /// Words in a line of normalized text: its whitespace-separated tokens, where the characters of
 /// scripts written without spaces between words (Han, kana, Thai, Lao, Tibetan, Myanmar, Khmer)
 /// count one word for every two. Without that, a Chinese or Japanese paragraph would be "one word": too
@@ -282,7 +303,7 @@ fn is_unspaced_script(c: char) -> bool {
 fn decode_entities(text: &str) -> Cow<'_, str> {
     let mut cur = Cow::Borrowed(text);
     for _ in 0..MAX_DECODE_ROUNDS {
-        if !cur.contains('&') {
+        if memchr::memchr(b'&', cur.as_bytes()).is_none() {
             break;
         }
         let next = match html_escape::decode_html_entities(cur.as_ref()) {
@@ -295,7 +316,8 @@ fn decode_entities(text: &str) -> Cow<'_, str> {
 }
 
 fn has_entity(text: &str) -> bool {
-    text.contains('&') && matches!(html_escape::decode_html_entities(text), Cow::Owned(_))
+    memchr::memchr(b'&', text.as_bytes()).is_some()
+        && matches!(html_escape::decode_html_entities(text), Cow::Owned(_))
 }
 
 fn normalize_decoded(text: &str) -> String {
@@ -1345,6 +1367,11 @@ mod tests {
         #[test]
         fn arbitrary_strings(s in any::<String>()) {
             check_output(&s)?;
+        }
+
+        #[test]
+        fn lines_are_what_str_lines_gives(s in "[ab\r\n]{0,12}") {
+            prop_assert_eq!(lines(&s).collect::<Vec<_>>(), s.lines().collect::<Vec<_>>());
         }
 
         #[test]

@@ -182,8 +182,7 @@ pub fn number_sketch(normalized: &str, seed: u64) -> (Vec<u64>, usize) {
     // Figures count only in prose: datelines, bylines and timestamps are short lines whose
     // numbers differ between copies of one story.
     // Most lines hold no digit at all: that test is cheaper than counting words.
-    for line in normalized
-        .lines()
+    for line in normalize::lines(normalized)
         .filter(|l| l.bytes().any(|b| b.is_ascii_digit()))
         .filter(|l| normalize::word_count(l) >= FIGURE_LINE_MIN_WORDS)
     {
