@@ -94,29 +94,13 @@ impl Shingler {
         ring.clear();
         ring.resize(k, 0);
         out.reserve(normalized.len());
-        let mut h = 0u64;
-        let mut n = 0usize;
-        let mut slot = 0usize;
-        for c in normalized.chars() {
-            let c = u64::from(if c == '\n' { ' ' } else { c }) + 1;
-            // Before the window is full the ring holds zeros, which subtract nothing.
-            h = h
-                .wrapping_sub(u64::from(ring[slot]).wrapping_mul(top))
-                .wrapping_mul(base)
-                .wrapping_add(c);
-            ring[slot] = c as u32;
-            slot += 1;
-            if slot == k {
-                slot = 0;
-            }
-            n += 1;
-            if n >= k {
-                out.push(mix64(h ^ seed));
-            }
-        }
-        if n < k {
-            // Shorter than one window: one shingle of all of it.
-            out.push(mix64(h ^ seed));
+        let window = Window { k, seed, base, top };
+        // ASCII text (most of it) is rolled over its bytes, skipping UTF-8 decoding: the same
+        // code points, so the same hashes.
+        if normalized.is_ascii() {
+            window.roll(normalized.bytes().map(u32::from), ring, out);
+        } else {
+            window.roll(normalized.chars().map(u32::from), ring, out);
         }
     }
 
@@ -140,6 +124,51 @@ impl Shingler {
                 self.window.extend_from_slice(&h.to_le_bytes());
             }
             out.push(xxh3_64_with_seed(&self.window, seed ^ SHINGLE_SALT));
+        }
+    }
+}
+
+/// The rolling character window of [`Shingler::char_shingles`]: its width, seed, base and
+/// the weight of the character that leaves it.
+struct Window {
+    k: usize,
+    seed: u64,
+    base: u64,
+    top: u64,
+}
+
+impl Window {
+    /// Rolls the hash over `chars` (code points, a line break read as a space) and pushes each
+    /// full window's mixed hash, or one hash of all of it when the text is shorter than a window.
+    fn roll(&self, chars: impl Iterator<Item = u32>, ring: &mut [u32], out: &mut Vec<u64>) {
+        let Window { k, seed, base, top } = *self;
+        let mut h = 0u64;
+        let mut n = 0usize;
+        let mut slot = 0usize;
+        for c in chars {
+            let c = u64::from(if c == u32::from(b'\n') {
+                u32::from(b' ')
+            } else {
+                c
+            }) + 1;
+            // Before the window is full the ring holds zeros, which subtract nothing.
+            h = h
+                .wrapping_sub(u64::from(ring[slot]).wrapping_mul(top))
+                .wrapping_mul(base)
+                .wrapping_add(c);
+            ring[slot] = c as u32;
+            slot += 1;
+            if slot == k {
+                slot = 0;
+            }
+            n += 1;
+            if n >= k {
+                out.push(mix64(h ^ seed));
+            }
+        }
+        if n < k {
+            // Shorter than one window: one shingle of all of it.
+            out.push(mix64(h ^ seed));
         }
     }
 }
@@ -329,6 +358,27 @@ mod tests {
             let distinct = expected.len();
             expected.truncate(NUMBER_SKETCH_LEN);
             proptest::prop_assert_eq!(number_sketch(&text, 7), (expected, distinct));
+        }
+    }
+
+    #[test]
+    fn ascii_bytes_and_decoded_characters_roll_the_same_hashes() {
+        // Appending one non-ASCII character sends the text down the decoding path and only adds
+        // windows at its end: the ASCII text's windows come first, with the same hashes.
+        let mut shingler = Shingler::default();
+        for text in ["a", "seven c", "the council met\non monday and agreed"] {
+            let (mut ascii, mut decoded) = (Vec::new(), Vec::new());
+            let mut raw = |t: &str, out: &mut Vec<u64>| {
+                out.clear();
+                shingler.char_shingles(t, 7, 3, out);
+            };
+            raw(text, &mut ascii);
+            raw(&format!("{text}é"), &mut decoded);
+            if text.len() >= 7 {
+                assert_eq!(ascii[..], decoded[..ascii.len()], "{text:?}");
+            } else {
+                assert_eq!(decoded.len(), 1, "{text:?}");
+            }
         }
     }
 
