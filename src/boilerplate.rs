@@ -5,6 +5,8 @@
 
 use std::collections::HashMap;
 
+use rustc_hash::FxHashMap;
+
 use rayon::prelude::*;
 
 use xxhash_rust::xxh3::xxh3_64;
@@ -370,10 +372,11 @@ fn is_date_or_byline(line: &str, words: u32) -> bool {
     if digits >= 4 && letters <= digits {
         return true;
     }
-    let has_month = line
-        .split(|c: char| !c.is_alphanumeric())
-        .any(|w| MONTHS.contains(&w));
-    has_month && digits >= 1
+    // Months are looked up only on a line with a digit: most short lines have none.
+    digits >= 1
+        && line
+            .split(|c: char| !c.is_alphanumeric())
+            .any(|w| MONTHS.contains(&w))
 }
 
 fn is_breadcrumb(line: &str, words: u32) -> bool {
@@ -531,7 +534,7 @@ const LEDE_MIN_WORDS: u32 = 10;
 const LEDE_LINES: usize = 3;
 
 /// How often each value occurs in `all`, for the values that occur at least twice.
-fn repeated<T: Ord + Copy + std::hash::Hash + Send>(mut all: Vec<T>) -> HashMap<T, usize> {
+fn repeated<T: Ord + Copy + std::hash::Hash + Send>(mut all: Vec<T>) -> FxHashMap<T, usize> {
     all.par_sort_unstable();
     all.chunk_by(|a, b| a == b)
         .filter(|run| run.len() >= 2)
@@ -575,7 +578,9 @@ pub fn detect(docs: &[(&str, &[LineInfo])]) -> (Vec<Vec<bool>>, BoilerplateStats
     }
     // In shards of the hash space, so that the flat list is an eighth of the corpus's lines at
     // a time rather than a second copy of all of them beside the line tables.
-    let mut corpus_df: HashMap<u64, usize> = HashMap::new();
+    // Keyed by line hashes, already uniform: a multiply-and-rotate hasher is enough, where the
+    // default SipHash cost several lookups' worth for each line of every document.
+    let mut corpus_df: FxHashMap<u64, usize> = FxHashMap::default();
     for shard in 0..CORPUS_SHARDS {
         let in_shard = |h: u64| h >> (LINE_HASH_BITS - CORPUS_SHARD_BITS) == shard;
         let mut all: Vec<u64> = Vec::new();
@@ -585,7 +590,7 @@ pub fn detect(docs: &[(&str, &[LineInfo])]) -> (Vec<Vec<bool>>, BoilerplateStats
         );
         corpus_df.extend(repeated(all));
     }
-    let mut source_df: HashMap<(u32, u64), usize> = HashMap::new();
+    let mut source_df: FxHashMap<(u32, u64), usize> = FxHashMap::default();
     for (id, members) in by_source.iter().enumerate() {
         let total: usize = members.iter().map(|&i| docs[i].1.len()).sum();
         let mut all: Vec<u64> = Vec::with_capacity(total);
