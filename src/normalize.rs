@@ -119,14 +119,24 @@ pub fn word_count(line: &str) -> usize {
     // Called for every line of every document, twice: the common ASCII line is counted over its
     // bytes (Unicode's white space within ASCII is 9..=13 and the space).
     if line.is_ascii() {
-        let mut count = 0;
-        let mut in_word = false;
-        for &b in line.as_bytes() {
-            let space = b == b' ' || (9..=13).contains(&b);
-            count += usize::from(!space && !in_word);
-            in_word = !space;
-        }
-        return count;
+        // A word starts at a non-space byte that is first or follows a space. Comparing each
+        // byte with the next, with no state carried, and summing a chunk's starts in one byte
+        // (255 at most) lets the compiler count sixteen bytes at a time.
+        let bytes = line.as_bytes();
+        let space = |b: u8| b == b' ' || (9..=13).contains(&b);
+        let first = bytes.first().is_some_and(|&b| !space(b));
+        let after = &bytes[1.min(bytes.len())..];
+        let starts: usize = bytes
+            .chunks(255)
+            .zip(after.chunks(255))
+            .map(|(before, at)| {
+                let chunk = before.iter().zip(at).fold(0u8, |n, (&before, &b)| {
+                    n + u8::from(space(before) & !space(b))
+                });
+                usize::from(chunk)
+            })
+            .sum();
+        return usize::from(first) + starts;
     }
     line.split_whitespace()
         .map(|tok| {
@@ -1098,6 +1108,19 @@ mod tests {
         ];
         for (line, want) in cases {
             assert_eq!(word_count(line), want, "{line:?}");
+        }
+        // Lines longer than the 255-byte chunks of the ASCII count, words across the seams.
+        for len in [254, 255, 256, 509, 510, 511, 2000] {
+            for shift in 0..3 {
+                let line: String = (0..len)
+                    .map(|i| if (i + shift) % 4 == 3 { ' ' } else { 'w' })
+                    .collect();
+                assert_eq!(
+                    word_count(&line),
+                    reference_word_count(&line),
+                    "{len} {shift}"
+                );
+            }
         }
     }
     use proptest::prelude::*;
