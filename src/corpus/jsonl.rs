@@ -27,6 +27,23 @@ pub struct Fields {
     pub text_is_html: bool,
 }
 
+impl Fields {
+    /// The fields tried for the text, in order: the configured one, then the fallbacks.
+    fn text_names(&self) -> Vec<&str> {
+        let mut names: Vec<&str> = vec![&self.text];
+        names.extend(FALLBACK_TEXT_FIELDS.iter().filter(|n| **n != self.text));
+        names
+    }
+
+    /// Every field [`record_from_value`] reads: a record's other fields are never built.
+    fn read(&self) -> Vec<&str> {
+        let mut names = self.text_names();
+        names.extend([self.id.as_str(), self.title.as_str(), "source", "url"]);
+        names.extend(DATE_FIELDS);
+        names
+    }
+}
+
 impl Default for Fields {
     fn default() -> Self {
         Fields {
@@ -99,9 +116,79 @@ pub fn parse_record(bytes: &[u8], fields: &Fields) -> Result<Record, Reason> {
         Ok(s) => (Cow::Borrowed(s), false),
         Err(_) => (String::from_utf8_lossy(bytes), true),
     };
-    let value: Value =
-        serde_json::from_str(&json).map_err(|e| Reason::MalformedJson(describe(&e)))?;
-    record_from_value(&value, fields, repaired)
+    // Only the fields an article is made of are built; the rest of the record is checked and
+    // skipped. A record that does not parse that way is parsed whole, for the reason it fails.
+    let read = fields.read();
+    let mut de = serde_json::Deserializer::from_str(&json);
+    let value = match serde::de::DeserializeSeed::deserialize(Picked(&read), &mut de)
+        .and_then(|map| de.end().map(|()| map))
+    {
+        Ok(map) => Value::Object(map),
+        Err(_) => serde_json::from_str(&json).map_err(|e| Reason::MalformedJson(describe(&e)))?,
+    };
+    record_from_value(value, fields, repaired)
+}
+
+/// Deserializes a JSON object into the map of its fields named in `.0`, skipping the others
+/// without building them (a record's unused fields, and the allocations of a full parse).
+/// Anything but an object is an error. A repeated field keeps its last value, as in a full parse.
+struct Picked<'a>(&'a [&'a str]);
+
+impl<'de> serde::de::DeserializeSeed<'de> for Picked<'_> {
+    type Value = Map<String, Value>;
+
+    fn deserialize<D: serde::Deserializer<'de>>(self, de: D) -> Result<Self::Value, D::Error> {
+        de.deserialize_map(self)
+    }
+}
+
+impl<'de> serde::de::Visitor<'de> for Picked<'_> {
+    type Value = Map<String, Value>;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a JSON object")
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        self,
+        mut access: A,
+    ) -> Result<Self::Value, A::Error> {
+        let mut map = Map::new();
+        while let Some(key) = access.next_key_seed(PickedKey(self.0))? {
+            match key {
+                Some(name) => {
+                    map.insert(name.to_string(), access.next_value()?);
+                }
+                None => {
+                    access.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        Ok(map)
+    }
+}
+
+/// A key of a record: the picked name it is, if any, read without allocating.
+struct PickedKey<'a>(&'a [&'a str]);
+
+impl<'de, 'a> serde::de::DeserializeSeed<'de> for PickedKey<'a> {
+    type Value = Option<&'a str>;
+
+    fn deserialize<D: serde::Deserializer<'de>>(self, de: D) -> Result<Self::Value, D::Error> {
+        de.deserialize_str(self)
+    }
+}
+
+impl<'a> serde::de::Visitor<'_> for PickedKey<'a> {
+    type Value = Option<&'a str>;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a field name")
+    }
+
+    fn visit_str<E: serde::de::Error>(self, key: &str) -> Result<Self::Value, E> {
+        Ok(self.0.iter().copied().find(|name| *name == key))
+    }
 }
 
 /// serde_json's message with the position told relative to the record (its line and column
@@ -120,30 +207,18 @@ fn describe(err: &serde_json::Error) -> String {
     }
 }
 
-/// The article of a parsed JSON record.
-pub fn record_from_value(value: &Value, fields: &Fields, repaired: bool) -> Result<Record, Reason> {
-    let Value::Object(map) = value else {
+/// The article of a parsed JSON record; it reads only the fields [`Fields::read`] names.
+pub fn record_from_value(value: Value, fields: &Fields, repaired: bool) -> Result<Record, Reason> {
+    let Value::Object(mut map) = value else {
         return Err(Reason::NotAnObject);
     };
-    let raw = text_of(map, fields)?;
-    let text = if fields.text_is_html {
-        html::extract_str(&raw)?.text
-    } else {
-        raw
-    };
-    if text.trim().is_empty() {
-        return Err(Reason::NoText);
-    }
+    // The other fields are read before the text is taken out of the map, so that a field
+    // configured as both (say the title) still reads as itself.
     let title = map
         .get(&fields.title)
         .and_then(Value::as_str)
         .map(|t| t.split_whitespace().collect::<Vec<_>>().join(" "))
         .filter(|t| !t.is_empty());
-    let first_line = text.lines().map(str::trim).find(|l| !l.is_empty());
-    let text = match title {
-        Some(title) if first_line != Some(title.as_str()) => format!("{title}\n\n{text}"),
-        _ => text,
-    };
     let id = match map.get(&fields.id) {
         Some(Value::String(s)) if !s.trim().is_empty() => Some(s.clone()),
         Some(Value::Number(n)) => Some(n.to_string()),
@@ -156,6 +231,20 @@ pub fn record_from_value(value: &Value, fields: &Fields, repaired: bool) -> Resu
     let date = DATE_FIELDS
         .iter()
         .find_map(|name| map.get(*name).and_then(super::date::from_json));
+    let raw = text_of(&mut map, fields)?;
+    let text = if fields.text_is_html {
+        html::extract_str(&raw)?.text
+    } else {
+        raw
+    };
+    if text.trim().is_empty() {
+        return Err(Reason::NoText);
+    }
+    let first_line = text.lines().map(str::trim).find(|l| !l.is_empty());
+    let text = match title {
+        Some(title) if first_line != Some(title.as_str()) => format!("{title}\n\n{text}"),
+        _ => text,
+    };
     Ok(Record {
         id,
         source,
@@ -170,13 +259,12 @@ const DATE_FIELDS: [&str; 4] = ["date", "published", "published_at", "timestamp"
 
 /// The text of a record: the configured field, else `content`, else `body`. A list of strings
 /// is taken as paragraphs.
-fn text_of(map: &Map<String, Value>, fields: &Fields) -> Result<String, Reason> {
-    let mut names: Vec<&str> = vec![&fields.text];
-    names.extend(FALLBACK_TEXT_FIELDS.iter().filter(|n| **n != fields.text));
+fn text_of(map: &mut Map<String, Value>, fields: &Fields) -> Result<String, Reason> {
+    let names = fields.text_names();
     for name in &names {
-        match map.get(*name) {
+        match map.get_mut(*name) {
             None | Some(Value::Null) => continue,
-            Some(Value::String(s)) => return Ok(s.clone()),
+            Some(Value::String(s)) => return Ok(std::mem::take(s)),
             Some(Value::Array(items)) if items.iter().all(Value::is_string) => {
                 let parts: Vec<&str> = items.iter().filter_map(Value::as_str).collect();
                 return Ok(parts.join("\n\n"));
@@ -493,6 +581,41 @@ mod tests {
             text: text.to_string(),
             repaired: false,
             date: None,
+        }
+    }
+
+    /// What a full parse of `line` into a `Value` makes of it: the reference for the picked parse.
+    fn parsed_whole(line: &str, fields: &Fields) -> Result<Record, String> {
+        let value: Value = serde_json::from_str(line)
+            .map_err(|e| Reason::MalformedJson(describe(&e)).to_string())?;
+        record_from_value(value, fields, false).map_err(|r| r.to_string())
+    }
+
+    #[test]
+    fn picked_fields_make_the_record_a_whole_parse_makes() {
+        let by_default = Fields::default();
+        let title_is_text = Fields {
+            title: "text".into(),
+            ..Fields::default()
+        };
+        let lines = [
+            r#"{"id":"a","text":"Body","title":"Head","extra":{"deep":[1,2,{"x":null}]},"n":1.5e3}"#,
+            r#"{"text":"first","text":"second","id":"dup","id":7}"#,
+            r#"{"t\u0065xt":"escaped key","i\u0064":"e1","title":"T"}"#,
+            r#"{"body":["one","two"],"url":"https://Example.org/a","published":"2026-11-26T10:00:00Z"}"#,
+            r#"{"content":"c","source":"  wire  ","date":1795687200,"text":null}"#,
+            r#"{"text":"Head\n\nbody","title":"Head","ignored":"\uD83D\uDE00"}"#,
+            r#"{"text":3}"#,
+            r#"{"text":"x"} trailing"#,
+            r#"{"text":"x""#,
+            r#"["text","x"]"#,
+            r#"{"other":"no text here"}"#,
+        ];
+        for fields in [&by_default, &title_is_text] {
+            for line in lines {
+                let picked = parse_record(line.as_bytes(), fields).map_err(|r| r.to_string());
+                assert_eq!(picked, parsed_whole(line, fields), "{line}");
+            }
         }
     }
 
