@@ -257,6 +257,8 @@ impl Band {
 }
 
 /// Who is in an oversized bucket of one band, and how far each member's window reaches there.
+/// Held for every band of both indexes through the whole search, and at a million documents
+/// most documents are members in most bands: a member costs two bytes.
 #[derive(Default)]
 struct Oversized {
     /// Bit `doc` set when the document is in an oversized bucket.
@@ -264,9 +266,18 @@ struct Oversized {
     /// Members in the words of `members` before each word: with the bits below it in its own
     /// word, a member's rank in document order.
     rank: Vec<u32>,
-    /// By rank: the last document of the member's bucket that its window pairs it with.
-    reach: Vec<u32>,
+    /// By rank: how many document numbers past the member the last document of its bucket
+    /// that its window pairs it with lies, or [`FAR`] when that is `FAR` or more (see `far`).
+    /// The window reaches the fourth member after it, which is under 65,535 documents away
+    /// for all but a few dozen members a band in the generated corpora.
+    reach: Vec<u16>,
+    /// The members whose window reaches [`FAR`] or more documents past them, with the last
+    /// document it reaches, sorted by member.
+    far: Vec<(u32, u32)>,
 }
+
+/// The reach that does not fit a member's two bytes: the member is looked up in `far`.
+const FAR: u16 = u16::MAX;
 
 impl Oversized {
     /// `buckets`: the members of each oversized bucket, in document order.
@@ -288,17 +299,24 @@ impl Oversized {
             members,
             rank,
             reach: Vec::new(),
+            far: Vec::new(),
         };
-        // Written in place by rank: 4 bytes a member, however many members a band has (at a
-        // million documents, most of them).
-        let mut reach = vec![0u32; before as usize];
+        // Written in place by rank, however many members a band has.
+        let mut reach = vec![0u16; before as usize];
+        let mut far = Vec::new();
         for bucket in &buckets {
             for (x, &doc) in bucket.iter().enumerate() {
-                let last = (x + BUCKET_WINDOW).min(bucket.len() - 1);
-                reach[oversized.rank_of(doc)] = bucket[last];
+                let last = bucket[(x + BUCKET_WINDOW).min(bucket.len() - 1)];
+                let ahead = u16::try_from(last - doc).unwrap_or(FAR);
+                reach[oversized.rank_of(doc)] = ahead;
+                if ahead == FAR {
+                    far.push((doc, last));
+                }
             }
         }
+        far.sort_unstable();
         oversized.reach = reach;
+        oversized.far = far;
         oversized
     }
 
@@ -320,9 +338,14 @@ impl Oversized {
         }
         // Members are in document order in their bucket, so `b` is within the window when it
         // comes no later than the last document the window reaches.
-        self.reach
-            .get(self.rank_of(a))
-            .is_some_and(|&last| b <= last)
+        match self.reach.get(self.rank_of(a)) {
+            Some(&FAR) => self
+                .far
+                .binary_search_by_key(&a, |&(doc, _)| doc)
+                .is_ok_and(|i| b <= self.far[i].1),
+            Some(&ahead) => b - a <= u32::from(ahead),
+            None => false,
+        }
     }
 }
 
@@ -881,6 +904,35 @@ mod tests {
             });
             proptest::prop_assert_eq!(equal_bytes(a, b), want);
         }
+    }
+
+    #[test]
+    fn oversized_reach_near_and_far_is_the_window() {
+        // Two oversized buckets, one dense and one spread over more documents than a member's
+        // two bytes of reach can tell (so that its members are looked up in `far`), and a
+        // document in neither.
+        let n = 40 * 70_000;
+        let dense: Vec<u32> = (0..80).map(|i| 3 * i + 1).collect();
+        let spread: Vec<u32> = (0..40)
+            .map(|i| 70_000 * i + 2)
+            .chain([n as u32 - 1])
+            .collect();
+        let mut spread = spread;
+        spread.extend((0..30).map(|i| 300 + 2 * i));
+        spread.sort_unstable();
+        let buckets = vec![dense.clone(), spread.clone()];
+        let o = Oversized::new(buckets.clone(), n);
+        assert!(!o.far.is_empty(), "some members reach far");
+        for bucket in &buckets {
+            for (x, &a) in bucket.iter().enumerate() {
+                for (y, &b) in bucket.iter().enumerate().skip(x + 1) {
+                    assert_eq!(o.emits(a, b), y - x <= BUCKET_WINDOW, "({a}, {b})");
+                    assert_eq!(o.emits(b, a), y - x <= BUCKET_WINDOW, "({b}, {a})");
+                }
+            }
+        }
+        // A document in no oversized bucket is paired by every band that agrees.
+        assert!(o.emits(0, n as u32 - 1));
     }
 
     #[test]
