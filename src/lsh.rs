@@ -16,6 +16,42 @@ pub struct Banding {
     pub rows: usize,
 }
 
+/// MinHash signatures by document number, as the banded search reads them: a list of
+/// signatures of their own, or the rows of a run's fingerprint table.
+pub trait Signatures: Sync {
+    /// The number of documents.
+    fn count(&self) -> usize;
+    /// The signature of document `doc` (`doc < count()`).
+    fn signature(&self, doc: usize) -> &[u32];
+}
+
+impl<S: AsRef<[u32]> + Sync> Signatures for [S] {
+    fn count(&self) -> usize {
+        self.len()
+    }
+    fn signature(&self, doc: usize) -> &[u32] {
+        self[doc].as_ref()
+    }
+}
+
+impl<S: AsRef<[u32]> + Sync> Signatures for Vec<S> {
+    fn count(&self) -> usize {
+        self.len()
+    }
+    fn signature(&self, doc: usize) -> &[u32] {
+        self[doc].as_ref()
+    }
+}
+
+impl Signatures for crate::cluster::FingerprintTable {
+    fn count(&self) -> usize {
+        self.len()
+    }
+    fn signature(&self, doc: usize) -> &[u32] {
+        crate::cluster::FingerprintTable::signature(self, doc)
+    }
+}
+
 /// Probability that a pair of Jaccard `s` shares at least one band.
 fn collision_probability(s: f64, b: usize, r: usize) -> f64 {
     1.0 - (1.0 - s.powi(r as i32)).powi(b as i32)
@@ -69,8 +105,8 @@ pub const BUCKET_WINDOW: usize = 4;
 
 /// Candidate pairs `(i, j)` with `i < j` over `signatures` (indexed by position), sorted and
 /// unique. Signatures marked `false` in `active` take no part.
-pub fn candidates<S: AsRef<[u32]> + Sync>(
-    signatures: &[S],
+pub fn candidates<T: Signatures + ?Sized>(
+    signatures: &T,
     active: &[bool],
     banding: Banding,
     seed: u64,
@@ -82,8 +118,8 @@ pub fn candidates<S: AsRef<[u32]> + Sync>(
 /// later: the documents of tonight's scrape against each other and against an index of earlier
 /// ones. Old documents enter a band's sort only when their key is one a new document has, so the
 /// cost over a large index is one hash per old signature and band, not a sort of all of them.
-pub fn candidates_touching<S: AsRef<[u32]> + Sync>(
-    signatures: &[S],
+pub fn candidates_touching<T: Signatures + ?Sized>(
+    signatures: &T,
     active: &[bool],
     first_new: usize,
     banding: Banding,
@@ -139,8 +175,8 @@ fn bands_of(indexes: &[(Banding, u64)]) -> Vec<Band> {
 
 /// The band's keys of the documents that take part, sorted: every new document, and the old
 /// ones (`old`: those whose key a new document has, from [`old_matches`]).
-fn band_keys<S: AsRef<[u32]>>(
-    signatures: &[S],
+fn band_keys<T: Signatures + ?Sized>(
+    signatures: &T,
     active: &[bool],
     first_new: usize,
     band: Band,
@@ -157,27 +193,27 @@ fn band_keys<S: AsRef<[u32]>>(
 }
 
 /// The band's key of every new document (at `first_new` or later) that takes part.
-fn new_keys<'a, S: AsRef<[u32]>>(
-    signatures: &'a [S],
+fn new_keys<'a, T: Signatures + ?Sized>(
+    signatures: &'a T,
     active: &'a [bool],
     first_new: usize,
     band: Band,
 ) -> impl Iterator<Item = (u64, u32)> + 'a {
-    (first_new.min(signatures.len())..signatures.len())
+    (first_new.min(signatures.count())..signatures.count())
         .filter(|&i| active[i])
-        .map(move |i| (band.key(signatures[i].as_ref()), i as u32))
+        .map(move |i| (band.key(signatures.signature(i)), i as u32))
 }
 
 /// For each band, the old documents (before `first_new`) whose key in that band some new
 /// document has. Old documents are scanned once each, computing all their bands together: an
 /// index of a million signatures is read once, not once a band.
-fn old_matches<S: AsRef<[u32]> + Sync>(
-    signatures: &[S],
+fn old_matches<T: Signatures + ?Sized>(
+    signatures: &T,
     active: &[bool],
     first_new: usize,
     bands: &[Band],
 ) -> Vec<Vec<(u64, u32)>> {
-    let first_new = first_new.min(signatures.len());
+    let first_new = first_new.min(signatures.count());
     if first_new == 0 {
         return vec![Vec::new(); bands.len()];
     }
@@ -193,7 +229,7 @@ fn old_matches<S: AsRef<[u32]> + Sync>(
         .into_par_iter()
         .fold(Vec::new, |mut acc, i| {
             if active[i] {
-                let sig = signatures[i].as_ref();
+                let sig = signatures.signature(i);
                 for (b, band) in bands.iter().enumerate() {
                     let k = band.key(sig);
                     if wanted[b].contains(&k) {
@@ -221,8 +257,8 @@ fn window_of(bucket_len: usize) -> usize {
 }
 
 /// Emits the pairs that share a bucket of `band` and involve a document at `first_new` or later.
-fn band_pairs<S: AsRef<[u32]>>(
-    signatures: &[S],
+fn band_pairs<T: Signatures + ?Sized>(
+    signatures: &T,
     active: &[bool],
     first_new: usize,
     band: Band,
@@ -362,20 +398,19 @@ struct LaneBytes {
 }
 
 impl LaneBytes {
-    fn new<S: AsRef<[u32]> + Sync>(signatures: &[S]) -> LaneBytes {
-        let width = signatures
-            .iter()
-            .map(|s| s.as_ref().len())
+    fn new<T: Signatures + ?Sized>(signatures: &T) -> LaneBytes {
+        let width = (0..signatures.count())
+            .map(|i| signatures.signature(i).len())
             .max()
             .unwrap_or(0);
         let stride = width.div_ceil(8) * 8;
-        let mut bytes = vec![0u8; stride * signatures.len()];
+        let mut bytes = vec![0u8; stride * signatures.count()];
         bytes
             .par_chunks_mut(stride.max(1))
-            .zip(signatures)
-            .for_each(|(out, sig)| {
+            .enumerate()
+            .for_each(|(i, out)| {
                 // Lanes past a shorter signature (one taking no part) stay 0.
-                for (b, &v) in out.iter_mut().zip(sig.as_ref()) {
+                for (b, &v) in out.iter_mut().zip(signatures.signature(i)) {
                     *b = v as u8;
                 }
             });
@@ -494,8 +529,8 @@ fn all_set(mask: &[u64], lo: usize, hi: usize) -> bool {
 /// and a pair is verified only by the first band (of the first index) where its signatures
 /// agree, so a pair proposed by ten bands is checked once. Memory is the verified pairs and one
 /// byte a lane a document, however many millions of candidates the search proposes.
-pub fn verified_candidates<S: AsRef<[u32]> + Sync>(
-    signatures: &[S],
+pub fn verified_candidates<T: Signatures + ?Sized>(
+    signatures: &T,
     active: &[bool],
     first_new: usize,
     indexes: &[(Banding, u64)],
@@ -515,7 +550,7 @@ pub fn verified_candidates<S: AsRef<[u32]> + Sync>(
                 .filter(|bucket| bucket.len() > BUCKET_ALL_PAIRS_MAX)
                 .map(|bucket| bucket.iter().map(|&(_, i)| i).collect())
                 .collect();
-            Oversized::new(buckets, signatures.len())
+            Oversized::new(buckets, signatures.count())
         })
         .collect();
     let lane_bytes = LaneBytes::new(signatures);
@@ -528,8 +563,8 @@ pub fn verified_candidates<S: AsRef<[u32]> + Sync>(
         let band = &bands[e];
         // Equal bytes, and (rarely) a pair that agrees there: only now read the lanes.
         let (sa, sb) = (
-            signatures[a as usize].as_ref(),
-            signatures[b as usize].as_ref(),
+            signatures.signature(a as usize),
+            signatures.signature(b as usize),
         );
         // Lane by lane: a band is a few lanes, too short for memcmp's call.
         sa[band.lo..band.hi]

@@ -7,14 +7,14 @@ use rayon::prelude::*;
 
 use crate::boilerplate::{self, BoilerplateStats, LineInfo};
 use crate::cluster::MatchKind;
-use crate::cluster::{self, Fingerprint, Rule};
+use crate::cluster::{self, Fingerprint, FingerprintRef, FingerprintTable, Fingerprints, Rule};
 use crate::config::{Config, Method};
 use crate::corpus::{self, Input, Skipped};
 use crate::error::{Error, Result};
 use crate::index::assign::{self, Outcome, WorkCluster};
 use crate::index::store::{StoredCluster, StoredDoc};
 use crate::index::{self, Index};
-use crate::lsh::{self, Banding};
+use crate::lsh::{self, Banding, Signatures};
 use crate::minhash::MinHasher;
 use crate::normalize;
 use crate::report::{
@@ -253,7 +253,7 @@ pub(crate) struct Fingerprinted {
     /// The kept text of each document (empty unless texts were asked for).
     pub(crate) kept_texts: Vec<String>,
     /// The fingerprint of each document.
-    pub(crate) fps: Vec<Fingerprint>,
+    pub(crate) fps: FingerprintTable,
     /// Inputs and documents that were not used, including those with nothing to fingerprint.
     pub(crate) skipped: Vec<Skipped>,
     /// What boilerplate detection left out.
@@ -275,10 +275,13 @@ pub(crate) fn fingerprint_inputs(
     let (kept_texts, boilerplate) = strip_boilerplate(config, &corpus);
 
     progress.start(Stage::Fingerprint, corpus.docs.len() as u64);
-    let fps = fingerprint_all(config, &kept_texts, progress);
+    let mut fps = FingerprintTable::new(signature_width(config));
+    for fp in fingerprint_all(config, &kept_texts, progress) {
+        fps.push((&fp).into());
+    }
     progress.finish();
-    for (i, fp) in fps.iter().enumerate() {
-        if fp.shingles == 0 {
+    for i in 0..fps.len() {
+        if fps.get(i).shingles == 0 {
             skipped.push(Skipped {
                 path: corpus.ids.get(i).to_string(),
                 reason: "no words to fingerprint".into(),
@@ -309,14 +312,20 @@ pub(crate) struct Matched {
     pub(crate) contained: Banding,
 }
 
+/// The lanes of a run's MinHash signatures: none under SimHash.
+fn signature_width(config: &Config) -> usize {
+    match config.method {
+        Method::MinHash => config.num_perm,
+        Method::SimHash => 0,
+    }
+}
+
 /// Searches both LSH indexes for pairs that involve a document at `first_new` or later (0: all
-/// pairs) and verifies each. `fp(i)` is document `i`'s fingerprint and `signatures[i]` its
-/// MinHash signature (a run's own fingerprints serve as both, with no list of a million
-/// signature references); `active` marks those taking part.
-pub(crate) fn match_pairs<'a, S: AsRef<[u32]> + Sync>(
+/// pairs) and verifies each. `fps` holds the documents' fingerprints (a run's own table, or an
+/// index's documents followed by the run's new ones); `active` marks those taking part.
+pub(crate) fn match_pairs<F: Fingerprints + Signatures + ?Sized>(
     config: &Config,
-    signatures: &[S],
-    fp: &(dyn Fn(usize) -> &'a Fingerprint + Sync),
+    fps: &F,
     active: &[bool],
     first_new: usize,
 ) -> Matched {
@@ -327,11 +336,11 @@ pub(crate) fn match_pairs<'a, S: AsRef<[u32]> + Sync>(
     );
     let rule = rule(config);
     let verify = |a: u32, b: u32, at_most: usize| {
-        cluster::matches_within(fp(a as usize), fp(b as usize), rule, at_most)
+        cluster::matches_within(fps.get(a as usize), fps.get(b as usize), rule, at_most)
     };
     let (edges, candidate_pairs) = match config.method {
         Method::MinHash => lsh::verified_candidates(
-            signatures,
+            fps,
             active,
             first_new,
             &[
@@ -344,7 +353,7 @@ pub(crate) fn match_pairs<'a, S: AsRef<[u32]> + Sync>(
         // One index only: SimHash has no containment search (DESIGN.md, "SimHash").
         Method::SimHash => {
             let fingerprints: Vec<u64> = (0..active.len())
-                .map(|i| fp(i).simhash.unwrap_or(0))
+                .map(|i| fps.get(i).simhash.unwrap_or(0))
                 .collect();
             let layout = lsh::hamming_layout(config.simhash_max_distance_bits, active.len());
             let pairs = lsh::hamming_candidates_touching(&fingerprints, active, first_new, layout);
@@ -388,10 +397,12 @@ fn run(
     } = fingerprint_inputs(config, inputs, skipped, progress, want_texts);
 
     progress.start(Stage::Cluster, 3);
-    let active: Vec<bool> = fps.iter().map(|f| f.shingles > 0).collect();
-    let matched = match_pairs(config, &fps, &|i| &fps[i], &active, 0);
+    let active: Vec<bool> = (0..fps.len()).map(|i| fps.get(i).shingles > 0).collect();
+    let matched = match_pairs(config, &fps, &active, 0);
     progress.advance(2);
     let clusters = cluster::cluster(&fps, &matched.edges, rule(config));
+    // The clusters carry their measures: the report needs no fingerprint.
+    drop(fps);
     progress.advance(1);
     progress.finish();
 
@@ -839,9 +850,12 @@ fn fingerprint_streaming(
     };
     let hashers = Hashers::new(config);
     let files: Vec<(usize, &Input)> = all.iter().copied().filter(|(_, i)| !i.is_stdin()).collect();
-    // Each fingerprint goes to its slot as its batch is done: no input's list of them is held.
-    let fps: std::sync::Mutex<Vec<Option<Fingerprint>>> =
-        std::sync::Mutex::new(vec![None; seen.len()]);
+    // Each fingerprint goes to its row as its batch is done: no input's list of them is held.
+    // A row is marked when written; a document read only once has none.
+    let fps = std::sync::Mutex::new((
+        FingerprintTable::with_rows(seen.len(), signature_width(config)),
+        vec![false; seen.len()],
+    ));
     progress.start(Stage::Fingerprint, inputs.len() as u64);
     map_inputs(
         config,
@@ -861,24 +875,22 @@ fn fingerprint_streaming(
             // A document that cannot be read again keeps no fingerprint: it is reported as
             // changed below.
             if let Ok(Some((slot, fp))) = res {
-                fps.lock().unwrap_or_else(|poisoned| poisoned.into_inner())[slot] = Some(fp);
+                let mut fps = fps.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+                fps.0.set(slot, (&fp).into());
+                fps.1[slot] = true;
             }
         },
     );
-    let mut fps = fps
+    let (mut fps, mut written) = fps
         .into_inner()
         .unwrap_or_else(|poisoned| poisoned.into_inner());
     let (mut shingler, mut set, mut mask) = (Shingler::default(), Vec::new(), Vec::new());
     for (slot, doc) in seen.iter_mut().enumerate() {
         if let Some(text) = doc.text.take() {
             if let Some(k) = kept(&text, slot, &mut mask) {
-                fps[slot] = Some(fingerprint_text(
-                    config,
-                    &hashers,
-                    &mut shingler,
-                    &mut set,
-                    &k,
-                ));
+                let fp = fingerprint_text(config, &hashers, &mut shingler, &mut set, &k);
+                fps.set(slot, (&fp).into());
+                written[slot] = true;
             }
         }
     }
@@ -888,28 +900,30 @@ fn fingerprint_streaming(
 
     // The documents and their fingerprints are the run's largest tables: they are narrowed
     // where they lie rather than copied.
-    for (i, fp) in fps.iter().enumerate() {
-        match fp {
-            Some(fp) if fp.shingles == 0 => skipped.push(Skipped {
-                path: ids.get(i).to_string(),
-                reason: "no words to fingerprint".into(),
-            }),
-            Some(_) => {}
-            None => skipped.push(Skipped {
+    for (i, &read_twice) in written.iter().enumerate() {
+        if !read_twice {
+            skipped.push(Skipped {
                 path: ids.get(i).to_string(),
                 reason: "changed or vanished between the two reads of the run".into(),
-            }),
+            });
+        } else if fps.get(i).shingles == 0 {
+            skipped.push(Skipped {
+                path: ids.get(i).to_string(),
+                reason: "no words to fingerprint".into(),
+            });
         }
     }
-    if fps.iter().any(Option::is_none) {
+    if written.iter().any(|w| !w) {
         let mut kept = Ids::default();
-        for (i, _) in fps.iter().enumerate().filter(|(_, fp)| fp.is_some()) {
+        for (i, _) in written.iter().enumerate().filter(|(_, w)| **w) {
             kept.push(ids.get(i));
         }
         ids = kept;
+        fps.retain(&written);
     }
-    let mut read_twice = fps.iter().map(Option::is_some);
+    let mut read_twice = written.iter().copied();
     seen.retain(|_| read_twice.next().unwrap_or(false));
+    drop(written);
     let mut docs: Vec<Loaded> = seen
         .into_iter()
         .map(|doc| Loaded {
@@ -920,8 +934,6 @@ fn fingerprint_streaming(
         .collect();
     // Collected in place, the documents would keep the first pass's wider records' room.
     docs.shrink_to_fit();
-    let mut fps: Vec<Fingerprint> = fps.into_iter().flatten().collect();
-    fps.shrink_to_fit();
     Fingerprinted {
         docs,
         ids,
@@ -998,8 +1010,8 @@ pub fn dedup_indexed(
         let known: std::collections::HashSet<&str> =
             index.docs().iter().map(|d| d.id.as_str()).collect();
         let mut fresh: Vec<usize> = Vec::new();
-        for (i, fp) in fps.iter().enumerate() {
-            if fp.shingles == 0 {
+        for i in 0..fps.len() {
+            if fps.get(i).shingles == 0 {
                 continue; // already listed as skipped
             }
             if known.contains(ids.get(i)) {
@@ -1015,13 +1027,12 @@ pub fn dedup_indexed(
         let old = index.docs();
         let first_new = old.len();
         let total = first_new + fresh.len();
-        let fp_of = |i: usize| -> &Fingerprint {
-            if i < first_new {
-                &old[i].fingerprint
-            } else {
-                &fps[fresh[i - first_new]]
-            }
+        let joined = Joined {
+            old,
+            new: &fps,
+            fresh: &fresh,
         };
+        let fp_of = |i: usize| joined.get(i);
         let id_of = |i: usize| -> &str {
             if i < first_new {
                 &old[i].id
@@ -1030,9 +1041,7 @@ pub fn dedup_indexed(
             }
         };
         let active = vec![true; total];
-        let signatures: Vec<&[u32]> = (0..total).map(|i| fp_of(i).as_ref()).collect();
-        let matched = match_pairs(config, &signatures, &fp_of, &active, first_new);
-        drop(signatures);
+        let matched = match_pairs(config, &joined, &active, first_new);
         progress.advance(2);
         let existing: Vec<WorkCluster> = index.clusters().iter().map(WorkCluster::from).collect();
         let new_docs: Vec<usize> = (first_new..total).collect();
@@ -1167,7 +1176,7 @@ pub fn dedup_indexed(
                 source: sources.name(docs[i].source).to_string(),
                 date: docs[i].date,
                 added: now,
-                fingerprint: fps[i].clone(),
+                fingerprint: fps.get(i).to_fingerprint(),
             })
             .collect();
         let stored_clusters: Vec<StoredCluster> =
@@ -1199,6 +1208,37 @@ pub fn dedup_indexed(
             document_ids,
         })
     })?
+}
+
+/// An index's documents followed by the new documents of a run (`fresh`: their rows in the
+/// run's table), numbered as one list.
+struct Joined<'a> {
+    old: &'a [StoredDoc],
+    new: &'a FingerprintTable,
+    fresh: &'a [usize],
+}
+
+impl Fingerprints for Joined<'_> {
+    fn count(&self) -> usize {
+        self.old.len() + self.fresh.len()
+    }
+
+    fn get(&self, i: usize) -> FingerprintRef<'_> {
+        match i.checked_sub(self.old.len()) {
+            None => (&self.old[i].fingerprint).into(),
+            Some(n) => self.new.get(self.fresh[n]),
+        }
+    }
+}
+
+impl Signatures for Joined<'_> {
+    fn count(&self) -> usize {
+        Fingerprints::count(self)
+    }
+
+    fn signature(&self, doc: usize) -> &[u32] {
+        self.get(doc).signature
+    }
 }
 
 fn params(config: &Config, near: Banding, contained: Banding) -> Params {
