@@ -4,7 +4,8 @@
 
 use std::collections::BTreeSet;
 
-use crate::{minhash, simhash};
+use crate::minhash::{self, Lanes};
+use crate::simhash;
 
 /// What the clusterer knows of one document. A run holds one for every document it reads and
 /// an index one for every document it keeps, so it is laid out to be small: boxed slices (no
@@ -36,7 +37,7 @@ impl AsRef<[u32]> for Fingerprint {
 #[derive(Debug, Clone, Copy)]
 pub struct FingerprintRef<'a> {
     /// MinHash signature (empty under `--method simhash`).
-    pub signature: &'a [u32],
+    pub signature: Lanes<'a>,
     /// SimHash fingerprint, if the document has one.
     pub simhash: Option<u64>,
     /// Number of distinct shingles of the kept text.
@@ -50,7 +51,7 @@ pub struct FingerprintRef<'a> {
 impl<'a> From<&'a Fingerprint> for FingerprintRef<'a> {
     fn from(fp: &'a Fingerprint) -> Self {
         FingerprintRef {
-            signature: &fp.signature,
+            signature: Lanes::Words(&fp.signature),
             simhash: fp.simhash,
             shingles: fp.shingles,
             length: fp.length,
@@ -63,7 +64,7 @@ impl FingerprintRef<'_> {
     /// An owned copy, for what outlives the table it was read from (an index's documents).
     pub fn to_fingerprint(&self) -> Fingerprint {
         Fingerprint {
-            signature: self.signature.into(),
+            signature: self.signature.to_vec().into(),
             simhash: self.simhash,
             shingles: self.shingles,
             length: self.length,
@@ -121,13 +122,15 @@ impl Fingerprints for [FingerprintRef<'_>] {
 /// [`Fingerprint`] of its own would cost each document two allocations (the signature's
 /// 512 bytes and the figures'), their headers and rounding, two slice pointers, and the holes
 /// that a million small allocations made among the fingerprinting's scratch leave in the
-/// allocator's arenas (a sixth of the fingerprints' memory at a million documents).
+/// allocator's arenas (a sixth of the fingerprints' memory at a million documents). The
+/// signatures are packed ([`minhash::pack`]): the candidate search reads the low bytes of
+/// their lanes where they lie instead of from a copy (128 bytes a document).
 #[derive(Debug, Default)]
 pub struct FingerprintTable {
     /// Lanes of every signature.
     width: usize,
-    /// The signatures, `width` lanes a document.
-    signatures: Vec<u32>,
+    /// The signatures, one packed row of [`minhash::packed_words`]`(width)` words a document.
+    signatures: Vec<u64>,
     /// The SimHash fingerprint of each document; empty when no document has one.
     simhash: Vec<Option<u64>>,
     /// The sizes of each document and where its figures are: one load for what verification
@@ -155,9 +158,11 @@ impl FingerprintTable {
     /// A table of `documents` rows for signatures of `width` lanes, each row empty (no
     /// shingles, no figures, every lane `u32::MAX`) until [`FingerprintTable::set`].
     pub fn with_rows(documents: usize, width: usize) -> FingerprintTable {
+        let mut empty = vec![0; minhash::packed_words(width)];
+        minhash::pack(width, std::iter::repeat(u32::MAX), &mut empty);
         FingerprintTable {
             width,
-            signatures: vec![u32::MAX; documents * width],
+            signatures: empty.repeat(documents),
             simhash: Vec::new(),
             meta: vec![Meta::default(); documents],
             numbers: Vec::new(),
@@ -186,7 +191,7 @@ impl FingerprintTable {
     pub fn push(&mut self, fp: FingerprintRef<'_>) {
         let row = self.len();
         self.signatures
-            .resize(self.signatures.len() + self.width, u32::MAX);
+            .resize(self.signatures.len() + minhash::packed_words(self.width), 0);
         self.meta.push(Meta::default());
         self.set(row, fp);
     }
@@ -194,10 +199,14 @@ impl FingerprintTable {
     /// Writes `fp` into row `row`. A run's signatures all come from one hasher and have the
     /// table's width; a longer one would be cut and a shorter one padded with `u32::MAX`.
     pub fn set(&mut self, row: usize, fp: FingerprintRef<'_>) {
-        let lanes = &mut self.signatures[row * self.width..(row + 1) * self.width];
-        let n = fp.signature.len().min(lanes.len());
-        lanes[..n].copy_from_slice(&fp.signature[..n]);
-        lanes[n..].fill(u32::MAX);
+        let words = minhash::packed_words(self.width);
+        let sig = fp.signature;
+        let lanes = (0..sig.len()).map(|k| sig.get(k));
+        minhash::pack(
+            self.width,
+            lanes.chain(std::iter::repeat(u32::MAX)),
+            &mut self.signatures[row * words..(row + 1) * words],
+        );
         if fp.simhash.is_some() && self.simhash.is_empty() {
             self.simhash = vec![None; self.len()];
         }
@@ -222,7 +231,7 @@ impl FingerprintTable {
                 continue;
             }
             if to != from {
-                let w = self.width;
+                let w = minhash::packed_words(self.width);
                 self.signatures
                     .copy_within(from * w..(from + 1) * w, to * w);
                 if !self.simhash.is_empty() {
@@ -232,14 +241,24 @@ impl FingerprintTable {
             }
             to += 1;
         }
-        self.signatures.truncate(to * self.width);
+        self.signatures
+            .truncate(to * minhash::packed_words(self.width));
         self.simhash.truncate(to.min(self.simhash.len()));
         self.meta.truncate(to);
     }
 
     /// The signature of row `i`.
-    pub fn signature(&self, i: usize) -> &[u32] {
-        &self.signatures[i * self.width..(i + 1) * self.width]
+    pub fn signature(&self, i: usize) -> Lanes<'_> {
+        let words = minhash::packed_words(self.width);
+        Lanes::Packed {
+            width: self.width,
+            row: &self.signatures[i * words..(i + 1) * words],
+        }
+    }
+
+    /// The packed rows of all signatures, one after the other, and their lanes.
+    pub fn packed_signatures(&self) -> (&[u64], usize) {
+        (&self.signatures, self.width)
     }
 }
 
@@ -378,7 +397,7 @@ fn by_size<'a>(
 /// Jaccard and containment estimated from the MinHash signatures of the smaller and the larger
 /// document.
 fn minhash_estimates(small: FingerprintRef, large: FingerprintRef) -> (f64, f64) {
-    let jaccard = minhash::jaccard(small.signature, large.signature);
+    let jaccard = minhash::jaccard_lanes(small.signature, large.signature);
     let agreeing = (jaccard * small.signature.len() as f64).round() as usize;
     (
         jaccard,
@@ -674,7 +693,7 @@ mod tests {
     }
 
     fn same(a: FingerprintRef, b: &Fingerprint) -> bool {
-        a.signature == &*b.signature
+        a.signature.to_vec() == *b.signature
             && a.simhash == b.simhash
             && a.shingles == b.shingles
             && a.length == b.length
@@ -723,7 +742,7 @@ mod tests {
         // An unwritten row is an empty document.
         let blank = FingerprintTable::with_rows(2, width);
         assert_eq!(blank.get(1).shingles, 0);
-        assert!(blank.get(1).signature.iter().all(|&v| v == u32::MAX));
+        assert_eq!(blank.get(1).signature.to_vec(), vec![u32::MAX; width]);
         // SimHash fingerprints have no lanes and a fingerprint each.
         let mut sims = FingerprintTable::with_rows(2, 0);
         sims.set(1, (&sim(42, 10, 20)).into());

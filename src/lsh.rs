@@ -5,7 +5,7 @@
 
 use rayon::prelude::*;
 
-use crate::minhash::splitmix64;
+use crate::minhash::{self, equal_bytes, splitmix64, Lanes};
 
 /// Bands and rows of a banding scheme (`bands · rows ≤ num_perm`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
@@ -22,15 +22,20 @@ pub trait Signatures: Sync {
     /// The number of documents.
     fn count(&self) -> usize;
     /// The signature of document `doc` (`doc < count()`).
-    fn signature(&self, doc: usize) -> &[u32];
+    fn signature(&self, doc: usize) -> Lanes<'_>;
+    /// Every signature packed ([`minhash::pack`]) in one slice, each row after the one before,
+    /// and their lanes, when they are stored so: the search then reads their low bytes there.
+    fn packed(&self) -> Option<(&[u64], usize)> {
+        None
+    }
 }
 
 impl<S: AsRef<[u32]> + Sync> Signatures for [S] {
     fn count(&self) -> usize {
         self.len()
     }
-    fn signature(&self, doc: usize) -> &[u32] {
-        self[doc].as_ref()
+    fn signature(&self, doc: usize) -> Lanes<'_> {
+        Lanes::Words(self[doc].as_ref())
     }
 }
 
@@ -38,8 +43,8 @@ impl<S: AsRef<[u32]> + Sync> Signatures for Vec<S> {
     fn count(&self) -> usize {
         self.len()
     }
-    fn signature(&self, doc: usize) -> &[u32] {
-        self[doc].as_ref()
+    fn signature(&self, doc: usize) -> Lanes<'_> {
+        Lanes::Words(self[doc].as_ref())
     }
 }
 
@@ -47,8 +52,11 @@ impl Signatures for crate::cluster::FingerprintTable {
     fn count(&self) -> usize {
         self.len()
     }
-    fn signature(&self, doc: usize) -> &[u32] {
+    fn signature(&self, doc: usize) -> Lanes<'_> {
         crate::cluster::FingerprintTable::signature(self, doc)
+    }
+    fn packed(&self) -> Option<(&[u64], usize)> {
+        Some(self.packed_signatures())
     }
 }
 
@@ -285,10 +293,10 @@ impl Band {
     /// The bucket key of a signature in this band: its lanes folded through the SplitMix64
     /// finalizer, a bijection per step, so distinct lanes collide only by 64-bit chance. Cheap
     /// because it is computed for every document of an index and every band each night.
-    fn key(&self, sig: &[u32]) -> u64 {
-        sig[self.lo..self.hi]
-            .iter()
-            .fold(self.seed, |h, &v| splitmix64(&mut (h ^ u64::from(v))))
+    fn key(&self, sig: Lanes) -> u64 {
+        (self.lo..self.hi).fold(self.seed, |h, k| {
+            splitmix64(&mut (h ^ u64::from(sig.get(k))))
+        })
     }
 }
 
@@ -385,61 +393,67 @@ impl Oversized {
     }
 }
 
-/// One byte of every lane of every signature (its low byte), `width` lanes a document, in one
-/// flat array. Lanes that are equal have equal bytes, so comparing bytes bounds the agreement
-/// of two signatures from above while reading a quarter of the memory: 128 bytes a document,
-/// 13 MB for 100,000, where the candidate pairs of a band hit documents at random.
-struct LaneBytes {
+/// The low byte of every lane of every signature, eight lanes a word (lane `k` in byte `k % 8`
+/// of word `k / 8`), `width` lanes a document. Lanes that are equal have equal bytes, so
+/// comparing bytes bounds the agreement of two signatures from above while reading a quarter
+/// of the memory: 128 bytes a document, where the candidate pairs of a band hit documents at
+/// random. Packed signatures ([`minhash::pack`]) begin with these words, and are read where
+/// they lie; others are copied into a table of their own.
+struct LaneBytes<'a> {
     /// Lanes a document.
     width: usize,
-    /// Bytes a document: `width` rounded up to whole 8-byte words, the padding 0.
+    /// Words of low bytes a document: `width` rounded up to whole words, the padding 0.
+    words: usize,
+    /// Words from one document's low bytes to the next's.
     stride: usize,
-    bytes: Vec<u8>,
+    table: std::borrow::Cow<'a, [u64]>,
 }
 
-impl LaneBytes {
-    fn new<T: Signatures + ?Sized>(signatures: &T) -> LaneBytes {
+impl<'a> LaneBytes<'a> {
+    fn new<T: Signatures + ?Sized>(signatures: &'a T) -> LaneBytes<'a> {
+        if let Some((rows, width)) = signatures.packed() {
+            return LaneBytes {
+                width,
+                words: width.div_ceil(8),
+                stride: minhash::packed_words(width),
+                table: std::borrow::Cow::Borrowed(rows),
+            };
+        }
         let width = (0..signatures.count())
             .map(|i| signatures.signature(i).len())
             .max()
             .unwrap_or(0);
-        let stride = width.div_ceil(8) * 8;
-        let mut bytes = vec![0u8; stride * signatures.count()];
-        bytes
-            .par_chunks_mut(stride.max(1))
+        let words = width.div_ceil(8);
+        let mut table = vec![0u64; words * signatures.count()];
+        table
+            .par_chunks_mut(words.max(1))
             .enumerate()
             .for_each(|(i, out)| {
                 // Lanes past a shorter signature (one taking no part) stay 0.
-                for (b, &v) in out.iter_mut().zip(signatures.signature(i)) {
-                    *b = v as u8;
+                let sig = signatures.signature(i);
+                for k in 0..sig.len() {
+                    out[k / 8] |= u64::from(sig.get(k) as u8) << (8 * (k % 8));
                 }
             });
         LaneBytes {
             width,
-            stride,
-            bytes,
+            words,
+            stride: words,
+            table: std::borrow::Cow::Owned(table),
         }
     }
 
-    fn of(&self, doc: u32) -> &[u8] {
+    fn of(&self, doc: u32) -> &[u64] {
         let at = doc as usize * self.stride;
-        &self.bytes[at..at + self.stride]
+        &self.table[at..at + self.words]
     }
 
     /// Sets bit `i % 64` of `mask[i / 64]` when lane `i` of `a` and `b` has equal bytes, for
     /// the `width` lanes (`mask` has `width.div_ceil(64)` words).
     fn agreement(&self, a: u32, b: u32, mask: &mut [u64]) {
         mask.fill(0);
-        for (k, (wa, wb)) in self
-            .of(a)
-            .chunks_exact(8)
-            .zip(self.of(b).chunks_exact(8))
-            .enumerate()
-        {
-            let (Ok(wa), Ok(wb)) = (<[u8; 8]>::try_from(wa), <[u8; 8]>::try_from(wb)) else {
-                continue;
-            };
-            let bits = equal_bytes(u64::from_le_bytes(wa), u64::from_le_bytes(wb));
+        for (k, (&wa, &wb)) in self.of(a).iter().zip(self.of(b)).enumerate() {
+            let bits = equal_bytes(wa, wb);
             mask[k / 8] |= u64::from(bits) << (8 * (k % 8));
         }
         if !self.width.is_multiple_of(64) {
@@ -448,18 +462,6 @@ impl LaneBytes {
             }
         }
     }
-}
-
-/// Bit `i` set when byte `i` (little-endian) of `a` and `b` is equal: eight lanes compared
-/// with a handful of word operations (a zero-byte test on `a ^ b`, then the eight flags
-/// gathered into one byte by a carry-free multiplication).
-fn equal_bytes(a: u64, b: u64) -> u8 {
-    const LOW7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
-    const HIGH: u64 = 0x8080_8080_8080_8080;
-    let x = a ^ b;
-    let nonzero = ((x & LOW7).wrapping_add(LOW7) | x) & HIGH;
-    let equal = !nonzero & HIGH;
-    ((equal >> 7).wrapping_mul(0x0102_0408_1020_4080) >> 56) as u8
 }
 
 /// Bands that all have the same number of rows, each starting where the one before ends (what
@@ -566,12 +568,8 @@ pub fn verified_candidates<T: Signatures + ?Sized>(
             signatures.signature(a as usize),
             signatures.signature(b as usize),
         );
-        // Lane by lane: a band is a few lanes, too short for memcmp's call.
-        sa[band.lo..band.hi]
-            .iter()
-            .zip(&sb[band.lo..band.hi])
-            .all(|(x, y)| x == y)
-            && oversized[e].emits(a, b)
+        // Lane by lane: a band is a few lanes.
+        (band.lo..band.hi).all(|k| sa.get(k) == sb.get(k)) && oversized[e].emits(a, b)
     };
     let per_band: Vec<(Vec<(u32, u32)>, usize)> = (0..bands.len())
         .into_par_iter()
@@ -891,6 +889,16 @@ mod tests {
                 .filter(|(x, y)| x == y)
                 .count()
         };
+        let mut table = crate::cluster::FingerprintTable::new(sigs[0].len());
+        for sig in sigs {
+            table.push(crate::cluster::FingerprintRef {
+                signature: Lanes::Words(sig),
+                simhash: None,
+                shingles: 1,
+                length: 1,
+                numbers: &[],
+            });
+        }
         for first_new in [0, 60, 200, 269] {
             let mut distinct = candidates_touching(sigs, &active, first_new, near.0, near.1);
             distinct.extend(candidates_touching(sigs, &active, first_new, low.0, low.1));
@@ -922,22 +930,17 @@ mod tests {
                 );
                 assert_eq!(got, want, "first_new {first_new}, min {min_agreeing}");
                 assert_eq!(proposed, distinct.len(), "first_new {first_new}");
+                // Packed in a fingerprint table, whose low bytes the search reads in place.
+                let packed = verified_candidates(
+                    &table,
+                    &active,
+                    first_new,
+                    &[near, low],
+                    min_agreeing,
+                    &bounded,
+                );
+                assert_eq!(packed, (got, proposed), "packed, first_new {first_new}");
             }
-        }
-    }
-
-    proptest::proptest! {
-        #[test]
-        fn equal_bytes_flags_each_equal_byte(a: u64, b: u64, same in 0u8..=255) {
-            // Copy the bytes of `a` that `same` selects into `b`, so that equal bytes are common.
-            let b = (0..8).fold(b, |b, i| {
-                let byte = 0xffu64 << (8 * i);
-                if same >> i & 1 == 1 { (b & !byte) | (a & byte) } else { b }
-            });
-            let want = (0..8).fold(0u8, |m, i| {
-                m | (u8::from(a.to_le_bytes()[i] == b.to_le_bytes()[i]) << i)
-            });
-            proptest::prop_assert_eq!(equal_bytes(a, b), want);
         }
     }
 

@@ -1236,7 +1236,7 @@ impl Signatures for Joined<'_> {
         Fingerprints::count(self)
     }
 
-    fn signature(&self, doc: usize) -> &[u32] {
+    fn signature(&self, doc: usize) -> crate::minhash::Lanes<'_> {
         self.get(doc).signature
     }
 }
