@@ -667,17 +667,21 @@ fn read_batches(input: &Input, config: &Config, on_batch: &mut dyn FnMut(Batch))
     on_batch(filling);
 }
 
-/// What the first pass keeps of a document: no text (except from standard input, which cannot
-/// be read twice), only what boilerplate detection needs.
+/// What the first pass keeps of a document: the record the run keeps, and where its line shapes
+/// are for boilerplate detection. No text: a document from standard input, which cannot be read
+/// twice, has its text in [`FirstPass::texts`].
 struct Seen {
-    /// The document's site, a number of the run's [`Sources`].
-    source: u32,
-    repaired: bool,
-    date: Option<i64>,
-    /// The input the document is in, and where its line shapes are in that input's list.
-    input: usize,
-    lines: std::ops::Range<usize>,
-    text: Option<String>,
+    doc: Loaded,
+    lines: Span,
+}
+
+/// Where a document's line shapes are: in the list of input `input`, `len` of them from
+/// `start`. Held for every document until boilerplate is learned, so it is packed in 16 bytes.
+#[derive(Clone, Copy)]
+struct Span {
+    start: u64,
+    input: u32,
+    len: u32,
 }
 
 /// What the first pass keeps of one input: its documents in file order (skips in place) and
@@ -690,7 +694,12 @@ struct FirstPass {
     /// The ids of the documents read (not of those skipped), in order.
     ids: Ids,
     lines: Vec<LineInfo>,
+    /// The texts of the documents read, in order, when the input is standard input.
+    texts: Vec<String>,
 }
+
+/// No slot: the document is not fingerprinted (skipped, or its id repeats an earlier one's).
+const NO_SLOT: u32 = u32::MAX;
 
 /// The boilerplate masks of all documents as one list of bits, a document's bits after those
 /// of the documents before it. Held through the whole second pass: as lists of `bool`s they
@@ -767,22 +776,29 @@ fn fingerprint_streaming(
                 .unwrap_or_else(|poisoned| poisoned.into_inner())
                 .number(&doc.source);
             let seen = Seen {
-                source,
-                repaired: doc.repaired,
-                date: doc.date,
-                input: which,
-                lines: 0..0,
-                text: inputs[which].is_stdin().then_some(text),
+                doc: Loaded {
+                    source,
+                    repaired: doc.repaired,
+                    date: doc.date,
+                },
+                lines: Span {
+                    start: 0,
+                    // Inputs are numbered by u32 as documents are.
+                    input: which as u32,
+                    len: u32::try_from(lines.len()).unwrap_or(u32::MAX),
+                },
             };
-            Ok((seen, lines, doc.id.0))
+            let text = inputs[which].is_stdin().then_some(text);
+            Ok((seen, lines, doc.id.0, text))
         },
         FirstPass::default,
         |pass, res| {
-            pass.docs.push(res.map(|(mut seen, lines, id)| {
+            pass.docs.push(res.map(|(mut seen, lines, id, text)| {
                 pass.ids.push(&id);
-                let start = pass.lines.len();
-                pass.lines.extend_from_slice(&lines);
-                seen.lines = start..pass.lines.len();
+                seen.lines.start = pass.lines.len() as u64;
+                pass.lines
+                    .extend_from_slice(&lines[..seen.lines.len as usize]);
+                pass.texts.extend(text);
                 seen
             }))
         },
@@ -793,34 +809,46 @@ fn fingerprint_streaming(
         .unwrap_or_else(|poisoned| poisoned.into_inner());
     let mut lines = Vec::with_capacity(first.len());
 
-    // Slots in id order, the first document of an id winning, as in `load`.
-    let mut seen: Vec<Seen> = Vec::with_capacity(first.iter().map(|p| p.docs.len()).sum());
+    // Slots in id order, the first document of an id winning, as in `load`. The documents'
+    // records and their line spans are kept apart: the spans go once boilerplate is learned.
+    let documents = first.iter().map(|p| p.docs.len()).sum();
+    let mut docs: Vec<Loaded> = Vec::with_capacity(documents);
+    let mut spans: Vec<Span> = Vec::with_capacity(documents);
     let mut ids = Ids::default();
-    let mut plan: Vec<Vec<Option<usize>>> = Vec::with_capacity(first.len());
+    // By input, the slot of each document read from it, in file order.
+    let mut plan: Vec<Vec<u32>> = Vec::with_capacity(first.len());
+    let mut stdin_texts: Vec<(usize, String)> = Vec::new();
     let mut repeated = SeenIds::default();
     for pass in first {
         lines.push(pass.lines);
         let mut slots = Vec::with_capacity(pass.docs.len());
+        let mut texts = pass.texts.into_iter();
         let mut read = 0;
         for res in pass.docs {
             match res {
-                Ok(doc) => {
+                Ok(seen) => {
                     let id = pass.ids.get(read);
                     read += 1;
+                    let text = texts.next();
                     match repeated.add(&mut ids, id) {
                         Some(skip) => {
                             skipped.push(skip);
-                            slots.push(None);
+                            slots.push(NO_SLOT);
                         }
                         None => {
-                            slots.push(Some(seen.len()));
-                            seen.push(doc);
+                            // Documents are numbered by u32 throughout.
+                            slots.push(docs.len() as u32);
+                            if let Some(text) = text {
+                                stdin_texts.push((docs.len(), text));
+                            }
+                            docs.push(seen.doc);
+                            spans.push(seen.lines);
                         }
                     }
                 }
                 Err(skip) => {
                     skipped.push(skip);
-                    slots.push(None);
+                    slots.push(NO_SLOT);
                 }
             }
         }
@@ -831,13 +859,19 @@ fn fingerprint_streaming(
     let (masks, boilerplate) = if config.keep_boilerplate {
         (Vec::new(), BoilerplateStats::default())
     } else {
-        let view: Vec<(&str, &[LineInfo])> = seen
+        let view: Vec<(&str, &[LineInfo])> = docs
             .iter()
-            .map(|d| (sources.name(d.source), &lines[d.input][d.lines.clone()]))
+            .zip(&spans)
+            .map(|(d, s)| {
+                let start = s.start as usize;
+                let lines = &lines[s.input as usize][start..start + s.len as usize];
+                (sources.name(d.source), lines)
+            })
             .collect();
         boilerplate::detect(&view)
     };
     drop(lines);
+    drop(spans);
     let masks = Masks::new(masks);
 
     // The kept lines of a document's text, or None when the text no longer fits its mask
@@ -853,8 +887,8 @@ fn fingerprint_streaming(
     // Each fingerprint goes to its row as its batch is done: no input's list of them is held.
     // A row is marked when written; a document read only once has none.
     let fps = std::sync::Mutex::new((
-        FingerprintTable::with_rows(seen.len(), signature_width(config)),
-        vec![false; seen.len()],
+        FingerprintTable::with_rows(docs.len(), signature_width(config)),
+        vec![false; docs.len()],
     ));
     progress.start(Stage::Fingerprint, inputs.len() as u64);
     map_inputs(
@@ -863,8 +897,9 @@ fn fingerprint_streaming(
         progress,
         || (Shingler::default(), Vec::new(), Vec::new()),
         |(shingler, set, mask), (which, at), doc| {
-            let Some(slot) = plan[which].get(at).copied().flatten() else {
-                return Ok(None);
+            let slot = match plan[which].get(at) {
+                Some(&slot) if slot != NO_SLOT => slot as usize,
+                _ => return Ok(None),
             };
             let text = normalize::normalize(&doc.text);
             Ok(kept(&text, slot, mask)
@@ -885,13 +920,11 @@ fn fingerprint_streaming(
         .into_inner()
         .unwrap_or_else(|poisoned| poisoned.into_inner());
     let (mut shingler, mut set, mut mask) = (Shingler::default(), Vec::new(), Vec::new());
-    for (slot, doc) in seen.iter_mut().enumerate() {
-        if let Some(text) = doc.text.take() {
-            if let Some(k) = kept(&text, slot, &mut mask) {
-                let fp = fingerprint_text(config, &hashers, &mut shingler, &mut set, &k);
-                fps.set(slot, (&fp).into());
-                written[slot] = true;
-            }
+    for (slot, text) in stdin_texts {
+        if let Some(k) = kept(&text, slot, &mut mask) {
+            let fp = fingerprint_text(config, &hashers, &mut shingler, &mut set, &k);
+            fps.set(slot, (&fp).into());
+            written[slot] = true;
         }
     }
     progress.finish();
@@ -922,18 +955,8 @@ fn fingerprint_streaming(
         fps.retain(&written);
     }
     let mut read_twice = written.iter().copied();
-    seen.retain(|_| read_twice.next().unwrap_or(false));
+    docs.retain(|_| read_twice.next().unwrap_or(false));
     drop(written);
-    let mut docs: Vec<Loaded> = seen
-        .into_iter()
-        .map(|doc| Loaded {
-            source: doc.source,
-            repaired: doc.repaired,
-            date: doc.date,
-        })
-        .collect();
-    // Collected in place, the documents would keep the first pass's wider records' room.
-    docs.shrink_to_fit();
     Fingerprinted {
         docs,
         ids,
