@@ -522,6 +522,45 @@ pub struct Cluster {
     pub members: Vec<Member>,
 }
 
+/// The verified pairs as lists of neighbours, end to end in one array: a list of its own would
+/// cost each document a vector, and every linked document an allocation.
+struct Adjacency {
+    /// Where the neighbours of each document start in `list`; one more, where they all end.
+    starts: Vec<usize>,
+    list: Vec<u32>,
+}
+
+impl Adjacency {
+    /// The neighbours of `n` documents linked by `edges`, each document's in the order of the
+    /// edges that name it (the order in which clustering visits them).
+    fn new(n: usize, edges: &[(u32, u32)]) -> Adjacency {
+        let mut starts = vec![0usize; n + 1];
+        for &(a, b) in edges {
+            starts[a as usize + 1] += 1;
+            starts[b as usize + 1] += 1;
+        }
+        for i in 1..=n {
+            starts[i] += starts[i - 1];
+        }
+        // Filled with each document's start as its cursor, which ends where the next starts.
+        let mut list = vec![0u32; starts[n]];
+        for &(a, b) in edges {
+            for (from, to) in [(a, b), (b, a)] {
+                list[starts[from as usize]] = to;
+                starts[from as usize] += 1;
+            }
+        }
+        starts.copy_within(0..n, 1);
+        starts[0] = 0;
+        Adjacency { starts, list }
+    }
+
+    /// The neighbours of document `doc`.
+    fn of(&self, doc: usize) -> &[u32] {
+        &self.list[self.starts[doc]..self.starts[doc + 1]]
+    }
+}
+
 struct UnionFind {
     parent: Vec<u32>,
 }
@@ -565,31 +604,36 @@ pub fn cluster<F: Fingerprints + ?Sized>(
 ) -> Vec<Cluster> {
     let n = fps.count();
     let mut uf = UnionFind::new(n);
-    let mut adjacency: Vec<Vec<u32>> = vec![Vec::new(); n];
     for &(a, b) in edges {
         uf.union(a, b);
-        adjacency[a as usize].push(b);
-        adjacency[b as usize].push(a);
     }
-    let mut components: Vec<Vec<usize>> = Vec::new();
-    let mut slot: Vec<Option<usize>> = vec![None; n];
-    for (doc, neighbours) in adjacency.iter().enumerate() {
-        if neighbours.is_empty() {
+    let adjacency = Adjacency::new(n, edges);
+    let mut components: Vec<Vec<u32>> = Vec::new();
+    // The component of each root, by its number in `components`.
+    let mut slot: Vec<u32> = vec![u32::MAX; n];
+    for doc in 0..n {
+        if adjacency.of(doc).is_empty() {
             continue;
         }
         let root = uf.find(doc as u32) as usize;
-        let idx = *slot[root].get_or_insert_with(|| {
+        if slot[root] == u32::MAX {
+            // Fewer components than documents, which are numbered by u32.
+            slot[root] = components.len() as u32;
             components.push(Vec::new());
-            components.len() - 1
-        });
-        components[idx].push(doc);
+        }
+        components[slot[root] as usize].push(doc as u32);
     }
+    drop(slot);
+    drop(uf);
     let mut assigned = vec![false; n];
     let mut clusters = Vec::new();
     for mut comp in components {
         // Most complete first; ties to the smallest index (the smallest id).
-        comp.sort_by(|&a, &b| fps.get(b).length.cmp(&fps.get(a).length).then(a.cmp(&b)));
-        for &rep in &comp {
+        comp.sort_by(|&a, &b| {
+            let length = |d: u32| fps.get(d as usize).length;
+            length(b).cmp(&length(a)).then(a.cmp(&b))
+        });
+        for rep in comp.into_iter().map(|d| d as usize) {
             if assigned[rep] {
                 continue;
             }
@@ -603,9 +647,9 @@ pub fn cluster<F: Fingerprints + ?Sized>(
             // so the work is bounded by the edges of the accepted documents.
             let mut seen: BTreeSet<usize> = BTreeSet::new();
             let mut queue: Vec<usize> = Vec::new();
-            for &nb in &adjacency[rep] {
+            for &nb in adjacency.of(rep) {
                 queue.push(nb as usize);
-                queue.extend(adjacency[nb as usize].iter().map(|&x| x as usize));
+                queue.extend(adjacency.of(nb as usize).iter().map(|&x| x as usize));
             }
             let mut accepted: Vec<(usize, MatchKind, Measures)> = Vec::new();
             while let Some(doc) = queue.pop() {
@@ -616,7 +660,7 @@ pub fn cluster<F: Fingerprints + ?Sized>(
                 if let Some(kind) = verify(m, rule) {
                     assigned[doc] = true;
                     accepted.push((doc, kind, m));
-                    queue.extend(adjacency[doc].iter().map(|&x| x as usize));
+                    queue.extend(adjacency.of(doc).iter().map(|&x| x as usize));
                 }
             }
             accepted.sort_unstable_by_key(|&(doc, _, _)| doc);
@@ -806,6 +850,21 @@ mod tests {
                 proptest::prop_assert_eq!(matches_within(&a, &b, rule, agree + extra), matched);
             }
         }
+    }
+
+    #[test]
+    fn adjacency_lists_neighbours_in_edge_order() {
+        let edges = [(0, 3), (1, 3), (0, 1), (3, 4), (0, 4)];
+        let adjacency = Adjacency::new(6, &edges);
+        let mut want: Vec<Vec<u32>> = vec![Vec::new(); 6];
+        for &(a, b) in &edges {
+            want[a as usize].push(b);
+            want[b as usize].push(a);
+        }
+        for (doc, want) in want.iter().enumerate() {
+            assert_eq!(adjacency.of(doc), want.as_slice(), "document {doc}");
+        }
+        assert!(Adjacency::new(0, &[]).list.is_empty());
     }
 
     #[test]
