@@ -4,7 +4,8 @@
 
 use std::collections::BTreeSet;
 
-use crate::{minhash, simhash};
+use crate::minhash::{self, Lanes};
+use crate::simhash;
 
 /// What the clusterer knows of one document. A run holds one for every document it reads and
 /// an index one for every document it keeps, so it is laid out to be small: boxed slices (no
@@ -25,10 +26,258 @@ pub struct Fingerprint {
 }
 
 impl AsRef<[u32]> for Fingerprint {
-    /// The MinHash signature: what the candidate search bands, so that a run's fingerprints
-    /// can be searched as they lie.
+    /// The MinHash signature: what the candidate search bands.
     fn as_ref(&self) -> &[u32] {
         &self.signature
+    }
+}
+
+/// A fingerprint as verification reads it, borrowed from a [`Fingerprint`] or from a row of a
+/// [`FingerprintTable`].
+#[derive(Debug, Clone, Copy)]
+pub struct FingerprintRef<'a> {
+    /// MinHash signature (empty under `--method simhash`).
+    pub signature: Lanes<'a>,
+    /// SimHash fingerprint, if the document has one.
+    pub simhash: Option<u64>,
+    /// Number of distinct shingles of the kept text.
+    pub shingles: u32,
+    /// Length of the kept normalized text in characters.
+    pub length: u32,
+    /// Bottom-k sketch of the figures of the kept text.
+    pub numbers: &'a [u64],
+}
+
+impl<'a> From<&'a Fingerprint> for FingerprintRef<'a> {
+    fn from(fp: &'a Fingerprint) -> Self {
+        FingerprintRef {
+            signature: Lanes::Words(&fp.signature),
+            simhash: fp.simhash,
+            shingles: fp.shingles,
+            length: fp.length,
+            numbers: &fp.numbers,
+        }
+    }
+}
+
+impl FingerprintRef<'_> {
+    /// An owned copy, for what outlives the table it was read from (an index's documents).
+    pub fn to_fingerprint(&self) -> Fingerprint {
+        Fingerprint {
+            signature: self.signature.to_vec().into(),
+            simhash: self.simhash,
+            shingles: self.shingles,
+            length: self.length,
+            numbers: self.numbers.into(),
+        }
+    }
+}
+
+/// Fingerprints by document number: what clustering reads, whether the documents' fingerprints
+/// lie one by one or in one [`FingerprintTable`].
+pub trait Fingerprints: Sync {
+    /// The number of documents.
+    fn count(&self) -> usize;
+    /// The fingerprint of document `i` (`i < count()`).
+    fn get(&self, i: usize) -> FingerprintRef<'_>;
+}
+
+impl Fingerprints for [Fingerprint] {
+    fn count(&self) -> usize {
+        self.len()
+    }
+    fn get(&self, i: usize) -> FingerprintRef<'_> {
+        (&self[i]).into()
+    }
+}
+
+impl Fingerprints for Vec<Fingerprint> {
+    fn count(&self) -> usize {
+        self.len()
+    }
+    fn get(&self, i: usize) -> FingerprintRef<'_> {
+        (&self[i]).into()
+    }
+}
+
+impl<const N: usize> Fingerprints for [Fingerprint; N] {
+    fn count(&self) -> usize {
+        N
+    }
+    fn get(&self, i: usize) -> FingerprintRef<'_> {
+        (&self[i]).into()
+    }
+}
+
+impl Fingerprints for [FingerprintRef<'_>] {
+    fn count(&self) -> usize {
+        self.len()
+    }
+    fn get(&self, i: usize) -> FingerprintRef<'_> {
+        self[i]
+    }
+}
+
+/// The fingerprints of a run's documents in a few flat tables, one row a document: a
+/// [`Fingerprint`] of its own would cost each document two allocations (the signature's
+/// 512 bytes and the figures'), their headers and rounding, two slice pointers, and the holes
+/// that a million small allocations made among the fingerprinting's scratch leave in the
+/// allocator's arenas (a sixth of the fingerprints' memory at a million documents). The
+/// signatures are packed ([`minhash::pack`]): the candidate search reads the low bytes of
+/// their lanes where they lie instead of from a copy (128 bytes a document).
+#[derive(Debug, Default)]
+pub struct FingerprintTable {
+    /// Lanes of every signature.
+    width: usize,
+    /// The signatures, one packed row of [`minhash::packed_words`]`(width)` words a document.
+    signatures: Vec<u64>,
+    /// The SimHash fingerprint of each document; empty when no document has one.
+    simhash: Vec<Option<u64>>,
+    /// The sizes of each document and where its figures are: one load for what verification
+    /// reads first of a candidate pair.
+    meta: Vec<Meta>,
+    /// The figure sketches of all documents, in the order they were added (not by document).
+    numbers: Vec<u64>,
+}
+
+/// The fixed-size part of a row of a [`FingerprintTable`].
+#[derive(Debug, Default, Clone, Copy)]
+struct Meta {
+    shingles: u32,
+    length: u32,
+    /// Where the document's sketch starts in `numbers` (above [`FIGURES_LEN_BITS`]) and its
+    /// length (below).
+    figures: u64,
+}
+
+/// Bits of a [`FingerprintTable`]'s figure entry that hold the sketch's length: far more than
+/// a sketch holds (`shingle::NUMBER_SKETCH_LEN`), leaving 40 bits of position.
+const FIGURES_LEN_BITS: u32 = 24;
+
+impl FingerprintTable {
+    /// A table of `documents` rows for signatures of `width` lanes, each row empty (no
+    /// shingles, no figures, every lane `u32::MAX`) until [`FingerprintTable::set`].
+    pub fn with_rows(documents: usize, width: usize) -> FingerprintTable {
+        let mut empty = vec![0; minhash::packed_words(width)];
+        minhash::pack(width, std::iter::repeat(u32::MAX), &mut empty);
+        FingerprintTable {
+            width,
+            signatures: empty.repeat(documents),
+            simhash: Vec::new(),
+            meta: vec![Meta::default(); documents],
+            numbers: Vec::new(),
+        }
+    }
+
+    /// An empty table for signatures of `width` lanes, filled by [`FingerprintTable::push`].
+    pub fn new(width: usize) -> FingerprintTable {
+        FingerprintTable {
+            width,
+            ..FingerprintTable::default()
+        }
+    }
+
+    /// The number of rows.
+    pub fn len(&self) -> usize {
+        self.meta.len()
+    }
+
+    /// Whether the table has no rows.
+    pub fn is_empty(&self) -> bool {
+        self.meta.is_empty()
+    }
+
+    /// Appends `fp` as the next document's row.
+    pub fn push(&mut self, fp: FingerprintRef<'_>) {
+        let row = self.len();
+        self.signatures
+            .resize(self.signatures.len() + minhash::packed_words(self.width), 0);
+        self.meta.push(Meta::default());
+        self.set(row, fp);
+    }
+
+    /// Writes `fp` into row `row`. A run's signatures all come from one hasher and have the
+    /// table's width; a longer one would be cut and a shorter one padded with `u32::MAX`.
+    pub fn set(&mut self, row: usize, fp: FingerprintRef<'_>) {
+        let words = minhash::packed_words(self.width);
+        let sig = fp.signature;
+        let lanes = (0..sig.len()).map(|k| sig.get(k));
+        minhash::pack(
+            self.width,
+            lanes.chain(std::iter::repeat(u32::MAX)),
+            &mut self.signatures[row * words..(row + 1) * words],
+        );
+        if fp.simhash.is_some() && self.simhash.is_empty() {
+            self.simhash = vec![None; self.len()];
+        }
+        if let Some(slot) = self.simhash.get_mut(row) {
+            *slot = fp.simhash;
+        }
+        let numbers = &fp.numbers[..fp.numbers.len().min((1 << FIGURES_LEN_BITS) - 1)];
+        self.meta[row] = Meta {
+            shingles: fp.shingles,
+            length: fp.length,
+            figures: (self.numbers.len() as u64) << FIGURES_LEN_BITS | numbers.len() as u64,
+        };
+        self.numbers.extend_from_slice(numbers);
+    }
+
+    /// Keeps the rows `i` for which `keep[i]` is set, in order (a row past `keep` is dropped).
+    /// Their figures stay where they are.
+    pub fn retain(&mut self, keep: &[bool]) {
+        let mut to = 0;
+        for from in 0..self.len() {
+            if !keep.get(from).copied().unwrap_or(false) {
+                continue;
+            }
+            if to != from {
+                let w = minhash::packed_words(self.width);
+                self.signatures
+                    .copy_within(from * w..(from + 1) * w, to * w);
+                if !self.simhash.is_empty() {
+                    self.simhash[to] = self.simhash[from];
+                }
+                self.meta[to] = self.meta[from];
+            }
+            to += 1;
+        }
+        self.signatures
+            .truncate(to * minhash::packed_words(self.width));
+        self.simhash.truncate(to.min(self.simhash.len()));
+        self.meta.truncate(to);
+    }
+
+    /// The signature of row `i`.
+    pub fn signature(&self, i: usize) -> Lanes<'_> {
+        let words = minhash::packed_words(self.width);
+        Lanes::Packed {
+            width: self.width,
+            row: &self.signatures[i * words..(i + 1) * words],
+        }
+    }
+
+    /// The packed rows of all signatures, one after the other, and their lanes.
+    pub fn packed_signatures(&self) -> (&[u64], usize) {
+        (&self.signatures, self.width)
+    }
+}
+
+impl Fingerprints for FingerprintTable {
+    fn count(&self) -> usize {
+        self.len()
+    }
+
+    fn get(&self, i: usize) -> FingerprintRef<'_> {
+        let meta = self.meta[i];
+        let start = (meta.figures >> FIGURES_LEN_BITS) as usize;
+        let len = (meta.figures & ((1 << FIGURES_LEN_BITS) - 1)) as usize;
+        FingerprintRef {
+            signature: self.signature(i),
+            simhash: self.simhash.get(i).copied().flatten(),
+            shingles: meta.shingles,
+            length: meta.length,
+            numbers: &self.numbers[start..start + len],
+        }
     }
 }
 
@@ -98,9 +347,13 @@ const FIGURES_MIN_OVERLAP: f64 = 0.4;
 
 /// Estimates both measures for a pair: from the SimHash fingerprints when both have one, from
 /// the MinHash signatures otherwise.
-pub fn measure(a: &Fingerprint, b: &Fingerprint) -> Measures {
+pub fn measure<'a, 'b>(
+    a: impl Into<FingerprintRef<'a>>,
+    b: impl Into<FingerprintRef<'b>>,
+) -> Measures {
+    let (a, b): (FingerprintRef, FingerprintRef) = (a.into(), b.into());
     let (small, large) = by_size(a, b);
-    let figures = crate::shingle::number_overlap(&a.numbers, &b.numbers, FIGURES_MIN);
+    let figures = crate::shingle::number_overlap(a.numbers, b.numbers, FIGURES_MIN);
     let figures_differ = figures.is_some_and(|f| f < FIGURES_MIN_OVERLAP);
     let size_ratio = if large.shingles == 0 {
         1.0
@@ -130,7 +383,10 @@ pub fn measure(a: &Fingerprint, b: &Fingerprint) -> Measures {
 }
 
 /// The two documents, the one with fewer distinct shingles first.
-fn by_size<'a>(a: &'a Fingerprint, b: &'a Fingerprint) -> (&'a Fingerprint, &'a Fingerprint) {
+fn by_size<'a>(
+    a: FingerprintRef<'a>,
+    b: FingerprintRef<'a>,
+) -> (FingerprintRef<'a>, FingerprintRef<'a>) {
     if a.shingles <= b.shingles {
         (a, b)
     } else {
@@ -140,8 +396,8 @@ fn by_size<'a>(a: &'a Fingerprint, b: &'a Fingerprint) -> (&'a Fingerprint, &'a 
 
 /// Jaccard and containment estimated from the MinHash signatures of the smaller and the larger
 /// document.
-fn minhash_estimates(small: &Fingerprint, large: &Fingerprint) -> (f64, f64) {
-    let jaccard = minhash::jaccard(&small.signature, &large.signature);
+fn minhash_estimates(small: FingerprintRef, large: FingerprintRef) -> (f64, f64) {
+    let jaccard = minhash::jaccard_lanes(small.signature, large.signature);
     let agreeing = (jaccard * small.signature.len() as f64).round() as usize;
     (
         jaccard,
@@ -154,8 +410,8 @@ fn minhash_estimates(small: &Fingerprint, large: &Fingerprint) -> (f64, f64) {
 fn containment_estimate(
     jaccard: f64,
     agreeing: usize,
-    small: &Fingerprint,
-    large: &Fingerprint,
+    small: FingerprintRef,
+    large: FingerprintRef,
 ) -> f64 {
     if small.shingles as usize >= CONTAINMENT_MIN_SHINGLES && agreeing >= CONTAINMENT_MIN_AGREEING {
         minhash::containment(jaccard, small.shingles as usize, large.shingles as usize)
@@ -168,7 +424,12 @@ fn containment_estimate(
 /// figures comparison for a MinHash pair whose signatures alone rule a match out. Nearly every
 /// LSH candidate is such a pair (tens of millions at 100,000 articles, a few hundred thousand
 /// matches), and comparing two figure sketches costs about as much as two signatures.
-pub fn matches(a: &Fingerprint, b: &Fingerprint, rule: Rule) -> bool {
+pub fn matches<'a, 'b>(
+    a: impl Into<FingerprintRef<'a>>,
+    b: impl Into<FingerprintRef<'b>>,
+    rule: Rule,
+) -> bool {
+    let (a, b): (FingerprintRef, FingerprintRef) = (a.into(), b.into());
     if a.simhash.is_none() || b.simhash.is_none() {
         let (small, large) = by_size(a, b);
         let (jaccard, containment) = minhash_estimates(small, large);
@@ -183,12 +444,13 @@ pub fn matches(a: &Fingerprint, b: &Fingerprint, rule: Rule) -> bool {
 /// that could not match even with that many is rejected from the two documents' sizes alone,
 /// before their signatures are read (the candidate search bounds the agreement from one byte of
 /// each lane, which it holds in a compact table).
-pub fn matches_within(
-    a: &Fingerprint,
-    b: &Fingerprint,
+pub fn matches_within<'a, 'b>(
+    a: impl Into<FingerprintRef<'a>>,
+    b: impl Into<FingerprintRef<'b>>,
     rule: Rule,
     max_agreeing_lanes: usize,
 ) -> bool {
+    let (a, b): (FingerprintRef, FingerprintRef) = (a.into(), b.into());
     let lanes = a.signature.len();
     if a.simhash.is_none() && b.simhash.is_none() && lanes > 0 && lanes == b.signature.len() {
         let (small, large) = by_size(a, b);
@@ -260,6 +522,45 @@ pub struct Cluster {
     pub members: Vec<Member>,
 }
 
+/// The verified pairs as lists of neighbours, end to end in one array: a list of its own would
+/// cost each document a vector, and every linked document an allocation.
+struct Adjacency {
+    /// Where the neighbours of each document start in `list`; one more, where they all end.
+    starts: Vec<usize>,
+    list: Vec<u32>,
+}
+
+impl Adjacency {
+    /// The neighbours of `n` documents linked by `edges`, each document's in the order of the
+    /// edges that name it (the order in which clustering visits them).
+    fn new(n: usize, edges: &[(u32, u32)]) -> Adjacency {
+        let mut starts = vec![0usize; n + 1];
+        for &(a, b) in edges {
+            starts[a as usize + 1] += 1;
+            starts[b as usize + 1] += 1;
+        }
+        for i in 1..=n {
+            starts[i] += starts[i - 1];
+        }
+        // Filled with each document's start as its cursor, which ends where the next starts.
+        let mut list = vec![0u32; starts[n]];
+        for &(a, b) in edges {
+            for (from, to) in [(a, b), (b, a)] {
+                list[starts[from as usize]] = to;
+                starts[from as usize] += 1;
+            }
+        }
+        starts.copy_within(0..n, 1);
+        starts[0] = 0;
+        Adjacency { starts, list }
+    }
+
+    /// The neighbours of document `doc`.
+    fn of(&self, doc: usize) -> &[u32] {
+        &self.list[self.starts[doc]..self.starts[doc + 1]]
+    }
+}
+
 struct UnionFind {
     parent: Vec<u32>,
 }
@@ -296,34 +597,43 @@ impl UnionFind {
 /// against it among those within two verified hops of it or of a document it kept; the rest of
 /// the component repeats the step. The hops recover pairs that LSH missed (or windowed away in
 /// a crowded bucket) while the direct check forbids chains.
-pub fn cluster(fps: &[Fingerprint], edges: &[(u32, u32)], rule: Rule) -> Vec<Cluster> {
-    let n = fps.len();
+pub fn cluster<F: Fingerprints + ?Sized>(
+    fps: &F,
+    edges: &[(u32, u32)],
+    rule: Rule,
+) -> Vec<Cluster> {
+    let n = fps.count();
     let mut uf = UnionFind::new(n);
-    let mut adjacency: Vec<Vec<u32>> = vec![Vec::new(); n];
     for &(a, b) in edges {
         uf.union(a, b);
-        adjacency[a as usize].push(b);
-        adjacency[b as usize].push(a);
     }
-    let mut components: Vec<Vec<usize>> = Vec::new();
-    let mut slot: Vec<Option<usize>> = vec![None; n];
-    for (doc, neighbours) in adjacency.iter().enumerate() {
-        if neighbours.is_empty() {
+    let adjacency = Adjacency::new(n, edges);
+    let mut components: Vec<Vec<u32>> = Vec::new();
+    // The component of each root, by its number in `components`.
+    let mut slot: Vec<u32> = vec![u32::MAX; n];
+    for doc in 0..n {
+        if adjacency.of(doc).is_empty() {
             continue;
         }
         let root = uf.find(doc as u32) as usize;
-        let idx = *slot[root].get_or_insert_with(|| {
+        if slot[root] == u32::MAX {
+            // Fewer components than documents, which are numbered by u32.
+            slot[root] = components.len() as u32;
             components.push(Vec::new());
-            components.len() - 1
-        });
-        components[idx].push(doc);
+        }
+        components[slot[root] as usize].push(doc as u32);
     }
+    drop(slot);
+    drop(uf);
     let mut assigned = vec![false; n];
     let mut clusters = Vec::new();
     for mut comp in components {
         // Most complete first; ties to the smallest index (the smallest id).
-        comp.sort_by(|&a, &b| fps[b].length.cmp(&fps[a].length).then(a.cmp(&b)));
-        for &rep in &comp {
+        comp.sort_by(|&a, &b| {
+            let length = |d: u32| fps.get(d as usize).length;
+            length(b).cmp(&length(a)).then(a.cmp(&b))
+        });
+        for rep in comp.into_iter().map(|d| d as usize) {
             if assigned[rep] {
                 continue;
             }
@@ -337,20 +647,20 @@ pub fn cluster(fps: &[Fingerprint], edges: &[(u32, u32)], rule: Rule) -> Vec<Clu
             // so the work is bounded by the edges of the accepted documents.
             let mut seen: BTreeSet<usize> = BTreeSet::new();
             let mut queue: Vec<usize> = Vec::new();
-            for &nb in &adjacency[rep] {
+            for &nb in adjacency.of(rep) {
                 queue.push(nb as usize);
-                queue.extend(adjacency[nb as usize].iter().map(|&x| x as usize));
+                queue.extend(adjacency.of(nb as usize).iter().map(|&x| x as usize));
             }
             let mut accepted: Vec<(usize, MatchKind, Measures)> = Vec::new();
             while let Some(doc) = queue.pop() {
                 if doc == rep || assigned[doc] || !seen.insert(doc) {
                     continue;
                 }
-                let m = measure(&fps[doc], &fps[rep]);
+                let m = measure(fps.get(doc), fps.get(rep));
                 if let Some(kind) = verify(m, rule) {
                     assigned[doc] = true;
                     accepted.push((doc, kind, m));
-                    queue.extend(adjacency[doc].iter().map(|&x| x as usize));
+                    queue.extend(adjacency.of(doc).iter().map(|&x| x as usize));
                 }
             }
             accepted.sort_unstable_by_key(|&(doc, _, _)| doc);
@@ -411,6 +721,78 @@ mod tests {
         max_hamming_bits: 4,
     };
 
+    /// A fingerprint of `width` lanes and `figures` figures, all made from `seed`.
+    fn varied(seed: u32, width: usize, figures: usize) -> Fingerprint {
+        Fingerprint {
+            signature: (0..width as u32)
+                .map(|k| seed.wrapping_mul(0x9e37_79b9) ^ k)
+                .collect(),
+            simhash: None,
+            shingles: seed + 1,
+            length: 2 * seed + 3,
+            numbers: (0..figures as u64)
+                .map(|f| f * 7 + u64::from(seed))
+                .collect(),
+        }
+    }
+
+    fn same(a: FingerprintRef, b: &Fingerprint) -> bool {
+        a.signature.to_vec() == *b.signature
+            && a.simhash == b.simhash
+            && a.shingles == b.shingles
+            && a.length == b.length
+            && a.numbers == &*b.numbers
+    }
+
+    #[test]
+    fn table_rows_read_back_as_written_in_any_order() {
+        let width = 5;
+        let fps: Vec<Fingerprint> = (0..7)
+            .map(|i| varied(i, width, (i as usize * 5) % 25))
+            .collect();
+        // Rows written out of order (as batches of several inputs finish), one twice.
+        let mut table = FingerprintTable::with_rows(fps.len(), width);
+        for i in [3, 0, 6, 1, 5, 2, 4, 2] {
+            table.set(i, (&fps[i]).into());
+        }
+        assert_eq!(table.len(), fps.len());
+        for (i, fp) in fps.iter().enumerate() {
+            assert!(same(table.get(i), fp), "row {i}");
+        }
+        let mut pushed = FingerprintTable::new(width);
+        for fp in &fps {
+            pushed.push(fp.into());
+        }
+        for (i, fp) in fps.iter().enumerate() {
+            assert!(same(pushed.get(i), fp), "pushed row {i}");
+            assert!(
+                same((&pushed.get(i).to_fingerprint()).into(), fp),
+                "owned row {i}"
+            );
+        }
+        // Rows not kept go; the others keep their order and contents.
+        let keep = [true, false, false, true, true, false, true];
+        table.retain(&keep);
+        let kept: Vec<&Fingerprint> = fps
+            .iter()
+            .zip(keep)
+            .filter(|(_, k)| *k)
+            .map(|(f, _)| f)
+            .collect();
+        assert_eq!(table.len(), kept.len());
+        for (i, fp) in kept.iter().enumerate() {
+            assert!(same(table.get(i), fp), "kept row {i}");
+        }
+        // An unwritten row is an empty document.
+        let blank = FingerprintTable::with_rows(2, width);
+        assert_eq!(blank.get(1).shingles, 0);
+        assert_eq!(blank.get(1).signature.to_vec(), vec![u32::MAX; width]);
+        // SimHash fingerprints have no lanes and a fingerprint each.
+        let mut sims = FingerprintTable::with_rows(2, 0);
+        sims.set(1, (&sim(42, 10, 20)).into());
+        assert_eq!((sims.get(0).simhash, sims.get(1).simhash), (None, Some(42)));
+    }
+
     #[test]
     fn verify_table() {
         // (jaccard, containment, expected)
@@ -468,6 +850,21 @@ mod tests {
                 proptest::prop_assert_eq!(matches_within(&a, &b, rule, agree + extra), matched);
             }
         }
+    }
+
+    #[test]
+    fn adjacency_lists_neighbours_in_edge_order() {
+        let edges = [(0, 3), (1, 3), (0, 1), (3, 4), (0, 4)];
+        let adjacency = Adjacency::new(6, &edges);
+        let mut want: Vec<Vec<u32>> = vec![Vec::new(); 6];
+        for &(a, b) in &edges {
+            want[a as usize].push(b);
+            want[b as usize].push(a);
+        }
+        for (doc, want) in want.iter().enumerate() {
+            assert_eq!(adjacency.of(doc), want.as_slice(), "document {doc}");
+        }
+        assert!(Adjacency::new(0, &[]).list.is_empty());
     }
 
     #[test]

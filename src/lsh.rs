@@ -5,7 +5,7 @@
 
 use rayon::prelude::*;
 
-use crate::minhash::splitmix64;
+use crate::minhash::{self, equal_bytes, splitmix64, Lanes};
 
 /// Bands and rows of a banding scheme (`bands · rows ≤ num_perm`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
@@ -14,6 +14,50 @@ pub struct Banding {
     pub bands: usize,
     /// Signature rows per band.
     pub rows: usize,
+}
+
+/// MinHash signatures by document number, as the banded search reads them: a list of
+/// signatures of their own, or the rows of a run's fingerprint table.
+pub trait Signatures: Sync {
+    /// The number of documents.
+    fn count(&self) -> usize;
+    /// The signature of document `doc` (`doc < count()`).
+    fn signature(&self, doc: usize) -> Lanes<'_>;
+    /// Every signature packed ([`minhash::pack`]) in one slice, each row after the one before,
+    /// and their lanes, when they are stored so: the search then reads their low bytes there.
+    fn packed(&self) -> Option<(&[u64], usize)> {
+        None
+    }
+}
+
+impl<S: AsRef<[u32]> + Sync> Signatures for [S] {
+    fn count(&self) -> usize {
+        self.len()
+    }
+    fn signature(&self, doc: usize) -> Lanes<'_> {
+        Lanes::Words(self[doc].as_ref())
+    }
+}
+
+impl<S: AsRef<[u32]> + Sync> Signatures for Vec<S> {
+    fn count(&self) -> usize {
+        self.len()
+    }
+    fn signature(&self, doc: usize) -> Lanes<'_> {
+        Lanes::Words(self[doc].as_ref())
+    }
+}
+
+impl Signatures for crate::cluster::FingerprintTable {
+    fn count(&self) -> usize {
+        self.len()
+    }
+    fn signature(&self, doc: usize) -> Lanes<'_> {
+        crate::cluster::FingerprintTable::signature(self, doc)
+    }
+    fn packed(&self) -> Option<(&[u64], usize)> {
+        Some(self.packed_signatures())
+    }
 }
 
 /// Probability that a pair of Jaccard `s` shares at least one band.
@@ -69,8 +113,8 @@ pub const BUCKET_WINDOW: usize = 4;
 
 /// Candidate pairs `(i, j)` with `i < j` over `signatures` (indexed by position), sorted and
 /// unique. Signatures marked `false` in `active` take no part.
-pub fn candidates<S: AsRef<[u32]> + Sync>(
-    signatures: &[S],
+pub fn candidates<T: Signatures + ?Sized>(
+    signatures: &T,
     active: &[bool],
     banding: Banding,
     seed: u64,
@@ -82,8 +126,8 @@ pub fn candidates<S: AsRef<[u32]> + Sync>(
 /// later: the documents of tonight's scrape against each other and against an index of earlier
 /// ones. Old documents enter a band's sort only when their key is one a new document has, so the
 /// cost over a large index is one hash per old signature and band, not a sort of all of them.
-pub fn candidates_touching<S: AsRef<[u32]> + Sync>(
-    signatures: &[S],
+pub fn candidates_touching<T: Signatures + ?Sized>(
+    signatures: &T,
     active: &[bool],
     first_new: usize,
     banding: Banding,
@@ -139,8 +183,8 @@ fn bands_of(indexes: &[(Banding, u64)]) -> Vec<Band> {
 
 /// The band's keys of the documents that take part, sorted: every new document, and the old
 /// ones (`old`: those whose key a new document has, from [`old_matches`]).
-fn band_keys<S: AsRef<[u32]>>(
-    signatures: &[S],
+fn band_keys<T: Signatures + ?Sized>(
+    signatures: &T,
     active: &[bool],
     first_new: usize,
     band: Band,
@@ -157,27 +201,27 @@ fn band_keys<S: AsRef<[u32]>>(
 }
 
 /// The band's key of every new document (at `first_new` or later) that takes part.
-fn new_keys<'a, S: AsRef<[u32]>>(
-    signatures: &'a [S],
+fn new_keys<'a, T: Signatures + ?Sized>(
+    signatures: &'a T,
     active: &'a [bool],
     first_new: usize,
     band: Band,
 ) -> impl Iterator<Item = (u64, u32)> + 'a {
-    (first_new.min(signatures.len())..signatures.len())
+    (first_new.min(signatures.count())..signatures.count())
         .filter(|&i| active[i])
-        .map(move |i| (band.key(signatures[i].as_ref()), i as u32))
+        .map(move |i| (band.key(signatures.signature(i)), i as u32))
 }
 
 /// For each band, the old documents (before `first_new`) whose key in that band some new
 /// document has. Old documents are scanned once each, computing all their bands together: an
 /// index of a million signatures is read once, not once a band.
-fn old_matches<S: AsRef<[u32]> + Sync>(
-    signatures: &[S],
+fn old_matches<T: Signatures + ?Sized>(
+    signatures: &T,
     active: &[bool],
     first_new: usize,
     bands: &[Band],
 ) -> Vec<Vec<(u64, u32)>> {
-    let first_new = first_new.min(signatures.len());
+    let first_new = first_new.min(signatures.count());
     if first_new == 0 {
         return vec![Vec::new(); bands.len()];
     }
@@ -193,7 +237,7 @@ fn old_matches<S: AsRef<[u32]> + Sync>(
         .into_par_iter()
         .fold(Vec::new, |mut acc, i| {
             if active[i] {
-                let sig = signatures[i].as_ref();
+                let sig = signatures.signature(i);
                 for (b, band) in bands.iter().enumerate() {
                     let k = band.key(sig);
                     if wanted[b].contains(&k) {
@@ -221,8 +265,8 @@ fn window_of(bucket_len: usize) -> usize {
 }
 
 /// Emits the pairs that share a bucket of `band` and involve a document at `first_new` or later.
-fn band_pairs<S: AsRef<[u32]>>(
-    signatures: &[S],
+fn band_pairs<T: Signatures + ?Sized>(
+    signatures: &T,
     active: &[bool],
     first_new: usize,
     band: Band,
@@ -249,14 +293,16 @@ impl Band {
     /// The bucket key of a signature in this band: its lanes folded through the SplitMix64
     /// finalizer, a bijection per step, so distinct lanes collide only by 64-bit chance. Cheap
     /// because it is computed for every document of an index and every band each night.
-    fn key(&self, sig: &[u32]) -> u64 {
-        sig[self.lo..self.hi]
-            .iter()
-            .fold(self.seed, |h, &v| splitmix64(&mut (h ^ u64::from(v))))
+    fn key(&self, sig: Lanes) -> u64 {
+        (self.lo..self.hi).fold(self.seed, |h, k| {
+            splitmix64(&mut (h ^ u64::from(sig.get(k))))
+        })
     }
 }
 
 /// Who is in an oversized bucket of one band, and how far each member's window reaches there.
+/// Held for every band of both indexes through the whole search, and at a million documents
+/// most documents are members in most bands: a member costs two bytes.
 #[derive(Default)]
 struct Oversized {
     /// Bit `doc` set when the document is in an oversized bucket.
@@ -264,9 +310,18 @@ struct Oversized {
     /// Members in the words of `members` before each word: with the bits below it in its own
     /// word, a member's rank in document order.
     rank: Vec<u32>,
-    /// By rank: the last document of the member's bucket that its window pairs it with.
-    reach: Vec<u32>,
+    /// By rank: how many document numbers past the member the last document of its bucket
+    /// that its window pairs it with lies, or [`FAR`] when that is `FAR` or more (see `far`).
+    /// The window reaches the fourth member after it, which is under 65,535 documents away
+    /// for all but a few dozen members a band in the generated corpora.
+    reach: Vec<u16>,
+    /// The members whose window reaches [`FAR`] or more documents past them, with the last
+    /// document it reaches, sorted by member.
+    far: Vec<(u32, u32)>,
 }
+
+/// The reach that does not fit a member's two bytes: the member is looked up in `far`.
+const FAR: u16 = u16::MAX;
 
 impl Oversized {
     /// `buckets`: the members of each oversized bucket, in document order.
@@ -288,17 +343,24 @@ impl Oversized {
             members,
             rank,
             reach: Vec::new(),
+            far: Vec::new(),
         };
-        // Written in place by rank: 4 bytes a member, however many members a band has (at a
-        // million documents, most of them).
-        let mut reach = vec![0u32; before as usize];
+        // Written in place by rank, however many members a band has.
+        let mut reach = vec![0u16; before as usize];
+        let mut far = Vec::new();
         for bucket in &buckets {
             for (x, &doc) in bucket.iter().enumerate() {
-                let last = (x + BUCKET_WINDOW).min(bucket.len() - 1);
-                reach[oversized.rank_of(doc)] = bucket[last];
+                let last = bucket[(x + BUCKET_WINDOW).min(bucket.len() - 1)];
+                let ahead = u16::try_from(last - doc).unwrap_or(FAR);
+                reach[oversized.rank_of(doc)] = ahead;
+                if ahead == FAR {
+                    far.push((doc, last));
+                }
             }
         }
+        far.sort_unstable();
         oversized.reach = reach;
+        oversized.far = far;
         oversized
     }
 
@@ -320,68 +382,78 @@ impl Oversized {
         }
         // Members are in document order in their bucket, so `b` is within the window when it
         // comes no later than the last document the window reaches.
-        self.reach
-            .get(self.rank_of(a))
-            .is_some_and(|&last| b <= last)
+        match self.reach.get(self.rank_of(a)) {
+            Some(&FAR) => self
+                .far
+                .binary_search_by_key(&a, |&(doc, _)| doc)
+                .is_ok_and(|i| b <= self.far[i].1),
+            Some(&ahead) => b - a <= u32::from(ahead),
+            None => false,
+        }
     }
 }
 
-/// One byte of every lane of every signature (its low byte), `width` lanes a document, in one
-/// flat array. Lanes that are equal have equal bytes, so comparing bytes bounds the agreement
-/// of two signatures from above while reading a quarter of the memory: 128 bytes a document,
-/// 13 MB for 100,000, where the candidate pairs of a band hit documents at random.
-struct LaneBytes {
+/// The low byte of every lane of every signature, eight lanes a word (lane `k` in byte `k % 8`
+/// of word `k / 8`), `width` lanes a document. Lanes that are equal have equal bytes, so
+/// comparing bytes bounds the agreement of two signatures from above while reading a quarter
+/// of the memory: 128 bytes a document, where the candidate pairs of a band hit documents at
+/// random. Packed signatures ([`minhash::pack`]) begin with these words, and are read where
+/// they lie; others are copied into a table of their own.
+struct LaneBytes<'a> {
     /// Lanes a document.
     width: usize,
-    /// Bytes a document: `width` rounded up to whole 8-byte words, the padding 0.
+    /// Words of low bytes a document: `width` rounded up to whole words, the padding 0.
+    words: usize,
+    /// Words from one document's low bytes to the next's.
     stride: usize,
-    bytes: Vec<u8>,
+    table: std::borrow::Cow<'a, [u64]>,
 }
 
-impl LaneBytes {
-    fn new<S: AsRef<[u32]> + Sync>(signatures: &[S]) -> LaneBytes {
-        let width = signatures
-            .iter()
-            .map(|s| s.as_ref().len())
+impl<'a> LaneBytes<'a> {
+    fn new<T: Signatures + ?Sized>(signatures: &'a T) -> LaneBytes<'a> {
+        if let Some((rows, width)) = signatures.packed() {
+            return LaneBytes {
+                width,
+                words: width.div_ceil(8),
+                stride: minhash::packed_words(width),
+                table: std::borrow::Cow::Borrowed(rows),
+            };
+        }
+        let width = (0..signatures.count())
+            .map(|i| signatures.signature(i).len())
             .max()
             .unwrap_or(0);
-        let stride = width.div_ceil(8) * 8;
-        let mut bytes = vec![0u8; stride * signatures.len()];
-        bytes
-            .par_chunks_mut(stride.max(1))
-            .zip(signatures)
-            .for_each(|(out, sig)| {
+        let words = width.div_ceil(8);
+        let mut table = vec![0u64; words * signatures.count()];
+        table
+            .par_chunks_mut(words.max(1))
+            .enumerate()
+            .for_each(|(i, out)| {
                 // Lanes past a shorter signature (one taking no part) stay 0.
-                for (b, &v) in out.iter_mut().zip(sig.as_ref()) {
-                    *b = v as u8;
+                let sig = signatures.signature(i);
+                for k in 0..sig.len() {
+                    out[k / 8] |= u64::from(sig.get(k) as u8) << (8 * (k % 8));
                 }
             });
         LaneBytes {
             width,
-            stride,
-            bytes,
+            words,
+            stride: words,
+            table: std::borrow::Cow::Owned(table),
         }
     }
 
-    fn of(&self, doc: u32) -> &[u8] {
+    fn of(&self, doc: u32) -> &[u64] {
         let at = doc as usize * self.stride;
-        &self.bytes[at..at + self.stride]
+        &self.table[at..at + self.words]
     }
 
     /// Sets bit `i % 64` of `mask[i / 64]` when lane `i` of `a` and `b` has equal bytes, for
     /// the `width` lanes (`mask` has `width.div_ceil(64)` words).
     fn agreement(&self, a: u32, b: u32, mask: &mut [u64]) {
         mask.fill(0);
-        for (k, (wa, wb)) in self
-            .of(a)
-            .chunks_exact(8)
-            .zip(self.of(b).chunks_exact(8))
-            .enumerate()
-        {
-            let (Ok(wa), Ok(wb)) = (<[u8; 8]>::try_from(wa), <[u8; 8]>::try_from(wb)) else {
-                continue;
-            };
-            let bits = equal_bytes(u64::from_le_bytes(wa), u64::from_le_bytes(wb));
+        for (k, (&wa, &wb)) in self.of(a).iter().zip(self.of(b)).enumerate() {
+            let bits = equal_bytes(wa, wb);
             mask[k / 8] |= u64::from(bits) << (8 * (k % 8));
         }
         if !self.width.is_multiple_of(64) {
@@ -390,18 +462,6 @@ impl LaneBytes {
             }
         }
     }
-}
-
-/// Bit `i` set when byte `i` (little-endian) of `a` and `b` is equal: eight lanes compared
-/// with a handful of word operations (a zero-byte test on `a ^ b`, then the eight flags
-/// gathered into one byte by a carry-free multiplication).
-fn equal_bytes(a: u64, b: u64) -> u8 {
-    const LOW7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
-    const HIGH: u64 = 0x8080_8080_8080_8080;
-    let x = a ^ b;
-    let nonzero = ((x & LOW7).wrapping_add(LOW7) | x) & HIGH;
-    let equal = !nonzero & HIGH;
-    ((equal >> 7).wrapping_mul(0x0102_0408_1020_4080) >> 56) as u8
 }
 
 /// Bands that all have the same number of rows, each starting where the one before ends (what
@@ -471,8 +531,8 @@ fn all_set(mask: &[u64], lo: usize, hi: usize) -> bool {
 /// and a pair is verified only by the first band (of the first index) where its signatures
 /// agree, so a pair proposed by ten bands is checked once. Memory is the verified pairs and one
 /// byte a lane a document, however many millions of candidates the search proposes.
-pub fn verified_candidates<S: AsRef<[u32]> + Sync>(
-    signatures: &[S],
+pub fn verified_candidates<T: Signatures + ?Sized>(
+    signatures: &T,
     active: &[bool],
     first_new: usize,
     indexes: &[(Banding, u64)],
@@ -492,7 +552,7 @@ pub fn verified_candidates<S: AsRef<[u32]> + Sync>(
                 .filter(|bucket| bucket.len() > BUCKET_ALL_PAIRS_MAX)
                 .map(|bucket| bucket.iter().map(|&(_, i)| i).collect())
                 .collect();
-            Oversized::new(buckets, signatures.len())
+            Oversized::new(buckets, signatures.count())
         })
         .collect();
     let lane_bytes = LaneBytes::new(signatures);
@@ -505,15 +565,11 @@ pub fn verified_candidates<S: AsRef<[u32]> + Sync>(
         let band = &bands[e];
         // Equal bytes, and (rarely) a pair that agrees there: only now read the lanes.
         let (sa, sb) = (
-            signatures[a as usize].as_ref(),
-            signatures[b as usize].as_ref(),
+            signatures.signature(a as usize),
+            signatures.signature(b as usize),
         );
-        // Lane by lane: a band is a few lanes, too short for memcmp's call.
-        sa[band.lo..band.hi]
-            .iter()
-            .zip(&sb[band.lo..band.hi])
-            .all(|(x, y)| x == y)
-            && oversized[e].emits(a, b)
+        // Lane by lane: a band is a few lanes.
+        (band.lo..band.hi).all(|k| sa.get(k) == sb.get(k)) && oversized[e].emits(a, b)
     };
     let per_band: Vec<(Vec<(u32, u32)>, usize)> = (0..bands.len())
         .into_par_iter()
@@ -833,6 +889,16 @@ mod tests {
                 .filter(|(x, y)| x == y)
                 .count()
         };
+        let mut table = crate::cluster::FingerprintTable::new(sigs[0].len());
+        for sig in sigs {
+            table.push(crate::cluster::FingerprintRef {
+                signature: Lanes::Words(sig),
+                simhash: None,
+                shingles: 1,
+                length: 1,
+                numbers: &[],
+            });
+        }
         for first_new in [0, 60, 200, 269] {
             let mut distinct = candidates_touching(sigs, &active, first_new, near.0, near.1);
             distinct.extend(candidates_touching(sigs, &active, first_new, low.0, low.1));
@@ -864,23 +930,47 @@ mod tests {
                 );
                 assert_eq!(got, want, "first_new {first_new}, min {min_agreeing}");
                 assert_eq!(proposed, distinct.len(), "first_new {first_new}");
+                // Packed in a fingerprint table, whose low bytes the search reads in place.
+                let packed = verified_candidates(
+                    &table,
+                    &active,
+                    first_new,
+                    &[near, low],
+                    min_agreeing,
+                    &bounded,
+                );
+                assert_eq!(packed, (got, proposed), "packed, first_new {first_new}");
             }
         }
     }
 
-    proptest::proptest! {
-        #[test]
-        fn equal_bytes_flags_each_equal_byte(a: u64, b: u64, same in 0u8..=255) {
-            // Copy the bytes of `a` that `same` selects into `b`, so that equal bytes are common.
-            let b = (0..8).fold(b, |b, i| {
-                let byte = 0xffu64 << (8 * i);
-                if same >> i & 1 == 1 { (b & !byte) | (a & byte) } else { b }
-            });
-            let want = (0..8).fold(0u8, |m, i| {
-                m | (u8::from(a.to_le_bytes()[i] == b.to_le_bytes()[i]) << i)
-            });
-            proptest::prop_assert_eq!(equal_bytes(a, b), want);
+    #[test]
+    fn oversized_reach_near_and_far_is_the_window() {
+        // Two oversized buckets, one dense and one spread over more documents than a member's
+        // two bytes of reach can tell (so that its members are looked up in `far`), and a
+        // document in neither.
+        let n = 40 * 70_000;
+        let dense: Vec<u32> = (0..80).map(|i| 3 * i + 1).collect();
+        let spread: Vec<u32> = (0..40)
+            .map(|i| 70_000 * i + 2)
+            .chain([n as u32 - 1])
+            .collect();
+        let mut spread = spread;
+        spread.extend((0..30).map(|i| 300 + 2 * i));
+        spread.sort_unstable();
+        let buckets = vec![dense.clone(), spread.clone()];
+        let o = Oversized::new(buckets.clone(), n);
+        assert!(!o.far.is_empty(), "some members reach far");
+        for bucket in &buckets {
+            for (x, &a) in bucket.iter().enumerate() {
+                for (y, &b) in bucket.iter().enumerate().skip(x + 1) {
+                    assert_eq!(o.emits(a, b), y - x <= BUCKET_WINDOW, "({a}, {b})");
+                    assert_eq!(o.emits(b, a), y - x <= BUCKET_WINDOW, "({b}, {a})");
+                }
+            }
         }
+        // A document in no oversized bucket is paired by every band that agrees.
+        assert!(o.emits(0, n as u32 - 1));
     }
 
     #[test]

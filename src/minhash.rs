@@ -4,6 +4,10 @@
 //! than bins, or by chance) borrow the minimum of a non-empty bin chosen by a sequence fixed
 //! per bin ("optimal densification", Shrivastava 2017), so two documents agree on a bin with
 //! probability their Jaccard similarity, as with `num_perm` independent permutations.
+//!
+//! Also owns how a signature is stored and compared: as `u32` lanes, or packed in byte planes
+//! ([`pack`]) so that the low byte of every lane, which the candidate search compares for
+//! millions of pairs, lies apart from the rest.
 
 /// A MinHash signature: the minimum of each bin over a document's shingles.
 pub type Signature = Vec<u32>;
@@ -120,6 +124,133 @@ impl MinHasher {
             }
         }
     }
+}
+
+/// The lanes of one stored signature: one `u32` a lane, or a row packed by [`pack`].
+#[derive(Debug, Clone, Copy)]
+pub enum Lanes<'a> {
+    /// One `u32` a lane, in order.
+    Words(&'a [u32]),
+    /// `width` lanes packed by [`pack`] into [`packed_words`]`(width)` words.
+    Packed {
+        /// The number of lanes.
+        width: usize,
+        /// The packed row.
+        row: &'a [u64],
+    },
+}
+
+/// Words of a row of `width` lanes packed by [`pack`]: as many as the lanes' 4 bytes need,
+/// with the last group of 8 lanes padded.
+pub fn packed_words(width: usize) -> usize {
+    4 * width.div_ceil(8)
+}
+
+/// Packs `lanes` (`width` of them; `width` ≤ 8 · `row.len()` / 4) into `row`, which has
+/// [`packed_words`]`(width)` words. Lanes are taken in groups of 8: the first `width / 8`
+/// words (rounded up) hold the low byte of every lane, lane `k` in byte `k % 8` of word
+/// `k / 8` (bytes of a word counted from the least significant); then each group has three
+/// words, holding byte 1, 2 and 3 of its lanes alike. The low bytes are what the candidate
+/// search compares first for every candidate pair, so they are read where they lie, with no
+/// table of them beside the signatures; the rest of a lane is a few words away, in the same
+/// row. Padding lanes are 0.
+pub fn pack(width: usize, lanes: impl IntoIterator<Item = u32>, row: &mut [u64]) {
+    let groups = width.div_ceil(8);
+    row.fill(0);
+    for (k, v) in lanes.into_iter().take(width).enumerate() {
+        let (g, shift) = (k / 8, 8 * (k % 8));
+        let [b0, b1, b2, b3] = v.to_le_bytes();
+        let high = groups + 3 * g;
+        row[g] |= u64::from(b0) << shift;
+        row[high] |= u64::from(b1) << shift;
+        row[high + 1] |= u64::from(b2) << shift;
+        row[high + 2] |= u64::from(b3) << shift;
+    }
+}
+
+impl<'a> Lanes<'a> {
+    /// The number of lanes.
+    pub fn len(&self) -> usize {
+        match *self {
+            Lanes::Words(s) => s.len(),
+            Lanes::Packed { width, .. } => width,
+        }
+    }
+
+    /// Whether there is no lane (a SimHash document's signature).
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Lane `k` (`k < len()`).
+    pub fn get(&self, k: usize) -> u32 {
+        match *self {
+            Lanes::Words(s) => s[k],
+            Lanes::Packed { width, row } => {
+                let (g, shift) = (k / 8, 8 * (k % 8));
+                let high = width.div_ceil(8) + 3 * g;
+                let byte = |w: usize| (row[w] >> shift) as u8;
+                u32::from_le_bytes([byte(g), byte(high), byte(high + 1), byte(high + 2)])
+            }
+        }
+    }
+
+    /// The lanes in order.
+    pub fn to_vec(&self) -> Vec<u32> {
+        match *self {
+            Lanes::Words(s) => s.to_vec(),
+            Lanes::Packed { .. } => (0..self.len()).map(|k| self.get(k)).collect(),
+        }
+    }
+}
+
+/// Bit `i` set when byte `i` (counted from the least significant) of `a` and `b` is equal:
+/// eight lanes compared with a handful of word operations (a zero-byte test on `a ^ b`, then
+/// the eight flags gathered into one byte by a carry-free multiplication).
+pub fn equal_bytes(a: u64, b: u64) -> u8 {
+    const LOW7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let x = a ^ b;
+    let nonzero = ((x & LOW7).wrapping_add(LOW7) | x) & HIGH;
+    let equal = !nonzero & HIGH;
+    ((equal >> 7).wrapping_mul(0x0102_0408_1020_4080) >> 56) as u8
+}
+
+/// The number of lanes on which two signatures of equal length agree (0 for unequal lengths).
+pub fn equal_lanes(a: Lanes, b: Lanes) -> usize {
+    match (a, b) {
+        (Lanes::Words(x), Lanes::Words(y)) if x.len() == y.len() => {
+            x.iter().zip(y).filter(|(p, q)| p == q).count()
+        }
+        (Lanes::Packed { width, row: x }, Lanes::Packed { width: w, row: y }) if width == w => {
+            // Eight lanes at a time: a lane agrees when all four of its bytes do.
+            let groups = width.div_ceil(8);
+            let mut equal = 0;
+            for g in 0..groups {
+                let mut bits = equal_bytes(x[g], y[g]);
+                let high = groups + 3 * g;
+                for w in high..high + 3 {
+                    if bits == 0 {
+                        break;
+                    }
+                    bits &= equal_bytes(x[w], y[w]);
+                }
+                equal += bits.count_ones() as usize;
+            }
+            // Padding lanes are 0 in both rows: equal, and no lanes.
+            equal - (8 * groups - width)
+        }
+        _ if a.len() == b.len() => (0..a.len()).filter(|&k| a.get(k) == b.get(k)).count(),
+        _ => 0,
+    }
+}
+
+/// [`jaccard`] of two stored signatures, however each is stored.
+pub fn jaccard_lanes(a: Lanes, b: Lanes) -> f64 {
+    if a.is_empty() || a.len() != b.len() {
+        return 0.0;
+    }
+    equal_lanes(a, b) as f64 / a.len() as f64
 }
 
 /// Estimated Jaccard similarity: the share of permutations whose minima agree.
@@ -243,6 +374,45 @@ mod tests {
         let mut b = a.clone();
         b.reverse();
         assert_eq!(mh.signature(&a), mh.signature(&b));
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn equal_bytes_flags_each_equal_byte(a: u64, b: u64, same in 0u8..=255) {
+            // Copy the bytes of `a` that `same` selects into `b`, so that equal bytes are common.
+            let b = (0..8).fold(b, |b, i| {
+                let byte = 0xffu64 << (8 * i);
+                if same >> i & 1 == 1 { (b & !byte) | (a & byte) } else { b }
+            });
+            let want = (0..8).fold(0u8, |m, i| {
+                m | (u8::from(a.to_le_bytes()[i] == b.to_le_bytes()[i]) << i)
+            });
+            proptest::prop_assert_eq!(equal_bytes(a, b), want);
+        }
+
+        /// A packed row gives back every lane, and two packed rows (or a packed row and plain
+        /// lanes) agree on exactly the lanes that are equal: lanes drawn from few values, some
+        /// equal in their low byte only, over widths that leave the last group part empty.
+        #[test]
+        fn packed_lanes_read_and_compare_as_plain_lanes(
+            pairs in proptest::collection::vec((0u32..4, 0u32..4, 0u32..3), 0..70),
+        ) {
+            let value = |v: u32| v.wrapping_mul(0x0101_0100) | (v & 1);
+            let a: Vec<u32> = pairs.iter().map(|&(x, _, _)| value(x)).collect();
+            let b: Vec<u32> = pairs.iter().map(|&(x, y, keep)| if keep == 0 { value(x) } else { value(y) }).collect();
+            let width = a.len();
+            let (mut ra, mut rb) = (vec![7u64; packed_words(width)], vec![0u64; packed_words(width)]);
+            pack(width, a.iter().copied(), &mut ra);
+            pack(width, b.iter().copied(), &mut rb);
+            let (pa, pb) = (Lanes::Packed { width, row: &ra }, Lanes::Packed { width, row: &rb });
+            proptest::prop_assert_eq!(pa.to_vec(), a.clone());
+            proptest::prop_assert_eq!(pb.to_vec(), b.clone());
+            let want = a.iter().zip(&b).filter(|(x, y)| x == y).count();
+            proptest::prop_assert_eq!(equal_lanes(pa, pb), want);
+            proptest::prop_assert_eq!(equal_lanes(pa, Lanes::Words(&b)), want);
+            proptest::prop_assert_eq!(equal_lanes(Lanes::Words(&a), Lanes::Words(&b)), want);
+            proptest::prop_assert_eq!(jaccard_lanes(pa, pb), jaccard(&a, &b));
+        }
     }
 
     #[test]

@@ -7,14 +7,14 @@ use rayon::prelude::*;
 
 use crate::boilerplate::{self, BoilerplateStats, LineInfo};
 use crate::cluster::MatchKind;
-use crate::cluster::{self, Fingerprint, Rule};
+use crate::cluster::{self, Fingerprint, FingerprintRef, FingerprintTable, Fingerprints, Rule};
 use crate::config::{Config, Method};
 use crate::corpus::{self, Input, Skipped};
 use crate::error::{Error, Result};
 use crate::index::assign::{self, Outcome, WorkCluster};
 use crate::index::store::{StoredCluster, StoredDoc};
 use crate::index::{self, Index};
-use crate::lsh::{self, Banding};
+use crate::lsh::{self, Banding, Signatures};
 use crate::minhash::MinHasher;
 use crate::normalize;
 use crate::report::{
@@ -253,7 +253,7 @@ pub(crate) struct Fingerprinted {
     /// The kept text of each document (empty unless texts were asked for).
     pub(crate) kept_texts: Vec<String>,
     /// The fingerprint of each document.
-    pub(crate) fps: Vec<Fingerprint>,
+    pub(crate) fps: FingerprintTable,
     /// Inputs and documents that were not used, including those with nothing to fingerprint.
     pub(crate) skipped: Vec<Skipped>,
     /// What boilerplate detection left out.
@@ -275,10 +275,13 @@ pub(crate) fn fingerprint_inputs(
     let (kept_texts, boilerplate) = strip_boilerplate(config, &corpus);
 
     progress.start(Stage::Fingerprint, corpus.docs.len() as u64);
-    let fps = fingerprint_all(config, &kept_texts, progress);
+    let mut fps = FingerprintTable::new(signature_width(config));
+    for fp in fingerprint_all(config, &kept_texts, progress) {
+        fps.push((&fp).into());
+    }
     progress.finish();
-    for (i, fp) in fps.iter().enumerate() {
-        if fp.shingles == 0 {
+    for i in 0..fps.len() {
+        if fps.get(i).shingles == 0 {
             skipped.push(Skipped {
                 path: corpus.ids.get(i).to_string(),
                 reason: "no words to fingerprint".into(),
@@ -309,14 +312,20 @@ pub(crate) struct Matched {
     pub(crate) contained: Banding,
 }
 
+/// The lanes of a run's MinHash signatures: none under SimHash.
+fn signature_width(config: &Config) -> usize {
+    match config.method {
+        Method::MinHash => config.num_perm,
+        Method::SimHash => 0,
+    }
+}
+
 /// Searches both LSH indexes for pairs that involve a document at `first_new` or later (0: all
-/// pairs) and verifies each. `fp(i)` is document `i`'s fingerprint and `signatures[i]` its
-/// MinHash signature (a run's own fingerprints serve as both, with no list of a million
-/// signature references); `active` marks those taking part.
-pub(crate) fn match_pairs<'a, S: AsRef<[u32]> + Sync>(
+/// pairs) and verifies each. `fps` holds the documents' fingerprints (a run's own table, or an
+/// index's documents followed by the run's new ones); `active` marks those taking part.
+pub(crate) fn match_pairs<F: Fingerprints + Signatures + ?Sized>(
     config: &Config,
-    signatures: &[S],
-    fp: &(dyn Fn(usize) -> &'a Fingerprint + Sync),
+    fps: &F,
     active: &[bool],
     first_new: usize,
 ) -> Matched {
@@ -327,11 +336,11 @@ pub(crate) fn match_pairs<'a, S: AsRef<[u32]> + Sync>(
     );
     let rule = rule(config);
     let verify = |a: u32, b: u32, at_most: usize| {
-        cluster::matches_within(fp(a as usize), fp(b as usize), rule, at_most)
+        cluster::matches_within(fps.get(a as usize), fps.get(b as usize), rule, at_most)
     };
     let (edges, candidate_pairs) = match config.method {
         Method::MinHash => lsh::verified_candidates(
-            signatures,
+            fps,
             active,
             first_new,
             &[
@@ -344,7 +353,7 @@ pub(crate) fn match_pairs<'a, S: AsRef<[u32]> + Sync>(
         // One index only: SimHash has no containment search (DESIGN.md, "SimHash").
         Method::SimHash => {
             let fingerprints: Vec<u64> = (0..active.len())
-                .map(|i| fp(i).simhash.unwrap_or(0))
+                .map(|i| fps.get(i).simhash.unwrap_or(0))
                 .collect();
             let layout = lsh::hamming_layout(config.simhash_max_distance_bits, active.len());
             let pairs = lsh::hamming_candidates_touching(&fingerprints, active, first_new, layout);
@@ -388,10 +397,12 @@ fn run(
     } = fingerprint_inputs(config, inputs, skipped, progress, want_texts);
 
     progress.start(Stage::Cluster, 3);
-    let active: Vec<bool> = fps.iter().map(|f| f.shingles > 0).collect();
-    let matched = match_pairs(config, &fps, &|i| &fps[i], &active, 0);
+    let active: Vec<bool> = (0..fps.len()).map(|i| fps.get(i).shingles > 0).collect();
+    let matched = match_pairs(config, &fps, &active, 0);
     progress.advance(2);
     let clusters = cluster::cluster(&fps, &matched.edges, rule(config));
+    // The clusters carry their measures: the report needs no fingerprint.
+    drop(fps);
     progress.advance(1);
     progress.finish();
 
@@ -656,17 +667,21 @@ fn read_batches(input: &Input, config: &Config, on_batch: &mut dyn FnMut(Batch))
     on_batch(filling);
 }
 
-/// What the first pass keeps of a document: no text (except from standard input, which cannot
-/// be read twice), only what boilerplate detection needs.
+/// What the first pass keeps of a document: the record the run keeps, and where its line shapes
+/// are for boilerplate detection. No text: a document from standard input, which cannot be read
+/// twice, has its text in [`FirstPass::texts`].
 struct Seen {
-    /// The document's site, a number of the run's [`Sources`].
-    source: u32,
-    repaired: bool,
-    date: Option<i64>,
-    /// The input the document is in, and where its line shapes are in that input's list.
-    input: usize,
-    lines: std::ops::Range<usize>,
-    text: Option<String>,
+    doc: Loaded,
+    lines: Span,
+}
+
+/// Where a document's line shapes are: in the list of input `input`, `len` of them from
+/// `start`. Held for every document until boilerplate is learned, so it is packed in 16 bytes.
+#[derive(Clone, Copy)]
+struct Span {
+    start: u64,
+    input: u32,
+    len: u32,
 }
 
 /// What the first pass keeps of one input: its documents in file order (skips in place) and
@@ -679,7 +694,12 @@ struct FirstPass {
     /// The ids of the documents read (not of those skipped), in order.
     ids: Ids,
     lines: Vec<LineInfo>,
+    /// The texts of the documents read, in order, when the input is standard input.
+    texts: Vec<String>,
 }
+
+/// No slot: the document is not fingerprinted (skipped, or its id repeats an earlier one's).
+const NO_SLOT: u32 = u32::MAX;
 
 /// The boilerplate masks of all documents as one list of bits, a document's bits after those
 /// of the documents before it. Held through the whole second pass: as lists of `bool`s they
@@ -756,22 +776,29 @@ fn fingerprint_streaming(
                 .unwrap_or_else(|poisoned| poisoned.into_inner())
                 .number(&doc.source);
             let seen = Seen {
-                source,
-                repaired: doc.repaired,
-                date: doc.date,
-                input: which,
-                lines: 0..0,
-                text: inputs[which].is_stdin().then_some(text),
+                doc: Loaded {
+                    source,
+                    repaired: doc.repaired,
+                    date: doc.date,
+                },
+                lines: Span {
+                    start: 0,
+                    // Inputs are numbered by u32 as documents are.
+                    input: which as u32,
+                    len: u32::try_from(lines.len()).unwrap_or(u32::MAX),
+                },
             };
-            Ok((seen, lines, doc.id.0))
+            let text = inputs[which].is_stdin().then_some(text);
+            Ok((seen, lines, doc.id.0, text))
         },
         FirstPass::default,
         |pass, res| {
-            pass.docs.push(res.map(|(mut seen, lines, id)| {
+            pass.docs.push(res.map(|(mut seen, lines, id, text)| {
                 pass.ids.push(&id);
-                let start = pass.lines.len();
-                pass.lines.extend_from_slice(&lines);
-                seen.lines = start..pass.lines.len();
+                seen.lines.start = pass.lines.len() as u64;
+                pass.lines
+                    .extend_from_slice(&lines[..seen.lines.len as usize]);
+                pass.texts.extend(text);
                 seen
             }))
         },
@@ -782,34 +809,46 @@ fn fingerprint_streaming(
         .unwrap_or_else(|poisoned| poisoned.into_inner());
     let mut lines = Vec::with_capacity(first.len());
 
-    // Slots in id order, the first document of an id winning, as in `load`.
-    let mut seen: Vec<Seen> = Vec::with_capacity(first.iter().map(|p| p.docs.len()).sum());
+    // Slots in id order, the first document of an id winning, as in `load`. The documents'
+    // records and their line spans are kept apart: the spans go once boilerplate is learned.
+    let documents = first.iter().map(|p| p.docs.len()).sum();
+    let mut docs: Vec<Loaded> = Vec::with_capacity(documents);
+    let mut spans: Vec<Span> = Vec::with_capacity(documents);
     let mut ids = Ids::default();
-    let mut plan: Vec<Vec<Option<usize>>> = Vec::with_capacity(first.len());
+    // By input, the slot of each document read from it, in file order.
+    let mut plan: Vec<Vec<u32>> = Vec::with_capacity(first.len());
+    let mut stdin_texts: Vec<(usize, String)> = Vec::new();
     let mut repeated = SeenIds::default();
     for pass in first {
         lines.push(pass.lines);
         let mut slots = Vec::with_capacity(pass.docs.len());
+        let mut texts = pass.texts.into_iter();
         let mut read = 0;
         for res in pass.docs {
             match res {
-                Ok(doc) => {
+                Ok(seen) => {
                     let id = pass.ids.get(read);
                     read += 1;
+                    let text = texts.next();
                     match repeated.add(&mut ids, id) {
                         Some(skip) => {
                             skipped.push(skip);
-                            slots.push(None);
+                            slots.push(NO_SLOT);
                         }
                         None => {
-                            slots.push(Some(seen.len()));
-                            seen.push(doc);
+                            // Documents are numbered by u32 throughout.
+                            slots.push(docs.len() as u32);
+                            if let Some(text) = text {
+                                stdin_texts.push((docs.len(), text));
+                            }
+                            docs.push(seen.doc);
+                            spans.push(seen.lines);
                         }
                     }
                 }
                 Err(skip) => {
                     skipped.push(skip);
-                    slots.push(None);
+                    slots.push(NO_SLOT);
                 }
             }
         }
@@ -820,13 +859,19 @@ fn fingerprint_streaming(
     let (masks, boilerplate) = if config.keep_boilerplate {
         (Vec::new(), BoilerplateStats::default())
     } else {
-        let view: Vec<(&str, &[LineInfo])> = seen
+        let view: Vec<(&str, &[LineInfo])> = docs
             .iter()
-            .map(|d| (sources.name(d.source), &lines[d.input][d.lines.clone()]))
+            .zip(&spans)
+            .map(|(d, s)| {
+                let start = s.start as usize;
+                let lines = &lines[s.input as usize][start..start + s.len as usize];
+                (sources.name(d.source), lines)
+            })
             .collect();
         boilerplate::detect(&view)
     };
     drop(lines);
+    drop(spans);
     let masks = Masks::new(masks);
 
     // The kept lines of a document's text, or None when the text no longer fits its mask
@@ -839,9 +884,12 @@ fn fingerprint_streaming(
     };
     let hashers = Hashers::new(config);
     let files: Vec<(usize, &Input)> = all.iter().copied().filter(|(_, i)| !i.is_stdin()).collect();
-    // Each fingerprint goes to its slot as its batch is done: no input's list of them is held.
-    let fps: std::sync::Mutex<Vec<Option<Fingerprint>>> =
-        std::sync::Mutex::new(vec![None; seen.len()]);
+    // Each fingerprint goes to its row as its batch is done: no input's list of them is held.
+    // A row is marked when written; a document read only once has none.
+    let fps = std::sync::Mutex::new((
+        FingerprintTable::with_rows(docs.len(), signature_width(config)),
+        vec![false; docs.len()],
+    ));
     progress.start(Stage::Fingerprint, inputs.len() as u64);
     map_inputs(
         config,
@@ -849,8 +897,9 @@ fn fingerprint_streaming(
         progress,
         || (Shingler::default(), Vec::new(), Vec::new()),
         |(shingler, set, mask), (which, at), doc| {
-            let Some(slot) = plan[which].get(at).copied().flatten() else {
-                return Ok(None);
+            let slot = match plan[which].get(at) {
+                Some(&slot) if slot != NO_SLOT => slot as usize,
+                _ => return Ok(None),
             };
             let text = normalize::normalize(&doc.text);
             Ok(kept(&text, slot, mask)
@@ -861,25 +910,21 @@ fn fingerprint_streaming(
             // A document that cannot be read again keeps no fingerprint: it is reported as
             // changed below.
             if let Ok(Some((slot, fp))) = res {
-                fps.lock().unwrap_or_else(|poisoned| poisoned.into_inner())[slot] = Some(fp);
+                let mut fps = fps.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+                fps.0.set(slot, (&fp).into());
+                fps.1[slot] = true;
             }
         },
     );
-    let mut fps = fps
+    let (mut fps, mut written) = fps
         .into_inner()
         .unwrap_or_else(|poisoned| poisoned.into_inner());
     let (mut shingler, mut set, mut mask) = (Shingler::default(), Vec::new(), Vec::new());
-    for (slot, doc) in seen.iter_mut().enumerate() {
-        if let Some(text) = doc.text.take() {
-            if let Some(k) = kept(&text, slot, &mut mask) {
-                fps[slot] = Some(fingerprint_text(
-                    config,
-                    &hashers,
-                    &mut shingler,
-                    &mut set,
-                    &k,
-                ));
-            }
+    for (slot, text) in stdin_texts {
+        if let Some(k) = kept(&text, slot, &mut mask) {
+            let fp = fingerprint_text(config, &hashers, &mut shingler, &mut set, &k);
+            fps.set(slot, (&fp).into());
+            written[slot] = true;
         }
     }
     progress.finish();
@@ -888,40 +933,30 @@ fn fingerprint_streaming(
 
     // The documents and their fingerprints are the run's largest tables: they are narrowed
     // where they lie rather than copied.
-    for (i, fp) in fps.iter().enumerate() {
-        match fp {
-            Some(fp) if fp.shingles == 0 => skipped.push(Skipped {
-                path: ids.get(i).to_string(),
-                reason: "no words to fingerprint".into(),
-            }),
-            Some(_) => {}
-            None => skipped.push(Skipped {
+    for (i, &read_twice) in written.iter().enumerate() {
+        if !read_twice {
+            skipped.push(Skipped {
                 path: ids.get(i).to_string(),
                 reason: "changed or vanished between the two reads of the run".into(),
-            }),
+            });
+        } else if fps.get(i).shingles == 0 {
+            skipped.push(Skipped {
+                path: ids.get(i).to_string(),
+                reason: "no words to fingerprint".into(),
+            });
         }
     }
-    if fps.iter().any(Option::is_none) {
+    if written.iter().any(|w| !w) {
         let mut kept = Ids::default();
-        for (i, _) in fps.iter().enumerate().filter(|(_, fp)| fp.is_some()) {
+        for (i, _) in written.iter().enumerate().filter(|(_, w)| **w) {
             kept.push(ids.get(i));
         }
         ids = kept;
+        fps.retain(&written);
     }
-    let mut read_twice = fps.iter().map(Option::is_some);
-    seen.retain(|_| read_twice.next().unwrap_or(false));
-    let mut docs: Vec<Loaded> = seen
-        .into_iter()
-        .map(|doc| Loaded {
-            source: doc.source,
-            repaired: doc.repaired,
-            date: doc.date,
-        })
-        .collect();
-    // Collected in place, the documents would keep the first pass's wider records' room.
-    docs.shrink_to_fit();
-    let mut fps: Vec<Fingerprint> = fps.into_iter().flatten().collect();
-    fps.shrink_to_fit();
+    let mut read_twice = written.iter().copied();
+    docs.retain(|_| read_twice.next().unwrap_or(false));
+    drop(written);
     Fingerprinted {
         docs,
         ids,
@@ -998,8 +1033,8 @@ pub fn dedup_indexed(
         let known: std::collections::HashSet<&str> =
             index.docs().iter().map(|d| d.id.as_str()).collect();
         let mut fresh: Vec<usize> = Vec::new();
-        for (i, fp) in fps.iter().enumerate() {
-            if fp.shingles == 0 {
+        for i in 0..fps.len() {
+            if fps.get(i).shingles == 0 {
                 continue; // already listed as skipped
             }
             if known.contains(ids.get(i)) {
@@ -1015,13 +1050,12 @@ pub fn dedup_indexed(
         let old = index.docs();
         let first_new = old.len();
         let total = first_new + fresh.len();
-        let fp_of = |i: usize| -> &Fingerprint {
-            if i < first_new {
-                &old[i].fingerprint
-            } else {
-                &fps[fresh[i - first_new]]
-            }
+        let joined = Joined {
+            old,
+            new: &fps,
+            fresh: &fresh,
         };
+        let fp_of = |i: usize| joined.get(i);
         let id_of = |i: usize| -> &str {
             if i < first_new {
                 &old[i].id
@@ -1030,9 +1064,7 @@ pub fn dedup_indexed(
             }
         };
         let active = vec![true; total];
-        let signatures: Vec<&[u32]> = (0..total).map(|i| fp_of(i).as_ref()).collect();
-        let matched = match_pairs(config, &signatures, &fp_of, &active, first_new);
-        drop(signatures);
+        let matched = match_pairs(config, &joined, &active, first_new);
         progress.advance(2);
         let existing: Vec<WorkCluster> = index.clusters().iter().map(WorkCluster::from).collect();
         let new_docs: Vec<usize> = (first_new..total).collect();
@@ -1167,7 +1199,7 @@ pub fn dedup_indexed(
                 source: sources.name(docs[i].source).to_string(),
                 date: docs[i].date,
                 added: now,
-                fingerprint: fps[i].clone(),
+                fingerprint: fps.get(i).to_fingerprint(),
             })
             .collect();
         let stored_clusters: Vec<StoredCluster> =
@@ -1199,6 +1231,37 @@ pub fn dedup_indexed(
             document_ids,
         })
     })?
+}
+
+/// An index's documents followed by the new documents of a run (`fresh`: their rows in the
+/// run's table), numbered as one list.
+struct Joined<'a> {
+    old: &'a [StoredDoc],
+    new: &'a FingerprintTable,
+    fresh: &'a [usize],
+}
+
+impl Fingerprints for Joined<'_> {
+    fn count(&self) -> usize {
+        self.old.len() + self.fresh.len()
+    }
+
+    fn get(&self, i: usize) -> FingerprintRef<'_> {
+        match i.checked_sub(self.old.len()) {
+            None => (&self.old[i].fingerprint).into(),
+            Some(n) => self.new.get(self.fresh[n]),
+        }
+    }
+}
+
+impl Signatures for Joined<'_> {
+    fn count(&self) -> usize {
+        Fingerprints::count(self)
+    }
+
+    fn signature(&self, doc: usize) -> crate::minhash::Lanes<'_> {
+        self.get(doc).signature
+    }
 }
 
 fn params(config: &Config, near: Banding, contained: Banding) -> Params {

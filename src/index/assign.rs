@@ -14,7 +14,7 @@
 
 use std::collections::BTreeSet;
 
-use crate::cluster::{self, Fingerprint, Rule};
+use crate::cluster::{self, FingerprintRef, Rule};
 
 /// A cluster during assignment; documents are indexes over old and new documents together.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -100,7 +100,7 @@ pub struct Existing {
 /// Assigns `new_docs` (ascending indexes, all `>= existing.first_new`) given the existing
 /// clusters, the verified `edges` that touch a new document, and each document's fingerprint.
 pub fn assign<'a>(
-    fp: &dyn Fn(usize) -> &'a Fingerprint,
+    fp: &dyn Fn(usize) -> FingerprintRef<'a>,
     existing: Existing,
     new_docs: &[usize],
     edges: &[(u32, u32)],
@@ -279,12 +279,12 @@ pub fn assign<'a>(
     for (i, &n) in left.iter().enumerate() {
         local[n] = Some(i as u32);
     }
-    let sub_fps: Vec<Fingerprint> = left.iter().map(|&n| fp(n).clone()).collect();
+    let sub_fps: Vec<FingerprintRef> = left.iter().map(|&n| fp(n)).collect();
     let sub_edges: Vec<(u32, u32)> = edges
         .iter()
         .filter_map(|&(a, b)| Some((local[a as usize]?, local[b as usize]?)))
         .collect();
-    let mut fresh = cluster::cluster(&sub_fps, &sub_edges, rule);
+    let mut fresh = cluster::cluster(sub_fps.as_slice(), &sub_edges, rule);
     fresh.sort_by_key(|c| c.representative);
     for c in fresh {
         let id = out.next_cluster;
@@ -337,6 +337,7 @@ fn tie_key(t: Target) -> (u8, usize) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::cluster::Fingerprint;
 
     const RULE: Rule = Rule {
         threshold: 0.5,
@@ -380,7 +381,7 @@ mod tests {
         let new_docs: Vec<usize> = (first_new..fps.len()).collect();
         let edges = all_pairs(fps, first_new);
         assign(
-            &|i| &fps[i],
+            &|i| (&fps[i]).into(),
             Existing {
                 total_docs: fps.len(),
                 first_new,
@@ -524,7 +525,7 @@ mod tests {
             clusters,
             next_cluster: 6,
         };
-        let got = assign(&|i| &fps[i], old(existing), &[4], &edges, rule);
+        let got = assign(&|i| (&fps[i]).into(), old(existing), &[4], &edges, rule);
         assert_eq!(
             got.merges,
             vec![Merge {
@@ -550,7 +551,7 @@ mod tests {
             clusters: only_first,
             next_cluster: 6,
         };
-        let lone = assign(&|i| &fps[i], before_full, &[3], &[], rule);
+        let lone = assign(&|i| (&fps[i]).into(), before_full, &[3], &[], rule);
         assert_eq!(lone.outcomes, vec![Outcome::Unique]);
     }
 }
