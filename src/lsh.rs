@@ -452,7 +452,22 @@ impl<'a> LaneBytes<'a> {
     /// the `width` lanes (`mask` has `width.div_ceil(64)` words).
     fn agreement(&self, a: u32, b: u32, mask: &mut [u64]) {
         mask.fill(0);
-        for (k, (&wa, &wb)) in self.of(a).iter().zip(self.of(b)).enumerate() {
+        let (a, b) = (self.of(a), self.of(b));
+        // Sixteen lanes by one vector compare and one mask extraction (`wide` makes them SSE2
+        // instructions on every x86-64 processor, and portable code elsewhere); eight by word
+        // operations for an odd last word.
+        for (k, (pa, pb)) in a.chunks_exact(2).zip(b.chunks_exact(2)).enumerate() {
+            let bytes = |p: &[u64]| {
+                let mut out = [0u8; 16];
+                out[..8].copy_from_slice(&p[0].to_le_bytes());
+                out[8..].copy_from_slice(&p[1].to_le_bytes());
+                wide::u8x16::from(out)
+            };
+            let bits = bytes(pa).cmp_eq(bytes(pb)).move_mask() as u16;
+            mask[k / 4] |= u64::from(bits) << (16 * (k % 4));
+        }
+        let done = a.len() / 2 * 2;
+        for (k, (&wa, &wb)) in a.iter().zip(b).enumerate().skip(done) {
             let bits = equal_bytes(wa, wb);
             mask[k / 8] |= u64::from(bits) << (8 * (k % 8));
         }
@@ -809,6 +824,39 @@ pub fn hamming_candidates_touching(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn lane_agreement_marks_the_lanes_whose_low_bytes_are_equal() {
+        // Widths with an odd last word, a partial word and whole vectors; lanes equal in their
+        // low byte only must count as agreeing (the bound is from above).
+        for width in [5usize, 8, 64, 72, 120, 128] {
+            let a: Vec<u32> = (0..width as u32)
+                .map(|k| k.wrapping_mul(0x9e37_79b9))
+                .collect();
+            let b: Vec<u32> = a
+                .iter()
+                .enumerate()
+                .map(|(k, &v)| match k % 3 {
+                    0 => v,
+                    1 => v ^ 0x100,
+                    _ => v ^ 1,
+                })
+                .collect();
+            let signatures = vec![a, b];
+            let lanes = LaneBytes::new(&signatures);
+            let mut mask = vec![0u64; width.div_ceil(64)];
+            lanes.agreement(0, 1, &mut mask);
+            for k in 0..width {
+                let set = mask[k / 64] >> (k % 64) & 1 == 1;
+                assert_eq!(set, k % 3 != 2, "width {width}, lane {k}");
+            }
+            let lanes_set: u32 = mask.iter().map(|w| w.count_ones()).sum();
+            assert_eq!(
+                lanes_set as usize,
+                (0..width).filter(|k| k % 3 != 2).count()
+            );
+        }
+    }
 
     #[test]
     fn banding_table() {
