@@ -324,13 +324,20 @@ struct Oversized {
 const FAR: u16 = u16::MAX;
 
 impl Oversized {
-    /// `buckets`: the members of each oversized bucket, in document order.
-    fn new(buckets: Vec<Vec<u32>>, documents: usize) -> Oversized {
-        if buckets.is_empty() {
+    /// The oversized buckets of a band whose `(key, document)` list is `keyed`, sorted by key
+    /// and by document within a key. Read from the list where it lies: a copy of the members
+    /// of every bucket, freed once they are counted, would leave holes among the bands' tables.
+    fn new(keyed: &[(u64, u32)], documents: usize) -> Oversized {
+        let buckets = || {
+            keyed
+                .chunk_by(|a, b| a.0 == b.0)
+                .filter(|bucket| bucket.len() > BUCKET_ALL_PAIRS_MAX)
+        };
+        if buckets().next().is_none() {
             return Oversized::default();
         }
         let mut members = vec![0u64; documents.div_ceil(64)];
-        for &doc in buckets.iter().flatten() {
+        for &(_, doc) in buckets().flatten() {
             members[doc as usize / 64] |= 1 << (doc % 64);
         }
         let mut rank = Vec::with_capacity(members.len());
@@ -348,9 +355,9 @@ impl Oversized {
         // Written in place by rank, however many members a band has.
         let mut reach = vec![0u16; before as usize];
         let mut far = Vec::new();
-        for bucket in &buckets {
-            for (x, &doc) in bucket.iter().enumerate() {
-                let last = bucket[(x + BUCKET_WINDOW).min(bucket.len() - 1)];
+        for bucket in buckets() {
+            for (x, &(_, doc)) in bucket.iter().enumerate() {
+                let last = bucket[(x + BUCKET_WINDOW).min(bucket.len() - 1)].1;
                 let ahead = u16::try_from(last - doc).unwrap_or(FAR);
                 reach[oversized.rank_of(doc)] = ahead;
                 if ahead == FAR {
@@ -562,12 +569,8 @@ pub fn verified_candidates<T: Signatures + ?Sized>(
         .par_iter()
         .zip(&old)
         .map(|(&band, old)| {
-            let buckets = band_keys(signatures, active, first_new, band, old)
-                .chunk_by(|a, b| a.0 == b.0)
-                .filter(|bucket| bucket.len() > BUCKET_ALL_PAIRS_MAX)
-                .map(|bucket| bucket.iter().map(|&(_, i)| i).collect())
-                .collect();
-            Oversized::new(buckets, signatures.count())
+            let keyed = band_keys(signatures, active, first_new, band, old);
+            Oversized::new(&keyed, signatures.count())
         })
         .collect();
     let lane_bytes = LaneBytes::new(signatures);
@@ -1007,7 +1010,11 @@ mod tests {
         spread.extend((0..30).map(|i| 300 + 2 * i));
         spread.sort_unstable();
         let buckets = vec![dense.clone(), spread.clone()];
-        let o = Oversized::new(buckets.clone(), n);
+        let keyed: Vec<(u64, u32)> = (0..)
+            .zip(&buckets)
+            .flat_map(|(key, bucket)| bucket.iter().map(move |&doc| (key, doc)))
+            .collect();
+        let o = Oversized::new(&keyed, n);
         assert!(!o.far.is_empty(), "some members reach far");
         for bucket in &buckets {
             for (x, &a) in bucket.iter().enumerate() {
