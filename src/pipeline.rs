@@ -606,39 +606,60 @@ where
     F: Fn(&mut S, (usize, usize), corpus::Doc) -> std::result::Result<R, Skipped> + Sync + Send,
     K: Fn(&mut A, std::result::Result<R, Skipped>) + Sync + Send,
 {
+    let fields = corpus::jsonl::Fields::from_config(config);
     inputs
         .par_iter()
         .map(|&(which, input)| {
             let mut results = start();
-            let mut run = |batch: Batch| {
-                let done: Vec<std::result::Result<R, Skipped>> = batch
-                    .into_par_iter()
-                    .map_init(&init, |scratch, (at, res)| {
+            let file_date = corpus::FileDate::new(input);
+            // Works on a batch and gives it back emptied, for the reader to fill again: a
+            // batch's buffer is megabytes, and allocations that size, freed and made again,
+            // leave the allocator holding more and more memory.
+            let mut run = |mut batch: Batch| -> Batch {
+                let Batch { json, items } = &mut batch;
+                let done: Vec<std::result::Result<R, Skipped>> = items
+                    .par_drain(..)
+                    .map_init(&init, |scratch, (at, item)| {
+                        let res = match item {
+                            Pending::Doc(res) => res,
+                            Pending::Record {
+                                position,
+                                json: range,
+                            } => corpus::record(input, &fields, &file_date, position, &json[range]),
+                        };
                         res.and_then(|doc| f(scratch, (which, at), doc))
                     })
                     .collect();
                 for res in done {
                     keep(&mut results, res);
                 }
+                json.clear();
+                batch
             };
             let large = input.is_stdin()
                 || std::fs::metadata(&input.path).is_ok_and(|m| m.len() >= LARGE_INPUT_BYTES);
             // With one worker the reading stays on it: `--threads 1` means one busy thread.
             if large && rayon::current_num_threads() > 1 {
-                // A thread of its own reads and decodes the next batch while the pool works on
-                // this one: parsing a big JSON Lines file is sequential, the rest is not.
+                // A thread of its own reads the next batch while the pool parses and works on
+                // this one: reading a big file is sequential, the rest is not.
                 std::thread::scope(|scope| {
                     let (tx, rx) = std::sync::mpsc::sync_channel::<Batch>(2);
+                    let (back_tx, back_rx) = std::sync::mpsc::channel::<Batch>();
+                    let file_date = &file_date;
                     scope.spawn(move || {
-                        read_batches(input, config, &mut |full| {
+                        read_batches(input, config, file_date, &mut |full| {
                             // Fails only when the consumer is gone; nothing to do then.
                             let _ = tx.send(full);
+                            back_rx.try_recv().unwrap_or_default()
                         })
                     });
-                    rx.into_iter().for_each(&mut run);
+                    for batch in rx {
+                        // The reader may be done and gone: then the batch is simply dropped.
+                        let _ = back_tx.send(run(batch));
+                    }
                 });
             } else {
-                read_batches(input, config, &mut run);
+                read_batches(input, config, &file_date, &mut run);
             }
             progress.advance(1);
             results
@@ -646,22 +667,58 @@ where
         .collect()
 }
 
-/// Documents of one input, with their positions in it, as read: at most [`BATCH_DOCS`].
-type Batch = Vec<(usize, std::result::Result<corpus::Doc, Skipped>)>;
+/// Documents of one input, as read, with their positions in it: at most [`BATCH_DOCS`] of
+/// them, with JSON records of about [`BATCH_JSON_BYTES`] at most.
+#[derive(Default)]
+struct Batch {
+    /// The bytes of the batch's JSON records, end to end: one buffer a batch, filled by the
+    /// reading thread, where a string a record would be an allocation each, made on the
+    /// reading thread and freed on another.
+    json: Vec<u8>,
+    items: Vec<(usize, Pending)>,
+}
 
-/// Reads `input` and hands its documents to `on_batch` in batches of [`BATCH_DOCS`], the last
-/// one possibly shorter (or empty).
-fn read_batches(input: &Input, config: &Config, on_batch: &mut dyn FnMut(Batch)) {
-    let mut filling: Batch = Vec::with_capacity(BATCH_DOCS);
+/// A document of a [`Batch`]: decoded, or a JSON record to parse (its bytes in the batch).
+enum Pending {
+    Doc(std::result::Result<corpus::Doc, Skipped>),
+    Record {
+        position: corpus::jsonl::Position,
+        json: std::ops::Range<usize>,
+    },
+}
+
+/// A batch is handed over once its JSON records reach this many bytes, even short of
+/// [`BATCH_DOCS`] documents: records can be large.
+const BATCH_JSON_BYTES: usize = 8 << 20;
+
+/// Reads `input` and hands its documents to `on_batch` in batches (see [`Batch`]), the last one
+/// possibly shorter (or empty); `on_batch` gives back an empty batch to fill next. JSON records
+/// are handed over unparsed, for the pool to parse.
+fn read_batches(
+    input: &Input,
+    config: &Config,
+    file_date: &corpus::FileDate<'_>,
+    on_batch: &mut dyn FnMut(Batch) -> Batch,
+) {
+    let mut filling = Batch::default();
     let mut at = 0;
-    corpus::read_each(input, config, &mut |res| {
-        filling.push((at, res));
+    corpus::read_each_unparsed(input, config, file_date, &mut |item| {
+        let pending = match item {
+            corpus::Item::Doc(res) => Pending::Doc(res),
+            corpus::Item::Record { at: position, json } => {
+                let start = filling.json.len();
+                filling.json.extend_from_slice(json);
+                Pending::Record {
+                    position,
+                    json: start..filling.json.len(),
+                }
+            }
+        };
+        filling.items.push((at, pending));
         at += 1;
-        if filling.len() >= BATCH_DOCS {
-            on_batch(std::mem::replace(
-                &mut filling,
-                Vec::with_capacity(BATCH_DOCS),
-            ));
+        if filling.items.len() >= BATCH_DOCS || filling.json.len() >= BATCH_JSON_BYTES {
+            let full = std::mem::take(&mut filling);
+            filling = on_batch(full);
         }
     });
     on_batch(filling);

@@ -649,3 +649,72 @@ fn a_large_json_lines_file_read_ahead_gives_the_same_report_for_any_thread_count
     // pins is that every way of reading gives one report.)
     assert!(report["stats"]["duplicates"].as_u64().unwrap() >= 266);
 }
+
+#[test]
+fn a_json_lines_file_of_several_batches_is_read_alike_by_every_path_with_its_bad_lines_in_place() {
+    // More records than two of the pipeline's batches, over 1 MiB (read ahead on a thread of
+    // its own at -j2, its records parsed by the pool from recycled batch buffers), with blank
+    // lines (no record), malformed lines and records without ids (named by their line).
+    let dir = Dir::new();
+    let mut lines = String::new();
+    let mut malformed = Vec::new();
+    let mut unnamed = Vec::new();
+    let mut records = 0;
+    for i in 0..2600u64 {
+        let line = lines.matches('\n').count() + 1;
+        let story = prose(5000 + i / 2, 60 + (i % 7) as usize * 20);
+        match i % 500 {
+            17 => {
+                lines.push_str("{\"id\": \"broken\", \"text\": \n");
+                malformed.push(line);
+            }
+            18 => lines.push_str("   \n"),
+            // Its story's other copy is the next record.
+            20 => {
+                lines.push_str(&(serde_json::json!({ "text": story }).to_string() + "\n"));
+                unnamed.push(line);
+                records += 1;
+            }
+            _ => {
+                lines.push_str(&json_line(&format!("doc-{i:05}"), &story));
+                records += 1;
+            }
+        }
+    }
+    assert!(lines.len() > 1 << 20, "{} bytes", lines.len());
+    dir.write("big.jsonl", &lines);
+    let path = dir.path().join("big.jsonl");
+    let path = path.to_str().unwrap();
+    let page = dir.path().join("page.html");
+    let reports: Vec<String> = [
+        vec!["-j", "1"],
+        vec!["-j", "2"],
+        // The page keeps every text in memory and reads the file in one pass: no batches.
+        vec!["--html", page.to_str().unwrap()],
+    ]
+    .iter()
+    .map(|extra| {
+        let mut args = vec!["dedup", path, "--progress", "never"];
+        args.extend_from_slice(extra);
+        let out = util::run(&args);
+        assert!(out.status.success());
+        String::from_utf8(out.stdout).unwrap()
+    })
+    .collect();
+    assert_eq!(reports[0], reports[1]);
+    assert_eq!(reports[0], reports[2]);
+    let report: Value = serde_json::from_str(&reports[0]).unwrap();
+    assert_eq!(report["stats"]["documents"], records);
+    let skips = skipped(&report);
+    assert_eq!(skips.len(), malformed.len(), "{skips:?}");
+    // A file argument's records are named after its path.
+    for line in &malformed {
+        let at = format!("{path}:{line}");
+        assert!(reason(&report, &at).starts_with("malformed JSON"), "{at}");
+    }
+    let members = clustered_ids(&report);
+    for line in &unnamed {
+        let at = format!("{path}:{line}");
+        assert!(members.contains(&at), "{at} not clustered under its line");
+    }
+}

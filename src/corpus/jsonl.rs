@@ -103,10 +103,15 @@ impl std::fmt::Display for Position {
 
 /// Parses one line of JSON Lines; `Ok(None)` for a blank line, which is no record.
 pub fn parse_line(line: &[u8], fields: &Fields) -> Result<Option<Record>, Reason> {
-    if line.trim_ascii().is_empty() {
+    if is_blank(line) {
         return Ok(None);
     }
     parse_record(line, fields).map(Some)
+}
+
+/// Whether a line of JSON Lines holds no record.
+fn is_blank(line: &[u8]) -> bool {
+    line.trim_ascii().is_empty()
 }
 
 /// Parses the bytes of one JSON record into an article. Invalid UTF-8 is replaced (and the
@@ -300,10 +305,24 @@ pub fn url_host(url: &str) -> Option<String> {
 /// records were emitted; `Err` is a read error that ends the stream (the records before it
 /// have been emitted).
 pub fn read_lines<R: BufRead>(
-    mut reader: R,
+    reader: R,
     fields: &Fields,
     limit: u64,
     mut emit: impl FnMut(Position, Result<Record, Reason>),
+) -> Result<u64, ReadError> {
+    split_lines(reader, limit, |at, res| {
+        emit(at, res.and_then(|bytes| parse_record(bytes, fields)))
+    })
+}
+
+/// Cuts JSON Lines into records without parsing them: what [`read_lines`] does before
+/// [`parse_record`], so that one thread can read a large file while others parse its records.
+/// A blank line is no record; a line over `limit` bytes comes as
+/// [`Reason::RecordTooLarge`]; a byte-order mark before the first line is dropped.
+pub fn split_lines<R: BufRead>(
+    mut reader: R,
+    limit: u64,
+    mut emit: impl FnMut(Position, Result<&[u8], Reason>),
 ) -> Result<u64, ReadError> {
     let mut buf = Vec::new();
     let mut consumed = 0;
@@ -322,11 +341,10 @@ pub fn read_lines<R: BufRead>(
                 } else {
                     &buf
                 };
-                match parse_line(bytes, fields) {
-                    Ok(None) => continue,
-                    Ok(Some(record)) => Ok(record),
-                    Err(reason) => Err(reason),
+                if is_blank(bytes) {
+                    continue;
                 }
+                Ok(bytes)
             }
         };
         emitted += 1;
@@ -339,10 +357,22 @@ pub fn read_lines<R: BufRead>(
 /// tracking strings and brackets, then parsed on its own, so a malformed record costs only
 /// itself. Returns how many records were emitted.
 pub fn read_json<R: BufRead>(
-    mut reader: R,
+    reader: R,
     fields: &Fields,
     limit: u64,
     mut emit: impl FnMut(Position, Result<Record, Reason>),
+) -> Result<u64, ReadError> {
+    split_json(reader, limit, |at, res| {
+        emit(at, res.and_then(|bytes| parse_record(bytes, fields)))
+    })
+}
+
+/// Cuts a JSON file into records without parsing them: what [`read_json`] does before
+/// [`parse_record`]. A record over `limit` bytes comes as [`Reason::RecordTooLarge`].
+pub fn split_json<R: BufRead>(
+    mut reader: R,
+    limit: u64,
+    mut emit: impl FnMut(Position, Result<&[u8], Reason>),
 ) -> Result<u64, ReadError> {
     let mut emitted = 0;
     let mut deliver = |at: Position, bytes: &[u8], size: u64| {
@@ -350,7 +380,7 @@ pub fn read_json<R: BufRead>(
         if size > limit {
             emit(at, Err(Reason::RecordTooLarge { size, limit }));
         } else {
-            emit(at, parse_record(bytes, fields));
+            emit(at, Ok(bytes));
         }
     };
     let mut splitter = Splitter::new(limit);

@@ -420,27 +420,100 @@ pub fn read_each(
     config: &Config,
     sink: &mut dyn FnMut(std::result::Result<Doc, Skipped>),
 ) {
-    // The file's mtime dates documents that carry no date of their own; read once, when needed.
-    let mut mtime: Option<Option<i64>> = None;
-    let mut dated = |res: std::result::Result<Doc, Skipped>| {
-        sink(res.map(|mut doc| {
-            if doc.date.is_none() && !input.is_stdin() {
-                doc.date = *mtime.get_or_insert_with(|| {
-                    std::fs::metadata(&input.path)
-                        .and_then(|m| m.modified())
-                        .ok()
-                        .and_then(|t| jiff::Timestamp::try_from(t).ok())
-                        .map(|t| t.as_second())
-                });
-            }
-            doc
-        }))
+    let fields = jsonl::Fields::from_config(config);
+    let file_date = FileDate::new(input);
+    read_each_unparsed(input, config, &file_date, &mut |item| {
+        sink(match item {
+            Item::Doc(res) => res,
+            Item::Record { at, json } => record(input, &fields, &file_date, at, json),
+        })
+    });
+}
+
+/// What [`read_each_unparsed`] hands over: a decoded document (or why one is skipped), or a
+/// JSON record cut out of its input but not yet parsed.
+#[derive(Debug)]
+pub enum Item<'a> {
+    /// A document, dated, or a skip.
+    Doc(std::result::Result<Doc, Skipped>),
+    /// The bytes of one JSON record, for [`record`], at `at` in its input.
+    Record {
+        /// Where the record starts in its input.
+        at: jsonl::Position,
+        /// The record's bytes (UTF-8 once any UTF-16 input is transcoded).
+        json: &'a [u8],
+    },
+}
+
+/// Like [`read_each`], but JSON records come cut out and unparsed, for [`record`] to parse:
+/// parsing is most of the reading of a large JSON Lines file, and this way it need not happen
+/// on the thread that reads. The records' bytes are lent only for the call to `sink`.
+pub fn read_each_unparsed(
+    input: &Input,
+    config: &Config,
+    file_date: &FileDate<'_>,
+    sink: &mut dyn FnMut(Item<'_>),
+) {
+    let mut dated = |item: Item<'_>| {
+        sink(match item {
+            Item::Doc(res) => Item::Doc(res.map(|mut doc| {
+                file_date.fill(&mut doc);
+                doc
+            })),
+            record => record,
+        })
     };
     if let Err(reason) = read_into(input, config, &mut dated) {
-        dated(Err(Skipped {
+        dated(Item::Doc(Err(Skipped {
             path: input.id.0.clone(),
             reason: reason.to_string(),
-        }));
+        })));
+    }
+}
+
+/// The document of a JSON record that [`read_each_unparsed`] handed over from `input`, dated
+/// as [`read_each`] dates it.
+pub fn record(
+    input: &Input,
+    fields: &jsonl::Fields,
+    file_date: &FileDate<'_>,
+    at: jsonl::Position,
+    json: &[u8],
+) -> std::result::Result<Doc, Skipped> {
+    record_doc(input, &at, jsonl::parse_record(json, fields)).map(|mut doc| {
+        file_date.fill(&mut doc);
+        doc
+    })
+}
+
+/// The modification time of an input, which dates its documents that carry no date of their
+/// own. Read at most once, when first needed, by whichever thread needs it first.
+#[derive(Debug)]
+pub struct FileDate<'a> {
+    input: &'a Input,
+    date: std::sync::OnceLock<Option<i64>>,
+}
+
+impl<'a> FileDate<'a> {
+    /// The modification time of `input`, not read yet.
+    pub fn new(input: &'a Input) -> Self {
+        FileDate {
+            input,
+            date: std::sync::OnceLock::new(),
+        }
+    }
+
+    /// Dates `doc` by the file when it has no date of its own (never from standard input).
+    fn fill(&self, doc: &mut Doc) {
+        if doc.date.is_none() && !self.input.is_stdin() {
+            doc.date = *self.date.get_or_init(|| {
+                std::fs::metadata(&self.input.path)
+                    .and_then(|m| m.modified())
+                    .ok()
+                    .and_then(|t| jiff::Timestamp::try_from(t).ok())
+                    .map(|t| t.as_second())
+            });
+        }
     }
 }
 
@@ -448,7 +521,7 @@ pub fn read_each(
 fn read_into(
     input: &Input,
     config: &Config,
-    out: &mut dyn FnMut(std::result::Result<Doc, Skipped>),
+    out: &mut dyn FnMut(Item<'_>),
 ) -> std::result::Result<(), Reason> {
     let (raw, size): (Box<dyn Read>, Option<u64>) = if input.is_stdin() {
         (Box::new(io::stdin().lock()), None)
@@ -486,7 +559,7 @@ fn decode(
     stream: Stream,
     compression: Option<Compression>,
     size: Option<u64>,
-    out: &mut dyn FnMut(std::result::Result<Doc, Skipped>),
+    out: &mut dyn FnMut(Item<'_>),
 ) -> std::result::Result<(), Reason> {
     let format = input
         .format
@@ -521,13 +594,13 @@ fn decode(
             if raw.text.trim().is_empty() {
                 return Err(Reason::NoText);
             }
-            out(Ok(Doc {
+            out(Item::Doc(Ok(Doc {
                 id: input.id.clone(),
                 source: input.source.clone(),
                 text: raw.text,
                 repaired: raw.repaired,
                 date: None,
-            }));
+            })));
             Ok(())
         }
         Format::JsonLines | Format::Json => {
@@ -540,15 +613,16 @@ fn decode(
                 None => Box::new(stream),
             };
             let reader = io::BufReader::with_capacity(READ_BUFFER_BYTES, reader);
-            let fields = jsonl::Fields::from_config(config);
-            let mut emit =
-                |at: jsonl::Position, res: std::result::Result<jsonl::Record, Reason>| {
-                    out(record_doc(input, &at, res));
-                };
+            let mut emit = |at: jsonl::Position, res: std::result::Result<&[u8], Reason>| {
+                out(match res {
+                    Ok(json) => Item::Record { at, json },
+                    Err(reason) => Item::Doc(record_doc(input, &at, Err(reason))),
+                });
+            };
             let res = if format == Format::JsonLines {
-                jsonl::read_lines(reader, &fields, limit, &mut emit)
+                jsonl::split_lines(reader, limit, &mut emit)
             } else {
-                jsonl::read_json(reader, &fields, limit, &mut emit)
+                jsonl::split_json(reader, limit, &mut emit)
             };
             match res {
                 Ok(0) => Err(Reason::NoRecords),
@@ -560,11 +634,11 @@ fn decode(
         Format::Warc => {
             let reader = io::BufReader::with_capacity(READ_BUFFER_BYTES, stream);
             let res = warc::read_records(reader, limit, |event| match event {
-                warc::Event::Article(article) => out(warc_doc(input, article)),
-                warc::Event::Damaged(reason) => out(Err(Skipped {
+                warc::Event::Article(article) => out(Item::Doc(warc_doc(input, article))),
+                warc::Event::Damaged(reason) => out(Item::Doc(Err(Skipped {
                     path: input.id.0.clone(),
                     reason: reason.to_string(),
-                })),
+                }))),
             });
             match res {
                 Ok(0) => Err(Reason::NoArticles),
