@@ -111,6 +111,12 @@ pub fn lines(text: &str) -> impl Iterator<Item = &str> + '_ {
     })
 }
 
+/// The number of lines [`lines`] gives for `text`, counted by a vectorized count of line breaks.
+pub fn line_count(text: &str) -> usize {
+    let breaks = memchr::memchr_iter(b'\n', text.as_bytes()).count();
+    breaks + usize::from(!text.is_empty() && !text.ends_with('\n'))
+}
+
 /// Words in a line of normalized text: its whitespace-separated tokens, where the characters of
 /// scripts written without spaces between words (Han, kana, Thai, Lao, Tibetan, Myanmar, Khmer)
 /// count one word for every two. Without that, a Chinese or Japanese paragraph would be "one word": too
@@ -1517,6 +1523,7 @@ mod tests {
         #[test]
         fn lines_are_what_str_lines_gives(s in "[ab\r\n]{0,12}") {
             prop_assert_eq!(lines(&s).collect::<Vec<_>>(), s.lines().collect::<Vec<_>>());
+            prop_assert_eq!(line_count(&s), s.lines().count());
         }
 
         #[test]

@@ -937,7 +937,7 @@ fn fingerprint_streaming(
         if !masks.get(slot, mask) {
             return Some(text.to_string());
         }
-        (text.lines().count() == mask.len()).then(|| boilerplate::kept_text(text, mask))
+        (normalize::line_count(text) == mask.len()).then(|| boilerplate::kept_text(text, mask))
     };
     let hashers = Hashers::new(config);
     let files: Vec<(usize, &Input)> = all.iter().copied().filter(|(_, i)| !i.is_stdin()).collect();
