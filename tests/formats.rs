@@ -608,6 +608,33 @@ fn mixed_formats_give_the_same_report_for_any_thread_count() {
     assert_eq!(one.stdout, two.stdout);
 }
 
+/// The report of `dedup` on file `name` of `dir`, after checking that every way of reading it
+/// gives that report byte for byte: one thread, two (a file over 1 MiB is then read ahead on a
+/// thread of its own) and with an HTML page (which keeps every text in memory and reads the
+/// file in one pass, no batches).
+fn one_report_by_every_path(dir: &Dir, name: &str) -> Value {
+    let path = dir.path().join(name);
+    let path = path.to_str().unwrap();
+    let page = dir.path().join("page.html");
+    let reports: Vec<String> = [
+        vec!["-j", "1"],
+        vec!["-j", "2"],
+        vec!["--html", page.to_str().unwrap()],
+    ]
+    .iter()
+    .map(|extra| {
+        let mut args = vec!["dedup", path, "--progress", "never"];
+        args.extend_from_slice(extra);
+        let out = util::run(&args);
+        assert!(out.status.success());
+        String::from_utf8(out.stdout).unwrap()
+    })
+    .collect();
+    assert_eq!(reports[0], reports[1]);
+    assert_eq!(reports[0], reports[2]);
+    serde_json::from_str(&reports[0]).unwrap()
+}
+
 #[test]
 fn a_large_json_lines_file_read_ahead_gives_the_same_report_for_any_thread_count() {
     // Over 1 MiB: read on a thread of its own, batch by batch, in both passes.
@@ -623,27 +650,7 @@ fn a_large_json_lines_file_read_ahead_gives_the_same_report_for_any_thread_count
     }
     assert!(lines.len() > 1 << 20, "{} bytes", lines.len());
     dir.write("big.jsonl", &lines);
-    let path = dir.path().join("big.jsonl");
-    let path = path.to_str().unwrap();
-    let page = dir.path().join("page.html");
-    let reports: Vec<String> = [
-        vec!["-j", "1"],
-        vec!["-j", "2"],
-        // The page's path keeps every text in memory in one pass: the same report.
-        vec!["--html", page.to_str().unwrap()],
-    ]
-    .iter()
-    .map(|extra| {
-        let mut args = vec!["dedup", path, "--progress", "never"];
-        args.extend_from_slice(extra);
-        let out = util::run(&args);
-        assert!(out.status.success());
-        String::from_utf8(out.stdout).unwrap()
-    })
-    .collect();
-    assert_eq!(reports[0], reports[1]);
-    assert_eq!(reports[0], reports[2]);
-    let report: Value = serde_json::from_str(&reports[0]).unwrap();
+    let report = one_report_by_every_path(&dir, "big.jsonl");
     assert_eq!(report["stats"]["documents"], 400);
     // (The test prose shares one small vocabulary, so its stories run together; what this test
     // pins is that every way of reading gives one report.)
@@ -683,27 +690,9 @@ fn a_json_lines_file_of_several_batches_is_read_alike_by_every_path_with_its_bad
     }
     assert!(lines.len() > 1 << 20, "{} bytes", lines.len());
     dir.write("big.jsonl", &lines);
+    let report = one_report_by_every_path(&dir, "big.jsonl");
     let path = dir.path().join("big.jsonl");
     let path = path.to_str().unwrap();
-    let page = dir.path().join("page.html");
-    let reports: Vec<String> = [
-        vec!["-j", "1"],
-        vec!["-j", "2"],
-        // The page keeps every text in memory and reads the file in one pass: no batches.
-        vec!["--html", page.to_str().unwrap()],
-    ]
-    .iter()
-    .map(|extra| {
-        let mut args = vec!["dedup", path, "--progress", "never"];
-        args.extend_from_slice(extra);
-        let out = util::run(&args);
-        assert!(out.status.success());
-        String::from_utf8(out.stdout).unwrap()
-    })
-    .collect();
-    assert_eq!(reports[0], reports[1]);
-    assert_eq!(reports[0], reports[2]);
-    let report: Value = serde_json::from_str(&reports[0]).unwrap();
     assert_eq!(report["stats"]["documents"], records);
     let skips = skipped(&report);
     assert_eq!(skips.len(), malformed.len(), "{skips:?}");
