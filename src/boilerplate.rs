@@ -576,35 +576,54 @@ pub fn detect(docs: &[(&str, &[LineInfo])]) -> (Vec<Vec<bool>>, BoilerplateStats
             by_source[id as usize].push(i);
         }
     }
-    // In shards of the hash space, so that the flat list is an eighth of the corpus's lines at
-    // a time rather than a second copy of all of them beside the line tables.
+    // In shards of the hash space, so that a flat list is an eighth of the corpus's lines
+    // rather than a second copy of all of them beside the line tables (as many at a time as
+    // the pool has threads).
     // Keyed by line hashes, already uniform: a multiply-and-rotate hasher is enough, where the
     // default SipHash cost several lookups' worth for each line of every document.
-    let mut corpus_df: FxHashMap<u64, usize> = FxHashMap::default();
-    for shard in 0..CORPUS_SHARDS {
-        let in_shard = |h: u64| h >> (LINE_HASH_BITS - CORPUS_SHARD_BITS) == shard;
-        let mut all: Vec<u64> = Vec::new();
-        all.par_extend(
-            docs.par_iter()
-                .flat_map_iter(|(_, lines)| distinct_lines(lines, &in_shard)),
-        );
-        corpus_df.extend(repeated(all));
-    }
+    // A table a shard, the shards side by side: building a table is serial, and one shard
+    // after another left the pool's other thread idle for most of the counting.
+    let shard_of = |h: u64| (h >> (LINE_HASH_BITS - CORPUS_SHARD_BITS)) as usize;
+    let corpus_df: Vec<FxHashMap<u64, usize>> = (0..CORPUS_SHARDS as usize)
+        .into_par_iter()
+        .map(|shard| {
+            let in_shard = |h: u64| shard_of(h) == shard;
+            let mut all: Vec<u64> = Vec::new();
+            all.par_extend(
+                docs.par_iter()
+                    .flat_map_iter(|(_, lines)| distinct_lines(lines, &in_shard)),
+            );
+            repeated(all)
+        })
+        .collect();
+    // Sources side by side as well as each one's documents: one source after another, the
+    // pool idled at the end of each (a source is a small part of a corpus, and its lists are
+    // counted serially), while one source that is the whole corpus (a file whose records name
+    // none) still needs its documents split.
+    let per_source: Vec<Vec<((u32, u64), usize)>> = by_source
+        .par_iter()
+        .enumerate()
+        .map(|(id, members)| {
+            let total: usize = members.iter().map(|&i| docs[i].1.len()).sum();
+            let mut all: Vec<u64> = Vec::with_capacity(total);
+            all.par_extend(
+                members
+                    .par_iter()
+                    .flat_map_iter(|&i| distinct_lines(docs[i].1, &|_| true)),
+            );
+            all.par_sort_unstable();
+            all.chunk_by(|a, b| a == b)
+                .filter(|run| run.len() >= 2)
+                .map(|run| ((id as u32, run[0]), run.len()))
+                .collect()
+        })
+        .collect();
     let mut source_df: FxHashMap<(u32, u64), usize> = FxHashMap::default();
-    for (id, members) in by_source.iter().enumerate() {
-        let total: usize = members.iter().map(|&i| docs[i].1.len()).sum();
-        let mut all: Vec<u64> = Vec::with_capacity(total);
-        all.par_extend(
-            members
-                .par_iter()
-                .flat_map_iter(|&i| distinct_lines(docs[i].1, &|_| true)),
-        );
-        source_df.extend(repeated(all).into_iter().map(|(h, n)| ((id as u32, h), n)));
-    }
+    source_df.extend(per_source.into_iter().flatten());
     let decided: Vec<(Vec<bool>, BoilerplateStats)> = docs
         .par_iter()
         .map(|(source, lines)| {
-            let df = |h: u64| corpus_df.get(&h).copied().unwrap_or(1);
+            let df = |h: u64| corpus_df[shard_of(h)].get(&h).copied().unwrap_or(1);
             let source_id = source_ids.get(source).copied();
             let sdf = |h: u64| match source_id {
                 Some(id) => source_df.get(&(id, h)).copied().unwrap_or(1),
