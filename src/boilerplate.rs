@@ -506,8 +506,9 @@ impl std::ops::AddAssign for BoilerplateStats {
 }
 
 /// The corpus's line frequencies are counted in this many shards of the hash space (by its top
-/// bits), one flat list at a time.
-const CORPUS_SHARD_BITS: u32 = 3;
+/// bits), a flat list each, as many at a time as the pool has threads: sixteen keep two
+/// threads' lists to an eighth of the corpus's lines.
+const CORPUS_SHARD_BITS: u32 = 4;
 const CORPUS_SHARDS: u64 = 1 << CORPUS_SHARD_BITS;
 
 /// A line recurring in this many documents of one source is that source's template.
@@ -576,7 +577,7 @@ pub fn detect(docs: &[(&str, &[LineInfo])]) -> (Vec<Vec<bool>>, BoilerplateStats
             by_source[id as usize].push(i);
         }
     }
-    // In shards of the hash space, so that a flat list is an eighth of the corpus's lines
+    // In shards of the hash space, so that a flat list is a sixteenth of the corpus's lines
     // rather than a second copy of all of them beside the line tables (as many at a time as
     // the pool has threads).
     // Keyed by line hashes, already uniform: a multiply-and-rotate hasher is enough, where the

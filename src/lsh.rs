@@ -450,6 +450,23 @@ impl<'a> LaneBytes<'a> {
         }
     }
 
+    /// Reads a word of every cache line of both documents' lane bytes for every pair of
+    /// `pairs` (128 bytes a document, which the table's alignment may spread over three
+    /// lines), so that the lines are on their way before the pairs are judged.
+    fn touch(&self, pairs: &[(u32, u32)]) {
+        let mut any = 0u64;
+        for &(a, b) in pairs {
+            for doc in [a, b] {
+                let row = self.of(doc);
+                for at in [0, row.len() / 2, row.len().saturating_sub(1)] {
+                    any ^= row.get(at).copied().unwrap_or(0);
+                }
+            }
+        }
+        // The loads must happen; their values are not needed.
+        std::hint::black_box(any);
+    }
+
     fn of(&self, doc: u32) -> &[u64] {
         let at = doc as usize * self.stride;
         &self.table[at..at + self.words]
@@ -542,6 +559,11 @@ fn all_set(mask: &[u64], lo: usize, hi: usize) -> bool {
     (lo..hi).all(|i| mask[i / 64] >> (i % 64) & 1 == 1)
 }
 
+/// Candidate pairs judged together after their lane bytes are fetched together (see
+/// [`verified_candidates`]): enough loads to keep the memory system busy, few enough that the
+/// rows are still in the first-level cache when judged.
+const PAIR_BATCH: usize = 16;
+
 /// Searches several banded indexes at once and keeps the candidate pairs (touching a document
 /// at `first_new` or later) for which `keep` holds, sorted. Returns them with the number of
 /// distinct candidates proposed. `keep(a, b, at_most)` is told a bound on the lanes on which
@@ -595,6 +617,35 @@ pub fn verified_candidates<T: Signatures + ?Sized>(
             let mut kept: Vec<(u32, u32)> = Vec::new();
             let mut proposed = 0usize;
             let mut agree = vec![0u64; lane_bytes.width.div_ceil(64)];
+            let mut judge = |a: u32, b: u32| {
+                lane_bytes.agreement(a, b, &mut agree);
+                let emitted_before = match &uniform {
+                    Some(u) => u.agreeing_before(&agree, k).any(|e| emitted_by(e, a, b)),
+                    None => (0..k)
+                        .any(|e| all_set(&agree, bands[e].lo, bands[e].hi) && emitted_by(e, a, b)),
+                };
+                if !emitted_before {
+                    proposed += 1;
+                    let agreeing: u32 = agree.iter().map(|w| w.count_ones()).sum();
+                    // Verified here, while the pair's lanes are in cache: bands run in
+                    // parallel, and no list of a band's candidates is ever held.
+                    if agreeing as usize >= min_agreeing_lanes && keep(a, b, agreeing as usize) {
+                        kept.push((a, b));
+                    }
+                }
+            };
+            // Pairs are judged a batch at a time, after one pass that touches the lane bytes of
+            // every document of the batch: the documents of a band's pairs are far apart, and
+            // loads that do not wait on each other are fetched from memory together, where
+            // judging each pair as it comes waits for its two rows in turn. (A pair's judgement
+            // does not depend on the order of pairs.)
+            let mut batch: Vec<(u32, u32)> = Vec::with_capacity(PAIR_BATCH);
+            let mut judge_batch = |batch: &mut Vec<(u32, u32)>| {
+                lane_bytes.touch(batch);
+                for (a, b) in batch.drain(..) {
+                    judge(a, b);
+                }
+            };
             band_pairs(
                 signatures,
                 active,
@@ -602,25 +653,13 @@ pub fn verified_candidates<T: Signatures + ?Sized>(
                 bands[k],
                 &old[k],
                 &mut |a, b| {
-                    lane_bytes.agreement(a, b, &mut agree);
-                    let emitted_before = match &uniform {
-                        Some(u) => u.agreeing_before(&agree, k).any(|e| emitted_by(e, a, b)),
-                        None => (0..k).any(|e| {
-                            all_set(&agree, bands[e].lo, bands[e].hi) && emitted_by(e, a, b)
-                        }),
-                    };
-                    if !emitted_before {
-                        proposed += 1;
-                        let agreeing: u32 = agree.iter().map(|w| w.count_ones()).sum();
-                        // Verified here, while the pair's lanes are in cache: bands run in
-                        // parallel, and no list of a band's candidates is ever held.
-                        if agreeing as usize >= min_agreeing_lanes && keep(a, b, agreeing as usize)
-                        {
-                            kept.push((a, b));
-                        }
+                    batch.push((a, b));
+                    if batch.len() == PAIR_BATCH {
+                        judge_batch(&mut batch);
                     }
                 },
             );
+            judge_batch(&mut batch);
             (kept, proposed)
         })
         .collect();
