@@ -46,10 +46,10 @@ impl Shingler {
         // At most a quarter full, so that nearly every hash finds its home slot free or holding
         // itself, which is handled without a branch (whether a shingle repeats is a coin toss
         // to the branch predictor): shingling is 1.75 times as fast as with a table two-thirds
-        // full that branches on it. A slot holds a hash's low 32 bits and the top bits pick its home slot, so two
-        // hashes are taken for one only when they agree on both, which happens about once in
-        // four million articles (and then costs a count one short): half the cache a 64-bit
-        // key would take.
+        // full that branches on it. A slot holds a hash's low 32 bits and the top bits pick
+        // its home slot, so two hashes are taken for one only when they agree on both, which
+        // happens about once in four million articles (and then costs a count one short):
+        // half the cache a 64-bit key would take.
         let cap = (4 * n).next_power_of_two().max(16);
         if self.table.len() < cap {
             self.table.clear();

@@ -308,11 +308,17 @@ pub fn read_lines<R: BufRead>(
     reader: R,
     fields: &Fields,
     limit: u64,
-    mut emit: impl FnMut(Position, Result<Record, Reason>),
+    emit: impl FnMut(Position, Result<Record, Reason>),
 ) -> Result<u64, ReadError> {
-    split_lines(reader, limit, |at, res| {
-        emit(at, res.and_then(|bytes| parse_record(bytes, fields)))
-    })
+    split_lines(reader, limit, parsing(fields, emit))
+}
+
+/// `emit` behind a parse: what [`read_lines`] and [`read_json`] hand their cut records to.
+fn parsing<'a>(
+    fields: &'a Fields,
+    mut emit: impl FnMut(Position, Result<Record, Reason>) + 'a,
+) -> impl FnMut(Position, Result<&[u8], Reason>) + 'a {
+    move |at, res| emit(at, res.and_then(|bytes| parse_record(bytes, fields)))
 }
 
 /// Cuts JSON Lines into records without parsing them: what [`read_lines`] does before
@@ -360,11 +366,9 @@ pub fn read_json<R: BufRead>(
     reader: R,
     fields: &Fields,
     limit: u64,
-    mut emit: impl FnMut(Position, Result<Record, Reason>),
+    emit: impl FnMut(Position, Result<Record, Reason>),
 ) -> Result<u64, ReadError> {
-    split_json(reader, limit, |at, res| {
-        emit(at, res.and_then(|bytes| parse_record(bytes, fields)))
-    })
+    split_json(reader, limit, parsing(fields, emit))
 }
 
 /// Cuts a JSON file into records without parsing them: what [`read_json`] does before
