@@ -6,6 +6,7 @@
 //! [`report`] writes the result. [`pipeline`] runs them in order; [`index`] keeps fingerprints
 //! and stable cluster ids across nightly runs; [`eval`] scores a report against ground truth.
 
+pub mod anchor;
 pub mod boilerplate;
 pub mod cluster;
 pub mod config;
@@ -15,6 +16,7 @@ pub mod eval;
 pub mod explain;
 pub mod html_report;
 pub mod index;
+pub mod lang;
 pub mod lsh;
 pub mod minhash;
 pub mod normalize;
