@@ -124,6 +124,15 @@ impl From<MethodArg> for Method {
     }
 }
 
+/// A feature that is on or off.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Switch {
+    /// On.
+    On,
+    /// Off.
+    Off,
+}
+
 /// When to draw progress bars.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum When {
@@ -266,6 +275,11 @@ pub struct Options {
     #[arg(long)]
     pub keep_boilerplate: bool,
 
+    /// Group translated copies with their original: documents in different languages whose
+    /// names and figures are the same, in much the same order (`off`: same-language only).
+    #[arg(long, value_enum, default_value_t = Switch::On)]
+    pub translations: Switch,
+
     /// Also read hidden files and directories.
     #[arg(long)]
     pub hidden: bool,
@@ -336,6 +350,7 @@ impl Options {
         c.seed = self.seed;
         c.threads = self.threads;
         c.keep_boilerplate = self.keep_boilerplate;
+        c.translations = self.translations == Switch::On;
         c.hidden = self.hidden;
         c.max_file_bytes = self.max_file_bytes;
         c.id_field = self.id_field.clone();

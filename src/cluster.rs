@@ -292,7 +292,19 @@ pub enum MatchKind {
     /// Most of its shingles are in the representative (a cut or truncated reprint). MinHash
     /// only: a SimHash fingerprint cannot tell a cut copy from a different story (DESIGN.md).
     Contained,
+    /// A copy in another language: its names and figures are the representative's, in much the
+    /// same order ([`crate::crosslang`]).
+    Translation,
 }
+
+/// The measures of a document against itself: what a representative is reported with.
+pub const SELF: Measures = Measures {
+    jaccard: 1.0,
+    containment: 1.0,
+    figures_differ: false,
+    size_ratio: 1.0,
+    hamming_bits: None,
+};
 
 /// Thresholds of the verification rule.
 #[derive(Debug, Clone, Copy)]
@@ -667,13 +679,7 @@ pub fn cluster<F: Fingerprints + ?Sized>(
             let mut members = vec![Member {
                 doc: rep,
                 kind: MatchKind::Representative,
-                measures: Measures {
-                    jaccard: 1.0,
-                    containment: 1.0,
-                    figures_differ: false,
-                    size_ratio: 1.0,
-                    hamming_bits: None,
-                },
+                measures: SELF,
             }];
             members.extend(accepted.into_iter().map(|(doc, kind, measures)| Member {
                 doc,

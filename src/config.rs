@@ -112,6 +112,9 @@ pub struct Config {
     pub threads: usize,
     /// Leave boilerplate lines in the fingerprints (turns off boilerplate detection).
     pub keep_boilerplate: bool,
+    /// Group translated copies with their original (a second fingerprint of names and figures,
+    /// matched only between documents of different languages).
+    pub translations: bool,
     /// Read hidden files and directories.
     pub hidden: bool,
     /// Files larger than this are skipped.
@@ -153,6 +156,7 @@ impl Config {
             seed: DEFAULT_SEED,
             threads: 0,
             keep_boilerplate: false,
+            translations: true,
             hidden: false,
             max_file_bytes: DEFAULT_MAX_FILE_BYTES,
             id_field: "id".into(),

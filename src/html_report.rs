@@ -405,6 +405,7 @@ mod tests {
             similarity: 0.5,
             containment: 0.9,
             kind,
+            lang: None,
             new: None,
         };
         Report {
@@ -422,6 +423,7 @@ mod tests {
                 shingle: "char:7".into(),
                 seed: 1,
                 boilerplate_removal: true,
+                translations: true,
                 normalizer_version: 1,
             },
             stats: Stats::default(),

@@ -11,6 +11,7 @@ pub mod boilerplate;
 pub mod cluster;
 pub mod config;
 pub mod corpus;
+pub mod crosslang;
 pub mod error;
 pub mod eval;
 pub mod explain;

@@ -5,11 +5,13 @@ use std::collections::BTreeMap;
 
 use rayon::prelude::*;
 
+use crate::anchor::{self, Extractor};
 use crate::boilerplate::{self, BoilerplateStats, LineInfo};
 use crate::cluster::MatchKind;
 use crate::cluster::{self, Fingerprint, FingerprintRef, FingerprintTable, Fingerprints, Rule};
 use crate::config::{Config, Method};
 use crate::corpus::{self, Input, Skipped};
+use crate::crosslang::{self, SketchTable};
 use crate::error::{Error, Result};
 use crate::index::assign::{self, Outcome, WorkCluster};
 use crate::index::store::{StoredCluster, StoredDoc};
@@ -152,6 +154,9 @@ pub(crate) struct LoadedCorpus {
     pub(crate) ids: Ids,
     /// The normalized text of each document.
     pub(crate) texts: Vec<String>,
+    /// The text of each document as read, when translations are on (their capitals tell
+    /// names); empty otherwise.
+    pub(crate) raw: Vec<String>,
     /// The sites the documents refer to.
     pub(crate) sources: Sources,
 }
@@ -254,6 +259,8 @@ pub(crate) struct Fingerprinted {
     pub(crate) kept_texts: Vec<String>,
     /// The fingerprint of each document.
     pub(crate) fps: FingerprintTable,
+    /// The translation sketch of each document (empty rows when translations are off).
+    pub(crate) sketches: SketchTable,
     /// Inputs and documents that were not used, including those with nothing to fingerprint.
     pub(crate) skipped: Vec<Skipped>,
     /// What boilerplate detection left out.
@@ -279,6 +286,7 @@ pub(crate) fn fingerprint_inputs(
     for fp in fingerprint_all(config, &kept_texts, progress) {
         fps.push((&fp).into());
     }
+    let sketches = sketch_all(config, &corpus.raw, &kept_texts);
     progress.finish();
     for i in 0..fps.len() {
         if fps.get(i).shingles == 0 {
@@ -295,6 +303,7 @@ pub(crate) fn fingerprint_inputs(
         texts: corpus.texts,
         kept_texts,
         fps,
+        sketches,
         skipped,
         boilerplate,
     }
@@ -391,6 +400,7 @@ fn run(
         texts: full_texts,
         mut kept_texts,
         fps,
+        mut sketches,
         skipped,
         boilerplate,
         ..
@@ -398,9 +408,17 @@ fn run(
 
     progress.start(Stage::Cluster, 3);
     let active: Vec<bool> = (0..fps.len()).map(|i| fps.get(i).shingles > 0).collect();
+    // A corpus in one language has no translation to find: its anchors go before the
+    // same-language search, which is the run's largest.
+    if sketches.languages() < 2 {
+        sketches.drop_anchors();
+    }
     let matched = match_pairs(config, &fps, &active, 0);
     progress.advance(2);
     let clusters = cluster::cluster(&fps, &matched.edges, rule(config));
+    let (translation_edges, translation_candidates) =
+        crosslang::verified_edges(&sketches, &fps, &active);
+    let clusters = crosslang::join(clusters, &translation_edges, &sketches, &fps, fps.len());
     // The clusters carry their measures: the report needs no fingerprint.
     drop(fps);
     progress.advance(1);
@@ -427,10 +445,13 @@ fn run(
             documents,
             candidate_pairs: matched.candidate_pairs,
             verified_pairs: matched.edges.len(),
+            translation_candidates,
+            translation_pairs: translation_edges.len(),
             near: matched.near,
             contained: matched.contained,
             boilerplate,
         },
+        &sketches,
     );
     (report, texts)
 }
@@ -472,13 +493,14 @@ pub(crate) fn load(
                                 reason: "no text left after normalization".into(),
                             })
                         } else {
-                            Ok((
-                                corpus::Doc {
-                                    text: String::new(),
-                                    ..doc
-                                },
-                                text,
-                            ))
+                            // The text as read tells names by their capitals; only
+                            // translations need it.
+                            let raw = if config.translations {
+                                doc.text
+                            } else {
+                                String::new()
+                            };
+                            Ok((corpus::Doc { text: raw, ..doc }, text))
                         }
                     })
                 })
@@ -494,6 +516,7 @@ pub(crate) fn load(
         docs: Vec::with_capacity(read.len()),
         ids: Ids::default(),
         texts: Vec::with_capacity(read.len()),
+        raw: Vec::new(),
         sources: Sources::default(),
     };
     let mut ids = SeenIds::default();
@@ -508,6 +531,9 @@ pub(crate) fn load(
                         date: doc.date,
                     });
                     corpus.texts.push(text);
+                    if config.translations {
+                        corpus.raw.push(doc.text);
+                    }
                 }
             },
             Err(skip) => skipped.push(skip),
@@ -534,6 +560,26 @@ pub(crate) fn fingerprint_all(
             },
         )
         .collect()
+}
+
+/// The translation sketch of each document from its text as read (`raw`) and its kept text, in
+/// order; empty rows when translations are off.
+pub(crate) fn sketch_all(config: &Config, raw: &[String], kept_texts: &[String]) -> SketchTable {
+    let mut table = SketchTable::with_rows(0);
+    if !config.translations {
+        return SketchTable::with_rows(kept_texts.len());
+    }
+    let sketches: Vec<anchor::Sketch> = raw
+        .par_iter()
+        .zip(kept_texts)
+        .map_init(Extractor::default, |extractor, (raw, kept)| {
+            extractor.sketch(raw, kept, config.seed)
+        })
+        .collect();
+    for s in &sketches {
+        table.push(s);
+    }
+    table
 }
 
 /// The hash functions of a run's fingerprinting method.
@@ -845,7 +891,9 @@ fn fingerprint_streaming(
                     len: u32::try_from(lines.len()).unwrap_or(u32::MAX),
                 },
             };
-            let text = inputs[which].is_stdin().then_some(text);
+            // Standard input cannot be read twice: its text is kept as read, for the second
+            // pass to normalize again (the translation sketch reads capitals from it).
+            let text = inputs[which].is_stdin().then_some(doc.text);
             Ok((seen, lines, doc.id.0, text))
         },
         FirstPass::default,
@@ -946,42 +994,56 @@ fn fingerprint_streaming(
     let fps = std::sync::Mutex::new((
         FingerprintTable::with_rows(docs.len(), signature_width(config)),
         vec![false; docs.len()],
+        SketchTable::with_rows(docs.len()),
     ));
     progress.start(Stage::Fingerprint, inputs.len() as u64);
     map_inputs(
         config,
         &files,
         progress,
-        || (Shingler::default(), Vec::new(), Vec::new()),
-        |(shingler, set, mask), (which, at), doc| {
+        || {
+            (
+                Shingler::default(),
+                Vec::new(),
+                Vec::new(),
+                Extractor::default(),
+            )
+        },
+        |(shingler, set, mask, extractor), (which, at), doc| {
             let slot = match plan[which].get(at) {
                 Some(&slot) if slot != NO_SLOT => slot as usize,
                 _ => return Ok(None),
             };
             let text = normalize::normalize(&doc.text);
-            Ok(kept(&text, slot, mask)
-                .map(|k| (slot, fingerprint_text(config, &hashers, shingler, set, &k))))
+            Ok(kept(&text, slot, mask).map(|k| {
+                let fp = fingerprint_text(config, &hashers, shingler, set, &k);
+                (slot, fp, sketch_text(config, extractor, &doc.text, &k))
+            }))
         },
         || (),
         |_, res| {
             // A document that cannot be read again keeps no fingerprint: it is reported as
             // changed below.
-            if let Ok(Some((slot, fp))) = res {
+            if let Ok(Some((slot, fp, sketch))) = res {
                 let mut fps = fps.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
                 fps.0.set(slot, (&fp).into());
                 fps.1[slot] = true;
+                fps.2.set(slot, &sketch);
             }
         },
     );
-    let (mut fps, mut written) = fps
+    let (mut fps, mut written, mut sketches) = fps
         .into_inner()
         .unwrap_or_else(|poisoned| poisoned.into_inner());
     let (mut shingler, mut set, mut mask) = (Shingler::default(), Vec::new(), Vec::new());
-    for (slot, text) in stdin_texts {
+    let mut extractor = Extractor::default();
+    for (slot, raw) in stdin_texts {
+        let text = normalize::normalize(&raw);
         if let Some(k) = kept(&text, slot, &mut mask) {
             let fp = fingerprint_text(config, &hashers, &mut shingler, &mut set, &k);
             fps.set(slot, (&fp).into());
             written[slot] = true;
+            sketches.set(slot, &sketch_text(config, &mut extractor, &raw, &k));
         }
     }
     progress.finish();
@@ -1010,6 +1072,7 @@ fn fingerprint_streaming(
         }
         ids = kept;
         fps.retain(&written);
+        sketches.retain(&written);
     }
     let mut read_twice = written.iter().copied();
     docs.retain(|_| read_twice.next().unwrap_or(false));
@@ -1021,8 +1084,23 @@ fn fingerprint_streaming(
         texts: Vec::new(),
         kept_texts: Vec::new(),
         fps,
+        sketches,
         skipped,
         boilerplate,
+    }
+}
+
+/// The translation sketch of one document (an empty one when translations are off).
+fn sketch_text(
+    config: &Config,
+    extractor: &mut Extractor,
+    raw: &str,
+    kept: &str,
+) -> anchor::Sketch {
+    if config.translations {
+        extractor.sketch(raw, kept, config.seed)
+    } else {
+        anchor::Sketch::default()
     }
 }
 
@@ -1060,6 +1138,8 @@ struct Counts {
     documents: usize,
     candidate_pairs: usize,
     verified_pairs: usize,
+    translation_candidates: usize,
+    translation_pairs: usize,
     near: Banding,
     contained: Banding,
     boilerplate: BoilerplateStats,
@@ -1172,6 +1252,7 @@ pub fn dedup_indexed(
                                 containment: measures
                                     .map_or(1.0, |x| report::round4(x.containment)),
                                 kind,
+                                lang: None,
                                 new: Some(m >= first_new),
                             }
                         })
@@ -1271,6 +1352,8 @@ pub fn dedup_indexed(
             repaired: docs.iter().filter(|n| n.repaired).count(),
             candidate_pairs: matched.candidate_pairs,
             verified_pairs: matched.edges.len(),
+            translation_candidates: 0,
+            translation_pairs: 0,
             boilerplate,
         };
         let params = params(config, matched.near, matched.contained);
@@ -1321,6 +1404,14 @@ impl Signatures for Joined<'_> {
     }
 }
 
+/// The language code of document `doc`, when translations are on and it was told.
+fn sketches_lang(config: &Config, sketches: &SketchTable, doc: usize) -> Option<&'static str> {
+    if !config.translations || doc >= sketches.len() {
+        return None;
+    }
+    sketches.get(doc).lang.map(crate::lang::Lang::code)
+}
+
 fn params(config: &Config, near: Banding, contained: Banding) -> Params {
     Params {
         method: config.method.to_string(),
@@ -1334,6 +1425,7 @@ fn params(config: &Config, near: Banding, contained: Banding) -> Params {
         shingle: config.shingle.to_string(),
         seed: config.seed,
         boilerplate_removal: !config.keep_boilerplate,
+        translations: config.translations,
         normalizer_version: normalize::NORMALIZER_VERSION,
     }
 }
@@ -1345,6 +1437,7 @@ fn build_report(
     clusters: Vec<cluster::Cluster>,
     mut skipped: Vec<Skipped>,
     counts: Counts,
+    sketches: &SketchTable,
 ) -> Report {
     let id = |i: usize| ids.get(i).to_string();
     let mut out: Vec<ClusterReport> = clusters
@@ -1361,6 +1454,7 @@ fn build_report(
                     similarity: report::round4(m.measures.jaccard),
                     containment: report::round4(m.measures.containment),
                     kind: m.kind,
+                    lang: sketches_lang(config, sketches, m.doc),
                     new: None,
                 })
                 .collect(),
@@ -1385,6 +1479,8 @@ fn build_report(
         repaired: docs.iter().filter(|n| n.repaired).count(),
         candidate_pairs: counts.candidate_pairs,
         verified_pairs: counts.verified_pairs,
+        translation_candidates: counts.translation_candidates,
+        translation_pairs: counts.translation_pairs,
         boilerplate: counts.boilerplate,
     };
     Report {

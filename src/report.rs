@@ -140,6 +140,8 @@ pub struct Params {
     pub seed: u64,
     /// Whether boilerplate lines were left out of fingerprints.
     pub boilerplate_removal: bool,
+    /// Whether translated copies were grouped with their original.
+    pub translations: bool,
     /// Version of the normalizer that produced the text.
     pub normalizer_version: u32,
 }
@@ -163,6 +165,10 @@ pub struct Stats {
     pub candidate_pairs: usize,
     /// Candidate pairs that passed verification.
     pub verified_pairs: usize,
+    /// Candidate pairs across languages the anchor index proposed.
+    pub translation_candidates: usize,
+    /// Pairs across languages that passed the translation rule.
+    pub translation_pairs: usize,
     /// What boilerplate detection left out.
     pub boilerplate: BoilerplateStats,
 }
@@ -185,13 +191,18 @@ pub struct ClusterReport {
 pub struct MemberReport {
     /// Document id.
     pub id: String,
-    /// Estimated Jaccard similarity to the representative (1 for the representative).
+    /// Estimated Jaccard similarity to the representative (1 for the representative); for a
+    /// translation, the ordered overlap of its names and figures with the representative's.
     pub similarity: f64,
-    /// Estimated share of this member's shingles found in the representative.
+    /// Estimated share of this member's shingles found in the representative; for a
+    /// translation, the share of the smaller side's names and figures the other has.
     pub containment: f64,
     /// How it matched.
     #[serde(rename = "match")]
     pub kind: MatchKind,
+    /// The language of its text (ISO 639-1), when translations are on and it could be told.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub lang: Option<&'static str>,
     /// With `--index`: whether this run added it (false: it was in the index already).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub new: Option<bool>,
@@ -346,15 +357,18 @@ impl Report {
                     MatchKind::Representative => ("representative", p.representative),
                     MatchKind::NearDuplicate => ("near-duplicate", p.near_duplicate),
                     MatchKind::Contained => ("contained", p.contained),
+                    MatchKind::Translation => ("translation", p.translation),
                 };
+                let lang = m.lang.map(|l| format!(" [{l}]")).unwrap_or_default();
                 // Padding is applied before painting: escape codes must not count as width.
                 let _ = writeln!(
                     out,
-                    "  {:>6.3} {:>6.3}  {} {}",
+                    "  {:>6.3} {:>6.3}  {} {}{}",
                     m.similarity,
                     m.containment,
                     p.paint(style, &format!("{kind:<15}")),
-                    m.id
+                    m.id,
+                    lang
                 );
             }
         }
@@ -405,6 +419,7 @@ struct Palette {
     representative: Style,
     near_duplicate: Style,
     contained: Style,
+    translation: Style,
     warning: Style,
 }
 
@@ -417,6 +432,7 @@ impl Palette {
                 representative: Style::new(),
                 near_duplicate: Style::new(),
                 contained: Style::new(),
+                translation: Style::new(),
                 warning: Style::new(),
             };
         }
@@ -427,6 +443,7 @@ impl Palette {
             representative: fg(AnsiColor::Cyan).bold(),
             near_duplicate: fg(AnsiColor::Green),
             contained: fg(AnsiColor::Yellow),
+            translation: fg(AnsiColor::Magenta),
             warning: fg(AnsiColor::Yellow).bold(),
         }
     }
@@ -478,6 +495,7 @@ mod tests {
             similarity,
             containment: 0.95,
             kind,
+            lang: None,
             new: None,
         };
         Report {
@@ -495,6 +513,7 @@ mod tests {
                 shingle: "char:7".into(),
                 seed: 7,
                 boilerplate_removal: true,
+                translations: true,
                 normalizer_version: 1,
             },
             stats: Stats {

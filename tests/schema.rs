@@ -256,8 +256,8 @@ fn schema_is_valid_draft_2020_12() {
     assert_eq!(schema["properties"]["schema"]["const"], 1);
 }
 
-/// Properties that only `--index` adds.
-const OPTIONAL: [&str; 2] = ["index", "new"];
+/// Properties that only `--index` adds, and a member's language (absent when it cannot be told).
+const OPTIONAL: [&str; 3] = ["index", "new", "lang"];
 
 /// Every object the schema describes is closed, requires all its properties (but the `--index`
 /// additions) and describes each.

@@ -1,0 +1,584 @@
+//! Cross-language matching: finds documents in different languages that carry the same anchors
+//! ([`crate::anchor`]) in the same order, verifies each such pair by an explicit rule, and joins
+//! the same-language clusters ([`crate::cluster`]) of verified pairs into one story. Owns the
+//! table of translation sketches, the candidate search over it, the rule and the joining.
+//!
+//! Same-language matching is left exactly as it was: this stage only ever adds translated
+//! copies to clusters, and never puts two documents of one language together that the
+//! same-language rule kept apart (a joined story holds at most one same-language cluster a
+//! language). DESIGN.md ("Translations") gives the measurements behind every constant.
+
+use std::collections::HashMap;
+
+use rayon::prelude::*;
+
+use crate::anchor::Sketch;
+use crate::cluster::{self, Cluster, Fingerprints, MatchKind, Measures, Member};
+use crate::lang::Lang;
+
+/// Fewest anchors a document needs to be matched across languages: a brief with fewer names
+/// and figures than this shares them with too many other stories.
+pub const MIN_ANCHORS: usize = 8;
+
+/// Fewest anchors a translated pair must share.
+pub const MIN_SHARED: usize = 5;
+
+/// Lowest ordered overlap ([`TranslationMeasures::score`]) of a translated pair.
+pub const MIN_SCORE: f64 = 0.4;
+
+/// Highest same-language similarity (estimated Jaccard of the main fingerprints) of a pair
+/// judged as a translation: a translation shares no running text with its original beyond
+/// names and figures, so a pair sharing more is in one language, whatever the language
+/// identification said, and only the same-language rule may judge it.
+pub const MAX_SAME_TEXT_JACCARD: f64 = 0.1;
+
+/// Anchors of each document probed in the candidate search: its rarest ones that some other
+/// document also has. A translation shares its story's rare names and figures, so two copies
+/// of one story share several of their rarest anchors.
+const PROBES: usize = 10;
+
+/// Probes two documents must share to be a candidate pair.
+const MIN_SHARED_PROBES: usize = 2;
+
+/// An anchor carried by more documents than this is no probe: it is not rare, and pairing all
+/// its documents would cost the square of their number.
+const PROBE_MAX_DOCUMENTS: usize = 256;
+
+/// No language, in a table's language column.
+const NO_LANG: u8 = u8::MAX;
+
+/// The translation sketches of a run's documents, one row a document, their anchors end to end.
+#[derive(Debug, Default, Clone)]
+pub struct SketchTable {
+    rows: Vec<Row>,
+    anchors: Vec<u32>,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Row {
+    start: u64,
+    len: u8,
+    lang: u8,
+}
+
+impl Default for Row {
+    fn default() -> Self {
+        Row {
+            start: 0,
+            len: 0,
+            lang: NO_LANG,
+        }
+    }
+}
+
+/// One document's sketch as read from a [`SketchTable`].
+#[derive(Debug, Clone, Copy)]
+pub struct SketchRef<'a> {
+    /// Its language, when it could be told.
+    pub lang: Option<Lang>,
+    /// Its anchors in order.
+    pub anchors: &'a [u32],
+}
+
+impl SketchTable {
+    /// A table of `documents` empty rows (no language, no anchors).
+    pub fn with_rows(documents: usize) -> SketchTable {
+        SketchTable {
+            rows: vec![Row::default(); documents],
+            anchors: Vec::new(),
+        }
+    }
+
+    /// The number of rows.
+    pub fn len(&self) -> usize {
+        self.rows.len()
+    }
+
+    /// Whether the table has no rows.
+    pub fn is_empty(&self) -> bool {
+        self.rows.is_empty()
+    }
+
+    /// Appends a row.
+    pub fn push(&mut self, sketch: &Sketch) {
+        self.rows.push(Row::default());
+        self.set(self.rows.len() - 1, sketch);
+    }
+
+    /// Writes row `row`.
+    pub fn set(&mut self, row: usize, sketch: &Sketch) {
+        let anchors = &sketch.anchors[..sketch.anchors.len().min(u8::MAX as usize)];
+        self.rows[row] = Row {
+            start: self.anchors.len() as u64,
+            len: anchors.len() as u8,
+            lang: sketch.lang.map_or(NO_LANG, Lang::number),
+        };
+        self.anchors.extend_from_slice(anchors);
+    }
+
+    /// Keeps the rows `i` for which `keep[i]` is set, in order.
+    pub fn retain(&mut self, keep: &[bool]) {
+        let mut flags = keep.iter().copied();
+        self.rows.retain(|_| flags.next().unwrap_or(false));
+    }
+
+    /// The sketch of row `i`.
+    pub fn get(&self, i: usize) -> SketchRef<'_> {
+        let row = self.rows[i];
+        let start = row.start as usize;
+        SketchRef {
+            lang: Lang::from_number(row.lang),
+            anchors: &self.anchors[start..start + row.len as usize],
+        }
+    }
+
+    /// Drops every row's anchors, keeping the languages: what a corpus in one language keeps.
+    pub fn drop_anchors(&mut self) {
+        for row in &mut self.rows {
+            row.start = 0;
+            row.len = 0;
+        }
+        self.anchors = Vec::new();
+    }
+
+    /// An owned copy of row `i`.
+    pub fn sketch(&self, i: usize) -> Sketch {
+        let s = self.get(i);
+        Sketch {
+            lang: s.lang,
+            anchors: s.anchors.to_vec(),
+        }
+    }
+
+    /// The number of different languages among documents that can match across languages.
+    pub fn languages(&self) -> usize {
+        let mut seen = 0u64;
+        for (i, row) in self.rows.iter().enumerate() {
+            if row.lang != NO_LANG && self.get(i).anchors.len() >= MIN_ANCHORS {
+                seen |= 1 << (row.lang % 64);
+            }
+        }
+        seen.count_ones() as usize
+    }
+}
+
+/// How many documents carry each anchor: what makes an anchor strong or weak evidence.
+#[derive(Debug, Default)]
+pub struct AnchorCounts(HashMap<u32, u32>);
+
+impl AnchorCounts {
+    /// Counts the anchors of the rows of `table` for which `active` is set.
+    pub fn new(table: &SketchTable, active: &[bool]) -> AnchorCounts {
+        let mut counts: HashMap<u32, u32> = HashMap::new();
+        for i in (0..table.len()).filter(|&i| active.get(i).copied().unwrap_or(false)) {
+            for &a in table.get(i).anchors {
+                *counts.entry(a).or_default() += 1;
+            }
+        }
+        AnchorCounts(counts)
+    }
+
+    /// The number of documents that carry `anchor`.
+    pub fn of(&self, anchor: u32) -> u32 {
+        self.0.get(&anchor).copied().unwrap_or(0)
+    }
+}
+
+/// The measures of a pair across languages.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct TranslationMeasures {
+    /// Ordered overlap: the weight of the longest common subsequence of the two anchor
+    /// sequences over the smaller side's total weight, each anchor weighing less the more
+    /// other documents carry it. 1 when one side's anchors all occur, in order, in the other.
+    pub score: f64,
+    /// Share of the smaller side's anchors the other has, in any order.
+    pub coverage: f64,
+    /// Anchors both have.
+    pub shared: usize,
+}
+
+/// The weight of an anchor carried by `others` documents besides the pair being measured:
+/// 1 for one no other document has, falling slowly with how common it is.
+fn weight(others: u32) -> f64 {
+    1.0 / (std::f64::consts::E + f64::from(others)).ln()
+}
+
+/// Measures a pair of anchor sequences; `counts` tells how many documents carry each anchor.
+pub fn measure(a: &[u32], b: &[u32], counts: &AnchorCounts) -> TranslationMeasures {
+    let in_pair = |x: u32| 1 + u32::from(a.contains(&x) && b.contains(&x));
+    let w = |x: u32| weight(counts.of(x).saturating_sub(in_pair(x)));
+    let wa: Vec<f64> = a.iter().map(|&x| w(x)).collect();
+    let total_a: f64 = wa.iter().sum();
+    let total_b: f64 = b.iter().map(|&x| w(x)).sum();
+    // Weighted longest common subsequence, one row at a time.
+    let mut prev = vec![0.0f64; b.len() + 1];
+    let mut cur = vec![0.0f64; b.len() + 1];
+    for (i, &x) in a.iter().enumerate() {
+        for (j, &y) in b.iter().enumerate() {
+            cur[j + 1] = if x == y {
+                prev[j] + wa[i]
+            } else {
+                prev[j + 1].max(cur[j])
+            };
+        }
+        std::mem::swap(&mut prev, &mut cur);
+    }
+    let lcs = prev[b.len()];
+    let shared = a.iter().filter(|x| b.contains(x)).count();
+    let smaller = total_a.min(total_b);
+    TranslationMeasures {
+        score: if smaller > 0.0 { lcs / smaller } else { 0.0 },
+        coverage: shared as f64 / a.len().min(b.len()).max(1) as f64,
+        shared,
+    }
+}
+
+/// Whether two documents may be compared across languages at all: both in a known language,
+/// different ones, each with enough anchors.
+pub fn comparable(a: SketchRef, b: SketchRef) -> bool {
+    matches!((a.lang, b.lang), (Some(x), Some(y)) if x != y)
+        && a.anchors.len() >= MIN_ANCHORS
+        && b.anchors.len() >= MIN_ANCHORS
+}
+
+/// The rule: a comparable pair sharing little running text, enough anchors, and its anchors in
+/// much the same order.
+pub fn verify(m: TranslationMeasures, same_text_jaccard: f64) -> bool {
+    same_text_jaccard < MAX_SAME_TEXT_JACCARD && m.shared >= MIN_SHARED && m.score >= MIN_SCORE
+}
+
+/// A verified pair across languages, `a < b`, with its score.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Edge {
+    /// The first document.
+    pub a: u32,
+    /// The second document.
+    pub b: u32,
+    /// Its ordered overlap.
+    pub score: f64,
+}
+
+/// Candidate pairs across languages among the `active` rows of `table`, `(a, b)`, `a < b`,
+/// sorted: pairs of documents in different languages that share at least
+/// [`MIN_SHARED_PROBES`] of their [`PROBES`] rarest shared anchors.
+pub fn candidates(table: &SketchTable, active: &[bool], counts: &AnchorCounts) -> Vec<(u32, u32)> {
+    let usable = |i: usize| {
+        let s = table.get(i);
+        active.get(i).copied().unwrap_or(false)
+            && s.lang.is_some()
+            && s.anchors.len() >= MIN_ANCHORS
+    };
+    let mut postings: Vec<(u32, u32)> = (0..table.len())
+        .into_par_iter()
+        .filter(|&i| usable(i))
+        .flat_map_iter(|i| {
+            let mut probes: Vec<(u32, u32)> = table
+                .get(i)
+                .anchors
+                .iter()
+                .map(|&a| (counts.of(a), a))
+                .filter(|&(n, _)| n >= 2 && n as usize <= PROBE_MAX_DOCUMENTS)
+                .collect();
+            probes.sort_unstable();
+            probes.truncate(PROBES);
+            probes.into_iter().map(move |(_, a)| (a, i as u32))
+        })
+        .collect();
+    postings.par_sort_unstable();
+    let groups: Vec<&[(u32, u32)]> = postings.chunk_by(|x, y| x.0 == y.0).collect();
+    let mut pairs: Vec<(u32, u32)> = groups
+        .par_iter()
+        .flat_map_iter(|group| {
+            let mut out = Vec::new();
+            for (k, &(_, x)) in group.iter().enumerate() {
+                for &(_, y) in &group[k + 1..] {
+                    if table.get(x as usize).lang != table.get(y as usize).lang {
+                        out.push((x.min(y), x.max(y)));
+                    }
+                }
+            }
+            out
+        })
+        .collect();
+    pairs.par_sort_unstable();
+    let mut out = Vec::new();
+    for run in pairs.chunk_by(|x, y| x == y) {
+        if run.len() >= MIN_SHARED_PROBES {
+            out.push(run[0]);
+        }
+    }
+    out
+}
+
+/// Searches and verifies pairs across languages among the `active` documents: the verified
+/// edges, sorted by document, and the number of candidates. `fps` are the documents' main
+/// fingerprints (their same-language similarity vetoes a pair).
+pub fn verified_edges<F: Fingerprints + ?Sized>(
+    table: &SketchTable,
+    fps: &F,
+    active: &[bool],
+) -> (Vec<Edge>, usize) {
+    if table.languages() < 2 {
+        return (Vec::new(), 0);
+    }
+    let counts = AnchorCounts::new(table, active);
+    let pairs = candidates(table, active, &counts);
+    let edges = pairs
+        .par_iter()
+        .filter_map(|&(a, b)| {
+            let (x, y) = (table.get(a as usize), table.get(b as usize));
+            if !comparable(x, y) {
+                return None;
+            }
+            let m = measure(x.anchors, y.anchors, &counts);
+            let same_text = cluster::measure(fps.get(a as usize), fps.get(b as usize)).jaccard;
+            verify(m, same_text).then_some(Edge {
+                a,
+                b,
+                score: m.score,
+            })
+        })
+        .collect();
+    (edges, pairs.len())
+}
+
+/// Joins same-language `clusters` (and unclustered documents) along verified translation
+/// `edges` into stories, best edge first: two groups join when no language is in both, so a
+/// story holds at most one same-language group a language. A joined story's representative is
+/// the longest of its groups' representatives; the members of the other groups match as
+/// [`MatchKind::Translation`], measured against it. `n` is the number of documents.
+pub fn join<F: Fingerprints + ?Sized>(
+    clusters: Vec<Cluster>,
+    edges: &[Edge],
+    table: &SketchTable,
+    fps: &F,
+    n: usize,
+) -> Vec<Cluster> {
+    if edges.is_empty() {
+        return clusters;
+    }
+    // Groups: each cluster, then each document in none.
+    let mut group_of: Vec<u32> = vec![u32::MAX; n];
+    for (g, c) in clusters.iter().enumerate() {
+        for m in &c.members {
+            group_of[m.doc] = g as u32;
+        }
+    }
+    let mut groups: Vec<Cluster> = clusters;
+    for e in edges {
+        for d in [e.a, e.b] {
+            if group_of[d as usize] == u32::MAX {
+                group_of[d as usize] = groups.len() as u32;
+                groups.push(Cluster {
+                    representative: d as usize,
+                    members: vec![Member {
+                        doc: d as usize,
+                        kind: MatchKind::Representative,
+                        measures: cluster::SELF,
+                    }],
+                });
+            }
+        }
+    }
+    let lang_bit = |doc: usize| table.get(doc).lang.map_or(0u64, |l| 1 << (l.number() % 64));
+    let mut langs: Vec<u64> = groups
+        .iter()
+        .map(|g| g.members.iter().fold(0, |m, x| m | lang_bit(x.doc)))
+        .collect();
+    let mut parent: Vec<u32> = (0..groups.len() as u32).collect();
+    fn find(parent: &mut [u32], mut x: u32) -> u32 {
+        while parent[x as usize] != x {
+            let up = parent[parent[x as usize] as usize];
+            parent[x as usize] = up;
+            x = up;
+        }
+        x
+    }
+    let mut order: Vec<&Edge> = edges.iter().collect();
+    order.sort_by(|x, y| {
+        y.score
+            .total_cmp(&x.score)
+            .then((x.a, x.b).cmp(&(y.a, y.b)))
+    });
+    for e in order {
+        let ga = find(&mut parent, group_of[e.a as usize]);
+        let gb = find(&mut parent, group_of[e.b as usize]);
+        if ga == gb || langs[ga as usize] & langs[gb as usize] != 0 {
+            continue;
+        }
+        let (keep, gone) = (ga.min(gb), ga.max(gb));
+        parent[gone as usize] = keep;
+        langs[keep as usize] |= langs[gone as usize];
+    }
+    // The groups of each story, in group order.
+    let mut stories: Vec<Vec<usize>> = vec![Vec::new(); groups.len()];
+    for g in 0..groups.len() {
+        let root = find(&mut parent, g as u32) as usize;
+        stories[root].push(g);
+    }
+    let counts = AnchorCounts::new(table, &vec![true; table.len()]);
+    let mut out = Vec::new();
+    for story in stories.into_iter().filter(|s| !s.is_empty()) {
+        if story.len() == 1 {
+            let g = std::mem::take(&mut groups[story[0]].members);
+            if g.len() > 1 {
+                out.push(Cluster {
+                    representative: groups[story[0]].representative,
+                    members: g,
+                });
+            }
+            continue;
+        }
+        // The longest representative leads; ties to the smaller document.
+        let lead = *story
+            .iter()
+            .max_by(|&&x, &&y| {
+                let len = |g: usize| fps.get(groups[g].representative).length;
+                len(x)
+                    .cmp(&len(y))
+                    .then(groups[y].representative.cmp(&groups[x].representative))
+            })
+            .unwrap_or(&story[0]);
+        let rep = groups[lead].representative;
+        let mut members: Vec<Member> = Vec::new();
+        for &g in &story {
+            let group = std::mem::take(&mut groups[g].members);
+            if g == lead {
+                members.extend(group);
+                continue;
+            }
+            let r = table.get(rep);
+            for m in group {
+                let t = measure(table.get(m.doc).anchors, r.anchors, &counts);
+                members.push(Member {
+                    doc: m.doc,
+                    kind: MatchKind::Translation,
+                    measures: Measures {
+                        jaccard: t.score,
+                        containment: t.coverage,
+                        ..m.measures
+                    },
+                });
+            }
+        }
+        members.sort_by_key(|m| (m.doc != rep, m.doc));
+        out.push(Cluster {
+            representative: rep,
+            members,
+        });
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cluster::Fingerprint;
+
+    fn sketch(lang: &str, anchors: &[u32]) -> Sketch {
+        Sketch {
+            lang: Lang::from_code(lang),
+            anchors: anchors.to_vec(),
+        }
+    }
+
+    fn fp(length: u32, sig: u32) -> Fingerprint {
+        Fingerprint {
+            signature: (0..32).map(|k| sig * 1000 + k).collect(),
+            simhash: None,
+            shingles: 100,
+            length,
+            numbers: Box::default(),
+        }
+    }
+
+    #[test]
+    fn order_counts_not_just_the_bag() {
+        let counts = AnchorCounts::default();
+        let a: Vec<u32> = (1..=12).collect();
+        let same = measure(&a, &a, &counts);
+        assert_eq!((same.score, same.shared), (1.0, 12));
+        // The same twelve anchors, shuffled: every one shared, little of the order.
+        let shuffled = [7, 2, 11, 4, 9, 1, 12, 6, 3, 10, 5, 8];
+        let m = measure(&a, &shuffled, &counts);
+        assert_eq!(m.shared, 12);
+        assert!(m.score < MIN_SCORE, "{m:?}");
+        // A copy cut after its first half is all in order.
+        let cut = measure(&a[..6], &a, &counts);
+        assert_eq!(cut.score, 1.0);
+    }
+
+    #[test]
+    fn common_anchors_weigh_less() {
+        let mut table = SketchTable::default();
+        let story: Vec<u32> = (1..=10).collect();
+        table.push(&sketch("en", &story));
+        table.push(&sketch("fr", &[1, 2, 3, 4, 5, 20, 21, 22, 23, 24]));
+        // Thirty more documents carry 1..=5: those five are no longer evidence.
+        for _ in 0..30 {
+            table.push(&sketch("de", &[1, 2, 3, 4, 5, 30, 31, 32]));
+        }
+        let rare = AnchorCounts::new(&table, &[true, true]);
+        let common = AnchorCounts::new(&table, &vec![true; table.len()]);
+        let (a, b) = (table.get(0).anchors, table.get(1).anchors);
+        assert!(measure(a, b, &rare).score >= MIN_SCORE);
+        assert!(measure(a, b, &common).score < MIN_SCORE);
+    }
+
+    #[test]
+    fn same_language_pairs_never_match_across_languages() {
+        let en = sketch("en", &(1..=10).collect::<Vec<_>>());
+        let mut table = SketchTable::default();
+        table.push(&en);
+        table.push(&en);
+        table.push(&sketch("fr", &(1..=10).collect::<Vec<_>>()));
+        table.push(&sketch("fr", &[1, 2]));
+        assert!(!comparable(table.get(0), table.get(1)), "one language");
+        assert!(comparable(table.get(0), table.get(2)));
+        assert!(!comparable(table.get(0), table.get(3)), "too few anchors");
+        let active = vec![true; 4];
+        let counts = AnchorCounts::new(&table, &active);
+        assert_eq!(candidates(&table, &active, &counts), vec![(0, 2), (1, 2)]);
+        // A pair that shares running text is in one language, whatever it was told.
+        assert!(verify(
+            measure(table.get(0).anchors, table.get(2).anchors, &counts),
+            0.0
+        ));
+        assert!(!verify(
+            measure(table.get(0).anchors, table.get(2).anchors, &counts),
+            0.5
+        ));
+    }
+
+    #[test]
+    fn join_keeps_one_group_a_language() {
+        // Two English stories the same-language rule kept apart (0, 1), and one French copy (2)
+        // that verifies against both: it joins the better one, and the English two stay apart.
+        let fps = vec![fp(900, 1), fp(800, 2), fp(1000, 3)];
+        let mut table = SketchTable::default();
+        let story: Vec<u32> = (1..=10).collect();
+        table.push(&sketch("en", &story));
+        table.push(&sketch("en", &story));
+        table.push(&sketch("fr", &story));
+        let edges = [
+            Edge {
+                a: 0,
+                b: 2,
+                score: 0.7,
+            },
+            Edge {
+                a: 1,
+                b: 2,
+                score: 0.9,
+            },
+        ];
+        let got = join(Vec::new(), &edges, &table, &fps, 3);
+        assert_eq!(got.len(), 1);
+        let docs: Vec<(usize, MatchKind)> =
+            got[0].members.iter().map(|m| (m.doc, m.kind)).collect();
+        assert_eq!(
+            docs,
+            vec![(2, MatchKind::Representative), (1, MatchKind::Translation)]
+        );
+    }
+}
