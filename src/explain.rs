@@ -6,6 +6,7 @@ use serde::Serialize;
 
 use crate::cluster::{self, MatchKind, Rule};
 use crate::config::Config;
+use crate::crosslang;
 use crate::error::{Error, Result};
 use crate::pipeline::{self, removed_lines, NoProgress};
 use crate::report::round4;
@@ -60,6 +61,34 @@ pub struct Explanation {
     pub reason: String,
     /// Word-level alignment of the two kept texts.
     pub diff: Vec<DiffRun>,
+    /// The comparison across languages, when translations are on.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub translation: Option<TranslationExplanation>,
+}
+
+/// How the translation rule sees the pair: each side's language and names and figures, what
+/// they share, and the rule's measures.
+#[derive(Debug, Clone, Serialize)]
+pub struct TranslationExplanation {
+    /// Language of A (ISO 639-1), when it could be told.
+    pub lang_a: Option<&'static str>,
+    /// Language of B.
+    pub lang_b: Option<&'static str>,
+    /// A's anchors in order, as `word (key)`.
+    pub anchors_a: Vec<String>,
+    /// B's anchors in order.
+    pub anchors_b: Vec<String>,
+    /// The anchors both have, in A's order, as `word / word (key)`.
+    pub shared: Vec<String>,
+    /// Ordered overlap (weighted longest common subsequence over the smaller side).
+    pub score: f64,
+    /// Share of the smaller side's anchors found in the other.
+    pub coverage: f64,
+    /// Whether the pair can be compared across languages at all (two known, different
+    /// languages, enough anchors on each side).
+    pub comparable: bool,
+    /// Whether the translation rule groups them.
+    pub matches: bool,
 }
 
 /// Explains the pair `a`, `b` (document ids of the corpus in `config.paths`).
@@ -78,13 +107,36 @@ pub fn explain(config: &Config, a: &str, b: &str) -> Result<Explanation> {
         let fps = pipeline::fingerprint_all(config, &pair, &NoProgress);
         let m = cluster::measure(&fps[0], &fps[1]);
         let rule = Rule::from_config(config);
-        let verdict = cluster::verify(m, rule);
+        let mut verdict = cluster::verify(m, rule);
+        let translation = config
+            .translations
+            .then(|| translation_of(config, &corpus.raw, &kept, (ia, ib), m.jaccard));
+        let by_translation = verdict.is_none()
+            && !m.figures_differ
+            && translation.as_ref().is_some_and(|t| t.matches);
+        if by_translation {
+            verdict = Some(MatchKind::Translation);
+        }
         let sa = shingle::shingle_set(&pair[0], config.shingle, config.seed);
         let sb = shingle::shingle_set(&pair[1], config.shingle, config.seed);
         let shared = sa.iter().filter(|h| sb.binary_search(h).is_ok()).count();
         let union = sa.len() + sb.len() - shared;
         let ratio = |n: usize, d: usize| if d == 0 { 0.0 } else { n as f64 / d as f64 };
         let reason = match verdict {
+            Some(MatchKind::Translation) => {
+                let t = translation.as_ref();
+                format!(
+                    "grouped as a translation: {} and {} share {} names and figures in much the \
+                     same order (ordered overlap {:.3} ≥ {}); estimated Jaccard {:.3} < {}",
+                    t.and_then(|t| t.lang_a).unwrap_or("?"),
+                    t.and_then(|t| t.lang_b).unwrap_or("?"),
+                    t.map_or(0, |t| t.shared.len()),
+                    t.map_or(0.0, |t| t.score),
+                    crosslang::MIN_SCORE,
+                    m.jaccard,
+                    crosslang::MAX_SAME_TEXT_JACCARD
+                )
+            }
             _ if m.figures_differ => {
                 "kept apart: both carry figures and share too few of them (a template story)"
                     .to_string()
@@ -135,8 +187,47 @@ pub fn explain(config: &Config, a: &str, b: &str) -> Result<Explanation> {
             verdict,
             reason,
             diff: word_diff(&pair[0], &pair[1]),
+            translation,
         })
     })?
+}
+
+/// The translation rule's view of documents `ia` and `ib` of a corpus (`raw`: texts as read,
+/// `kept`: kept texts), anchors weighted by how many of the corpus's documents carry them, as in
+/// dedup; `same_text_jaccard` is the pair's estimated Jaccard similarity.
+fn translation_of(
+    config: &Config,
+    raw: &[String],
+    kept: &[String],
+    (ia, ib): (usize, usize),
+    same_text_jaccard: f64,
+) -> TranslationExplanation {
+    let table = pipeline::sketch_all(config, raw, kept);
+    let counts = crosslang::AnchorCounts::new(&table, &vec![true; table.len()]);
+    let mut extractor = crate::anchor::Extractor::default();
+    let (_, la) = extractor.labelled(&raw[ia], &kept[ia], config.seed);
+    let (_, lb) = extractor.labelled(&raw[ib], &kept[ib], config.seed);
+    let (a, b) = (table.get(ia), table.get(ib));
+    let t = crosslang::measure(a.anchors, b.anchors, &counts);
+    let comparable = crosslang::comparable(a, b);
+    let show = |l: &crate::anchor::Labelled| format!("{} ({})", l.surface, l.key);
+    TranslationExplanation {
+        lang_a: a.lang.map(crate::lang::Lang::code),
+        lang_b: b.lang.map(crate::lang::Lang::code),
+        anchors_a: la.iter().map(show).collect(),
+        anchors_b: lb.iter().map(show).collect(),
+        shared: la
+            .iter()
+            .filter_map(|x| {
+                let y = lb.iter().find(|y| y.hash == x.hash)?;
+                Some(format!("{} / {} ({})", x.surface, y.surface, x.key))
+            })
+            .collect(),
+        score: round4(t.score),
+        coverage: round4(t.coverage),
+        comparable,
+        matches: comparable && crosslang::verify(t, same_text_jaccard),
+    }
 }
 
 /// Aligns two texts word by word (Patience diff from the `similar` crate), merging runs.
@@ -189,6 +280,25 @@ impl Explanation {
             self.shared_shingles, self.distinct_shingles
         );
         let _ = writeln!(o, "{}", self.reason);
+        if let Some(t) = &self.translation {
+            let _ = writeln!(
+                o,
+                "\nacross languages: A {} B {}, ordered overlap {:.4}, coverage {:.4}, {} shared{}",
+                t.lang_a.unwrap_or("?"),
+                t.lang_b.unwrap_or("?"),
+                t.score,
+                t.coverage,
+                t.shared.len(),
+                if t.comparable {
+                    ""
+                } else {
+                    " (not comparable: one language, unknown language or too few names and figures)"
+                }
+            );
+            let _ = writeln!(o, "  shared: {}", t.shared.join(", "));
+            let _ = writeln!(o, "  only A: {}", only(&t.anchors_a, &t.shared));
+            let _ = writeln!(o, "  only B: {}", only(&t.anchors_b, &t.shared));
+        }
         for (name, side) in [("A", &self.a), ("B", &self.b)] {
             let _ = writeln!(
                 o,
@@ -216,6 +326,20 @@ impl Explanation {
         o.push('\n');
         o
     }
+}
+
+/// The anchors of `side` that are not among `shared` (compared by key), joined for display.
+fn only(side: &[String], shared: &[String]) -> String {
+    let key = |s: &str| {
+        s.rsplit_once(" (")
+            .map_or(String::new(), |(_, k)| k.to_string())
+    };
+    let shared: Vec<String> = shared.iter().map(|s| key(s)).collect();
+    side.iter()
+        .filter(|s| !shared.contains(&key(s)))
+        .cloned()
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 #[cfg(test)]
