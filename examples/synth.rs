@@ -4,35 +4,58 @@
 //! cargo run --release --example synth -- --out DIR \
 //!     [--from ../shared/eval/news-base/articles.jsonl | --generated] [--lang cs|de|es|hu|it|ru|any] \
 //!     [--stories N | --articles N] [--sources N] [--seed S] [--format txt|jsonl] [--words MIN:MAX] \
-//!     [--adversarial exact-half|shared-footer]
+//!     [--adversarial exact-half|shared-footer] [--translations RATE [--same-event RATE]]
 //! ```
 //!
 //! Originals come either from a JSON Lines file `{id, doc, lang, title, text}` read at run time
-//! (one language is picked per `doc`: translations are not reprints) or, with `--generated`, from a
-//! built-in synthetic English news generator. Every story is published by one or more of N sites
-//! (heavy-tailed: most once, a few 10–20 times); each copy gets the site's boilerplate (banner,
-//! breadcrumbs, byline, share bar, related-stories widget, footer: some long and shared by a
-//! network of sites) and independent noise (new headline, truncation, dropped paragraphs, light
-//! edits, appended updates, typography and Unicode variants, HTML entities, NFD, hard wraps with
-//! hyphenation, blank-line runs, OCR-like character noise). Hard negatives are planted on purpose:
-//! short briefs on long-footer sites, pairs of stories sharing one quoted statement, and template
-//! stories (market close, match result, weather) filled with different names and numbers.
+//! (one language is picked per `doc`; its other versions appear only with `--translations`) or,
+//! with `--generated`, from a built-in synthetic English news generator. Every story is published
+//! by one or more of N sites (heavy-tailed: most once, a few 10–20 times); each copy gets the
+//! site's boilerplate (banner, breadcrumbs, byline, share bar, related-stories widget, footer: some
+//! long and shared by a network of sites) and independent noise (new headline, truncation, dropped
+//! paragraphs, light edits, appended updates, typography and Unicode variants, HTML entities, NFD,
+//! hard wraps with hyphenation, blank-line runs, OCR-like character noise). Hard negatives are
+//! planted on purpose: short briefs on long-footer sites, pairs of stories sharing one quoted
+//! statement, and template stories (market close, match result, weather) filled with different
+//! names and numbers.
 //!
 //! `--articles N` makes exactly N articles: stories are planned (N of them at most) and published
-//! in order until their copies reach N, the last story losing copies to fit. For the speed
-//! benchmark (`benches/e2e.sh`) two adversarial shapes exist: `--adversarial exact-half` makes
-//! every second article an exact copy of the first one (one giant group of identical texts), and
-//! `--adversarial shared-footer` turns every article into its story's short brief above one long
-//! footer shared by all (different stories that look alike to anything that keeps the footer).
+//! in order (a same-event negative right after its story) until their copies reach N, the last
+//! story losing copies to fit. For the speed benchmark (`benches/e2e.sh`) two adversarial shapes
+//! exist: `--adversarial exact-half` makes every second article an exact copy of the first one (one
+//! giant group of identical texts), and `--adversarial shared-footer` turns every article into its
+//! story's short brief above one long footer shared by all (different stories that look alike to
+//! anything that keeps the footer).
+//!
+//! `--translations RATE` (default 0; real originals only) publishes about RATE of the regular
+//! stories, those whose doc has a version in another language, in 1–3 other language versions of
+//! their doc too (distinct languages, chosen among the doc's versions): each translated copy goes
+//! to a site whose boilerplate is in its language where one exists (else any site), with the usual
+//! per-copy noise (its headline is that version's title or a variant of it), and one in seven is
+//! reprinted once more in its language. Truth counts a translation as a reprint: every copy of a
+//! story, in every language, is in the story's cluster. `--same-event RATE` (default 0; needs
+//! `--translations`) plants, for about RATE of the translated stories X, a hard negative N: "same
+//! event, different story, other language". N takes the text of a doc Y that no story uses, in a
+//! language L2 of X's doc other than X's own, and substitutes X's L2 names and numbers into it:
+//! about half of Y's distinct capitalised words that do not start a sentence are replaced (every
+//! occurrence alike) by capitalised words of X's L2 version in shuffled order, and about a third
+//! of Y's numbers by X's numbers. N is its own story (a quarter of the time with a reprint in L2),
+//! published within a day of X; docs for the N are set aside from the end of the shuffled docs
+//! before the stories take theirs, so `--stories` may then make fewer stories. Both flags draw from
+//! their own random streams: without them the output is byte for byte what it was before them.
 //!
 //! Output (txt): `DIR/corpus/<site>/<slug>.txt`; (jsonl): `DIR/corpus.jsonl` with
 //! `{"id","source","title","text"}` (text = the same page text as the .txt file), one record a
 //! line in story order, written as it is generated so that millions of articles need no more
 //! memory than their metadata.
 //! Both: `DIR/truth.jsonl` (`{"cluster","ids"}` for every group of ≥2 copies, ids relative to
-//! `DIR/corpus`), `DIR/meta.jsonl` (per article: story, kind, copy number, noise tags),
-//! `DIR/hard_negatives.jsonl` (sets of distinct stories that must not be merged) and
-//! `DIR/synth.json` (arguments and counts). Same arguments → byte-identical output.
+//! `DIR/corpus`), `DIR/meta.jsonl` (per article: story, kind, language of its text, copy number,
+//! noise tags; a translated copy also has the tag `translation` and `"translated_from"`, the
+//! story's own language, and a same-event negative has kind `same-event` and `"same_event_as"`,
+//! the story it imitates), `DIR/hard_negatives.jsonl` (sets of distinct stories that must not be
+//! merged; `same-event-other-language` lines name X's truth cluster and N) and `DIR/synth.json`
+//! (arguments and counts; with the new flags also `translated_stories`, `translated_copies`,
+//! `translated_langs` and `same_event_negatives`). Same arguments → byte-identical output.
 
 use std::collections::{BTreeMap, HashSet};
 use std::fs;
@@ -963,6 +986,14 @@ struct Args {
     /// Adversarial corpus for the speed benchmark
     #[arg(long, value_enum)]
     adversarial: Option<Adversarial>,
+    /// Share (0..1) of real regular stories (doc with 2+ language versions) also published in
+    /// another language version of their doc: 1-3 translated copies, same truth cluster
+    #[arg(long, default_value_t = 0.0, value_name = "RATE")]
+    translations: f64,
+    /// Share (0..1) of translated stories given a same-event hard negative: another doc's text in
+    /// another language with the story's names and numbers substituted in
+    #[arg(long, default_value_t = 0.0, value_name = "RATE")]
+    same_event: f64,
 }
 
 // RNG streams: every story draws from its own stream, so output does not depend on
@@ -972,6 +1003,15 @@ const P_TOPIC: u64 = 2;
 const P_TITLE: u64 = 3;
 const P_BODY: u64 = 4;
 const P_COPY: u64 = 5;
+/// Whether a story is translated, into which versions, on which sites (one stream per story).
+const P_TRANS: u64 = 6;
+/// The noise of a story's translated copies (kept apart from P_COPY so the other copies do not
+/// change when translations are turned on).
+const P_TCOPY: u64 = 7;
+/// Whether a translated story gets a same-event negative, its language and sites.
+const P_EVENT: u64 = 8;
+/// The substitution of names and numbers into a same-event negative's text.
+const P_EVENT_TEXT: u64 = 9;
 
 fn rng_for(seed: u64, purpose: u64, idx: u64) -> ChaCha8Rng {
     let mut r = ChaCha8Rng::seed_from_u64(
@@ -991,6 +1031,9 @@ enum Kind {
     Brief,
     /// 0 market close, 1 match result, 2 weather
     Template(u8),
+    /// `--same-event`: another doc's text in another language, with the names and numbers of a
+    /// translated story substituted in (a hard negative, its own story)
+    SameEvent,
 }
 
 impl Kind {
@@ -1001,6 +1044,7 @@ impl Kind {
             Kind::Template(0) => "template-market",
             Kind::Template(1) => "template-match",
             Kind::Template(_) => "template-weather",
+            Kind::SameEvent => "same-event",
         }
     }
 }
@@ -1024,6 +1068,12 @@ struct Story {
     day: u32,
     /// shared statement: (index into statements, relative position)
     statement: Option<(u32, f32)>,
+    /// `--translations`: copies in other language versions of the doc, published after the
+    /// copies of `sites`: (version index, site)
+    tcopies: Vec<(u16, u16)>,
+    /// `Kind::SameEvent`: (the translated story whose names and numbers it takes, that story's
+    /// doc version in this story's language)
+    event: Option<(u32, u16)>,
 }
 
 struct Content {
@@ -1071,6 +1121,8 @@ struct Site {
 struct Art {
     story: u32,
     copy: u16,
+    /// language of the text (differs from the story's for a translated copy)
+    lang: &'static str,
     site: u16,
     slug: String,
     title: String,
@@ -2551,6 +2603,10 @@ fn plan(args: &Args, docs: Vec<Doc>, lex: Lex) -> Result<Ctx, String> {
     let (mut n_reg, mut n_brief, mut n_tpl, mut n_pairs) = mix(n);
     // real originals: one language per doc
     let mut chosen: Vec<(u32, u16)> = Vec::new();
+    // --same-event takes the text of docs no story uses: about 1.4 times the expected number of
+    // negatives are set aside (from the end of the shuffled docs, so the stories keep their docs
+    // unless too few are left for them)
+    let mut reserved: Vec<u32> = Vec::new();
     let mut pool: Vec<u32> = Vec::new(); // docs left over, used as statement donors
     if !args.generated {
         let mut idx: Vec<u32> = (0..docs.len() as u32)
@@ -2559,6 +2615,11 @@ fn plan(args: &Args, docs: Vec<Doc>, lex: Lex) -> Result<Ctx, String> {
             })
             .collect();
         idx.shuffle(&mut rng);
+        if args.translations > 0.0 && args.same_event > 0.0 {
+            let want = (n_reg as f64 * args.translations * args.same_event * 1.4).ceil() as usize;
+            let keep = idx.len() - (want + 4).min(idx.len() / 4);
+            reserved = idx.split_off(keep);
+        }
         let avail = idx.len();
         if n_reg + n_brief + n_pairs > avail {
             while n > 1 && {
@@ -2626,6 +2687,8 @@ fn plan(args: &Args, docs: Vec<Doc>, lex: Lex) -> Result<Ctx, String> {
             sites: Vec::new(),
             day: 0,
             statement: None,
+            tcopies: Vec::new(),
+            event: None,
         });
     }
     for i in 0..n_tpl {
@@ -2646,13 +2709,16 @@ fn plan(args: &Args, docs: Vec<Doc>, lex: Lex) -> Result<Ctx, String> {
             sites: Vec::new(),
             day: 0,
             statement: None,
+            tcopies: Vec::new(),
+            event: None,
         });
     }
     stories.shuffle(&mut rng);
 
     // pairs of different stories sharing one quoted official statement
     let mut statements = Vec::new();
-    {
+    // docs used by no story and no statement (the same-event negatives take theirs from here)
+    let mut free_docs: Vec<u32> = {
         let mut by_lang: BTreeMap<&'static str, Vec<usize>> = BTreeMap::new();
         for (i, s) in stories.iter().enumerate() {
             if s.kind == Kind::Regular {
@@ -2725,7 +2791,8 @@ fn plan(args: &Args, docs: Vec<Doc>, lex: Lex) -> Result<Ctx, String> {
             stories[b].statement = Some((sidx, rng.gen_range(0.2..0.8)));
             made += 1;
         }
-    }
+        pool_iter.chain(reserved).collect()
+    };
 
     // publication: sites and dates
     for s in stories.iter_mut() {
@@ -2737,6 +2804,16 @@ fn plan(args: &Args, docs: Vec<Doc>, lex: Lex) -> Result<Ctx, String> {
         };
         s.sites = choose_sites(&mut rng, k, eligible, &sites);
         s.day = rng.gen_range(0..2550);
+    }
+
+    // --translations and --same-event draw from their own streams: without them the plan above is
+    // the same as ever.
+    if !args.generated && args.translations > 0.0 {
+        plan_translations(args, &docs, &sites, &mut stories);
+    }
+    if !args.generated && args.translations > 0.0 && args.same_event > 0.0 {
+        let negatives = plan_same_event(args, &docs, &sites, &stories, &mut free_docs);
+        stories.extend(negatives);
     }
 
     let (wmin, wmax) = args
@@ -2764,7 +2841,14 @@ fn plan(args: &Args, docs: Vec<Doc>, lex: Lex) -> Result<Ctx, String> {
                 by_lang.entry(v.0).or_default().extend(v.2.iter());
             }
         }
-        let used: HashSet<&'static str> = stories.iter().map(|s| s.lang).collect();
+        let mut used: HashSet<&'static str> = stories.iter().map(|s| s.lang).collect();
+        for s in &stories {
+            if let Some((d, _)) = s.doc {
+                for &(v, _) in &s.tcopies {
+                    used.insert(docs[d as usize].versions[v as usize].0);
+                }
+            }
+        }
         for (l, ps) in by_lang {
             if used.contains(l) {
                 chains.insert(l, Chain::build(ps.into_iter()));
@@ -2795,6 +2879,230 @@ fn plan(args: &Args, docs: Vec<Doc>, lex: Lex) -> Result<Ctx, String> {
     Ok(ctx)
 }
 
+/// Sites whose boilerplate is in `lang`, other than `taken`; else any site other than `taken`;
+/// else any site.
+fn sites_in(sites: &[Site], lang: &str, taken: &[u16]) -> Vec<usize> {
+    let free = |s: &usize| !taken.contains(&(*s as u16));
+    let same: Vec<usize> = (0..sites.len())
+        .filter(|&s| !sites[s].generic && sites[s].tab.code == lang)
+        .filter(free)
+        .collect();
+    if !same.is_empty() {
+        return same;
+    }
+    let other: Vec<usize> = (0..sites.len()).filter(free).collect();
+    if !other.is_empty() {
+        return other;
+    }
+    (0..sites.len()).collect()
+}
+
+/// `--translations`: about RATE of the regular stories whose doc has another language version
+/// get 1-3 copies in other versions (distinct languages), each on a site of that language where
+/// one exists; one in seven of those translated copies is reprinted once more in its language.
+fn plan_translations(args: &Args, docs: &[Doc], sites: &[Site], stories: &mut [Story]) {
+    for (i, s) in stories.iter_mut().enumerate() {
+        let Some((d, v)) = s.doc else { continue };
+        let versions = &docs[d as usize].versions;
+        if s.kind != Kind::Regular || versions.len() < 2 {
+            continue;
+        }
+        let mut rng = rng_for(args.seed, P_TRANS, i as u64);
+        if !rng.gen_bool(args.translations) {
+            continue;
+        }
+        // another version in a language other than the story's (a doc could hold two versions
+        // in one language)
+        let mut others: Vec<u16> = (0..versions.len() as u16)
+            .filter(|&w| w != v && versions[w as usize].0 != s.lang)
+            .collect();
+        if others.is_empty() {
+            continue;
+        }
+        others.shuffle(&mut rng);
+        let u: f64 = rng.gen();
+        let n = if u < 0.6 {
+            1
+        } else if u < 0.88 {
+            2
+        } else {
+            3
+        };
+        let mut taken: Vec<u16> = s.sites.clone();
+        for &w in others.iter().take(n) {
+            let lang = versions[w as usize].0;
+            let copies = if rng.gen_bool(1.0 / 7.0) { 2 } else { 1 };
+            for _ in 0..copies {
+                let site = weighted_pick(&mut rng, &sites_in(sites, lang, &taken), sites) as u16;
+                taken.push(site);
+                s.tcopies.push((w, site));
+            }
+        }
+    }
+}
+
+/// `--same-event`: for about RATE of the translated stories X, a story N in a language L2 of X's
+/// doc other than X's own: the L2 text of a doc no story uses, with X's L2 names and numbers
+/// substituted in (see `same_event_text`), published once (a quarter of the time twice) on sites
+/// of that language, within a day of X.
+fn plan_same_event(
+    args: &Args,
+    docs: &[Doc],
+    sites: &[Site],
+    stories: &[Story],
+    free_docs: &mut Vec<u32>,
+) -> Vec<Story> {
+    let mut out = Vec::new();
+    for (i, x) in stories.iter().enumerate() {
+        let Some((d, v)) = x.doc else { continue };
+        if x.tcopies.is_empty() {
+            continue;
+        }
+        let mut rng = rng_for(args.seed, P_EVENT, i as u64);
+        if !rng.gen_bool(args.same_event) {
+            continue;
+        }
+        let versions = &docs[d as usize].versions;
+        let langs: Vec<u16> = (0..versions.len() as u16)
+            .filter(|&w| w != v && versions[w as usize].0 != x.lang)
+            .collect();
+        let Some(&xv) = langs.choose(&mut rng) else {
+            continue;
+        };
+        let l2 = versions[xv as usize].0;
+        let Some(pos) = free_docs
+            .iter()
+            .position(|&y| docs[y as usize].versions.iter().any(|w| w.0 == l2))
+        else {
+            continue;
+        };
+        let y = free_docs.remove(pos);
+        let yv = docs[y as usize]
+            .versions
+            .iter()
+            .position(|w| w.0 == l2)
+            .unwrap() as u16;
+        let k = if rng.gen_bool(0.25) { 2 } else { 1 };
+        let eligible = sites_in(sites, l2, &[]);
+        out.push(Story {
+            kind: Kind::SameEvent,
+            lang: l2,
+            doc: Some((y, yv)),
+            title: String::new(),
+            sites: choose_sites(&mut rng, k, &eligible, sites),
+            day: x.day + rng.gen_range(0..=1),
+            statement: None,
+            tcopies: Vec::new(),
+            event: Some((i as u32, xv)),
+        });
+    }
+    out
+}
+
+/// Splits a word into leading punctuation, core (first to last alphanumeric character) and
+/// trailing punctuation.
+fn split_word(w: &str) -> (&str, &str, &str) {
+    let Some(a) = w.find(char::is_alphanumeric) else {
+        return (w, "", "");
+    };
+    let (b, c) = w
+        .char_indices()
+        .rfind(|(_, c)| c.is_alphanumeric())
+        .unwrap();
+    let b = b + c.len_utf8();
+    (&w[..a], &w[a..b], &w[b..])
+}
+
+/// A capitalised word that does not start a sentence (a name, or a German noun).
+fn is_name(core: &str, initial: bool) -> bool {
+    !initial
+        && core.chars().count() >= 2
+        && core.chars().next().is_some_and(char::is_uppercase)
+        && !core.chars().any(|c| c.is_ascii_digit())
+}
+
+fn is_number(core: &str) -> bool {
+    core.chars().any(|c| c.is_ascii_digit())
+}
+
+/// Calls `f(core, sentence_initial)` for every word of `text`, and rebuilds the text with the
+/// core `f` returns.
+fn map_words(text: &str, mut f: impl FnMut(&str, bool) -> Option<String>) -> String {
+    let mut out: Vec<String> = Vec::new();
+    let mut initial = true;
+    for w in text.split(' ') {
+        let (lead, core, trail) = split_word(w);
+        let word = match f(core, initial) {
+            Some(new) if !core.is_empty() => format!("{lead}{new}{trail}"),
+            _ => w.to_string(),
+        };
+        out.push(word);
+        const END: [char; 5] = ['.', '!', '?', ':', '…'];
+        if core.is_empty() {
+            initial |= w.contains(END);
+        } else {
+            initial = trail.contains(END);
+        }
+    }
+    out.join(" ")
+}
+
+/// A same-event negative's text: doc Y's text (`y_title`, `y_paras`) with about half of its
+/// distinct capitalised non-sentence-initial words replaced (every occurrence alike) by the
+/// capitalised non-sentence-initial words of X's version in the same language, taken in shuffled
+/// order, and about a third of its numbers by X's numbers.
+fn same_event_text(
+    y_title: &str,
+    y_paras: &[String],
+    x_title: &str,
+    x_paras: &[String],
+    rng: &mut ChaCha8Rng,
+) -> Content {
+    let mut names: Vec<String> = Vec::new();
+    let mut numbers: Vec<String> = Vec::new();
+    for t in std::iter::once(x_title).chain(x_paras.iter().map(|p| p.as_str())) {
+        map_words(t, |core, initial| {
+            if is_name(core, initial) && !names.iter().any(|n| n == core) {
+                names.push(core.to_string());
+            } else if is_number(core) && !numbers.iter().any(|n| n == core) {
+                numbers.push(core.to_string());
+            }
+            None
+        });
+    }
+    names.shuffle(rng);
+    numbers.shuffle(rng);
+    let mut mapping: BTreeMap<String, Option<String>> = BTreeMap::new();
+    let (mut next_name, mut next_number) = (0usize, 0usize);
+    let mut subst = |core: &str, initial: bool, rng: &mut ChaCha8Rng| -> Option<String> {
+        if let Some(m) = mapping.get(core) {
+            // a name met before maps alike, even where it starts a sentence
+            m.clone()
+        } else if is_name(core, initial) && !names.is_empty() {
+            mapping
+                .entry(core.to_string())
+                .or_insert_with(|| {
+                    rng.gen_bool(0.5).then(|| {
+                        next_name += 1;
+                        names[(next_name - 1) % names.len()].clone()
+                    })
+                })
+                .clone()
+        } else if is_number(core) && !numbers.is_empty() && rng.gen_bool(1.0 / 3.0) {
+            next_number += 1;
+            Some(numbers[(next_number - 1) % numbers.len()].clone())
+        } else {
+            None
+        }
+    };
+    let mut paras: Vec<String> = Vec::with_capacity(y_paras.len());
+    for p in y_paras {
+        paras.push(map_words(p, |core, initial| subst(core, initial, rng)));
+    }
+    let title = map_words(y_title, |core, initial| subst(core, initial, rng));
+    Content { title, paras }
+}
+
 fn gen_words(ctx: &Ctx, rng: &mut ChaCha8Rng) -> usize {
     // log-uniform between MIN and MAX
     let (a, b) = (ctx.words.0 as f64, ctx.words.1 as f64);
@@ -2806,7 +3114,7 @@ fn gen_words(ctx: &Ctx, rng: &mut ChaCha8Rng) -> usize {
 fn story_title(ctx: &Ctx, i: usize) -> String {
     let s = &ctx.stories[i];
     match (s.kind, s.doc) {
-        (Kind::Template(_), _) => story_content(ctx, i).0.title,
+        (Kind::Template(_) | Kind::SameEvent, _) => story_content(ctx, i).0.title,
         (_, Some((d, v))) => ctx.docs[d as usize].versions[v as usize].1.clone(),
         (_, None) => {
             let topic = gen_topic(&ctx.lex, &mut rng_for(ctx.seed, P_TOPIC, i as u64));
@@ -2838,6 +3146,21 @@ fn story_content(ctx: &Ctx, i: usize) -> (Content, Option<Topic>) {
         (Kind::Template(k), _) => {
             let mut r = rng_for(ctx.seed, P_TOPIC, i as u64);
             (template_story(k, s.lang, &ctx.lex, &mut r), None)
+        }
+        (Kind::SameEvent, Some((d, v))) => {
+            let (x, xv) = s
+                .event
+                .expect("a same-event story names its translated story");
+            let (xd, _) = ctx.stories[x as usize]
+                .doc
+                .expect("a translated story has a doc");
+            let (_, x_title, x_paras) = &ctx.docs[xd as usize].versions[xv as usize];
+            let (_, y_title, y_paras) = &ctx.docs[d as usize].versions[v as usize];
+            let mut r = rng_for(ctx.seed, P_EVENT_TEXT, i as u64);
+            (
+                same_event_text(y_title, y_paras, x_title, x_paras, &mut r),
+                None,
+            )
         }
         (kind, Some((d, v))) => {
             let (_, title, paras) = &ctx.docs[d as usize].versions[v as usize];
@@ -3289,18 +3612,26 @@ fn update_paragraph(ctx: &Ctx, lang: &str, topic: Option<&Topic>, rng: &mut ChaC
     }
 }
 
+/// Where one copy goes: its site, the site it credits as the origin, the language of its text.
+struct Slot {
+    site: usize,
+    origin: usize,
+    lang: &'static str,
+}
+
 fn render_copy(
     ctx: &Ctx,
     i: usize,
     content: &Content,
     topic: Option<&Topic>,
     copy: usize,
+    slot: Slot,
     rng: &mut ChaCha8Rng,
 ) -> Art {
     let story = &ctx.stories[i];
-    let site_idx = story.sites[copy] as usize;
+    let site_idx = slot.site;
     let site = &ctx.sites[site_idx];
-    let origin = &ctx.sites[story.sites[0] as usize];
+    let origin = &ctx.sites[slot.origin];
     let tab = site.tab;
     let mut tags: Vec<&'static str> = Vec::new();
     let mut headline = content.title.clone();
@@ -3308,7 +3639,7 @@ fn render_copy(
     let mut tail: Vec<String> = Vec::new();
     let day = story.day + if copy == 0 { 0 } else { rng.gen_range(0..=2) };
     let (hh, mm) = (rng.gen_range(6..23), rng.gen_range(0..60));
-    let wire = pick(rng, tab_for(story.lang).unwrap_or(origin.tab).wires);
+    let wire = pick(rng, tab_for(slot.lang).unwrap_or(origin.tab).wires);
 
     if copy > 0 {
         if rng.gen_bool(0.55) {
@@ -3353,7 +3684,7 @@ fn render_copy(
         if rng.gen_bool(0.10) {
             let k = rng.gen_range(1..=3);
             for j in 0..k {
-                let p = update_paragraph(ctx, story.lang, topic, rng);
+                let p = update_paragraph(ctx, slot.lang, topic, rng);
                 paras.push(if j == 0 {
                     format!(
                         "{} {:02}:{:02}: {p}",
@@ -3549,6 +3880,7 @@ fn render_copy(
     Art {
         story: i as u32,
         copy: copy as u16,
+        lang: slot.lang,
         site: site_idx as u16,
         slug,
         title: headline,
@@ -3559,10 +3891,46 @@ fn render_copy(
 
 fn render_story(ctx: &Ctx, i: usize) -> Vec<Art> {
     let (content, topic) = story_content(ctx, i);
+    let s = &ctx.stories[i];
     let mut rng = rng_for(ctx.seed, P_COPY, i as u64);
-    let mut arts: Vec<Art> = (0..ctx.stories[i].sites.len())
-        .map(|c| render_copy(ctx, i, &content, topic.as_ref(), c, &mut rng))
+    let mut arts: Vec<Art> = (0..s.sites.len())
+        .map(|c| {
+            let slot = Slot {
+                site: s.sites[c] as usize,
+                origin: s.sites[0] as usize,
+                lang: s.lang,
+            };
+            render_copy(ctx, i, &content, topic.as_ref(), c, slot, &mut rng)
+        })
         .collect();
+    if let (Some((d, _)), false) = (s.doc, s.tcopies.is_empty()) {
+        // Translated copies: a version's first copy credits the story's first site, a reprint
+        // of it credits the site of that first translated copy.
+        let mut rng = rng_for(ctx.seed, P_TCOPY, i as u64);
+        let mut first: Vec<(u16, usize)> = Vec::new();
+        for (j, &(v, site)) in s.tcopies.iter().enumerate() {
+            let (lang, title, paras) = &ctx.docs[d as usize].versions[v as usize];
+            let translated = Content {
+                title: title.clone(),
+                paras: paras.clone(),
+            };
+            let origin = match first.iter().find(|f| f.0 == v) {
+                Some(f) => f.1,
+                None => {
+                    first.push((v, site as usize));
+                    s.sites[0] as usize
+                }
+            };
+            let slot = Slot {
+                site: site as usize,
+                origin,
+                lang,
+            };
+            let mut a = render_copy(ctx, i, &translated, None, s.sites.len() + j, slot, &mut rng);
+            a.tags.insert(0, "translation");
+            arts.push(a);
+        }
+    }
     if let Some(footer) = &ctx.shared_footer {
         // A short brief of the story above the one footer: copies of a story stay identical,
         // different stories share most of their text.
@@ -3640,6 +4008,20 @@ fn run(args: Args) -> Result<(), String> {
             args.lang
         ));
     }
+    for (flag, rate) in [
+        ("--translations", args.translations),
+        ("--same-event", args.same_event),
+    ] {
+        if !(0.0..=1.0).contains(&rate) {
+            return Err(format!("{flag} must be a rate in 0..1 (got {rate})"));
+        }
+    }
+    if args.generated && args.translations > 0.0 {
+        eprintln!("synth: --translations needs real originals (no language versions with --generated): ignored");
+    }
+    if args.same_event > 0.0 && args.translations == 0.0 {
+        eprintln!("synth: --same-event pairs with translated stories: without --translations it plants nothing");
+    }
     let docs = if args.generated {
         Vec::new()
     } else {
@@ -3665,15 +4047,33 @@ fn run(args: Args) -> Result<(), String> {
             ..args.clone()
         };
         let mut ctx = plan(&planned, docs, Lex::new())?;
+        // Stories are published in order, a same-event negative (planned last) right after the
+        // story it imitates; the stories kept are a prefix of the others plus the negatives of
+        // that prefix, so no kept story changes its index except those negatives.
+        let mut order: Vec<usize> = Vec::with_capacity(ctx.stories.len());
+        let mut after: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
+        for (i, s) in ctx.stories.iter().enumerate() {
+            match s.event {
+                Some((x, _)) => after.entry(x as usize).or_default().push(i),
+                None => order.push(i),
+            }
+        }
+        let order: Vec<usize> = order
+            .into_iter()
+            .flat_map(|i| std::iter::once(i).chain(after.remove(&i).unwrap_or_default()))
+            .collect();
         let mut left = n;
-        let mut keep = 0;
-        for s in &mut ctx.stories {
+        let mut kept = vec![false; ctx.stories.len()];
+        for i in order {
             if left == 0 {
                 break;
             }
+            let s = &mut ctx.stories[i];
             s.sites.truncate(left);
             left -= s.sites.len();
-            keep += 1;
+            s.tcopies.truncate(left);
+            left -= s.tcopies.len();
+            kept[i] = true;
         }
         if left > 0 {
             return Err(format!(
@@ -3681,7 +4081,8 @@ fn run(args: Args) -> Result<(), String> {
                 n - left
             ));
         }
-        ctx.stories.truncate(keep);
+        let mut kept = kept.into_iter();
+        ctx.stories.retain(|_| kept.next().unwrap());
         ctx
     } else {
         plan(&args, docs, Lex::new())?
@@ -3714,10 +4115,12 @@ fn run(args: Args) -> Result<(), String> {
     };
     // --adversarial exact-half: (story, title, text) of the first article, copied into every
     // second one.
-    let mut anchor: Option<(usize, String, String)> = None;
+    let mut anchor: Option<(usize, &'static str, String, String)> = None;
     let mut n_articles = 0usize;
     let mut per_kind: BTreeMap<&'static str, (usize, usize)> = BTreeMap::new();
     let mut tag_counts: BTreeMap<&'static str, usize> = BTreeMap::new();
+    let mut n_translated = 0usize;
+    let mut translated_langs: BTreeMap<&'static str, usize> = BTreeMap::new();
     const CHUNK: usize = 2048;
     for start in (0..n).step_by(CHUNK) {
         let end = (start + CHUNK).min(n);
@@ -3737,9 +4140,10 @@ fn run(args: Args) -> Result<(), String> {
                 let mut tags = a.tags.clone();
                 if args.adversarial == Some(Adversarial::ExactHalf) {
                     match &anchor {
-                        None => anchor = Some((i, a.title.clone(), a.text.clone())),
-                        Some((s, title, text)) if n_articles % 2 == 1 => {
+                        None => anchor = Some((i, a.lang, a.title.clone(), a.text.clone())),
+                        Some((s, lang, title, text)) if n_articles % 2 == 1 => {
                             story_of = *s;
+                            a.lang = *lang;
                             a.title = title.clone();
                             a.text = text.clone();
                             tags = vec!["adversarial-exact-copy"];
@@ -3760,15 +4164,22 @@ fn run(args: Args) -> Result<(), String> {
                     *tag_counts.entry(t).or_default() += 1;
                 }
                 let st = &ctx.stories[story_of];
-                meta.push(
-                    serde_json::json!({
-                        "id": id, "story": format!("s{story_of:06}"), "kind": st.kind.name(),
-                        "lang": st.lang, "doc": st.doc.map(|(d, _)| ctx.docs[d as usize].key.as_str()), "copy": a.copy, "source": site.dir,
-                        "site_lang": if site.generic { "generic" } else { site.tab.code },
-                        "noise": tags,
-                    })
-                    .to_string(),
-                );
+                let mut m = serde_json::json!({
+                    "id": id, "story": format!("s{story_of:06}"), "kind": st.kind.name(),
+                    "lang": a.lang, "doc": st.doc.map(|(d, _)| ctx.docs[d as usize].key.as_str()), "copy": a.copy, "source": site.dir,
+                    "site_lang": if site.generic { "generic" } else { site.tab.code },
+                    "noise": tags,
+                });
+                // keys only the new flags add, so that other corpora keep their bytes
+                if a.lang != st.lang {
+                    m["translated_from"] = st.lang.into();
+                    n_translated += 1;
+                    *translated_langs.entry(a.lang).or_default() += 1;
+                }
+                if let Some((x, _)) = st.event {
+                    m["same_event_as"] = format!("s{x:06}").into();
+                }
+                meta.push(m.to_string());
                 match &mut jsonl {
                     None => to_write.push((corpus_dir.join(&id), a.text)),
                     Some(w) => {
@@ -3814,6 +4225,7 @@ fn run(args: Args) -> Result<(), String> {
     let mut by_footer: BTreeMap<String, Vec<usize>> = BTreeMap::new();
     let mut by_tpl: BTreeMap<(&'static str, &'static str), Vec<usize>> = BTreeMap::new();
     let mut by_stmt: BTreeMap<u32, Vec<usize>> = BTreeMap::new();
+    let mut same_event: Vec<(usize, usize)> = Vec::new();
     for (i, s) in ctx.stories.iter().enumerate() {
         match s.kind {
             Kind::Brief => {
@@ -3835,6 +4247,11 @@ fn run(args: Args) -> Result<(), String> {
                 }
             }
             Kind::Template(_) => by_tpl.entry((s.kind.name(), s.lang)).or_default().push(i),
+            Kind::SameEvent => {
+                if let Some((x, _)) = s.event {
+                    same_event.push((x as usize, i));
+                }
+            }
             Kind::Regular => {}
         }
         if let Some((si, _)) = s.statement {
@@ -3863,6 +4280,23 @@ fn run(args: Args) -> Result<(), String> {
             );
         }
     }
+    // a same-event negative N against the translated story X whose names and numbers it took:
+    // X's copies (all languages) form one truth cluster, N's copies another
+    let mut n_same_event = 0usize;
+    for &(x, i) in &same_event {
+        if story_ids[x].is_empty() || story_ids[i].is_empty() {
+            continue;
+        }
+        n_same_event += 1;
+        hn.push(
+            serde_json::json!({
+                "kind": "same-event-other-language", "cluster": format!("s{x:06}"),
+                "negative": format!("s{i:06}"), "lang": ctx.stories[i].lang,
+                "story_lang": ctx.stories[x].lang, "stories": stories_json(&[x, i]),
+            })
+            .to_string(),
+        );
+    }
     let n_hn = hn.len();
     write_lines(&args.out.join("hard_negatives.jsonl"), hn)?;
 
@@ -3880,7 +4314,7 @@ fn run(args: Args) -> Result<(), String> {
     for s in &ctx.stories {
         *langs.entry(s.lang).or_default() += 1;
     }
-    let manifest = serde_json::json!({
+    let mut manifest = serde_json::json!({
         "generator": "reprint examples/synth.rs",
         "args": {
             "from": if args.generated { None } else { Some(args.from.clone().unwrap_or_else(|| PathBuf::from(DEFAULT_FROM)).display().to_string()) },
@@ -3905,6 +4339,20 @@ fn run(args: Args) -> Result<(), String> {
             "footer_words": words_of(&s.footer),
         })).collect::<Vec<_>>(),
     });
+    if args.translations > 0.0 || args.same_event > 0.0 {
+        // only with the new flags, so that other corpora keep their bytes
+        manifest["args"]["translations"] = args.translations.into();
+        manifest["args"]["same_event"] = args.same_event.into();
+        manifest["translated_stories"] = ctx
+            .stories
+            .iter()
+            .filter(|s| !s.tcopies.is_empty() && !s.sites.is_empty())
+            .count()
+            .into();
+        manifest["translated_copies"] = n_translated.into();
+        manifest["translated_langs"] = serde_json::json!(translated_langs);
+        manifest["same_event_negatives"] = n_same_event.into();
+    }
     fs::write(
         args.out.join("synth.json"),
         serde_json::to_string_pretty(&manifest).unwrap() + "\n",
