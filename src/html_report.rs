@@ -1,6 +1,8 @@
 //! The HTML report: one self-contained page (inline CSS and JS, no network request of any kind)
 //! that shows a dedup run's summary, its clusters with the representative beside each member,
-//! word diffs and the boilerplate left out, and the skipped inputs.
+//! word diffs and the boilerplate left out, and the skipped inputs. A translated member gets no
+//! word diff (words of two languages do not align): its text is shown in a column beside the
+//! representative's, each labelled with its id and language.
 //!
 //! Owns the page's layout and the data embedded in it. The word diffs are computed here, in
 //! Rust, so that the script only draws; a cluster's body is drawn only when it is opened, so the
@@ -36,6 +38,9 @@ struct ClusterData<'a> {
 #[derive(Serialize)]
 struct RepData<'a> {
     id: &'a str,
+    /// ISO 639-1 code of its text's language, when known.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    lang: Option<&'static str>,
     text: &'a str,
     text_cut: bool,
     boilerplate: Vec<&'a str>,
@@ -49,9 +54,19 @@ struct MemberData<'a> {
     containment: f64,
     #[serde(rename = "match")]
     kind: MatchKind,
-    /// Runs of `[class, words]`, class one of `both`, `only-member`, `missing`.
+    /// ISO 639-1 code of its text's language, when known.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    lang: Option<&'static str>,
+    /// Runs of `[class, words]`, class one of `both`, `only-member`, `missing`; empty for a
+    /// translation.
     diff: Vec<(&'static str, String)>,
     diff_cut: bool,
+    /// A translation's own text, shown beside the representative's instead of a diff.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    text: Option<&'a str>,
+    /// Whether `text` was cut (present with `text`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    text_cut: Option<bool>,
     boilerplate: Vec<&'a str>,
     boilerplate_cut: bool,
 }
@@ -125,21 +140,37 @@ pub fn render(report: &Report, texts: &Texts, max_chars: usize) -> String {
             let rep = doc(&c.representative);
             let (rep_text, text_cut) = cap(&rep.kept, max_chars);
             let (boilerplate, boilerplate_cut) = cap_lines(&rep.boilerplate, max_chars);
+            let rep_lang = c
+                .members
+                .iter()
+                .find(|m| m.id == c.representative)
+                .and_then(|m| m.lang);
             let members = c
                 .members
                 .iter()
                 .filter(|m| m.id != c.representative)
                 .map(|m| {
                     let d = doc(&m.id);
-                    let (diff, diff_cut) = capped_diff(&rep.kept, &d.kept, max_chars);
+                    // A word diff between two languages marks every word: a translation is
+                    // shown whole, beside the representative.
+                    let (diff, diff_cut, text, text_cut) = if m.kind == MatchKind::Translation {
+                        let (text, cut) = cap(&d.kept, max_chars);
+                        (Vec::new(), false, Some(text), Some(cut))
+                    } else {
+                        let (diff, cut) = capped_diff(&rep.kept, &d.kept, max_chars);
+                        (diff, cut, None, None)
+                    };
                     let (boilerplate, boilerplate_cut) = cap_lines(&d.boilerplate, max_chars);
                     MemberData {
                         id: &m.id,
                         similarity: m.similarity,
                         containment: m.containment,
                         kind: m.kind,
+                        lang: m.lang,
                         diff,
                         diff_cut,
+                        text,
+                        text_cut,
                         boilerplate,
                         boilerplate_cut,
                     }
@@ -150,6 +181,7 @@ pub fn render(report: &Report, texts: &Texts, max_chars: usize) -> String {
                 size: c.size,
                 rep: RepData {
                     id: &c.representative,
+                    lang: rep_lang,
                     text: rep_text,
                     text_cut,
                     boilerplate,
@@ -175,7 +207,10 @@ pub fn render(report: &Report, texts: &Texts, max_chars: usize) -> String {
          <p class=\"legend\">Diff of each member against the representative: shared text, \
          <span class=\"only-member\">text only in the member</span>, \
          <span class=\"missing\">text the member lacks</span>; \
-         <span class=\"boilerplate\">boilerplate left out of fingerprints</span>.</p>\n\
+         <span class=\"boilerplate\">boilerplate left out of fingerprints</span>. \
+         A translation is shown in a column beside the representative's text instead; \
+         its similarity is the ordered overlap of the two texts' names and figures, its \
+         containment the share of the shorter text's names and figures that the other has.</p>\n\
          <input id=\"filter\" type=\"search\" placeholder=\"Filter by document id or representative text\" autocomplete=\"off\">\n\
          <p id=\"shown\"></p>\n<div id=\"list\"></div>\n\
          <noscript><p>The clusters are drawn by the page's script; the JSON report has them too.</p></noscript>\n\
@@ -288,6 +323,10 @@ details.cluster[open]>summary{border-bottom:1px solid #ccc}
 .boilerplate{opacity:.5;font-style:italic;white-space:pre-wrap}
 .bplist{margin-top:.6em;border-left:3px solid #ddd;padding-left:.5em}
 .cut{color:#8a5a00;font-weight:600}
+.lang{color:#555}
+.pair{display:grid;grid-template-columns:1fr 1fr;gap:.8em}
+@media (max-width:800px){.pair{grid-template-columns:1fr}}
+.pair h4{font-size:.9em;margin:0 0 .2em;word-break:break-all;font-family:ui-monospace,Menlo,Consolas,monospace}
 </style>
 </head>
 <body>
@@ -309,6 +348,15 @@ const SCRIPT: &str = r##"
     if (text !== undefined) e.textContent = text;
     return e;
   }
+  // " (fr)" after an id or a match kind, when the language is known.
+  function langTag(lang) {
+    return lang ? " (" + lang + ")" : "";
+  }
+  function textBox(text, lang) {
+    var e = el("div", "text", text);
+    if (lang) e.lang = lang;
+    return e;
+  }
   function cutNote(what) {
     return el("p", "cut", what + " cut at " + data.max_chars + " characters (--html-max-chars)");
   }
@@ -323,8 +371,8 @@ const SCRIPT: &str = r##"
   function body(c) {
     var grid = el("div", "grid");
     var left = el("div", "rep");
-    left.appendChild(el("h3", "id", "representative: " + c.rep.id));
-    left.appendChild(el("div", "text", c.rep.text));
+    left.appendChild(el("h3", "id", "representative: " + c.rep.id + langTag(c.rep.lang)));
+    left.appendChild(textBox(c.rep.text, c.rep.lang));
     if (c.rep.text_cut) left.appendChild(cutNote("text"));
     left.appendChild(boilerplate(c.rep.boilerplate, c.rep.boilerplate_cut));
     var right = el("div", "members");
@@ -332,14 +380,30 @@ const SCRIPT: &str = r##"
       var box = el("div", "member");
       box.appendChild(el("h3", "id", m.id));
       box.appendChild(el("p", "measures", "similarity " + m.similarity + " · containment " +
-        m.containment + " · " + m.match));
-      var diff = el("div", "text diff");
-      m.diff.forEach(function (run, i) {
-        if (i) diff.appendChild(document.createTextNode(" "));
-        diff.appendChild(el("span", run[0], run[1]));
-      });
-      box.appendChild(diff);
-      if (m.diff_cut) box.appendChild(cutNote("diff"));
+        m.containment + " · " + m.match + langTag(m.lang)));
+      if (m.match === "translation") {
+        // Words of two languages do not align: the two texts side by side, not a diff.
+        var pair = el("div", "pair");
+        var orig = el("div", "side side-rep");
+        orig.appendChild(el("h4", null, "representative: " + c.rep.id + langTag(c.rep.lang)));
+        orig.appendChild(textBox(c.rep.text, c.rep.lang));
+        if (c.rep.text_cut) orig.appendChild(cutNote("text"));
+        var copy = el("div", "side side-member");
+        copy.appendChild(el("h4", null, m.id + langTag(m.lang)));
+        copy.appendChild(textBox(m.text, m.lang));
+        if (m.text_cut) copy.appendChild(cutNote("text"));
+        pair.appendChild(orig);
+        pair.appendChild(copy);
+        box.appendChild(pair);
+      } else {
+        var diff = el("div", "text diff");
+        m.diff.forEach(function (run, i) {
+          if (i) diff.appendChild(document.createTextNode(" "));
+          diff.appendChild(el("span", run[0], run[1]));
+        });
+        box.appendChild(diff);
+        if (m.diff_cut) box.appendChild(cutNote("diff"));
+      }
       box.appendChild(boilerplate(m.boilerplate, m.boilerplate_cut));
       right.appendChild(box);
     });
@@ -355,6 +419,14 @@ const SCRIPT: &str = r##"
     s.appendChild(el("strong", null, "#" + c.id));
     s.appendChild(document.createTextNode(" · " + c.size + " documents · "));
     s.appendChild(el("span", "id", c.rep.id));
+    if (c.rep.lang) s.appendChild(el("span", "lang", langTag(c.rep.lang)));
+    var tongues = [];
+    c.members.forEach(function (m) {
+      if (m.match === "translation" && m.lang && tongues.indexOf(m.lang) === -1) {
+        tongues.push(m.lang);
+      }
+    });
+    if (tongues.length) s.appendChild(el("span", "lang", " · translated: " + tongues.join(", ")));
     s.appendChild(el("span", "snippet", " — " + c.rep.text.slice(0, 120)));
     d.appendChild(s);
     // Bodies are drawn on first opening only: a page of many clusters loads fast.
@@ -504,6 +576,32 @@ mod tests {
         assert_eq!(data["clusters"][0]["rep"]["text"], "one");
         assert_eq!(data["clusters"][0]["rep"]["text_cut"], true);
         assert_eq!(data["clusters"][0]["members"][0]["diff_cut"], true);
+    }
+
+    #[test]
+    fn translation_gets_its_text_not_a_diff() {
+        let mut r = report();
+        r.clusters[0].members[0].lang = Some("en");
+        r.clusters[0].members[1].kind = MatchKind::Translation;
+        r.clusters[0].members[1].lang = Some("fr");
+        let page = render(&r, &texts("one two three four", "un deux trois"), 10);
+        let c = &data_json(&page)["clusters"][0];
+        assert_eq!(c["rep"]["lang"], "en");
+        let m = &c["members"][0];
+        assert_eq!(m["match"], "translation");
+        assert_eq!(m["lang"], "fr");
+        assert_eq!(m["diff"], serde_json::json!([]));
+        assert_eq!(m["diff_cut"], false);
+        assert_eq!(m["text"], "un deux tr");
+        assert_eq!(m["text_cut"], true);
+
+        // Without a language or a translation, neither key is written.
+        let page = render(&report(), &texts("a b", "a"), 10);
+        let c = &data_json(&page)["clusters"][0];
+        assert!(c["rep"].get("lang").is_none());
+        for key in ["lang", "text", "text_cut"] {
+            assert!(c["members"][0].get(key).is_none(), "{key}");
+        }
     }
 
     #[test]

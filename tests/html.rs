@@ -201,3 +201,330 @@ fn html_identical_for_any_thread_count() {
     let two = page(&[&corpus(), "-j2"], &dir.path().join("j2.html"));
     assert!(one == two, "-j1 and -j2 pages differ");
 }
+
+/// An invented story as a wire original (English), its French translation and a shortened
+/// English reprint with its own headline: the translation shares the original's names and
+/// figures, in order, written the French way (12 500, 48,6, 9,3 %).
+const STORY_EN: &str = "Kessel Valley reservoir to supply 12,500 homes by 2027
+
+MARROWGATE — Mayor Odile Fenwick announced on Tuesday that the Kessel Valley reservoir will \
+supply 12,500 households by the spring of 2027. The project, run by Aldercrest Hydro, will cost \
+48.6 million euros, a rise of 9.3% over the first estimate. Chief engineer Tomasz Brecklin said \
+the dam near Pellworth would be 62 metres high and hold 14.2 million cubic metres of water. \
+About 340 workers will be hired, most of them from Marrowgate and Dunstowe. Critics led by \
+councillor Agnes Holloway say the 17 kilometres of new pipeline will cross the Ravensmoor \
+wetlands, home to 85 species of birds. Fenwick replied that Aldercrest Hydro had moved the route \
+2.4 kilometres east after talks with the Ravensmoor Trust. A public hearing is set for 14 May in \
+Pellworth, and the first water should reach Dunstowe in October 2027, Brecklin said. Residents \
+who want to speak at the hearing have been asked to register with the town hall beforehand, and \
+the full plans will be published online next week.
+";
+
+const STORY_FR: &str = "Le réservoir de la Kessel alimentera 12 500 foyers en 2027
+
+MARROWGATE — La maire Odile Fenwick a annoncé mardi que le réservoir de la vallée de la Kessel \
+alimentera 12 500 foyers d'ici le printemps 2027. Le projet, mené par Aldercrest Hydro, coûtera \
+48,6 millions d'euros, soit 9,3 % de plus que prévu. L'ingénieur en chef Tomasz Brecklin a \
+indiqué que le barrage près de Pellworth mesurerait 62 mètres de haut et retiendrait \
+14,2 millions de mètres cubes d'eau. Quelque 340 ouvriers seront embauchés, surtout à Marrowgate \
+et à Dunstowe. Les opposants, menés par la conseillère Agnes Holloway, affirment que les \
+17 kilomètres de canalisation traverseront les zones humides de Ravensmoor, où vivent \
+85 espèces d'oiseaux. Fenwick a répondu qu'Aldercrest Hydro avait déplacé le tracé de \
+2,4 kilomètres vers l'est après avoir consulté le Ravensmoor Trust. Une audience publique aura \
+lieu le 14 mai à Pellworth, et l'eau devrait arriver à Dunstowe en octobre 2027, selon Brecklin.
+";
+
+const STORY_EN_REPRINT: &str = "Marrowgate reservoir will serve 12,500 homes, mayor says
+
+MARROWGATE — Mayor Odile Fenwick announced on Tuesday that the Kessel Valley reservoir will \
+supply 12,500 households by the spring of 2027. The project, run by Aldercrest Hydro, will cost \
+48.6 million euros, a rise of 9.3% over the first estimate. Chief engineer Tomasz Brecklin said \
+the dam near Pellworth would be 62 metres high and hold 14.2 million cubic metres of water. \
+About 340 workers will be hired, most of them from Marrowgate and Dunstowe. Critics led by \
+councillor Agnes Holloway say the 17 kilometres of new pipeline will cross the Ravensmoor \
+wetlands, home to 85 species of birds. Fenwick replied that Aldercrest Hydro had moved the route \
+2.4 kilometres east after talks with the Ravensmoor Trust. A public hearing is set for 14 May in \
+Pellworth.
+";
+
+const ORIGINAL: &str = "wire/kessel-reservoir.txt";
+const TRANSLATION: &str = "lematin/reservoir-kessel.txt";
+const REPRINT: &str = "reprints/marrowgate-water.txt";
+
+/// The page (and the JSON report) of the three-document story corpus, in `dir`.
+fn translation_page(dir: &util::Dir) -> (String, serde_json::Value) {
+    let corpus = dir.path().join("corpus");
+    dir.write(&format!("corpus/{ORIGINAL}"), STORY_EN);
+    dir.write(&format!("corpus/{TRANSLATION}"), STORY_FR);
+    dir.write(&format!("corpus/{REPRINT}"), STORY_EN_REPRINT);
+    let json_path = dir.path().join("report.json");
+    let html = page(
+        &[
+            &corpus.display().to_string(),
+            "-o",
+            &json_path.display().to_string(),
+        ],
+        &dir.path().join("report.html"),
+    );
+    let report =
+        serde_json::from_str(&std::fs::read_to_string(&json_path).expect("report")).expect("JSON");
+    (html, report)
+}
+
+#[test]
+fn html_translation_shown_beside_original_not_diffed() {
+    let dir = util::Dir::new();
+    let (html, report) = translation_page(&dir);
+    // The run groups the three: the English original leads, the French copy is its translation
+    // and the English reprint a same-language match.
+    assert_eq!(
+        util::groups(&report),
+        vec![vec![TRANSLATION, REPRINT, ORIGINAL]]
+    );
+    let c = &report["clusters"][0];
+    assert_eq!(c["representative"], ORIGINAL);
+    let kind = |id: &str| {
+        let m = c["members"]
+            .as_array()
+            .expect("members")
+            .iter()
+            .find(|m| m["id"] == id)
+            .expect("member");
+        (m["match"].clone(), m["lang"].clone())
+    };
+    assert_eq!(kind(TRANSLATION), ("translation".into(), "fr".into()));
+    assert_ne!(kind(REPRINT).0, "translation");
+    assert_eq!(kind(REPRINT).1, "en");
+
+    let data = data(&html);
+    let shown = &data["clusters"][0];
+    assert_eq!(shown["rep"]["id"], ORIGINAL);
+    assert_eq!(shown["rep"]["lang"], "en");
+    let member = |id: &str| {
+        shown["members"]
+            .as_array()
+            .expect("members")
+            .iter()
+            .find(|m| m["id"] == id)
+            .expect("member shown")
+            .clone()
+    };
+    // The translation: its whole text, to sit beside the representative's, and no diff.
+    let tr = member(TRANSLATION);
+    assert_eq!(tr["match"], "translation");
+    assert_eq!(tr["lang"], "fr");
+    assert_eq!(tr["diff"], serde_json::json!([]));
+    assert_eq!(tr["text_cut"], false);
+    let tr_text = tr["text"].as_str().expect("translation text");
+    assert!(
+        tr_text.contains("odile fenwick a annoncé mardi") && tr_text.contains("12 500 foyers"),
+        "{tr_text}"
+    );
+    // The same-language reprint still gets its word diff: its own headline, the end it lacks.
+    let re = member(REPRINT);
+    assert_eq!(re["lang"], "en");
+    assert!(re.get("text").is_none(), "{re}");
+    let runs = re["diff"].as_array().expect("diff");
+    for class in ["both", "only-member", "missing"] {
+        assert!(runs.iter().any(|r| r[0] == class), "no {class} run: {re}");
+    }
+    assert!(runs
+        .iter()
+        .any(|r| r[0] == "missing" && r[1].as_str().expect("words").contains("brecklin said")));
+
+    // The script draws the two labelled columns and the language tags; the page stays
+    // self-contained and its text escaped in the data script.
+    for needle in [
+        "el(\"div\", \"pair\")",
+        "\"representative: \" + c.rep.id + langTag(c.rep.lang)",
+        "m.id + langTag(m.lang)",
+        "m.match + langTag(m.lang)",
+        "A translation is shown in a column beside the representative",
+    ] {
+        assert!(html.contains(needle), "page lacks {needle:?}");
+    }
+    assert!(html.contains("default-src 'none'"));
+    assert_eq!(html.matches("</script>").count(), 2);
+}
+
+/// A minimal DOM for node: enough for the page's script to run; opens every cluster and prints
+/// the tree it drew as JSON (`tag`, `cls`, `text` = textContent, `lang`, `kids`).
+const DRAW_JS: &str = r##""use strict";
+var page = require("fs").readFileSync(process.argv[2], "utf8");
+function N(tag) { this.tag = tag; this.kids = []; this.className = ""; this.own = ""; this.on = {}; }
+N.prototype.appendChild = function (c) {
+  if (c.tag === "#fragment") { this.kids = this.kids.concat(c.kids); } else { this.kids.push(c); }
+  return c;
+};
+N.prototype.addEventListener = function (t, f) { this.on[t] = f; };
+Object.defineProperty(N.prototype, "childNodes", { get: function () { return this.kids; } });
+Object.defineProperty(N.prototype, "textContent", {
+  get: function () { return this.own + this.kids.map(function (k) { return k.textContent; }).join(""); },
+  set: function (v) { this.own = String(v); this.kids = []; }
+});
+function between(open, close) {
+  var s = page.indexOf(open) + open.length;
+  return page.slice(s, page.indexOf(close, s));
+}
+var byId = { data: new N("script"), list: new N("div"), shown: new N("p"), filter: new N("input") };
+byId.data.textContent = between('<script type="application/json" id="data">', "</script>");
+byId.filter.value = "";
+global.document = {
+  getElementById: function (id) { return byId[id]; },
+  createElement: function (t) { return new N(t); },
+  createTextNode: function (t) { var n = new N("#text"); n.own = String(t); return n; },
+  createDocumentFragment: function () { return new N("#fragment"); }
+};
+new Function(page.slice(page.lastIndexOf("<script>") + 8, page.lastIndexOf("</script>")))();
+byId.list.kids.forEach(function (d) { d.open = true; d.on.toggle(); });
+function dump(n) {
+  var o = { tag: n.tag, cls: n.className, text: n.textContent };
+  if (n.lang) o.lang = n.lang;
+  if (n.kids.length) o.kids = n.kids.map(dump);
+  return o;
+}
+process.stdout.write(JSON.stringify(byId.list.kids.map(dump)));
+"##;
+
+/// Every node under `n` (itself included) whose class list has `class`, in document order.
+fn with_class<'a>(n: &'a serde_json::Value, class: &str, out: &mut Vec<&'a serde_json::Value>) {
+    if n["cls"]
+        .as_str()
+        .is_some_and(|c| c.split(' ').any(|c| c == class))
+    {
+        out.push(n);
+    }
+    for k in n["kids"].as_array().into_iter().flatten() {
+        with_class(k, class, out);
+    }
+}
+
+fn find<'a>(n: &'a serde_json::Value, class: &str) -> Vec<&'a serde_json::Value> {
+    let mut out = Vec::new();
+    with_class(n, class, &mut out);
+    out
+}
+
+/// The page's own script, run under node against a minimal DOM, draws the translation in two
+/// labelled columns and the reprint as a diff (the browser test needs Chromium; this needs
+/// only node, and says it was skipped without it).
+#[test]
+fn html_translation_drawn_in_two_labelled_columns() {
+    let Some(node) = std::env::var_os("PATH").and_then(|p| {
+        std::env::split_paths(&p)
+            .map(|d| d.join("node"))
+            .find(|p| p.is_file())
+    }) else {
+        eprintln!("drawing test skipped: node not installed");
+        return;
+    };
+    let dir = util::Dir::new();
+    let (html, _) = translation_page(&dir);
+    let data = data(&html);
+    let shown = &data["clusters"][0];
+    let script = dir.path().join("draw.js");
+    std::fs::write(&script, DRAW_JS).expect("write draw.js");
+    let out = std::process::Command::new(node)
+        .arg(&script)
+        .arg(dir.path().join("report.html"))
+        .output()
+        .expect("run node");
+    assert!(
+        out.status.success(),
+        "the page's script failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let drawn: serde_json::Value = serde_json::from_slice(&out.stdout).expect("drawn tree");
+    let cluster = &drawn[0];
+    let text = |n: &serde_json::Value| n["text"].as_str().expect("text").to_string();
+
+    // The list line names the representative's language and the translations'.
+    let summary = text(&cluster["kids"][0]);
+    assert!(
+        summary.contains(&format!("{ORIGINAL} (en) · translated: fr")),
+        "{summary}"
+    );
+    // The representative's column is labelled with its language.
+    let rep = find(cluster, "rep");
+    assert_eq!(
+        text(&rep[0]["kids"][0]),
+        format!("representative: {ORIGINAL} (en)")
+    );
+
+    let members = find(cluster, "member");
+    assert_eq!(members.len(), 2);
+    let by_id = |id: &str| {
+        *members
+            .iter()
+            .find(|m| m["kids"][0]["text"] == id)
+            .unwrap_or_else(|| panic!("no member box for {id}"))
+    };
+
+    // The translation: "translation (fr)", two columns, each labelled with its id and
+    // language, holding the two texts; no diff.
+    let tr = by_id(TRANSLATION);
+    assert!(
+        text(find(tr, "measures")[0]).ends_with(" · translation (fr)"),
+        "{tr}"
+    );
+    assert!(find(tr, "diff").is_empty(), "a translation got a diff");
+    let pairs = find(tr, "pair");
+    assert_eq!(pairs.len(), 1);
+    let sides = pairs[0]["kids"].as_array().expect("columns");
+    assert_eq!(sides.len(), 2, "two columns");
+    let shown_tr = shown["members"]
+        .as_array()
+        .expect("members")
+        .iter()
+        .find(|m| m["id"] == TRANSLATION)
+        .expect("translation");
+    for (side, label, lang, body) in [
+        (
+            &sides[0],
+            format!("representative: {ORIGINAL} (en)"),
+            "en",
+            &shown["rep"]["text"],
+        ),
+        (
+            &sides[1],
+            format!("{TRANSLATION} (fr)"),
+            "fr",
+            &shown_tr["text"],
+        ),
+    ] {
+        assert_eq!(side["kids"][0]["tag"], "h4");
+        assert_eq!(text(&side["kids"][0]), label);
+        let t = find(side, "text");
+        assert_eq!(t.len(), 1);
+        assert_eq!(t[0]["lang"], lang);
+        assert_eq!(&t[0]["text"], body);
+    }
+
+    // The reprint: its kind with its language, and its word diff as drawn spans.
+    let re = by_id(REPRINT);
+    let measures = text(find(re, "measures")[0]);
+    assert!(
+        measures.ends_with(" · near-duplicate (en)") || measures.ends_with(" · contained (en)"),
+        "{measures}"
+    );
+    assert!(
+        find(re, "pair").is_empty(),
+        "a same-language member in columns"
+    );
+    let diff = find(re, "diff");
+    assert_eq!(diff.len(), 1);
+    let spans: Vec<serde_json::Value> = diff[0]["kids"]
+        .as_array()
+        .expect("runs")
+        .iter()
+        .filter(|k| k["tag"] == "span")
+        .map(|k| serde_json::json!([k["cls"], k["text"]]))
+        .collect();
+    let shown_re = shown["members"]
+        .as_array()
+        .expect("members")
+        .iter()
+        .find(|m| m["id"] == REPRINT)
+        .expect("reprint");
+    assert_eq!(serde_json::Value::Array(spans), shown_re["diff"]);
+}
