@@ -20,12 +20,12 @@ use caseless::Caseless;
 use unicode_normalization::UnicodeNormalization;
 use xxhash_rust::xxh3::xxh3_64_with_seed;
 
-use crate::lang::{self, Lang};
+use crate::lang::Lang;
 
 /// Most anchors kept of a document, the first in the text: a translated copy keeps the story's
 /// order, so its opening anchors are the ones a cut or excerpted copy still has, and the
 /// fingerprint stays a few hundred bytes whatever the page's length.
-pub const MAX_ANCHORS: usize = 64;
+pub const MAX_ANCHORS: usize = 128;
 
 /// Letters of a name's skeleton: three tell names apart (`ptn`, `stl`, `mkr`) while a case
 /// ending, which adds a fourth (Obamovi, Putinem), does not split them.
@@ -81,10 +81,10 @@ enum Token<'a> {
 }
 
 impl Extractor {
-    /// The fingerprint of a document: `raw` is its text as read (for capitalisation), `kept` the
-    /// normalized text with boilerplate removed (for the anchors and the language).
-    pub fn sketch(&mut self, raw: &str, kept: &str, seed: u64) -> Sketch {
-        let lang = lang::detect(kept);
+    /// The fingerprint of a document in language `lang` ([`crate::lang::detect`] of its normalized
+    /// text): `raw` is its text as read (for capitalisation), `kept` the normalized text with
+    /// boilerplate removed (for the anchors).
+    pub fn sketch(&mut self, raw: &str, kept: &str, lang: Option<Lang>, seed: u64) -> Sketch {
         let mut anchors = Vec::new();
         self.each_anchor(raw, kept, lang, |key, _| {
             let hash = anchor_hash(key, seed);
@@ -96,8 +96,13 @@ impl Extractor {
     }
 
     /// The anchors of [`Extractor::sketch`] with their keys and the words they came from.
-    pub fn labelled(&mut self, raw: &str, kept: &str, seed: u64) -> (Option<Lang>, Vec<Labelled>) {
-        let lang = lang::detect(kept);
+    pub fn labelled(
+        &mut self,
+        raw: &str,
+        kept: &str,
+        lang: Option<Lang>,
+        seed: u64,
+    ) -> Vec<Labelled> {
         let mut out: Vec<Labelled> = Vec::new();
         self.each_anchor(raw, kept, lang, |key, surface| {
             let hash = anchor_hash(key, seed);
@@ -109,7 +114,7 @@ impl Extractor {
                 });
             }
         });
-        (lang, out)
+        out
     }
 
     /// Calls `f(key, surface)` for every anchor of `kept`, repeats included, in order.
@@ -205,8 +210,7 @@ impl Extractor {
                     continue;
                 }
                 let letters = word.chars().count();
-                let acronym = letters >= 2
-                    && letters <= ACRONYM_MAX_LETTERS
+                let acronym = (2..=ACRONYM_MAX_LETTERS).contains(&letters)
                     && word.chars().all(|c| !c.is_lowercase());
                 if initial && !acronym {
                     continue;
@@ -298,8 +302,7 @@ fn figure(text: &str, start: usize) -> (usize, Option<String>) {
         let n = digits_from(at);
         groups.push((&text[at..at + n], 0));
         at += n;
-        loop {
-            let Some(&sep) = bytes.get(at) else { break };
+        while let Some(&sep) = bytes.get(at) {
             let next = digits_from(at + 1);
             let joins = match sep {
                 b'.' | b',' => next > 0,
@@ -510,7 +513,7 @@ mod tests {
 
     fn keys(raw: &str) -> Vec<String> {
         let kept = crate::normalize::normalize(raw);
-        let (_, labelled) = Extractor::default().labelled(raw, &kept, 1);
+        let labelled = Extractor::default().labelled(raw, &kept, crate::lang::detect(&kept), 1);
         labelled.into_iter().map(|l| l.key).collect()
     }
 
@@ -594,11 +597,11 @@ mod tests {
 
     #[test]
     fn sketch_is_capped_distinct_and_in_order() {
-        let raw: String = (10..200).map(|n| format!("{n} ")).collect();
+        let raw: String = (10..400).map(|n| format!("{n}; ")).collect();
         let kept = crate::normalize::normalize(&raw);
-        let s = Extractor::default().sketch(&raw, &kept, 7);
+        let s = Extractor::default().sketch(&raw, &kept, None, 7);
         assert_eq!(s.anchors.len(), MAX_ANCHORS);
-        let again = Extractor::default().sketch(&format!("{raw} {raw}"), &kept, 7);
+        let again = Extractor::default().sketch(&format!("{raw} {raw}"), &kept, None, 7);
         assert_eq!(s, again);
     }
 }

@@ -202,12 +202,12 @@ fn translation_of(
     (ia, ib): (usize, usize),
     same_text_jaccard: f64,
 ) -> TranslationExplanation {
-    let table = pipeline::sketch_all(config, raw, kept);
+    let table = pipeline::sketch_all(config, raw, kept, true);
     let counts = crosslang::AnchorCounts::new(&table, &vec![true; table.len()]);
     let mut extractor = crate::anchor::Extractor::default();
-    let (_, la) = extractor.labelled(&raw[ia], &kept[ia], config.seed);
-    let (_, lb) = extractor.labelled(&raw[ib], &kept[ib], config.seed);
     let (a, b) = (table.get(ia), table.get(ib));
+    let la = extractor.labelled(&raw[ia], &kept[ia], a.lang, config.seed);
+    let lb = extractor.labelled(&raw[ib], &kept[ib], b.lang, config.seed);
     let t = crosslang::measure(a.anchors, b.anchors, &counts);
     let comparable = crosslang::comparable(a, b);
     let show = |l: &crate::anchor::Labelled| format!("{} ({})", l.surface, l.key);

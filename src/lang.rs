@@ -96,15 +96,37 @@ fn tables() -> &'static Tables {
     })
 }
 
-/// The language of a normalized (case-folded) text, or `None` when it cannot be told.
+/// Lines with fewer words than this are left out of the sample when the text has longer ones:
+/// menus, bylines, banners and share bars are short, and a site's chrome is often in another
+/// language than the story it frames (an English wire story on a French portal).
+const PROSE_LINE_MIN_WORDS: usize = 10;
+
+/// The language of a normalized (case-folded) text, or `None` when it cannot be told. It is
+/// read from the text's prose lines (at least [`PROSE_LINE_MIN_WORDS`] words), or from all of
+/// it when it has none.
 pub fn detect(normalized: &str) -> Option<Lang> {
     let tables = tables();
     let mut hits = [0u32; 64];
-    let words = normalized
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .take(SAMPLE_WORDS);
-    for word in words {
+    fn words(line: &str) -> Vec<&str> {
+        line.split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .collect()
+    }
+    let mut sample: Vec<&str> = Vec::with_capacity(SAMPLE_WORDS);
+    for line in normalized.lines() {
+        let w = words(line);
+        if w.len() >= PROSE_LINE_MIN_WORDS {
+            sample.extend(w.into_iter().take(SAMPLE_WORDS - sample.len()));
+            if sample.len() == SAMPLE_WORDS {
+                break;
+            }
+        }
+    }
+    if sample.is_empty() {
+        sample = words(normalized);
+        sample.truncate(SAMPLE_WORDS);
+    }
+    for word in sample {
         if let Some(&mask) = tables.words.get(word) {
             let mut m = mask;
             while m != 0 {
@@ -167,6 +189,18 @@ mod tests {
         for (code, text) in cases {
             assert_eq!(detect(text).map(Lang::code), Some(code), "{text}");
         }
+    }
+
+    #[test]
+    fn regression_chrome_in_another_language_does_not_name_the_story() {
+        // An English story under a French portal's menu, byline and share bar.
+        let text = "accueil | monde | politique | économie | sport | culture\n\
+                    s'abonner · se connecter\npar antoine roux | 18.08.2009\n\
+                    facebook twitter linkedin e-mail imprimer\n\
+                    the council said on monday that the new plan for the harbour would be put \
+                    to a vote in the spring, and that the farmers who had asked for it were \
+                    pleased with what they had been told by the mayor and his staff";
+        assert_eq!(detect(text).map(Lang::code), Some("en"));
     }
 
     #[test]

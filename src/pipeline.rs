@@ -77,6 +77,11 @@ pub(crate) struct Loaded {
     pub(crate) source: u32,
     pub(crate) repaired: bool,
     pub(crate) date: Option<i64>,
+    /// The language of its whole text, site chrome included ([`crate::lang::Lang::number`]),
+    /// when translations are on and it could be told: read in the first pass, so that a run
+    /// whose pages are all in one language extracts no anchors at all. (The language reported
+    /// and matched on is that of the kept text, read in the second pass.)
+    pub(crate) lang: Option<u8>,
 }
 
 /// The ids of a run's documents, end to end in one string: an id of its own would cost each
@@ -275,8 +280,21 @@ pub(crate) fn fingerprint_inputs(
     progress: &dyn Progress,
     want_texts: bool,
 ) -> Fingerprinted {
+    fingerprint_inputs_with(config, inputs, skipped, progress, want_texts, false)
+}
+
+/// [`fingerprint_inputs`], with anchors extracted even when the run's documents are all in one
+/// language (`always_anchors`: a nightly run matched against an index holds other languages).
+pub(crate) fn fingerprint_inputs_with(
+    config: &Config,
+    inputs: Vec<Input>,
+    skipped: Vec<Skipped>,
+    progress: &dyn Progress,
+    want_texts: bool,
+    always_anchors: bool,
+) -> Fingerprinted {
     if !want_texts {
-        return fingerprint_streaming(config, inputs, skipped, progress);
+        return fingerprint_streaming(config, inputs, skipped, progress, always_anchors);
     }
     let (corpus, mut skipped) = load(config, inputs, skipped, progress);
     let (kept_texts, boilerplate) = strip_boilerplate(config, &corpus);
@@ -286,7 +304,8 @@ pub(crate) fn fingerprint_inputs(
     for fp in fingerprint_all(config, &kept_texts, progress) {
         fps.push((&fp).into());
     }
-    let sketches = sketch_all(config, &corpus.raw, &kept_texts);
+    let anchors = always_anchors || multilingual(&corpus.docs);
+    let sketches = sketch_all(config, &corpus.raw, &kept_texts, anchors);
     progress.finish();
     for i in 0..fps.len() {
         if fps.get(i).shingles == 0 {
@@ -529,6 +548,7 @@ pub(crate) fn load(
                         source: corpus.sources.number(&doc.source),
                         repaired: doc.repaired,
                         date: doc.date,
+                        lang: lang_of(config, &text),
                     });
                     corpus.texts.push(text);
                     if config.translations {
@@ -562,9 +582,30 @@ pub(crate) fn fingerprint_all(
         .collect()
 }
 
+/// The language number of a normalized text, when translations are on and it can be told.
+fn lang_of(config: &Config, normalized: &str) -> Option<u8> {
+    if !config.translations {
+        return None;
+    }
+    crate::lang::detect(normalized).map(crate::lang::Lang::number)
+}
+
+/// Whether the documents are in two or more languages: only then can a translation be found
+/// among them.
+pub(crate) fn multilingual(docs: &[Loaded]) -> bool {
+    let mut langs = docs.iter().filter_map(|d| d.lang);
+    let first = langs.next();
+    langs.any(|l| Some(l) != first)
+}
+
 /// The translation sketch of each document from its text as read (`raw`) and its kept text, in
-/// order; empty rows when translations are off.
-pub(crate) fn sketch_all(config: &Config, raw: &[String], kept_texts: &[String]) -> SketchTable {
+/// order (with `anchors`; else languages only); empty rows when translations are off.
+pub(crate) fn sketch_all(
+    config: &Config,
+    raw: &[String],
+    kept_texts: &[String],
+    anchors: bool,
+) -> SketchTable {
     let mut table = SketchTable::with_rows(0);
     if !config.translations {
         return SketchTable::with_rows(kept_texts.len());
@@ -573,7 +614,7 @@ pub(crate) fn sketch_all(config: &Config, raw: &[String], kept_texts: &[String])
         .par_iter()
         .zip(kept_texts)
         .map_init(Extractor::default, |extractor, (raw, kept)| {
-            extractor.sketch(raw, kept, config.seed)
+            sketch_text(config, extractor, raw, kept, anchors)
         })
         .collect();
     for s in &sketches {
@@ -850,6 +891,7 @@ fn fingerprint_streaming(
     inputs: Vec<Input>,
     mut skipped: Vec<Skipped>,
     progress: &dyn Progress,
+    always_anchors: bool,
 ) -> Fingerprinted {
     let all: Vec<(usize, &Input)> = inputs.iter().enumerate().collect();
     // Site names are numbered as documents are read, so that no document holds a copy of one.
@@ -883,6 +925,7 @@ fn fingerprint_streaming(
                     source,
                     repaired: doc.repaired,
                     date: doc.date,
+                    lang: lang_of(config, &text),
                 },
                 lines: Span {
                     start: 0,
@@ -960,6 +1003,7 @@ fn fingerprint_streaming(
         plan.push(slots);
     }
     drop(repeated);
+    let anchors = always_anchors || multilingual(&docs);
 
     let (masks, boilerplate) = if config.keep_boilerplate {
         (Vec::new(), BoilerplateStats::default())
@@ -1017,7 +1061,11 @@ fn fingerprint_streaming(
             let text = normalize::normalize(&doc.text);
             Ok(kept(&text, slot, mask).map(|k| {
                 let fp = fingerprint_text(config, &hashers, shingler, set, &k);
-                (slot, fp, sketch_text(config, extractor, &doc.text, &k))
+                (
+                    slot,
+                    fp,
+                    sketch_text(config, extractor, &doc.text, &k, anchors),
+                )
             }))
         },
         || (),
@@ -1043,7 +1091,10 @@ fn fingerprint_streaming(
             let fp = fingerprint_text(config, &hashers, &mut shingler, &mut set, &k);
             fps.set(slot, (&fp).into());
             written[slot] = true;
-            sketches.set(slot, &sketch_text(config, &mut extractor, &raw, &k));
+            sketches.set(
+                slot,
+                &sketch_text(config, &mut extractor, &raw, &k, anchors),
+            );
         }
     }
     progress.finish();
@@ -1090,17 +1141,25 @@ fn fingerprint_streaming(
     }
 }
 
-/// The translation sketch of one document (an empty one when translations are off).
+/// The translation sketch of one document: its language alone without `anchors`, nothing when
+/// translations are off.
 fn sketch_text(
     config: &Config,
     extractor: &mut Extractor,
     raw: &str,
     kept: &str,
+    anchors: bool,
 ) -> anchor::Sketch {
-    if config.translations {
-        extractor.sketch(raw, kept, config.seed)
-    } else {
-        anchor::Sketch::default()
+    // The language of the kept text: a story's chrome (menus, cookie notices, footers) is often
+    // in the site's language, not the story's, and can outweigh a short brief.
+    let lang = crate::lang::detect(kept);
+    match (config.translations, anchors) {
+        (true, true) => extractor.sketch(raw, kept, lang, config.seed),
+        (true, false) => anchor::Sketch {
+            lang,
+            anchors: Vec::new(),
+        },
+        _ => anchor::Sketch::default(),
     }
 }
 
@@ -1161,10 +1220,11 @@ pub fn dedup_indexed(
             ids,
             sources,
             fps,
+            sketches,
             mut skipped,
             boilerplate,
             ..
-        } = fingerprint_inputs(config, found.inputs, found.skipped, progress, false);
+        } = fingerprint_inputs_with(config, found.inputs, found.skipped, progress, false, true);
 
         progress.start(Stage::Cluster, 3);
         let known: std::collections::HashSet<&str> =
@@ -1200,13 +1260,42 @@ pub fn dedup_indexed(
                 ids.get(fresh[i - first_new])
             }
         };
+        // Translation sketches: the index's documents', then the night's (all empty when
+        // translations are off, which the index's parameters then say too).
+        let sketch_of = |i: usize| -> crosslang::SketchRef<'_> {
+            if i < first_new {
+                crosslang::SketchRef {
+                    lang: old[i].sketch.lang,
+                    anchors: &old[i].sketch.anchors,
+                }
+            } else {
+                sketches.get(fresh[i - first_new])
+            }
+        };
+        let lang_of = |i: usize| config.translations.then(|| sketch_of(i).lang).flatten();
         let active = vec![true; total];
         let matched = match_pairs(config, &joined, &active, first_new);
         progress.advance(2);
+        // Pairs across languages that involve a new document, searched in one table of every
+        // document's sketch (built after the same-language search, the run's largest).
+        let (translation_edges, translation_candidates, anchor_counts) = if config.translations {
+            let mut table = SketchTable::default();
+            for i in 0..total {
+                let s = sketch_of(i);
+                table.push(&crate::anchor::Sketch {
+                    lang: s.lang,
+                    anchors: s.anchors.to_vec(),
+                });
+            }
+            index::translation_edges(&table, &joined, first_new)
+        } else {
+            (Vec::new(), 0, None)
+        };
         let existing: Vec<WorkCluster> = index.clusters().iter().map(WorkCluster::from).collect();
         let new_docs: Vec<usize> = (first_new..total).collect();
         let assigned = assign::assign(
             &fp_of,
+            &lang_of,
             assign::Existing {
                 total_docs: total,
                 first_new,
@@ -1215,6 +1304,7 @@ pub fn dedup_indexed(
             },
             &new_docs,
             &matched.edges,
+            &translation_edges,
             rule(config),
         );
         progress.advance(1);
@@ -1239,20 +1329,36 @@ pub fn dedup_indexed(
                                 (MatchKind::Representative, None)
                             } else {
                                 let ms = cluster::measure(fp_of(m), fp_of(rep));
-                                // A member admitted under an earlier representative may verify
-                                // only as contained or not at all against a newer, fuller one;
-                                // it stays (ids are stable) and says how it relates now.
-                                let kind = cluster::verify(ms, rule(config))
-                                    .unwrap_or(MatchKind::Contained);
-                                (kind, Some(ms))
+                                let same = (ms.jaccard, ms.containment);
+                                // A member in another language than the representative is a
+                                // translation, measured by its names and figures (as a batch
+                                // run measures one). A member admitted under an earlier
+                                // representative may verify only as contained or not at all
+                                // against a newer, fuller one; it stays (ids are stable) and
+                                // says how it relates now.
+                                match (cluster::verify(ms, rule(config)), &anchor_counts) {
+                                    (Some(kind), _) => (kind, Some(same)),
+                                    (None, Some(counts))
+                                        if lang_of(m).is_some()
+                                            && lang_of(rep).is_some()
+                                            && lang_of(m) != lang_of(rep) =>
+                                    {
+                                        let t = crosslang::measure(
+                                            sketch_of(m).anchors,
+                                            sketch_of(rep).anchors,
+                                            counts,
+                                        );
+                                        (MatchKind::Translation, Some((t.score, t.coverage)))
+                                    }
+                                    (None, _) => (MatchKind::Contained, Some(same)),
+                                }
                             };
                             MemberReport {
                                 id: id_of(m).to_string(),
-                                similarity: measures.map_or(1.0, |x| report::round4(x.jaccard)),
-                                containment: measures
-                                    .map_or(1.0, |x| report::round4(x.containment)),
+                                similarity: measures.map_or(1.0, |x| report::round4(x.0)),
+                                containment: measures.map_or(1.0, |x| report::round4(x.1)),
                                 kind,
-                                lang: None,
+                                lang: lang_of(m).map(crate::lang::Lang::code),
                                 new: Some(m >= first_new),
                             }
                         })
@@ -1338,6 +1444,7 @@ pub fn dedup_indexed(
                 date: docs[i].date,
                 added: now,
                 fingerprint: fps.get(i).to_fingerprint(),
+                sketch: sketches.sketch(i),
             })
             .collect();
         let stored_clusters: Vec<StoredCluster> =
@@ -1352,8 +1459,8 @@ pub fn dedup_indexed(
             repaired: docs.iter().filter(|n| n.repaired).count(),
             candidate_pairs: matched.candidate_pairs,
             verified_pairs: matched.edges.len(),
-            translation_candidates: 0,
-            translation_pairs: 0,
+            translation_candidates,
+            translation_pairs: translation_edges.len(),
             boilerplate,
         };
         let params = params(config, matched.near, matched.contained);

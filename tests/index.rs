@@ -1,6 +1,7 @@
 //! The persistent index across nightly runs: three nights with stable ids, a merge and gates;
 //! a kill -9 at every step of a save; the lock; refusing other parameters, newer formats and
-//! damaged files without changing anything; retention and statistics.
+//! damaged files without changing anything; retention and statistics; translations that join
+//! their original's cluster on a later night; an index in the format before translations.
 
 mod util;
 
@@ -583,7 +584,7 @@ fn jsonl_and_emit_lists_cover_every_document_of_a_batch_run() {
         let kind = line["match"].as_str();
         assert_eq!(
             dropped,
-            matches!(kind, Some("near-duplicate" | "contained")),
+            matches!(kind, Some("near-duplicate" | "contained" | "translation")),
             "{id}"
         );
     }
@@ -615,6 +616,8 @@ fn a_night_is_byte_identical_for_any_thread_count() {
     let base = indexed_night_one(&s, &work, "base");
     let n2 = night_two(&s);
     n2.write("w/full.txt", reprint_of("W", &s.full));
+    n2.write("v/harbour.txt", reprint_of("V", HARBOUR_EN));
+    n2.write("u/port.txt", reprint_of("U", HARBOUR_FR));
     let mut reports = Vec::new();
     for threads in ["1", "2", "3"] {
         let st = work.path().join(format!("state-{threads}"));
@@ -624,6 +627,8 @@ fn a_night_is_byte_identical_for_any_thread_count() {
             .output()
             .unwrap();
         assert!(out.status.success());
+        let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(report["stats"]["translation_pairs"], 1);
         // The state directory's path differs; everything else must not.
         let text = String::from_utf8(out.stdout)
             .unwrap()
@@ -632,4 +637,255 @@ fn a_night_is_byte_identical_for_any_thread_count() {
     }
     assert_eq!(reports[0], reports[1]);
     assert_eq!(reports[0], reports[2]);
+}
+
+/// An invented story in English (written for these tests): names, places and figures that a
+/// translation keeps.
+const HARBOUR_EN: &str = "\
+Harbour authority in Valmont approves 12,500-berth expansion
+
+The Valmont Harbour Authority on Tuesday approved a plan to expand the port of Valmont by \
+12,500 berths, its chairwoman Ingrid Sørlie told reporters in Kessler Hall. The project, led \
+by the engineering firm Brantwood & Osei, is expected to cost 480 million euros and to be \
+finished in 2031.
+
+Sørlie said container traffic through Valmont rose by 9.3% last year, to 2.7 million \
+containers, while the neighbouring port of Dunmore lost 4.1% of its traffic. Mayor Tomasz \
+Wierzbicki welcomed the decision and said the city would add 1,850 jobs.
+
+Environmental groups led by Greta Lindqvist of the Coastal Trust warned that the works would \
+threaten 340 hectares of salt marsh near the Orla estuary. The authority promised to plant \
+60,000 trees in compensation. Construction begins on 14 March, the authority said.
+";
+
+/// The same story in French (its translation, written for these tests).
+const HARBOUR_FR: &str = "\
+L'autorité portuaire de Valmont approuve une extension de 12 500 postes
+
+L'autorité portuaire de Valmont a approuvé mardi un projet visant à agrandir le port de \
+Valmont de 12 500 postes d'amarrage, a déclaré sa présidente Ingrid Sørlie aux journalistes à \
+Kessler Hall. Le projet, dirigé par le cabinet d'ingénierie Brantwood & Osei, devrait coûter \
+480 millions d'euros et être achevé en 2031.
+
+Selon Sørlie, le trafic de conteneurs à Valmont a augmenté de 9,3 % l'an dernier, pour \
+atteindre 2,7 millions de conteneurs, tandis que le port voisin de Dunmore a perdu 4,1 % de \
+son trafic. Le maire Tomasz Wierzbicki a salué la décision et a indiqué que la ville créerait \
+1 850 emplois.
+
+Les associations écologistes menées par Greta Lindqvist du Coastal Trust ont averti que les \
+travaux menaceraient 340 hectares de marais salants près de l'estuaire de l'Orla. L'autorité \
+a promis de planter 60 000 arbres en compensation. Les travaux commenceront le 14 mars, a \
+précisé l'autorité.
+";
+
+/// The member `id` of the report's cluster `cluster`.
+fn member<'a>(report: &'a serde_json::Value, cluster: u64, id: &str) -> &'a serde_json::Value {
+    report["clusters"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == cluster)
+        .unwrap_or_else(|| panic!("no cluster {cluster} in {}", report["clusters"]))["members"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["id"] == id)
+        .unwrap_or_else(|| panic!("no member {id} in cluster {cluster}"))
+}
+
+/// Night 1 of the translation tests: the English story on two sites.
+fn english_night() -> Dir {
+    let d = Dir::new();
+    d.write("alpha/harbour.txt", reprint_of("Alpha", HARBOUR_EN));
+    d.write("beta/harbour.txt", reprint_of("Beta", HARBOUR_EN));
+    d
+}
+
+#[test]
+fn a_translation_joins_its_originals_cluster_on_a_later_night() {
+    let work = Dir::new();
+    let st = work.path().join("state");
+    let n1 = english_night();
+    let (code, r1, stderr) = night(n1.path(), &st, &[]);
+    assert_eq!(code, 0, "{stderr}");
+    let id = article(&r1, "alpha/harbour.txt")["cluster"]
+        .as_u64()
+        .unwrap();
+    assert_eq!(article(&r1, "beta/harbour.txt")["cluster"], id);
+    assert_eq!(member(&r1, id, "beta/harbour.txt")["lang"], "en");
+    assert_eq!(r1["stats"]["translation_pairs"], 0);
+
+    // Night 2: the French translation joins night 1's cluster, which keeps its id and its
+    // representative.
+    let n2 = Dir::new();
+    n2.write("gamma/port.txt", reprint_of("Gamma", HARBOUR_FR));
+    let (code, r2, stderr) = night(n2.path(), &st, &[]);
+    assert_eq!(code, 0, "{stderr}");
+    let fr = article(&r2, "gamma/port.txt");
+    assert_eq!(fr["outcome"], "joined");
+    assert_eq!(fr["cluster"], id);
+    assert_eq!(fr["representative"], "alpha/harbour.txt");
+    assert_eq!(fr["duplicate"], true);
+    let m = member(&r2, id, "gamma/port.txt");
+    assert_eq!(m["match"], "translation");
+    assert_eq!(m["lang"], "fr");
+    assert_eq!(m["new"], true);
+    assert!(m["similarity"].as_f64().unwrap() >= 0.4, "{m}");
+    assert!(m["containment"].as_f64().unwrap() > 0.5, "{m}");
+    assert_eq!(
+        member(&r2, id, "alpha/harbour.txt")["match"],
+        "representative"
+    );
+    assert_eq!(member(&r2, id, "beta/harbour.txt")["lang"], "en");
+    assert_eq!(r2["stats"]["translation_pairs"], 2, "{}", r2["stats"]);
+    assert!(r2["stats"]["translation_candidates"].as_u64().unwrap() >= 2);
+    assert_eq!(r2["index"]["clusters_after"], 1);
+    assert!(r2["index"]["merges"].as_array().unwrap().is_empty());
+
+    // With translations off, the index's parameters differ: one line, exit 2, no change.
+    let before = snapshot(&st);
+    let n3 = Dir::new();
+    n3.write("delta/harbour.txt", reprint_of("Delta", HARBOUR_EN));
+    one_line_exit_2(
+        &dedup_cmd(n3.path(), &st)
+            .args(["--translations", "off"])
+            .output()
+            .unwrap(),
+        "translations is true in the index but false in this run",
+    );
+    assert_eq!(snapshot(&st), before);
+}
+
+#[test]
+fn a_reprint_joins_a_story_led_by_its_translation() {
+    // Night 1 holds the English story and its (longer) French translation: one story, as a
+    // batch run makes it, led by the French text.
+    let work = Dir::new();
+    let st = work.path().join("state");
+    let n1 = Dir::new();
+    n1.write("alpha/harbour.txt", reprint_of("Alpha", HARBOUR_EN));
+    n1.write("gamma/port.txt", reprint_of("Gamma", HARBOUR_FR));
+    n1.write("iota/other.txt", prose(21, 300));
+    let (code, r1, stderr) = night(n1.path(), &st, &[]);
+    assert_eq!(code, 0, "{stderr}");
+    let batch = util::run_json(&["dedup", n1.path().to_str().unwrap(), "--progress", "never"]);
+    assert_eq!(util::groups(&r1), util::groups(&batch));
+    assert_eq!(r1["clusters"][0]["members"], {
+        let mut members = batch["clusters"][0]["members"].clone();
+        for m in members.as_array_mut().unwrap() {
+            m["new"] = true.into();
+        }
+        members
+    });
+    let id = article(&r1, "alpha/harbour.txt")["cluster"]
+        .as_u64()
+        .unwrap();
+    assert_eq!(article(&r1, "gamma/port.txt")["cluster"], id);
+    assert_eq!(
+        article(&r1, "alpha/harbour.txt")["representative"],
+        "gamma/port.txt"
+    );
+    assert_eq!(r1["stats"]["translation_pairs"], 1);
+
+    // Night 2: another English copy verifies against the English member, not the French
+    // representative, and joins the story.
+    let n2 = Dir::new();
+    n2.write("delta/harbour.txt", reprint_of("Delta", HARBOUR_EN));
+    let (code, r2, stderr) = night(n2.path(), &st, &[]);
+    assert_eq!(code, 0, "{stderr}");
+    let en = article(&r2, "delta/harbour.txt");
+    assert_eq!(en["outcome"], "joined");
+    assert_eq!(en["cluster"], id);
+    assert_eq!(member(&r2, id, "delta/harbour.txt")["match"], "translation");
+    assert_eq!(member(&r2, id, "delta/harbour.txt")["lang"], "en");
+}
+
+/// Rewrites an index built with `--translations off` as reprint wrote it before translation
+/// sketches (format version 1): the `translations` parameter gone, and each document's sketch
+/// (an empty language code and no anchors) gone from the segments.
+fn to_format_1(state: &Path) {
+    fn u32_at(b: &[u8], at: usize) -> usize {
+        u32::from_le_bytes(b[at..at + 4].try_into().unwrap()) as usize
+    }
+    fn u64_at(b: &[u8], at: usize) -> usize {
+        u64::from_le_bytes(b[at..at + 8].try_into().unwrap()) as usize
+    }
+    for (path, bytes) in snapshot(state) {
+        assert_eq!(u32_at(&bytes, 8), 2, "{}", path.display());
+        let json_len = u64_at(&bytes, 12);
+        let json = &bytes[20..20 + json_len];
+        let mut params: serde_json::Value = serde_json::from_slice(json).unwrap();
+        assert_eq!(params["translations"], false);
+        params.as_object_mut().unwrap().remove("translations");
+        let at = 20 + json_len;
+        let body_len = u64_at(&bytes, at);
+        let mut body = bytes[at + 8..at + 8 + body_len].to_vec();
+        if path.extension().is_some_and(|e| e == "rps") {
+            // id, source, date, added, length, shingles, figures, signature; then the sketch.
+            let mut out = body[..8].to_vec();
+            let mut p = 8;
+            for _ in 0..u64_at(&body, 0) {
+                let start = p;
+                p += 8 + u64_at(&body, p);
+                p += 8 + u64_at(&body, p);
+                p += 8 * 4;
+                p += 4 + 8 * u32_at(&body, p);
+                p += 4 + 4 * u32_at(&body, p);
+                out.extend_from_slice(&body[start..p]);
+                assert_eq!(body[p..p + 6], [0; 6], "an index without translations");
+                p += 6;
+            }
+            assert_eq!(p, body.len());
+            body = out;
+        }
+        let mut file = bytes[..8].to_vec();
+        file.extend_from_slice(&1u32.to_le_bytes());
+        let json = params.to_string();
+        file.extend_from_slice(&(json.len() as u64).to_le_bytes());
+        file.extend_from_slice(json.as_bytes());
+        file.extend_from_slice(&(body.len() as u64).to_le_bytes());
+        file.extend_from_slice(&body);
+        let sum = xxhash_rust::xxh3::xxh3_64(&file);
+        file.extend_from_slice(&sum.to_le_bytes());
+        std::fs::write(&path, file).unwrap();
+    }
+}
+
+#[test]
+fn an_index_from_before_translations_is_refused_with_what_to_do_or_used_without_them() {
+    let work = Dir::new();
+    let st = work.path().join("state");
+    let (code, r1, stderr) = night(english_night().path(), &st, &["--translations", "off"]);
+    assert_eq!(code, 0, "{stderr}");
+    let id = article(&r1, "alpha/harbour.txt")["cluster"]
+        .as_u64()
+        .unwrap();
+    to_format_1(&st);
+    assert_eq!(stats(&st)["format_version"], 1);
+    assert_eq!(stats(&st)["documents"], 2);
+    let before = snapshot(&st);
+
+    // A run with translations on (the default): one line naming the problem and the ways on.
+    let n2 = Dir::new();
+    n2.write("gamma/port.txt", reprint_of("Gamma", HARBOUR_FR));
+    n2.write("delta/harbour.txt", reprint_of("Delta", HARBOUR_EN));
+    let out = dedup_cmd(n2.path(), &st).output().unwrap();
+    one_line_exit_2(&out, "format version 1");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("MANIFEST"), "{stderr}");
+    assert!(stderr.contains("--translations off"), "{stderr}");
+    assert!(stderr.contains("new state directory"), "{stderr}");
+    assert_eq!(snapshot(&st), before, "a refused run changed the index");
+
+    // With translations off it goes on: the old documents match, and the save is in the
+    // current format.
+    let (code, r2, stderr) = night(n2.path(), &st, &["--translations", "off"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(article(&r2, "delta/harbour.txt")["outcome"], "joined");
+    assert_eq!(article(&r2, "delta/harbour.txt")["cluster"], id);
+    assert_eq!(article(&r2, "gamma/port.txt")["outcome"], "unique");
+    let after = stats(&st);
+    assert_eq!(after["format_version"], 2);
+    assert_eq!(after["documents"], 4);
+    assert_eq!(after["params"]["translations"], false);
 }

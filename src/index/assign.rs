@@ -11,10 +11,21 @@
 //! the representative. New
 //! documents that match nothing old are clustered among themselves exactly as a batch run
 //! would, so the first night equals `reprint dedup` without an index.
+//!
+//! Translations come last, as in a batch run ([`crate::crosslang::join`]): along the verified
+//! pairs across languages, best first, a new document or a cluster of new ones joins the story
+//! of another language it translates: an existing cluster (which keeps its id and its
+//! representative), or other new documents and earlier single ones (a new cluster). A story
+//! holds at most one same-language group a language, and two existing clusters never join. A
+//! cluster that holds translations is matched, for a new document, through the member of the
+//! document's language (the representative of that language's group) rather than through a
+//! representative in another language.
 
 use std::collections::BTreeSet;
 
 use crate::cluster::{self, FingerprintRef, Rule};
+use crate::crosslang::Edge;
+use crate::lang::Lang;
 
 /// A cluster during assignment; documents are indexes over old and new documents together.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -97,13 +108,20 @@ pub struct Existing {
     pub next_cluster: u64,
 }
 
+/// The id of a cluster this run formed whose id is not handed out yet.
+const PENDING: u64 = u64::MAX;
+
 /// Assigns `new_docs` (ascending indexes, all `>= existing.first_new`) given the existing
-/// clusters, the verified `edges` that touch a new document, and each document's fingerprint.
+/// clusters, the verified `edges` that touch a new document, the verified `translations`
+/// (pairs across languages that touch a new document), and each document's fingerprint and
+/// language (`None` for all when translations are off).
 pub fn assign<'a>(
     fp: &dyn Fn(usize) -> FingerprintRef<'a>,
+    lang: &dyn Fn(usize) -> Option<Lang>,
     existing: Existing,
     new_docs: &[usize],
     edges: &[(u32, u32)],
+    translations: &[Edge],
     rule: Rule,
 ) -> Assignment {
     let Existing {
@@ -147,8 +165,12 @@ pub fn assign<'a>(
             Target::Single(o) => (1, o),
         });
         targets.dedup();
+        // What `n` is measured against: a cluster's representative, or its group of `n`'s
+        // language when the cluster holds translations.
         let rep_of = |t: Target, slots: &[Option<WorkCluster>]| match t {
-            Target::Cluster(s) => slots[s].as_ref().map_or(usize::MAX, |c| c.representative),
+            Target::Cluster(s) => slots[s]
+                .as_ref()
+                .map_or(usize::MAX, |c| language_lead(c, lang(n), fp, lang)),
             Target::Single(o) => o,
         };
         let qualifying: Vec<(Target, cluster::Measures)> = targets
@@ -287,21 +309,49 @@ pub fn assign<'a>(
     let mut fresh = cluster::cluster(sub_fps.as_slice(), &sub_edges, rule);
     fresh.sort_by_key(|c| c.representative);
     for c in fresh {
-        let id = out.next_cluster;
-        out.next_cluster += 1;
-        created.insert(id);
         let mut members: Vec<usize> = c.members.iter().map(|m| left[m.doc]).collect();
         members.sort_unstable();
         let slot = slots.len();
         for &m in &members {
             slot_of[m] = Some(slot);
         }
+        // Its id is handed out once translations have joined what they join.
         slots.push(Some(WorkCluster {
-            id,
+            id: PENDING,
             representative: left[c.representative],
             members,
         }));
+    }
+
+    for id in join_translations(
+        &mut slots,
+        &mut slot_of,
+        translations,
+        lang,
+        &|d| fp(d).length,
+        next_cluster,
+    ) {
         out.touched.insert(id);
+    }
+
+    // New clusters take ids in the order of their representatives.
+    let mut pending: Vec<(usize, usize)> = slots
+        .iter()
+        .enumerate()
+        .filter_map(|(s, c)| {
+            c.as_ref()
+                .filter(|c| c.id == PENDING)
+                .map(|c| (c.representative, s))
+        })
+        .collect();
+    pending.sort_unstable();
+    for (_, s) in pending {
+        if let Some(c) = slots[s].as_mut() {
+            c.id = out.next_cluster;
+            out.next_cluster += 1;
+            created.insert(c.id);
+            out.touched.insert(c.id);
+        }
     }
 
     out.outcomes = new_docs
@@ -314,7 +364,178 @@ pub fn assign<'a>(
         .collect();
     out.clusters = slots.into_iter().flatten().collect();
     out.clusters.sort_by_key(|c| c.id);
+    // A cluster this run created and a translation then joined to an existing one is gone.
+    let live: BTreeSet<u64> = out.clusters.iter().map(|c| c.id).collect();
+    out.touched.retain(|id| live.contains(id));
     out
+}
+
+/// The member of `c` that a document in language `lang` is measured against: the
+/// representative, unless the cluster holds translations and the representative is in another
+/// language; then its longest member in `lang` (ties to the earliest), which leads that
+/// language's group as the representative leads a batch run's.
+fn language_lead<'a>(
+    c: &WorkCluster,
+    lang: Option<Lang>,
+    fp: &dyn Fn(usize) -> FingerprintRef<'a>,
+    lang_of: &dyn Fn(usize) -> Option<Lang>,
+) -> usize {
+    let rep = c.representative;
+    match (lang, lang_of(rep)) {
+        (Some(l), Some(r)) if l != r => c
+            .members
+            .iter()
+            .copied()
+            .filter(|&m| lang_of(m) == Some(l))
+            .max_by(|&x, &y| fp(x).length.cmp(&fp(y).length).then(y.cmp(&x)))
+            .unwrap_or(rep),
+        _ => rep,
+    }
+}
+
+/// Joins groups along the verified translation `edges`, best first (then by document), as
+/// [`crate::crosslang::join`] does: the groups are the clusters in `slots` and the documents in
+/// none that an edge touches, and two join when no language is in both and not both are
+/// existing clusters (ids below `first_created`). A story with an existing cluster keeps that
+/// cluster's id and representative; any other takes the smallest id among its clusters (or
+/// [`PENDING`]) and the longest of its groups' representatives (ties to the earliest). Returns
+/// the ids of the existing clusters that grew.
+fn join_translations(
+    slots: &mut Vec<Option<WorkCluster>>,
+    slot_of: &mut [Option<usize>],
+    edges: &[Edge],
+    lang: &dyn Fn(usize) -> Option<Lang>,
+    length: &dyn Fn(usize) -> u32,
+    first_created: u64,
+) -> Vec<u64> {
+    if edges.is_empty() {
+        return Vec::new();
+    }
+    // Groups: the clusters an edge touches, then the documents in none.
+    let mut group_of: std::collections::HashMap<usize, usize> = Default::default();
+    let mut slot_of_group: Vec<Option<usize>> = Vec::new();
+    let mut single: Vec<usize> = Vec::new();
+    for e in edges {
+        for d in [e.a as usize, e.b as usize] {
+            let key = match slot_of[d] {
+                Some(s) => s,
+                None => usize::MAX - d,
+            };
+            if let std::collections::hash_map::Entry::Vacant(v) = group_of.entry(key) {
+                v.insert(slot_of_group.len());
+                slot_of_group.push(slot_of[d]);
+                single.push(d);
+            }
+        }
+    }
+    let group = |d: usize| group_of[&slot_of[d].unwrap_or(usize::MAX - d)];
+    let members_of = |g: usize, slots: &[Option<WorkCluster>]| -> Vec<usize> {
+        match slot_of_group[g].and_then(|s| slots[s].as_ref()) {
+            Some(c) => c.members.clone(),
+            None => vec![single[g]],
+        }
+    };
+    let lang_bit = |d: usize| lang(d).map_or(0u64, |l| 1 << (l.number() % 64));
+    let k = slot_of_group.len();
+    let mut langs: Vec<u64> = (0..k)
+        .map(|g| members_of(g, slots).iter().fold(0, |m, &d| m | lang_bit(d)))
+        .collect();
+    let mut fixed: Vec<bool> = (0..k)
+        .map(|g| {
+            slot_of_group[g]
+                .and_then(|s| slots[s].as_ref())
+                .is_some_and(|c| c.id < first_created)
+        })
+        .collect();
+    let mut parent: Vec<usize> = (0..k).collect();
+    fn find(parent: &mut [usize], mut x: usize) -> usize {
+        while parent[x] != x {
+            let up = parent[parent[x]];
+            parent[x] = up;
+            x = up;
+        }
+        x
+    }
+    let mut order: Vec<&Edge> = edges.iter().collect();
+    order.sort_by(|x, y| {
+        y.score
+            .total_cmp(&x.score)
+            .then((x.a, x.b).cmp(&(y.a, y.b)))
+    });
+    for e in order {
+        let ga = find(&mut parent, group(e.a as usize));
+        let gb = find(&mut parent, group(e.b as usize));
+        if ga == gb || langs[ga] & langs[gb] != 0 || (fixed[ga] && fixed[gb]) {
+            continue;
+        }
+        let (keep, gone) = match (fixed[ga], fixed[gb]) {
+            (true, _) => (ga, gb),
+            (_, true) => (gb, ga),
+            _ => (ga.min(gb), ga.max(gb)),
+        };
+        parent[gone] = keep;
+        langs[keep] |= langs[gone];
+        fixed[keep] |= fixed[gone];
+    }
+    // The groups of each story, in group order.
+    let mut stories: Vec<Vec<usize>> = vec![Vec::new(); k];
+    for g in 0..k {
+        let root = find(&mut parent, g);
+        stories[root].push(g);
+    }
+    let mut grown = Vec::new();
+    for (root, story) in stories.into_iter().enumerate() {
+        if story.len() < 2 {
+            continue;
+        }
+        let mut members: Vec<usize> = Vec::new();
+        let mut id = PENDING;
+        let mut lead: Option<usize> = None;
+        for &g in &story {
+            members.extend(members_of(g, slots));
+            let rep = match slot_of_group[g].and_then(|s| slots[s].as_ref()) {
+                Some(c) => {
+                    id = id.min(c.id);
+                    c.representative
+                }
+                None => single[g],
+            };
+            let longer = lead.is_none_or(|l| {
+                (length(rep), std::cmp::Reverse(rep)) > (length(l), std::cmp::Reverse(l))
+            });
+            if longer {
+                lead = Some(rep);
+            }
+        }
+        members.sort_unstable();
+        members.dedup();
+        let Some(mut representative) = lead else {
+            continue;
+        };
+        if fixed[root] {
+            // The existing cluster keeps its id and its representative.
+            if let Some(c) = slot_of_group[root].and_then(|s| slots[s].as_ref()) {
+                representative = c.representative;
+                grown.push(c.id);
+            }
+        }
+        for &g in &story {
+            if let Some(s) = slot_of_group[g] {
+                slots[s] = None;
+            }
+        }
+        let slot = slots.len();
+        for &m in &members {
+            slot_of[m] = Some(slot);
+        }
+        slots.push(Some(WorkCluster {
+            id,
+            representative,
+            members,
+        }));
+    }
+    grown.sort_unstable();
+    grown
 }
 
 /// A new document replaces a cluster's representative only with this much more text: a copy
@@ -382,6 +603,7 @@ mod tests {
         let edges = all_pairs(fps, first_new);
         assign(
             &|i| (&fps[i]).into(),
+            &|_| None,
             Existing {
                 total_docs: fps.len(),
                 first_new,
@@ -390,6 +612,7 @@ mod tests {
             },
             &new_docs,
             &edges,
+            &[],
             RULE,
         )
     }
@@ -525,7 +748,15 @@ mod tests {
             clusters,
             next_cluster: 6,
         };
-        let got = assign(&|i| (&fps[i]).into(), old(existing), &[4], &edges, rule);
+        let got = assign(
+            &|i| (&fps[i]).into(),
+            &|_| None,
+            old(existing),
+            &[4],
+            &edges,
+            &[],
+            rule,
+        );
         assert_eq!(
             got.merges,
             vec![Merge {
@@ -551,7 +782,226 @@ mod tests {
             clusters: only_first,
             next_cluster: 6,
         };
-        let lone = assign(&|i| (&fps[i]).into(), before_full, &[3], &[], rule);
+        let lone = assign(
+            &|i| (&fps[i]).into(),
+            &|_| None,
+            before_full,
+            &[3],
+            &[],
+            &[],
+            rule,
+        );
         assert_eq!(lone.outcomes, vec![Outcome::Unique]);
+    }
+
+    fn lang(code: &str) -> Option<Lang> {
+        Lang::from_code(code)
+    }
+
+    fn edge(a: u32, b: u32, score: f64) -> Edge {
+        Edge { a, b, score }
+    }
+
+    /// Assigns the documents from `first_new` on with the same-language pairs all_pairs finds,
+    /// the given translation pairs and languages.
+    fn run_translated(
+        fps: &[Fingerprint],
+        langs: &[Option<Lang>],
+        first_new: usize,
+        clusters: Vec<WorkCluster>,
+        translations: &[Edge],
+    ) -> Assignment {
+        let new_docs: Vec<usize> = (first_new..fps.len()).collect();
+        assign(
+            &|i| (&fps[i]).into(),
+            &|i| langs[i],
+            Existing {
+                total_docs: fps.len(),
+                first_new,
+                clusters,
+                next_cluster: 10,
+            },
+            &new_docs,
+            &all_pairs(fps, first_new),
+            translations,
+            RULE,
+        )
+    }
+
+    #[test]
+    fn translations_join_existing_clusters_one_group_a_language_table() {
+        // Old: cluster 4 = {0, 1}, story 1 in English (representative 0); 2 is an earlier
+        // single French copy of story 2.
+        let old = vec![fp(story(1), 200), fp(story(1), 150), fp(story(2), 100)];
+        let old_langs = vec![lang("en"), lang("en"), lang("fr")];
+        let existing = || {
+            vec![WorkCluster {
+                id: 4,
+                representative: 0,
+                members: vec![0, 1],
+            }]
+        };
+        struct Case {
+            what: &'static str,
+            new: Vec<(Fingerprint, &'static str)>,
+            edges: Vec<Edge>,
+            outcomes: Vec<Outcome>,
+            cluster_4: Vec<usize>,
+        }
+        let cases = vec![
+            Case {
+                what: "a French translation joins the English cluster",
+                new: vec![(fp(story(11), 300), "fr")],
+                edges: vec![edge(0, 3, 0.8)],
+                outcomes: vec![Outcome::Joined(4)],
+                cluster_4: vec![0, 1, 3],
+            },
+            Case {
+                what: "through any member of the cluster",
+                new: vec![(fp(story(11), 300), "de")],
+                edges: vec![edge(1, 3, 0.6)],
+                outcomes: vec![Outcome::Joined(4)],
+                cluster_4: vec![0, 1, 3],
+            },
+            Case {
+                what: "a second English story is no translation of the first",
+                new: vec![(fp(story(12), 300), "en")],
+                edges: vec![edge(0, 3, 0.9)],
+                outcomes: vec![Outcome::Unique],
+                cluster_4: vec![0, 1],
+            },
+            Case {
+                what: "two French translations that are not one group: the better one joins",
+                new: vec![(fp(story(11), 300), "fr"), (fp(story(13), 300), "fr")],
+                edges: vec![edge(0, 3, 0.5), edge(0, 4, 0.7)],
+                outcomes: vec![Outcome::Unique, Outcome::Joined(4)],
+                cluster_4: vec![0, 1, 4],
+            },
+            Case {
+                what: "a new cluster of two French copies joins whole",
+                new: vec![(fp(story(11), 300), "fr"), (fp(story(11), 280), "fr")],
+                edges: vec![edge(0, 4, 0.7)],
+                outcomes: vec![Outcome::Joined(4), Outcome::Joined(4)],
+                cluster_4: vec![0, 1, 3, 4],
+            },
+            Case {
+                what: "a translation of an earlier single makes a new cluster",
+                new: vec![(fp(story(14), 300), "de")],
+                edges: vec![edge(2, 3, 0.7)],
+                outcomes: vec![Outcome::NewCluster(10)],
+                cluster_4: vec![0, 1],
+            },
+        ];
+        for case in cases {
+            let mut fps = old.clone();
+            let mut langs = old_langs.clone();
+            for (f, code) in case.new {
+                fps.push(f);
+                langs.push(lang(code));
+            }
+            let got = run_translated(&fps, &langs, old.len(), existing(), &case.edges);
+            assert_eq!(got.outcomes, case.outcomes, "{}", case.what);
+            let c4 = got.clusters.iter().find(|c| c.id == 4).unwrap();
+            assert_eq!(c4.members, case.cluster_4, "{}", case.what);
+            // The existing cluster keeps its representative.
+            assert_eq!(c4.representative, 0, "{}", case.what);
+            assert_eq!(
+                got.touched.contains(&4),
+                case.cluster_4.len() > 2,
+                "{}",
+                case.what
+            );
+            assert!(got.merges.is_empty() && got.representative_changes.is_empty());
+        }
+    }
+
+    #[test]
+    fn two_existing_clusters_never_join_by_a_translation() {
+        // Cluster 4: story 1 in English; cluster 6: story 2 in French. A new English copy of
+        // story 1 joins cluster 4 by the same-language rule; its translation pair with
+        // cluster 6 must not pull the two clusters together.
+        let fps = vec![
+            fp(story(1), 200),
+            fp(story(1), 150),
+            fp(story(2), 200),
+            fp(story(2), 150),
+            fp(story(1), 180),
+        ];
+        let langs = vec![lang("en"), lang("en"), lang("fr"), lang("fr"), lang("en")];
+        let existing = vec![
+            WorkCluster {
+                id: 4,
+                representative: 0,
+                members: vec![0, 1],
+            },
+            WorkCluster {
+                id: 6,
+                representative: 2,
+                members: vec![2, 3],
+            },
+        ];
+        let got = run_translated(&fps, &langs, 4, existing, &[edge(2, 4, 0.9)]);
+        assert_eq!(got.outcomes, vec![Outcome::Joined(4)]);
+        assert_eq!(got.clusters.len(), 2);
+        assert_eq!(got.clusters[0].members, vec![0, 1, 4]);
+        assert_eq!(got.clusters[1].members, vec![2, 3]);
+    }
+
+    #[test]
+    fn new_stories_across_languages_take_one_id_and_the_longest_representative() {
+        // All new: two English copies, a longer French translation, and an unrelated pair.
+        let fps = vec![
+            fp(story(1), 200),
+            fp(story(1), 190),
+            fp(story(5), 300),
+            fp(story(3), 100),
+            fp(story(3), 100),
+        ];
+        let langs = vec![lang("en"), lang("en"), lang("fr"), lang("en"), lang("en")];
+        let got = run_translated(&fps, &langs, 0, Vec::new(), &[edge(1, 2, 0.7)]);
+        // Ids in the order of the stories' representatives, none skipped.
+        assert_eq!(got.clusters.len(), 2);
+        assert_eq!(
+            (got.clusters[0].id, got.clusters[0].representative),
+            (10, 2)
+        );
+        assert_eq!(got.clusters[0].members, vec![0, 1, 2]);
+        assert_eq!(
+            (got.clusters[1].id, got.clusters[1].representative),
+            (11, 3)
+        );
+        assert_eq!(got.next_cluster, 12);
+        assert_eq!(
+            got.outcomes,
+            vec![
+                Outcome::NewCluster(10),
+                Outcome::NewCluster(10),
+                Outcome::NewCluster(10),
+                Outcome::NewCluster(11),
+                Outcome::NewCluster(11)
+            ]
+        );
+        assert_eq!(got.touched, BTreeSet::from([10, 11]));
+    }
+
+    #[test]
+    fn a_copy_joins_a_story_led_by_its_translation_through_its_own_language() {
+        // Cluster 4: a French representative (the longest) and its English original; a new
+        // English reprint verifies against the English member, not against the French text.
+        let fps = vec![fp(story(7), 400), fp(story(1), 200), fp(story(1), 210)];
+        let existing = vec![WorkCluster {
+            id: 4,
+            representative: 0,
+            members: vec![0, 1],
+        }];
+        let langs = vec![lang("fr"), lang("en"), lang("en")];
+        let got = run_translated(&fps, &langs, 2, existing.clone(), &[]);
+        assert_eq!(got.outcomes, vec![Outcome::Joined(4)]);
+        assert_eq!(got.clusters[0].members, vec![0, 1, 2]);
+        assert_eq!(got.clusters[0].representative, 0);
+        // Without languages (translations off) it is measured against the representative.
+        let none = vec![None; 3];
+        let got = run_translated(&fps, &none, 2, existing, &[]);
+        assert_eq!(got.outcomes, vec![Outcome::Unique]);
     }
 }

@@ -8,15 +8,88 @@
 pub mod assign;
 pub mod store;
 
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 use serde::Serialize;
 
+use crate::cluster::{self, Fingerprints};
 use crate::config::Config;
+use crate::crosslang::{self, AnchorCounts, Edge, SketchTable};
 use crate::error::{Error, IndexProblem, Result};
 use crate::normalize;
 use store::{FingerprintParams, Lock, Manifest, StoredCluster, StoredDoc};
+
+/// Most documents an anchor may be carried by and still be a probe of the cross-language
+/// candidate search: `crosslang`'s own limit, which that module keeps private. Only a bound of
+/// the search here (which old documents can pair with a new one); a test holds the result to
+/// `crosslang::verified_edges` over every document.
+const PROBE_MAX_DOCUMENTS: u32 = 256;
+
+/// Probes a candidate pair shares at least (`crosslang`'s rule).
+const MIN_SHARED_PROBES: usize = 2;
+
+/// The verified translation pairs that involve a document at `first_new` or later, among all
+/// the rows of `table` (an index's documents, then a night's): the pairs
+/// [`crosslang::verified_edges`] finds over every row and weighs by every row's anchors, without
+/// searching the pairs of old documents, which earlier nights judged. Returns the edges (sorted),
+/// the number of candidate pairs that involve a new document, and the anchor counts over all
+/// rows (what [`crosslang::measure`] weighs by), or `None` when fewer than two languages can
+/// match.
+pub fn translation_edges<F: Fingerprints + ?Sized>(
+    table: &SketchTable,
+    fps: &F,
+    first_new: usize,
+) -> (Vec<Edge>, usize, Option<AnchorCounts>) {
+    let n = table.len();
+    if table.languages() < 2 || first_new >= n {
+        return (Vec::new(), 0, None);
+    }
+    let counts = AnchorCounts::new(table, &vec![true; n]);
+    // An old document can pair with a new one only if both have two shared probes, and a
+    // probe is an anchor carried by at most PROBE_MAX_DOCUMENTS documents: the old documents
+    // that carry two such anchors of the new ones are the only ones searched.
+    let rare: HashSet<u32> = (first_new..n)
+        .flat_map(|i| table.get(i).anchors.iter().copied())
+        .filter(|&a| (2..=PROBE_MAX_DOCUMENTS).contains(&counts.of(a)))
+        .collect();
+    let active: Vec<bool> = (0..n)
+        .into_par_iter()
+        .map(|i| {
+            i >= first_new
+                || table
+                    .get(i)
+                    .anchors
+                    .iter()
+                    .filter(|a| rare.contains(a))
+                    .take(MIN_SHARED_PROBES)
+                    .count()
+                    >= MIN_SHARED_PROBES
+        })
+        .collect();
+    let pairs: Vec<(u32, u32)> = crosslang::candidates(table, &active, &counts)
+        .into_iter()
+        .filter(|&(_, b)| b as usize >= first_new)
+        .collect();
+    let edges: Vec<Edge> = pairs
+        .par_iter()
+        .filter_map(|&(a, b)| {
+            let (x, y) = (table.get(a as usize), table.get(b as usize));
+            if !crosslang::comparable(x, y) {
+                return None;
+            }
+            let m = crosslang::measure(x.anchors, y.anchors, &counts);
+            let same_text = cluster::measure(fps.get(a as usize), fps.get(b as usize)).jaccard;
+            crosslang::verify(m, same_text).then_some(Edge {
+                a,
+                b,
+                score: m.score,
+            })
+        })
+        .collect();
+    (edges, pairs.len(), Some(counts))
+}
 
 /// The parameters of `config` that shape fingerprints.
 pub fn fingerprint_params(config: &Config) -> FingerprintParams {
@@ -28,6 +101,7 @@ pub fn fingerprint_params(config: &Config) -> FingerprintParams {
         normalizer_version: normalize::NORMALIZER_VERSION,
         hash_version: crate::shingle::HASH_VERSION,
         boilerplate_removal: !config.keep_boilerplate,
+        translations: config.translations,
     }
 }
 
@@ -49,7 +123,8 @@ impl Index {
         let lock = Lock::acquire(dir)?;
         let manifest = store::read_manifest(dir)?.unwrap_or_default();
         if let Some(found) = &manifest.params {
-            store::check_params(&dir.join(store::MANIFEST), found, &params)?;
+            let path = dir.join(store::MANIFEST);
+            store::check_manifest(&path, manifest.format_version, found, &params)?;
         }
         Self::load(dir, lock, params, manifest)
     }
@@ -148,6 +223,7 @@ impl Index {
         next_cluster: u64,
     ) -> Result<()> {
         self.manifest.params = Some(self.params.clone());
+        self.manifest.format_version = store::FORMAT_VERSION;
         self.manifest.generation += 1;
         self.manifest.next_cluster = next_cluster;
         self.manifest.clusters = clusters;
@@ -222,6 +298,7 @@ impl Index {
             kept_clusters: clusters.len(),
         };
         self.manifest.params = Some(self.params.clone());
+        self.manifest.format_version = store::FORMAT_VERSION;
         self.manifest.generation += 1;
         self.manifest.clusters = clusters;
         self.manifest.segments.clear();
@@ -245,7 +322,7 @@ impl Index {
         let documents = self.docs.len();
         IndexStats {
             path: self.dir.display().to_string(),
-            format_version: store::FORMAT_VERSION,
+            format_version: self.manifest.format_version,
             documents,
             clusters: self.manifest.clusters.len(),
             clustered_documents: self.manifest.clusters.iter().map(|c| c.members.len()).sum(),
@@ -337,7 +414,8 @@ impl IndexStats {
              documents {} ({} in {} clusters)\n\
              on disk {} bytes in {} segments ({} bytes a document), {} saves, format {}\n\
              dates {} .. {}\n\
-             method {} seed {} num_perm {} shingle {} normalizer {} hash {} boilerplate_removal {}\n",
+             method {} seed {} num_perm {} shingle {} normalizer {} hash {} boilerplate_removal {} \
+             translations {}\n",
             self.path,
             self.documents,
             self.clustered_documents,
@@ -356,6 +434,126 @@ impl IndexStats {
             p.normalizer_version,
             p.hash_version,
             p.boilerplate_removal,
+            p.translations,
         )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::anchor::Sketch;
+    use crate::cluster::Fingerprint;
+    use crate::lang::Lang;
+
+    /// A deterministic xorshift generator.
+    struct Rng(u64);
+
+    impl Rng {
+        fn next(&mut self) -> u64 {
+            self.0 ^= self.0 << 13;
+            self.0 ^= self.0 >> 7;
+            self.0 ^= self.0 << 17;
+            self.0
+        }
+        fn below(&mut self, n: u64) -> u64 {
+            self.next() % n
+        }
+    }
+
+    /// A table of stories told in several languages (each copy keeps most of its story's
+    /// anchors, in order), with anchors common to many documents and some to more than any
+    /// probe may be, two stories told many times, and fingerprints that share no text.
+    fn corpus(seed: u64, documents: usize) -> (SketchTable, Vec<Fingerprint>) {
+        let mut rng = Rng(seed | 1);
+        let langs: Vec<Lang> = ["en", "fr", "de", "es"]
+            .iter()
+            .filter_map(|c| Lang::from_code(c))
+            .collect();
+        let mut table = SketchTable::default();
+        let mut fps = Vec::new();
+        for i in 0..documents {
+            // Most stories have a few copies; two are everywhere (their anchors are common
+            // enough that only the probe limit lets them be probes).
+            let story = if rng.below(5) == 0 {
+                rng.below(2) as u32
+            } else {
+                2 + rng.below(documents as u64 / 3) as u32
+            };
+            let mut anchors: Vec<u32> = Vec::new();
+            for k in 0..14u32 {
+                if rng.below(10) < 8 {
+                    anchors.push(1_000_000 + story * 100 + k);
+                }
+                // Common anchors: years, countries, the same ministry in every story.
+                if rng.below(4) == 0 {
+                    anchors.push(rng.below(6) as u32);
+                }
+                if rng.below(3) == 0 {
+                    anchors.push(100 + rng.below(400) as u32);
+                }
+            }
+            anchors.dedup();
+            let mut seen = std::collections::HashSet::new();
+            anchors.retain(|a| seen.insert(*a));
+            table.push(&Sketch {
+                lang: Some(langs[rng.below(langs.len() as u64) as usize]),
+                anchors,
+            });
+            fps.push(Fingerprint {
+                signature: (0..16).map(|k| (i as u32) << 8 | k).collect(),
+                simhash: None,
+                shingles: 100,
+                length: 100 + rng.below(900) as u32,
+                numbers: Box::default(),
+            });
+        }
+        (table, fps)
+    }
+
+    #[test]
+    fn translation_edges_are_the_batch_edges_that_involve_a_new_document() {
+        for (seed, documents, first_new) in [(1, 900, 850), (2, 900, 0), (3, 700, 600), (4, 60, 30)]
+        {
+            let (table, fps) = corpus(seed, documents);
+            let all = vec![true; documents];
+            let (batch, _) = crosslang::verified_edges(&table, fps.as_slice(), &all);
+            let want: Vec<Edge> = batch
+                .into_iter()
+                .filter(|e| e.b as usize >= first_new)
+                .collect();
+            let (got, candidates, counts) = translation_edges(&table, fps.as_slice(), first_new);
+            assert!(!want.is_empty(), "seed {seed}: the corpus has translations");
+            assert_eq!(got, want, "seed {seed}");
+            assert!(candidates >= got.len());
+            assert!(counts.is_some());
+        }
+        // Some anchors are carried by more documents than a probe may be.
+        let (table, _) = corpus(1, 900);
+        let counts = AnchorCounts::new(&table, &[true; 900]);
+        assert!((0..6).any(|a| counts.of(a) > PROBE_MAX_DOCUMENTS));
+    }
+
+    #[test]
+    fn one_language_has_no_translation_edges() {
+        let en = Lang::from_code("en");
+        let mut table = SketchTable::default();
+        for _ in 0..3 {
+            table.push(&Sketch {
+                lang: en,
+                anchors: (1..=10).collect(),
+            });
+        }
+        let fps: Vec<Fingerprint> = (0..3)
+            .map(|i| Fingerprint {
+                signature: vec![i; 16].into(),
+                simhash: None,
+                shingles: 10,
+                length: 100,
+                numbers: Box::default(),
+            })
+            .collect();
+        let (edges, candidates, counts) = translation_edges(&table, fps.as_slice(), 1);
+        assert!(edges.is_empty() && candidates == 0 && counts.is_none());
     }
 }

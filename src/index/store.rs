@@ -16,12 +16,21 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 use xxhash_rust::xxh3::xxh3_64;
 
+use crate::anchor::Sketch;
 use crate::cluster::Fingerprint;
 use crate::error::{Error, IndexProblem, Result};
+use crate::lang::Lang;
 
 /// Version of the file layout. Bumped on any change a reader of the previous version would
 /// misread; a file with a newer version is refused, never guessed at.
-pub const FORMAT_VERSION: u32 = 1;
+///
+/// 2: each document's translation sketch (its language and anchors) follows its fingerprint,
+/// and the parameters say whether translations are on. A version 1 file is still read, as an
+/// index built with translations off (it has no sketches to match across languages).
+pub const FORMAT_VERSION: u32 = 2;
+
+/// The first version whose segments hold translation sketches.
+pub const SKETCH_VERSION: u32 = 2;
 
 const MANIFEST_MAGIC: &[u8; 8] = b"RPRINTMF";
 const SEGMENT_MAGIC: &[u8; 8] = b"RPRINTSG";
@@ -50,6 +59,10 @@ pub struct FingerprintParams {
     pub hash_version: u32,
     /// Whether boilerplate lines were left out of fingerprints.
     pub boilerplate_removal: bool,
+    /// Whether documents carry translation sketches and are matched across languages (an
+    /// index written before format version 2 has none, and reads as `false`).
+    #[serde(default)]
+    pub translations: bool,
 }
 
 impl FingerprintParams {
@@ -79,6 +92,11 @@ impl FingerprintParams {
                 self.boilerplate_removal.to_string(),
                 run.boilerplate_removal.to_string(),
             ),
+            (
+                "translations",
+                self.translations.to_string(),
+                run.translations.to_string(),
+            ),
         ];
         pairs
             .into_iter()
@@ -100,6 +118,8 @@ pub struct StoredDoc {
     pub added: i64,
     /// Its fingerprint.
     pub fingerprint: Fingerprint,
+    /// Its translation sketch (empty when the index keeps none).
+    pub sketch: Sketch,
 }
 
 impl StoredDoc {
@@ -121,8 +141,11 @@ pub struct StoredCluster {
 }
 
 /// The manifest: which segments hold the documents, in order, and the clusters over them.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct Manifest {
+    /// The format version it was read in ([`FORMAT_VERSION`] for a new one; every save writes
+    /// that version).
+    pub format_version: u32,
     /// Parameters every segment was built with.
     pub params: Option<FingerprintParams>,
     /// Incremented by every save; names the segment that save writes.
@@ -133,6 +156,19 @@ pub struct Manifest {
     pub segments: Vec<(String, u64)>,
     /// Clusters, ascending by id.
     pub clusters: Vec<StoredCluster>,
+}
+
+impl Default for Manifest {
+    fn default() -> Self {
+        Manifest {
+            format_version: FORMAT_VERSION,
+            params: None,
+            generation: 0,
+            next_cluster: 0,
+            segments: Vec::new(),
+            clusters: Vec::new(),
+        }
+    }
 }
 
 /// Appends little-endian fields to a buffer.
@@ -198,12 +234,17 @@ impl<'a> Reader<'a> {
 
 /// Wraps a body in the file envelope: magic, version, parameters, body, checksum.
 fn envelope(magic: &[u8; 8], params: &FingerprintParams, body: &[u8]) -> Vec<u8> {
-    let mut w = Writer::default();
-    w.0.extend_from_slice(magic);
-    w.u32(FORMAT_VERSION);
     // Parameters are serde-serializable plain values; this cannot fail.
     let json = serde_json::to_string(params).unwrap_or_default();
-    w.str(&json);
+    envelope_as(magic, FORMAT_VERSION, &json, body)
+}
+
+/// [`envelope`] in format `version` with the parameters as JSON text.
+fn envelope_as(magic: &[u8; 8], version: u32, json: &str, body: &[u8]) -> Vec<u8> {
+    let mut w = Writer::default();
+    w.0.extend_from_slice(magic);
+    w.u32(version);
+    w.str(json);
     w.u64(body.len() as u64);
     w.0.extend_from_slice(body);
     let sum = xxh3_64(&w.0);
@@ -212,12 +253,12 @@ fn envelope(magic: &[u8; 8], params: &FingerprintParams, body: &[u8]) -> Vec<u8>
 }
 
 /// Opens the envelope of `bytes` read from `path`: checks magic, version and checksum, in that
-/// order, and returns the parameters and the body.
+/// order, and returns the format version, the parameters and the body.
 fn open_envelope<'a>(
     path: &Path,
     magic: &[u8; 8],
     bytes: &'a [u8],
-) -> Result<(FingerprintParams, &'a [u8])> {
+) -> Result<(u32, FingerprintParams, &'a [u8])> {
     let problem = |p: IndexProblem| Error::Index {
         path: path.to_path_buf(),
         problem: p,
@@ -235,6 +276,11 @@ fn open_envelope<'a>(
             supported: FORMAT_VERSION,
         }));
     }
+    if version == 0 {
+        return Err(problem(IndexProblem::Damaged(
+            "format version 0 is not one reprint writes".into(),
+        )));
+    }
     if bytes.len() < 8 + 4 + 8 {
         return Err(problem(IndexProblem::Damaged("header ends early".into())));
     }
@@ -251,9 +297,14 @@ fn open_envelope<'a>(
     let json = r.str().map_err(damaged)?;
     let params: FingerprintParams = serde_json::from_str(&json)
         .map_err(|e| problem(IndexProblem::Damaged(format!("parameters: {e}"))))?;
+    if version < SKETCH_VERSION && params.translations {
+        return Err(problem(IndexProblem::Damaged(format!(
+            "format version {version} cannot hold translation sketches"
+        ))));
+    }
     let body_len = r.len(r.bytes.len()).map_err(damaged)?;
     let body = r.take(body_len).map_err(damaged)?;
-    Ok((params, body))
+    Ok((version, params, body))
 }
 
 fn read_file(path: &Path) -> Result<Vec<u8>> {
@@ -266,6 +317,11 @@ fn read_file(path: &Path) -> Result<Vec<u8>> {
 
 /// Encodes documents as a segment file's bytes.
 pub fn encode_segment(params: &FingerprintParams, docs: &[StoredDoc]) -> Vec<u8> {
+    envelope(SEGMENT_MAGIC, params, &segment_body(docs, true))
+}
+
+/// A segment's body; `sketches`: with each document's translation sketch (format version 2 on).
+fn segment_body(docs: &[StoredDoc], sketches: bool) -> Vec<u8> {
     let mut w = Writer::default();
     w.u64(docs.len() as u64);
     for d in docs {
@@ -290,22 +346,43 @@ pub fn encode_segment(params: &FingerprintParams, docs: &[StoredDoc]) -> Vec<u8>
         for &v in &words {
             w.u32(v);
         }
+        if !sketches {
+            continue;
+        }
+        // The language by its ISO 639-1 code, not by `Lang::number` (a position in the
+        // stop-word lists, which a new list would shift); zeros when it was not told.
+        let code = d.sketch.lang.map_or([0u8; 2], |l| {
+            let b = l.code().as_bytes();
+            [b[0], b.get(1).copied().unwrap_or(0)]
+        });
+        w.0.extend_from_slice(&code);
+        w.u32(d.sketch.anchors.len() as u32);
+        for &a in &d.sketch.anchors {
+            w.u32(a);
+        }
     }
-    envelope(SEGMENT_MAGIC, params, &w.0)
+    w.0
 }
 
 /// Reads a segment file, checking it was built with `params`.
 pub fn read_segment(path: &Path, params: &FingerprintParams) -> Result<Vec<StoredDoc>> {
     let bytes = read_file(path)?;
-    let (found, body) = open_envelope(path, SEGMENT_MAGIC, &bytes)?;
+    let (version, found, body) = open_envelope(path, SEGMENT_MAGIC, &bytes)?;
     check_params(path, &found, params)?;
-    decode_segment(body, params.method == "simhash").map_err(|e| Error::Index {
+    let sketches = version >= SKETCH_VERSION;
+    decode_segment(body, params.method == "simhash", sketches).map_err(|e| Error::Index {
         path: path.to_path_buf(),
         problem: IndexProblem::Damaged(e),
     })
 }
 
-fn decode_segment(body: &[u8], simhash: bool) -> std::result::Result<Vec<StoredDoc>, String> {
+/// Decodes a segment's body; `sketches`: its documents carry translation sketches (format
+/// version 2 on).
+fn decode_segment(
+    body: &[u8],
+    simhash: bool,
+    sketches: bool,
+) -> std::result::Result<Vec<StoredDoc>, String> {
     let mut r = Reader { bytes: body };
     // Each document takes well over 32 bytes, which bounds a damaged count before allocating.
     let n = r.len(body.len() / 32)?;
@@ -332,6 +409,11 @@ fn decode_segment(body: &[u8], simhash: bool) -> std::result::Result<Vec<StoredD
             (true, &[lo, hi]) => (Box::default(), Some(u64::from(lo) | u64::from(hi) << 32)),
             (true, _) => return Err("a SimHash fingerprint is not two words".into()),
         };
+        let sketch = if sketches {
+            read_sketch(&mut r)?
+        } else {
+            Sketch::default()
+        };
         docs.push(StoredDoc {
             id,
             source,
@@ -344,6 +426,7 @@ fn decode_segment(body: &[u8], simhash: bool) -> std::result::Result<Vec<StoredD
                 length,
                 numbers,
             },
+            sketch,
         });
     }
     if !r.bytes.is_empty() {
@@ -352,8 +435,37 @@ fn decode_segment(body: &[u8], simhash: bool) -> std::result::Result<Vec<StoredD
     Ok(docs)
 }
 
+/// Reads one document's translation sketch: a language code and the anchors.
+fn read_sketch(r: &mut Reader<'_>) -> std::result::Result<Sketch, String> {
+    let code = r.array::<2>()?;
+    let lang = match code {
+        [0, 0] => None,
+        _ => {
+            let code = std::str::from_utf8(&code[..if code[1] == 0 { 1 } else { 2 }])
+                .map_err(|_| "a language code is not text")?;
+            // A language this build cannot name (another reprint's stop-word lists) matches
+            // nothing across languages, as an untold one.
+            Lang::from_code(code)
+        }
+    };
+    let n = r.u32()? as usize;
+    if n > r.bytes.len() / 4 {
+        return Err(format!("{n} anchors is impossible here"));
+    }
+    let raw = r.take(n * 4)?;
+    let anchors = raw
+        .chunks_exact(4)
+        .map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]]))
+        .collect();
+    Ok(Sketch { lang, anchors })
+}
+
 /// Encodes a manifest's bytes.
 pub fn encode_manifest(params: &FingerprintParams, m: &Manifest) -> Vec<u8> {
+    envelope(MANIFEST_MAGIC, params, &manifest_body(m))
+}
+
+fn manifest_body(m: &Manifest) -> Vec<u8> {
     let mut w = Writer::default();
     w.u64(m.generation);
     w.u64(m.next_cluster);
@@ -371,7 +483,7 @@ pub fn encode_manifest(params: &FingerprintParams, m: &Manifest) -> Vec<u8> {
             w.u32(d);
         }
     }
-    envelope(MANIFEST_MAGIC, params, &w.0)
+    w.0
 }
 
 /// Reads the manifest of `dir`, or `None` when the directory holds no index yet.
@@ -381,13 +493,14 @@ pub fn read_manifest(dir: &Path) -> Result<Option<Manifest>> {
         return Ok(None);
     }
     let bytes = read_file(&path)?;
-    let (params, body) = open_envelope(&path, MANIFEST_MAGIC, &bytes)?;
+    let (format_version, params, body) = open_envelope(&path, MANIFEST_MAGIC, &bytes)?;
     let damaged = |e: String| Error::Index {
         path: path.clone(),
         problem: IndexProblem::Damaged(e),
     };
     let mut r = Reader { bytes: body };
     let mut m = Manifest {
+        format_version,
         params: Some(params),
         ..Manifest::default()
     };
@@ -434,6 +547,28 @@ pub fn check_params(path: &Path, found: &FingerprintParams, run: &FingerprintPar
         }),
         None => Ok(()),
     }
+}
+
+/// Fails when a run cannot use the index whose manifest (read in format `version`, with
+/// parameters `found`) is at `path`: an index from before translation sketches cannot serve a
+/// run with translations on, and otherwise the parameters must be equal.
+pub fn check_manifest(
+    path: &Path,
+    version: u32,
+    found: &FingerprintParams,
+    run: &FingerprintParams,
+) -> Result<()> {
+    if version < SKETCH_VERSION && run.translations {
+        return Err(Error::Index {
+            path: path.to_path_buf(),
+            problem: IndexProblem::WrongParams(format!(
+                "it was written in format version {version}, before reprint kept translation \
+                 sketches; run with --translations off to keep using it, or start a new state \
+                 directory"
+            )),
+        });
+    }
+    check_params(path, found, run)
 }
 
 /// The name of the segment a save at `generation` writes.
@@ -560,6 +695,7 @@ mod tests {
             normalizer_version: 1,
             hash_version: 2,
             boilerplate_removal: true,
+            translations: true,
         }
     }
 
@@ -576,7 +712,19 @@ mod tests {
                 length: 300,
                 numbers: vec![5, 9].into(),
             },
+            sketch: Sketch {
+                lang: Lang::from_code("fr"),
+                anchors: vec![7, u32::MAX, 0],
+            },
         }
+    }
+
+    /// A file of format version 1, as reprint wrote before translation sketches: no sketch
+    /// after a document's fingerprint, and no `translations` among the parameters.
+    fn version_1(magic: &[u8; 8], params: &FingerprintParams, body: &[u8]) -> Vec<u8> {
+        let mut json = serde_json::to_value(params).unwrap();
+        json.as_object_mut().unwrap().remove("translations");
+        envelope_as(magic, 1, &json.to_string(), body)
     }
 
     #[test]
@@ -593,6 +741,7 @@ mod tests {
         assert_eq!(back[1].date, None);
         assert_eq!(back[0].fingerprint.signature, docs[0].fingerprint.signature);
         assert_eq!(*back[0].fingerprint.numbers, [5, 9]);
+        assert_eq!(back[0].sketch, docs[0].sketch);
         // Flip each byte in turn, and cut the file at each length: never a panic, always an
         // index error, never a silently different state.
         for i in 0..bytes.len() {
@@ -637,6 +786,12 @@ mod tests {
         let good = encode_segment(&params(), &[doc("a", None)]);
         let mut newer = good.clone();
         newer[8..12].copy_from_slice(&(FORMAT_VERSION + 1).to_le_bytes());
+        let mut zero = good.clone();
+        zero[8..12].copy_from_slice(&0u32.to_le_bytes());
+        let off = FingerprintParams {
+            translations: false,
+            ..params()
+        };
         let other = FingerprintParams {
             num_perm: 8,
             ..params()
@@ -648,6 +803,12 @@ mod tests {
                 "not a reprint index",
             ),
             (newer, params(), "newer"),
+            (zero, params(), "format version 0 is not one reprint writes"),
+            (
+                good.clone(),
+                off,
+                "translations is true in the index but false in this run",
+            ),
             (
                 good.clone(),
                 other,
@@ -659,6 +820,92 @@ mod tests {
             let err = read_segment(&path, &run).unwrap_err().to_string();
             assert!(err.contains(want), "{err:?} should say {want:?}");
         }
+    }
+
+    #[test]
+    fn sketches_round_trip_with_and_without_a_language() {
+        let mut untold = doc("b", None);
+        untold.sketch = Sketch {
+            lang: None,
+            anchors: (0..64).collect(),
+        };
+        let mut empty = doc("c", None);
+        empty.sketch = Sketch::default();
+        let docs = vec![doc("a", None), untold, empty];
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(segment_name(1));
+        fs::write(&path, encode_segment(&params(), &docs)).unwrap();
+        let back = read_segment(&path, &params()).unwrap();
+        let sketches: Vec<&Sketch> = back.iter().map(|d| &d.sketch).collect();
+        assert_eq!(sketches, docs.iter().map(|d| &d.sketch).collect::<Vec<_>>());
+        // Every language the detector names round-trips by its code.
+        for code in ["en", "fr", "de", "ru", "zh", "hu"] {
+            let Some(lang) = Lang::from_code(code) else {
+                continue;
+            };
+            let mut d = doc("x", None);
+            d.sketch.lang = Some(lang);
+            fs::write(&path, encode_segment(&params(), &[d])).unwrap();
+            assert_eq!(
+                read_segment(&path, &params()).unwrap()[0].sketch.lang,
+                Some(lang)
+            );
+        }
+    }
+
+    #[test]
+    fn version_1_files_read_as_an_index_without_translations() {
+        let off = FingerprintParams {
+            translations: false,
+            ..params()
+        };
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(segment_name(1));
+        let docs = vec![doc("a", Some(3)), doc("b", None)];
+        fs::write(
+            &path,
+            version_1(SEGMENT_MAGIC, &off, &segment_body(&docs, false)),
+        )
+        .unwrap();
+        let back = read_segment(&path, &off).unwrap();
+        assert_eq!(back.len(), 2);
+        assert_eq!(back[1].id, "b");
+        assert_eq!(back[0].fingerprint.signature, docs[0].fingerprint.signature);
+        assert_eq!(back[0].sketch, Sketch::default());
+        // A run with translations on cannot use it: the segment's parameters say off.
+        assert!(read_segment(&path, &params()).is_err());
+
+        let m = Manifest {
+            params: Some(off.clone()),
+            generation: 1,
+            next_cluster: 1,
+            segments: vec![(segment_name(1), 2)],
+            clusters: vec![StoredCluster {
+                id: 0,
+                representative: 0,
+                members: vec![0, 1],
+            }],
+            ..Manifest::default()
+        };
+        fs::write(
+            dir.path().join(MANIFEST),
+            version_1(MANIFEST_MAGIC, &off, &manifest_body(&m)),
+        )
+        .unwrap();
+        let back = read_manifest(dir.path()).unwrap().unwrap();
+        assert_eq!(back.format_version, 1);
+        assert_eq!(back.params, Some(off.clone()));
+        assert_eq!(back.clusters, m.clusters);
+        let manifest = dir.path().join(MANIFEST);
+        // A run with translations off goes on with it; one with them on is told what to do.
+        assert!(check_manifest(&manifest, 1, &off, &off).is_ok());
+        let err = check_manifest(&manifest, 1, &off, &params())
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("format version 1"), "{err}");
+        assert!(err.contains("--translations off"), "{err}");
+        assert!(err.contains("new state directory"), "{err}");
+        assert_eq!(err.lines().count(), 1, "{err}");
     }
 
     #[test]
@@ -674,6 +921,7 @@ mod tests {
                 representative: 2,
                 members: vec![1, 2, 13],
             }],
+            ..Manifest::default()
         };
         save(
             dir.path(),
@@ -688,6 +936,7 @@ mod tests {
         assert_eq!(back.segments, m.segments);
         assert_eq!(back.clusters, m.clusters);
         assert_eq!(back.params, Some(params()));
+        assert_eq!(back.format_version, FORMAT_VERSION);
     }
 
     #[test]
