@@ -796,6 +796,35 @@ fn bench_shingle(c: &mut Criterion) {
     group.finish();
 }
 
+/// The translation fingerprint: language identification and anchor extraction (`anchor`) over
+/// the 1000 articles, raw text for capitals and normalized text for anchors; compare with
+/// `shingle/char:7`, the main fingerprint's largest step.
+fn bench_translation(c: &mut Criterion) {
+    let fx = fixture();
+    let mut group = c.benchmark_group("translation");
+    heavy(&mut group, 5);
+    group.throughput(Throughput::Bytes(bytes(&fx.normalized)));
+    group.bench_function(BenchmarkId::new("lang::detect", "1000 articles"), |b| {
+        b.iter(|| {
+            for t in &fx.normalized {
+                black_box(reprint::lang::detect(black_box(t)));
+            }
+        })
+    });
+    group.bench_function(BenchmarkId::new("anchor::sketch", "1000 articles"), |b| {
+        let mut extractor = reprint::anchor::Extractor::default();
+        b.iter(|| {
+            let mut total = 0usize;
+            for ((_, raw), t) in fx.corpus.articles.iter().zip(&fx.normalized) {
+                let lang = reprint::lang::detect(t);
+                total += extractor.sketch(raw, t, lang, DEFAULT_SEED).anchors.len();
+            }
+            black_box(total)
+        })
+    });
+    group.finish();
+}
+
 /// `MinHasher::signature` over the `char:7` shingle sets of 100 articles, 128 and 256 bins
 /// (one-permutation hashing); throughput counts shingles.
 fn bench_minhash(c: &mut Criterion) {
@@ -1171,7 +1200,7 @@ criterion_group! {
         .sample_size(10)
         .warm_up_time(Duration::from_millis(500))
         .measurement_time(Duration::from_secs(3));
-    targets = report_fixture, bench_normalize, bench_shingle, bench_minhash, bench_boilerplate,
+    targets = report_fixture, bench_normalize, bench_shingle, bench_translation, bench_minhash, bench_boilerplate,
         bench_lsh, bench_cluster, bench_dedup, bench_simhash
 }
 criterion_main!(stages);

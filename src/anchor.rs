@@ -14,6 +14,8 @@
 //! language ICU4X ships (Allemagne, Germany, Deutschland, Německo, Германия → `DE`).
 
 use std::collections::HashMap;
+
+use rustc_hash::{FxHashMap, FxHashSet};
 use std::sync::OnceLock;
 
 use caseless::Caseless;
@@ -68,7 +70,9 @@ pub struct Labelled {
 #[derive(Debug, Default)]
 pub struct Extractor {
     /// Folded forms the document writes capitalised inside a sentence; `true` for acronyms.
-    names: HashMap<String, bool>,
+    names: FxHashMap<String, bool>,
+    /// The capitalised words of the line being read.
+    capitals: Vec<(usize, usize, bool)>,
     word: String,
     ascii: String,
     key: String,
@@ -126,66 +130,60 @@ impl Extractor {
         mut f: impl FnMut(&str, &str),
     ) {
         self.learn_names(raw);
-        let tokens: Vec<(Token, &str)> = tokens(kept).collect();
         let exonyms = exonyms();
-        let mut i = 0;
-        while i < tokens.len() {
-            let (token, surface) = &tokens[i];
-            i += 1;
-            match token {
+        // A name recurs through a story: each distinct word is folded and looked up once.
+        let mut memo: FxHashMap<&str, Option<Box<str>>> = FxHashMap::default();
+        let mut tokens = tokens(kept).peekable();
+        while let Some((token, surface)) = tokens.next() {
+            let word = match token {
                 Token::Figure(fig) => {
                     self.key.clear();
                     self.key.push('#');
-                    self.key.push_str(fig);
+                    self.key.push_str(&fig);
                     f(&self.key, surface);
+                    continue;
                 }
-                Token::Word(word) => {
-                    let Some(&acronym) = self.names.get(*word) else {
-                        continue;
-                    };
-                    if lang.is_some_and(|l| l.is_stop_word(word)) {
-                        continue;
-                    }
-                    self.ascii.clear();
-                    self.ascii
-                        .push_str(&any_ascii::any_ascii(word).to_ascii_lowercase());
-                    if acronym {
+                Token::Word(word) => word,
+            };
+            let Some(&acronym) = self.names.get(word) else {
+                continue;
+            };
+            if !acronym {
+                // A two-word country name ("Royaume-Uni", "Spojené státy") is one anchor.
+                if let Some((Token::Word(next), _)) = tokens.peek() {
+                    fold_ascii(word, &mut self.ascii);
+                    if let Some(code) = exonyms.pair(&self.ascii, next) {
+                        tokens.next();
                         self.key.clear();
-                        self.key.push_str("A:");
-                        self.key
-                            .extend(self.ascii.chars().filter(char::is_ascii_alphanumeric));
+                        self.key.push_str("R:");
+                        self.key.push_str(code);
                         f(&self.key, surface);
                         continue;
                     }
-                    let first = skeleton(&self.ascii);
-                    if first.len() < 2 {
-                        continue;
-                    }
-                    // A two-word country name ("Royaume-Uni", "Spojené státy") is one anchor.
-                    let next = match tokens.get(i) {
-                        Some((Token::Word(next), _)) => Some(any_ascii::any_ascii(next)),
-                        _ => None,
-                    };
-                    let country = match next.as_deref().and_then(|n| exonyms.pair(&self.ascii, n)) {
-                        Some(code) => {
-                            i += 1;
-                            Some(code)
-                        }
-                        None => exonyms.word(&self.ascii),
-                    };
-                    self.key.clear();
-                    match country {
-                        Some(code) => {
-                            self.key.push_str("R:");
-                            self.key.push_str(code);
-                        }
-                        None => {
-                            self.key.push_str("E:");
-                            self.key.push_str(&first);
-                        }
-                    }
-                    f(&self.key, surface);
                 }
+            }
+            let key = memo.entry(word).or_insert_with(|| {
+                if lang.is_some_and(|l| l.is_stop_word(word)) {
+                    return None;
+                }
+                let mut ascii = String::new();
+                fold_ascii(word, &mut ascii);
+                if acronym {
+                    let letters: String =
+                        ascii.chars().filter(char::is_ascii_alphanumeric).collect();
+                    return Some(format!("A:{letters}").into());
+                }
+                let first = skeleton(&ascii);
+                if first.len() < 2 {
+                    return None;
+                }
+                Some(match exonyms.word(&ascii) {
+                    Some(code) => format!("R:{code}").into(),
+                    None => format!("E:{first}").into(),
+                })
+            });
+            if let Some(key) = key {
+                f(key, surface);
             }
         }
     }
@@ -193,22 +191,24 @@ impl Extractor {
     /// Collects the folded forms of the words `raw` writes capitalised inside sentences.
     fn learn_names(&mut self, raw: &str) {
         self.names.clear();
+        // The capitalised words of a line: (start, end, begins a sentence).
+        let mut capitals = std::mem::take(&mut self.capitals);
         for line in raw.lines() {
-            let words: Vec<(&str, bool)> = line_words(line).collect();
-            let capitalised = words
-                .iter()
-                .filter(|(w, _)| w.chars().next().is_some_and(char::is_uppercase))
-                .count();
-            if words.len() >= TITLE_LINE_MIN_WORDS
-                && capitalised as f64 >= TITLE_LINE_CAPITALISED * words.len() as f64
+            capitals.clear();
+            let mut total = 0;
+            for (start, end, initial) in line_words(line) {
+                total += 1;
+                if line[start..].chars().next().is_some_and(char::is_uppercase) {
+                    capitals.push((start, end, initial));
+                }
+            }
+            if total >= TITLE_LINE_MIN_WORDS
+                && capitals.len() as f64 >= TITLE_LINE_CAPITALISED * total as f64
             {
                 continue;
             }
-            for (word, initial) in words {
-                let mut chars = word.chars();
-                if !chars.next().is_some_and(char::is_uppercase) {
-                    continue;
-                }
+            for &(start, end, initial) in &capitals {
+                let word = &line[start..end];
                 let letters = word.chars().count();
                 let acronym = (2..=ACRONYM_MAX_LETTERS).contains(&letters)
                     && word.chars().all(|c| !c.is_lowercase());
@@ -216,7 +216,13 @@ impl Extractor {
                     continue;
                 }
                 self.word.clear();
-                self.word.extend(word.nfkc().default_case_fold());
+                if word.is_ascii() {
+                    // NFKC leaves ASCII alone, and its case folding is lowercasing.
+                    self.word.push_str(word);
+                    self.word.make_ascii_lowercase();
+                } else {
+                    self.word.extend(word.nfkc().default_case_fold());
+                }
                 match self.names.get_mut(self.word.as_str()) {
                     Some(a) => *a &= acronym,
                     None => {
@@ -225,7 +231,19 @@ impl Extractor {
                 }
             }
         }
+        self.capitals = capitals;
     }
+}
+
+/// `word` folded to lowercase ASCII into `out` (a plain ASCII word is copied as is).
+fn fold_ascii(word: &str, out: &mut String) {
+    out.clear();
+    if word.is_ascii() {
+        out.push_str(word);
+    } else {
+        out.push_str(&any_ascii::any_ascii(word));
+    }
+    out.make_ascii_lowercase();
 }
 
 /// The hash of an anchor key under `seed`.
@@ -235,27 +253,61 @@ fn anchor_hash(key: &str, seed: u64) -> u32 {
     xxh3_64_with_seed(key.as_bytes(), seed ^ ANCHOR_SALT) as u32
 }
 
-/// The words of a line of raw text (runs of letters), each with whether it begins a sentence.
-fn line_words(line: &str) -> impl Iterator<Item = (&str, bool)> + '_ {
-    let mut initial = true;
-    let mut rest = line;
-    std::iter::from_fn(move || loop {
-        let start = rest.find(|c: char| c.is_alphabetic() || c.is_ascii_digit())?;
-        for c in rest[..start].chars() {
-            if matches!(c, '.' | '!' | '?' | ':' | '•' | '|') {
-                initial = true;
+/// Where the first character at or after byte `at` of `text` for which `wanted` holds starts
+/// (the text's length when none does). ASCII bytes are tested as they are; other characters
+/// are decoded: most of a text is ASCII, and decoding every character cost a third of the
+/// extraction.
+fn scan(text: &str, mut at: usize, wanted: impl Fn(char) -> bool) -> usize {
+    let bytes = text.as_bytes();
+    while let Some(&b) = bytes.get(at) {
+        let c = if b < 0x80 {
+            char::from(b)
+        } else {
+            match text[at..].chars().next() {
+                Some(c) => c,
+                None => return text.len(),
             }
+        };
+        if wanted(c) {
+            return at;
         }
-        let after = &rest[start..];
-        let len = after
-            .find(|c: char| !(c.is_alphabetic() || c.is_ascii_digit()))
-            .unwrap_or(after.len());
-        let word = &after[..len];
-        rest = &after[len..];
+        at += c.len_utf8();
+    }
+    text.len()
+}
+
+/// Letters and ASCII digits: what words and figures are made of.
+fn word_char(c: char) -> bool {
+    c.is_alphabetic() || c.is_ascii_digit()
+}
+
+/// The words of a line of raw text (runs of letters) as byte ranges, each with whether it
+/// begins a sentence.
+fn line_words(line: &str) -> impl Iterator<Item = (usize, usize, bool)> + '_ {
+    let mut initial = true;
+    let mut at = 0;
+    std::iter::from_fn(move || loop {
+        let start = scan(line, at, word_char);
+        if start == line.len() {
+            return None;
+        }
+        if line[at..start]
+            .bytes()
+            .any(|b| matches!(b, b'.' | b'!' | b'?' | b':' | b'|'))
+            || line[at..start].contains('•')
+        {
+            initial = true;
+        }
+        let end = scan(line, start, |c| !word_char(c));
+        at = end;
         let was_initial = initial;
         initial = false;
-        if word.chars().next().is_some_and(char::is_alphabetic) {
-            return Some((word, was_initial));
+        if line[start..]
+            .chars()
+            .next()
+            .is_some_and(char::is_alphabetic)
+        {
+            return Some((start, end, was_initial));
         }
     })
 }
@@ -265,11 +317,11 @@ fn line_words(line: &str) -> impl Iterator<Item = (&str, bool)> + '_ {
 fn tokens(kept: &str) -> impl Iterator<Item = (Token<'_>, &str)> + '_ {
     let mut at = 0;
     std::iter::from_fn(move || loop {
-        let rest = &kept[at..];
-        let offset = rest.find(|c: char| c.is_alphabetic() || c.is_ascii_digit())?;
-        let start = at + offset;
-        let first = kept[start..].chars().next()?;
-        if first.is_ascii_digit() {
+        let start = scan(kept, at, word_char);
+        if start == kept.len() {
+            return None;
+        }
+        if kept.as_bytes()[start].is_ascii_digit() {
             let (end, fig) = figure(kept, start);
             at = end;
             if let Some(fig) = fig {
@@ -277,10 +329,7 @@ fn tokens(kept: &str) -> impl Iterator<Item = (Token<'_>, &str)> + '_ {
             }
             continue;
         }
-        let len = kept[start..]
-            .find(|c: char| !c.is_alphabetic())
-            .unwrap_or(kept.len() - start);
-        at = start + len;
+        at = scan(kept, start, |c| !c.is_alphabetic());
         let word = &kept[start..at];
         return Some((Token::Word(word), word));
     })
@@ -392,6 +441,9 @@ pub fn skeleton(ascii: &str) -> String {
 struct Exonyms {
     words: HashMap<String, String>,
     pairs: HashMap<String, String>,
+    /// The first words' stems of `pairs`: most names begin no country's name, and need no
+    /// look-up of the word after them.
+    firsts: FxHashSet<String>,
 }
 
 /// Shortest stem looked up: shorter ones are prefixes of too many names.
@@ -409,37 +461,26 @@ fn stem(ascii: &str) -> &str {
 impl Exonyms {
     /// The region a folded word names, trying it without the last letters of a case ending.
     fn word(&self, ascii: &str) -> Option<&str> {
-        self.lookup(&self.words, ascii, "")
+        self.stems(ascii)
+            .find_map(|s| self.words.get(s))
+            .map(String::as_str)
     }
 
-    /// The region two folded words name together.
-    fn pair(&self, first: &str, second: &str) -> Option<&str> {
-        self.lookup(&self.pairs, first, stem(second))
+    /// The region a folded word and the next word of the text name together.
+    fn pair(&self, first: &str, next: &str) -> Option<&str> {
+        let stem = self.stems(first).find(|s| self.firsts.contains(*s))?;
+        let mut second = String::new();
+        fold_ascii(next, &mut second);
+        let key = format!("{stem} {}", self::stem(&second));
+        self.pairs.get(&key).map(String::as_str)
     }
 
-    fn lookup<'a>(
-        &self,
-        map: &'a HashMap<String, String>,
-        ascii: &str,
-        then: &str,
-    ) -> Option<&'a str> {
-        let mut key = String::new();
-        for cut in 0..=ENDING_MAX_LETTERS.min(ascii.len()) {
-            let s = stem(&ascii[..ascii.len() - cut]);
-            if s.len() < STEM_MIN_LETTERS {
-                break;
-            }
-            key.clear();
-            key.push_str(s);
-            if !then.is_empty() {
-                key.push(' ');
-                key.push_str(then);
-            }
-            if let Some(code) = map.get(&key) {
-                return Some(code);
-            }
-        }
-        None
+    /// The stems looked up for a folded word: of the word, then of it without one and two
+    /// final letters, each at least [`STEM_MIN_LETTERS`] long.
+    fn stems<'a>(&self, ascii: &'a str) -> impl Iterator<Item = &'a str> + 'a {
+        (0..=ENDING_MAX_LETTERS.min(ascii.len()))
+            .map(move |cut| stem(&ascii[..ascii.len() - cut]))
+            .take_while(|s| s.len() >= STEM_MIN_LETTERS)
     }
 }
 
@@ -501,9 +542,15 @@ fn build_exonyms() -> Exonyms {
     let settle = |map: HashMap<String, Option<String>>| {
         map.into_iter().filter_map(|(k, v)| Some((k, v?))).collect()
     };
+    let pairs: HashMap<String, String> = settle(pairs);
+    let firsts = pairs
+        .keys()
+        .filter_map(|k| Some(k.split_once(' ')?.0.to_string()))
+        .collect();
     Exonyms {
         words: settle(words),
-        pairs: settle(pairs),
+        pairs,
+        firsts,
     }
 }
 

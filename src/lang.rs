@@ -1,25 +1,26 @@
 //! Language identification of a document: which language its running text is in, or none when
 //! the evidence is too thin to say. Owns the stop-word tables it decides by and nothing else.
 //!
-//! The method counts the document's first words that are stop words of each language, on the
-//! stopwords-iso lists (58 languages, shipped by the `stop-words` crate), and takes the language
-//! with the most hits when it has enough of them and clearly more than the next. Function words
-//! are the densest signal a language gives: 150 words of a news article hold 50–80 of its own
-//! stop words and a third as many of its nearest neighbour's. On the 2,206 articles of
-//! `news-base` (cs, de, es, hu, it, ru) it names the language of all but 2 (DESIGN.md,
-//! "Translations"). A trigram detector (whatlang) was measured first: 85 µs a document whatever
-//! its length, half the time reprint spends on a whole document, against 2–5 µs here.
+//! The method counts, line by line, the words that are stop words of each language on the
+//! stopwords-iso lists (58 languages, shipped by the `stop-words` crate): each line votes for
+//! its clear winner with its hits, and the document's language is the clear winner of the
+//! votes. Function words are the densest signal a language gives: 150 words of a news article
+//! hold 50–80 of its own stop words and a third as many of its nearest neighbour's. Votes by
+//! line let the language of a page's kept lines be told after boilerplate removal from what the
+//! first pass kept (16 bits a line), so that an English brief under a long French footer is
+//! English. On the 2,206 articles of `news-base` (cs, de, es, hu, it, ru) the document-level
+//! count names all but 2 (DESIGN.md, "Translations"). A trigram detector (whatlang) was
+//! measured first: 85 µs a document whatever its length, half the time reprint spends on a
+//! whole document.
 
-use std::collections::HashMap;
 use std::sync::OnceLock;
 
-/// Words of a document's text read to decide its language: enough for 50 or more hits on prose,
-/// few enough that a long page costs no more than a short one.
-const SAMPLE_WORDS: usize = 150;
+use rustc_hash::FxHashMap;
 
-/// Fewest stop-word hits of the winning language: below it the text is a list, a caption or a
-/// table (or too short) and its language is not named.
-const MIN_HITS: u32 = 8;
+/// Fewest stop-word hits (summed over the lines that voted for it) of a document's winning
+/// language: below it the text is a list, a caption or a table (or too short) and its language
+/// is not named.
+const MIN_HITS: u32 = 6;
 
 /// The winner needs this many times the hits of the runner-up: closely related languages share
 /// many stop words (French and Spanish articles score 60 against 50), and a document whose
@@ -58,8 +59,7 @@ impl Lang {
     /// Whether `word` (lowercase) is one of this language's stop words.
     pub fn is_stop_word(self, word: &str) -> bool {
         tables()
-            .words
-            .get(word)
+            .languages_of(word)
             .is_some_and(|mask| mask >> self.0 & 1 == 1)
     }
 }
@@ -73,7 +73,36 @@ impl std::fmt::Display for Lang {
 /// The stop-word tables: each word with the set of languages it is a stop word of.
 struct Tables {
     codes: Vec<&'static str>,
-    words: HashMap<&'static str, u64>,
+    /// Each stop word's languages, by the [`word_hash`] of the word.
+    by_hash: FxHashMap<u64, u64>,
+    /// Bytes of the longest stop word: a longer word is none.
+    longest: usize,
+}
+
+impl Tables {
+    /// The languages `word` is a stop word of, as a bit set.
+    fn languages_of(&self, word: &str) -> Option<u64> {
+        if word.len() > self.longest {
+            return None;
+        }
+        self.by_hash.get(&word_hash(word.as_bytes())).copied()
+    }
+}
+
+/// A 64-bit FNV-1a hash of a word's bytes. The table of stop words is keyed by it: a probe
+/// then compares one number instead of hashing and comparing strings, and an ASCII word is
+/// hashed as it is scanned. Two of the 20,000 stop words sharing a hash, or a text's word
+/// sharing one with a stop word, is a one-in-10^14 event that would miscount one word.
+fn word_hash(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(FNV_OFFSET, |h, &b| fnv_step(h, b))
+}
+
+const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
+
+/// One byte of [`word_hash`].
+#[inline]
+fn fnv_step(h: u64, b: u8) -> u64 {
+    (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3)
 }
 
 fn tables() -> &'static Tables {
@@ -86,59 +115,65 @@ fn tables() -> &'static Tables {
             .filter(|c| c.len() == 2)
             .take(64)
             .collect();
-        let mut words: HashMap<&'static str, u64> = HashMap::new();
+        let mut words: FxHashMap<&'static str, u64> = FxHashMap::default();
         for (i, code) in codes.iter().enumerate() {
             for word in stop_words::lookup(code).unwrap_or(&[]) {
                 *words.entry(word).or_default() |= 1 << i;
             }
         }
-        Tables { codes, words }
+        let longest = words.keys().map(|w| w.len()).max().unwrap_or(0);
+        let by_hash = words
+            .iter()
+            .map(|(w, &m)| (word_hash(w.as_bytes()), m))
+            .collect();
+        Tables {
+            codes,
+            by_hash,
+            longest,
+        }
     })
 }
 
-/// Lines with fewer words than this are left out of the sample when the text has longer ones:
-/// menus, bylines, banners and share bars are short, and a site's chrome is often in another
-/// language than the story it frames (an English wire story on a French portal).
-const PROSE_LINE_MIN_WORDS: usize = 10;
+/// Words of a line read for its vote, at least: a paragraph's opening says its language. A
+/// longer line is read for a third of its words (a one-paragraph article's 16 first words may
+/// hold too few stop words to tell it), up to [`LINE_SAMPLE_MAX_WORDS`].
+const LINE_SAMPLE_WORDS: usize = 16;
 
-/// The language of a normalized (case-folded) text, or `None` when it cannot be told. It is
-/// read from the text's prose lines (at least [`PROSE_LINE_MIN_WORDS`] words), or from all of
-/// it when it has none.
-pub fn detect(normalized: &str) -> Option<Lang> {
-    let tables = tables();
-    let mut hits = [0u32; 64];
-    fn words(line: &str) -> Vec<&str> {
-        line.split(|c: char| !c.is_alphanumeric())
-            .filter(|w| !w.is_empty())
-            .collect()
+/// Words of a line read for its vote, at most.
+const LINE_SAMPLE_MAX_WORDS: usize = 60;
+
+/// Fewest stop-word hits of a line's winning language for the line to vote: a menu, a byline
+/// or a name list says nothing of the language.
+const LINE_MIN_HITS: u32 = 3;
+
+/// A line's vote: its winning language and that language's stop-word hits, packed in 16 bits
+/// (0: no vote). Votes are what the first pass keeps of every line, so that the language of a
+/// page's kept lines can be told once boilerplate is known, without reading the page again.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Vote(u16);
+
+impl Vote {
+    fn new(lang: usize, hits: u32) -> Vote {
+        // Language numbers stay below 64 and a line's hits below 256 (it reads 40 words).
+        Vote(((lang as u16 + 1) << 8) | hits.min(255) as u16)
     }
-    let mut sample: Vec<&str> = Vec::with_capacity(SAMPLE_WORDS);
-    for line in normalized.lines() {
-        let w = words(line);
-        if w.len() >= PROSE_LINE_MIN_WORDS {
-            sample.extend(w.into_iter().take(SAMPLE_WORDS - sample.len()));
-            if sample.len() == SAMPLE_WORDS {
-                break;
-            }
-        }
+
+    fn get(self) -> Option<(usize, u32)> {
+        (self.0 != 0).then(|| ((self.0 >> 8) as usize - 1, u32::from(self.0 & 0xff)))
     }
-    if sample.is_empty() {
-        sample = words(normalized);
-        sample.truncate(SAMPLE_WORDS);
-    }
-    for word in sample {
-        if let Some(&mask) = tables.words.get(word) {
-            let mut m = mask;
-            while m != 0 {
-                hits[m.trailing_zeros() as usize] += 1;
-                m &= m - 1;
-            }
-        }
-    }
-    // Ties go to the smaller index, so that the answer never depends on anything but the text.
+}
+
+/// The winner among `hits` (language number, hits; in increasing language number) and whether
+/// it is clear: at least `min_hits` and `margin` times the runner-up (and more than it). Ties
+/// go to the smaller number, so that the answer depends on nothing but the text.
+fn winner(
+    hits: impl Iterator<Item = (usize, u32)>,
+    min_hits: u32,
+    margin: f64,
+) -> Option<(usize, u32)> {
     let mut best = (0, 0u32);
     let mut second = 0u32;
-    for (i, &h) in hits.iter().enumerate().take(tables.codes.len()) {
+    for (i, h) in hits {
         if h > best.1 {
             second = best.1;
             best = (i, h);
@@ -146,8 +181,109 @@ pub fn detect(normalized: &str) -> Option<Lang> {
             second = h;
         }
     }
-    (best.1 >= MIN_HITS && f64::from(best.1) >= MIN_MARGIN * f64::from(second))
-        .then_some(Lang(best.0 as u8))
+    (best.1 >= min_hits && best.1 > second && f64::from(best.1) >= margin * f64::from(second))
+        .then_some(best)
+}
+
+/// The set bits of `set`, lowest first.
+fn bits(mut set: u64) -> impl Iterator<Item = usize> {
+    std::iter::from_fn(move || {
+        let i = set.trailing_zeros() as usize;
+        set &= set.wrapping_sub(1);
+        (i < 64).then_some(i)
+    })
+}
+
+/// Bit planes of a line's per-language hit counters: enough for [`LINE_SAMPLE_MAX_WORDS`]
+/// hits.
+const COUNTER_PLANES: usize = 6;
+
+/// The vote of one line of normalized (case-folded) text.
+pub fn vote(line: &str) -> Vote {
+    vote_counted(line, crate::normalize::word_count(line))
+}
+
+/// [`vote`] of a line of `words` words ([`crate::normalize::word_count`]), for a caller that
+/// has counted them already.
+pub fn vote_counted(line: &str, words: usize) -> Vote {
+    let tables = tables();
+    // Each language's hits as a bit-sliced counter (bit i of plane k is bit k of language i's
+    // count): a common stop word belongs to thirty languages, and adding its set of languages
+    // costs a few word operations instead of thirty increments.
+    let mut planes = [0u64; COUNTER_PLANES];
+    let mut touched = 0u64;
+    let mut add = |mask: u64| {
+        touched |= mask;
+        let mut carry = mask;
+        for plane in &mut planes {
+            let next = *plane & carry;
+            *plane ^= carry;
+            carry = next;
+        }
+    };
+    let sample = (words / 3).clamp(LINE_SAMPLE_WORDS, LINE_SAMPLE_MAX_WORDS);
+    if line.is_ascii() {
+        // By bytes: most lines are ASCII, and decoding each character (or validating each
+        // word again) cost as much as the look-ups.
+        let bytes = line.as_bytes();
+        let (mut at, mut taken) = (0, 0);
+        while taken < sample {
+            while at < bytes.len() && !bytes[at].is_ascii_alphanumeric() {
+                at += 1;
+            }
+            if at == bytes.len() {
+                break;
+            }
+            let start = at;
+            let mut h = FNV_OFFSET;
+            while at < bytes.len() && bytes[at].is_ascii_alphanumeric() {
+                h = fnv_step(h, bytes[at]);
+                at += 1;
+            }
+            if at - start <= tables.longest {
+                if let Some(&mask) = tables.by_hash.get(&h) {
+                    add(mask);
+                }
+            }
+            taken += 1;
+        }
+    } else {
+        line.split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .take(sample)
+            .filter_map(|w| tables.languages_of(w))
+            .for_each(add);
+    }
+    // Only the languages some word belonged to can win: a line touches a few of the 58.
+    let count_of = |i: usize| -> u32 {
+        (0..COUNTER_PLANES)
+            .map(|k| ((planes[k] >> i & 1) as u32) << k)
+            .sum()
+    };
+    // A line needs only to lead: neighbouring languages share many stop words (a French
+    // paragraph's first 50 words score 21 against Spanish's 20), and the document's margin is
+    // taken over all its lines.
+    winner(bits(touched).map(|i| (i, count_of(i))), LINE_MIN_HITS, 1.0)
+        .map_or(Vote(0), |(l, h)| Vote::new(l, h))
+}
+
+/// The language of a text from its lines' votes: each line's hits count for the language it
+/// voted for. A page's few lines in another language (a quotation, a cookie notice the
+/// boilerplate stage kept) are outvoted by its story.
+pub fn from_votes(votes: impl IntoIterator<Item = Vote>) -> Option<Lang> {
+    let mut hits = [0u32; 64];
+    let mut touched = 0u64;
+    for (lang, h) in votes.into_iter().filter_map(Vote::get) {
+        hits[lang] += h;
+        touched |= 1 << lang;
+    }
+    winner(bits(touched).map(|i| (i, hits[i])), MIN_HITS, MIN_MARGIN).map(|(l, _)| Lang(l as u8))
+}
+
+/// The language of a normalized (case-folded) text, or `None` when it cannot be told: the
+/// votes of its lines ([`vote`], [`from_votes`]).
+pub fn detect(normalized: &str) -> Option<Lang> {
+    from_votes(crate::normalize::lines(normalized).map(vote))
 }
 
 #[cfg(test)]

@@ -77,10 +77,10 @@ pub(crate) struct Loaded {
     pub(crate) source: u32,
     pub(crate) repaired: bool,
     pub(crate) date: Option<i64>,
-    /// The language of its whole text, site chrome included ([`crate::lang::Lang::number`]),
-    /// when translations are on and it could be told: read in the first pass, so that a run
-    /// whose pages are all in one language extracts no anchors at all. (The language reported
-    /// and matched on is that of the kept text, read in the second pass.)
+    /// The language of its kept lines ([`crate::lang::Lang::number`]) when translations are on
+    /// and it could be told, from the votes its lines cast in the first pass, once boilerplate
+    /// is learned: a run in one language extracts no anchors at all. (Set by the streaming
+    /// passes only; the in-memory path reads it from the kept texts.)
     pub(crate) lang: Option<u8>,
 }
 
@@ -304,8 +304,7 @@ pub(crate) fn fingerprint_inputs_with(
     for fp in fingerprint_all(config, &kept_texts, progress) {
         fps.push((&fp).into());
     }
-    let anchors = always_anchors || multilingual(&corpus.docs);
-    let sketches = sketch_all(config, &corpus.raw, &kept_texts, anchors);
+    let sketches = sketch_all(config, &corpus.raw, &kept_texts, always_anchors);
     progress.finish();
     for i in 0..fps.len() {
         if fps.get(i).shingles == 0 {
@@ -548,7 +547,7 @@ pub(crate) fn load(
                         source: corpus.sources.number(&doc.source),
                         repaired: doc.repaired,
                         date: doc.date,
-                        lang: lang_of(config, &text),
+                        lang: None,
                     });
                     corpus.texts.push(text);
                     if config.translations {
@@ -582,39 +581,56 @@ pub(crate) fn fingerprint_all(
         .collect()
 }
 
-/// The language number of a normalized text, when translations are on and it can be told.
-fn lang_of(config: &Config, normalized: &str) -> Option<u8> {
-    if !config.translations {
-        return None;
-    }
-    crate::lang::detect(normalized).map(crate::lang::Lang::number)
-}
+/// Share of a run's documents a language needs for the run to count as being in it (and at
+/// least one document). A handful of pages in another language among many thousands are nearly
+/// always pages whose kept text is mostly a footer, a quotation or noise in that language (4 to
+/// 6 of the 100,000 generated English articles of the speed benchmark, depending on the
+/// sample), and counting them would cost every other document its anchors (80 % more time on
+/// that corpus). The price: a run of 100,000 pages searches no translation into a language
+/// that fewer than 10 of them are in (a run with `--index` always searches, see
+/// [`fingerprint_inputs_with`]).
+const LANGUAGE_MIN_SHARE: f64 = 0.0001;
 
-/// Whether the documents are in two or more languages: only then can a translation be found
-/// among them.
-pub(crate) fn multilingual(docs: &[Loaded]) -> bool {
-    let mut langs = docs.iter().filter_map(|d| d.lang);
-    let first = langs.next();
-    langs.any(|l| Some(l) != first)
+/// Whether the documents' languages (numbers, `None` when not told) are two or more, each of
+/// [`LANGUAGE_MIN_SHARE`] of them or more: only then is a translation searched for, and only
+/// then are anchors extracted.
+pub(crate) fn multilingual(langs: impl IntoIterator<Item = Option<u8>>) -> bool {
+    let mut counts = [0usize; 256];
+    let mut total = 0usize;
+    for lang in langs {
+        total += 1;
+        if let Some(l) = lang {
+            counts[l as usize] += 1;
+        }
+    }
+    let floor = ((LANGUAGE_MIN_SHARE * total as f64).ceil() as usize).max(1);
+    counts.iter().filter(|&&n| n >= floor).count() >= 2
 }
 
 /// The translation sketch of each document from its text as read (`raw`) and its kept text, in
-/// order (with `anchors`; else languages only); empty rows when translations are off.
+/// order: with anchors when the kept texts are in two or more languages or `always_anchors`,
+/// else languages only; empty rows when translations are off.
 pub(crate) fn sketch_all(
     config: &Config,
     raw: &[String],
     kept_texts: &[String],
-    anchors: bool,
+    always_anchors: bool,
 ) -> SketchTable {
     let mut table = SketchTable::with_rows(0);
     if !config.translations {
         return SketchTable::with_rows(kept_texts.len());
     }
+    let langs: Vec<Option<u8>> = kept_texts
+        .par_iter()
+        .map(|kept| crate::lang::detect(kept).map(crate::lang::Lang::number))
+        .collect();
+    let anchors = always_anchors || multilingual(langs.iter().copied());
     let sketches: Vec<anchor::Sketch> = raw
         .par_iter()
         .zip(kept_texts)
-        .map_init(Extractor::default, |extractor, (raw, kept)| {
-            sketch_text(config, extractor, raw, kept, anchors)
+        .zip(&langs)
+        .map_init(Extractor::default, |extractor, ((raw, kept), &lang)| {
+            sketch_text(config, extractor, raw, kept, lang, anchors)
         })
         .collect();
     for s in &sketches {
@@ -838,6 +854,9 @@ struct FirstPass {
     /// The ids of the documents read (not of those skipped), in order.
     ids: Ids,
     lines: Vec<LineInfo>,
+    /// The language vote of each line of `lines` (when translations are on and boilerplate is
+    /// learned), for the language of a document's kept lines.
+    votes: Vec<crate::lang::Vote>,
     /// The texts of the documents read, in order, when the input is standard input.
     texts: Vec<String>,
 }
@@ -915,6 +934,21 @@ fn fingerprint_streaming(
             } else {
                 boilerplate::line_infos(&text)
             };
+            let votes: Vec<crate::lang::Vote> = match (config.translations, lines.is_empty()) {
+                (false, _) => Vec::new(),
+                (true, true) => normalize::lines(&text).map(crate::lang::vote).collect(),
+                // The lines' words are counted already.
+                (true, false) => normalize::lines(&text)
+                    .zip(&lines)
+                    .map(|(line, info)| crate::lang::vote_counted(line, info.words() as usize))
+                    .collect(),
+            };
+            // Without boilerplate removal every line is kept: the language is told now.
+            let lang = if config.keep_boilerplate {
+                crate::lang::from_votes(votes.iter().copied()).map(crate::lang::Lang::number)
+            } else {
+                None
+            };
             // A panic elsewhere cannot leave the table half-updated: `number` pushes last.
             let source = sources
                 .lock()
@@ -925,7 +959,7 @@ fn fingerprint_streaming(
                     source,
                     repaired: doc.repaired,
                     date: doc.date,
-                    lang: lang_of(config, &text),
+                    lang,
                 },
                 lines: Span {
                     start: 0,
@@ -937,18 +971,28 @@ fn fingerprint_streaming(
             // Standard input cannot be read twice: its text is kept as read, for the second
             // pass to normalize again (the translation sketch reads capitals from it).
             let text = inputs[which].is_stdin().then_some(doc.text);
-            Ok((seen, lines, doc.id.0, text))
+            let votes = if config.keep_boilerplate {
+                Vec::new()
+            } else {
+                votes
+            };
+            Ok((seen, (lines, votes), doc.id.0, text))
         },
         FirstPass::default,
         |pass, res| {
-            pass.docs.push(res.map(|(mut seen, lines, id, text)| {
-                pass.ids.push(&id);
-                seen.lines.start = pass.lines.len() as u64;
-                pass.lines
-                    .extend_from_slice(&lines[..seen.lines.len as usize]);
-                pass.texts.extend(text);
-                seen
-            }))
+            pass.docs
+                .push(res.map(|(mut seen, (lines, votes), id, text)| {
+                    pass.ids.push(&id);
+                    seen.lines.start = pass.lines.len() as u64;
+                    pass.lines
+                        .extend_from_slice(&lines[..seen.lines.len as usize]);
+                    if !votes.is_empty() {
+                        pass.votes
+                            .extend_from_slice(&votes[..seen.lines.len as usize]);
+                    }
+                    pass.texts.extend(text);
+                    seen
+                }))
         },
     );
     progress.finish();
@@ -956,6 +1000,7 @@ fn fingerprint_streaming(
         .into_inner()
         .unwrap_or_else(|poisoned| poisoned.into_inner());
     let mut lines = Vec::with_capacity(first.len());
+    let mut votes = Vec::with_capacity(first.len());
 
     // Slots in id order, the first document of an id winning, as in `load`. The documents'
     // records and their line spans are kept apart: the spans go once boilerplate is learned.
@@ -969,6 +1014,7 @@ fn fingerprint_streaming(
     let mut repeated = SeenIds::default();
     for pass in first {
         lines.push(pass.lines);
+        votes.push(pass.votes);
         let mut slots = Vec::with_capacity(pass.docs.len());
         let mut texts = pass.texts.into_iter();
         let mut read = 0;
@@ -1003,7 +1049,6 @@ fn fingerprint_streaming(
         plan.push(slots);
     }
     drop(repeated);
-    let anchors = always_anchors || multilingual(&docs);
 
     let (masks, boilerplate) = if config.keep_boilerplate {
         (Vec::new(), BoilerplateStats::default())
@@ -1019,6 +1064,20 @@ fn fingerprint_streaming(
             .collect();
         boilerplate::detect(&view)
     };
+    // The language of each document's kept lines, from the votes its lines cast in the first
+    // pass: what the second pass would read from its kept text.
+    if config.translations && !config.keep_boilerplate {
+        for ((doc, span), mask) in docs.iter_mut().zip(&spans).zip(&masks) {
+            let start = span.start as usize;
+            let cast = votes[span.input as usize].get(start..start + span.len as usize);
+            doc.lang = cast.and_then(|cast| {
+                let kept = cast.iter().zip(mask).filter(|(_, &k)| k).map(|(v, _)| *v);
+                crate::lang::from_votes(kept).map(crate::lang::Lang::number)
+            });
+        }
+    }
+    drop(votes);
+    let anchors = always_anchors || multilingual(docs.iter().map(|d| d.lang));
     drop(lines);
     drop(spans);
     let masks = Masks::new(masks);
@@ -1064,7 +1123,7 @@ fn fingerprint_streaming(
                 (
                     slot,
                     fp,
-                    sketch_text(config, extractor, &doc.text, &k, anchors),
+                    sketch_text(config, extractor, &doc.text, &k, docs[slot].lang, anchors),
                 )
             }))
         },
@@ -1093,7 +1152,7 @@ fn fingerprint_streaming(
             written[slot] = true;
             sketches.set(
                 slot,
-                &sketch_text(config, &mut extractor, &raw, &k, anchors),
+                &sketch_text(config, &mut extractor, &raw, &k, docs[slot].lang, anchors),
             );
         }
     }
@@ -1141,18 +1200,18 @@ fn fingerprint_streaming(
     }
 }
 
-/// The translation sketch of one document: its language alone without `anchors`, nothing when
-/// translations are off.
+/// The translation sketch of one document whose kept text is in language `lang` (a number of
+/// [`crate::lang::Lang`]): its language alone without `anchors`, nothing when translations are
+/// off.
 fn sketch_text(
     config: &Config,
     extractor: &mut Extractor,
     raw: &str,
     kept: &str,
+    lang: Option<u8>,
     anchors: bool,
 ) -> anchor::Sketch {
-    // The language of the kept text: a story's chrome (menus, cookie notices, footers) is often
-    // in the site's language, not the story's, and can outweigh a short brief.
-    let lang = crate::lang::detect(kept);
+    let lang = lang.and_then(crate::lang::Lang::from_number);
     match (config.translations, anchors) {
         (true, true) => extractor.sketch(raw, kept, lang, config.seed),
         (true, false) => anchor::Sketch {
