@@ -467,6 +467,18 @@ pub(crate) fn write_atomic_then(
     contents: &[u8],
     before_rename: &dyn Fn(),
 ) -> Result<()> {
+    // A device or a pipe (`-o /dev/null`, `-o /dev/stdout`, a FIFO) is written to where it is:
+    // renaming a file over it would replace the device itself, and nothing partial can be
+    // left in one anyway.
+    if let Ok(meta) = std::fs::metadata(path) {
+        if !meta.is_file() && !meta.is_dir() {
+            return std::fs::OpenOptions::new()
+                .write(true)
+                .open(path)
+                .and_then(|mut f| f.write_all(contents))
+                .map_err(|e| Error::with_path(path, e));
+        }
+    }
     let dir = match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),
@@ -487,6 +499,29 @@ pub(crate) fn write_atomic_then(
 
 #[cfg(test)]
 mod tests {
+    #[cfg(unix)]
+    #[test]
+    fn regression_output_to_a_device_or_pipe_writes_into_it_and_leaves_it_in_place() {
+        // `-o /dev/null` used to rename a temporary file over /dev/null. A FIFO stands in for
+        // the device here: the same kind of path, and a test that goes wrong harms nothing.
+        use std::os::unix::fs::FileTypeExt;
+        let dir = tempfile::tempdir().expect("temp dir");
+        let fifo = dir.path().join("pipe");
+        let c_path = std::ffi::CString::new(fifo.to_str().expect("path")).expect("C path");
+        // SAFETY: a valid NUL-terminated path; mkfifo only creates the node.
+        assert_eq!(unsafe { libc::mkfifo(c_path.as_ptr(), 0o600) }, 0);
+        let reader = {
+            let fifo = fifo.clone();
+            std::thread::spawn(move || std::fs::read_to_string(fifo).expect("read pipe"))
+        };
+        super::write_atomic(&fifo, b"report").expect("written into the pipe");
+        // Checked before the reader is joined: a replaced pipe is never opened for writing,
+        // and its reader would wait for ever.
+        let kind = std::fs::symlink_metadata(&fifo).expect("still there").file_type();
+        assert!(kind.is_fifo(), "the pipe was replaced: {kind:?}");
+        assert_eq!(reader.join().expect("reader"), "report");
+    }
+
     use super::*;
 
     fn report() -> Report {
