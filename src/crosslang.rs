@@ -35,7 +35,7 @@ pub const MAX_SAME_TEXT_JACCARD: f64 = 0.1;
 /// Anchors of each document probed in the candidate search: its rarest ones that some other
 /// document also has. A translation shares its story's rare names and figures, so two copies
 /// of one story share several of their rarest anchors.
-const PROBES: usize = 10;
+const PROBES: usize = 15;
 
 /// Probes two documents must share to be a candidate pair.
 const MIN_SHARED_PROBES: usize = 2;

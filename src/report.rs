@@ -517,7 +517,9 @@ mod tests {
         super::write_atomic(&fifo, b"report").expect("written into the pipe");
         // Checked before the reader is joined: a replaced pipe is never opened for writing,
         // and its reader would wait for ever.
-        let kind = std::fs::symlink_metadata(&fifo).expect("still there").file_type();
+        let kind = std::fs::symlink_metadata(&fifo)
+            .expect("still there")
+            .file_type();
         assert!(kind.is_fifo(), "the pipe was replaced: {kind:?}");
         assert_eq!(reader.join().expect("reader"), "report");
     }
