@@ -342,6 +342,34 @@ pub fn verified_edges<F: Fingerprints + ?Sized>(
     (edges, pairs.len())
 }
 
+/// A language as one bit of a set of languages (none for an unknown one): a story's groups
+/// join only while their sets are disjoint.
+pub fn lang_bit(lang: Option<Lang>) -> u64 {
+    lang.map_or(0, |l| 1 << (l.number() % 64))
+}
+
+/// The edges in the order they are joined: best score first, ties by document, so that the
+/// result never depends on the order the search found them in.
+pub fn best_first(edges: &[Edge]) -> Vec<&Edge> {
+    let mut order: Vec<&Edge> = edges.iter().collect();
+    order.sort_by(|x, y| {
+        y.score
+            .total_cmp(&x.score)
+            .then((x.a, x.b).cmp(&(y.a, y.b)))
+    });
+    order
+}
+
+/// The root of `x` in a forest of parent links, halving the path on the way.
+pub fn root(parent: &mut [usize], mut x: usize) -> usize {
+    while parent[x] != x {
+        let up = parent[parent[x]];
+        parent[x] = up;
+        x = up;
+    }
+    x
+}
+
 /// Joins same-language `clusters` (and unclustered documents) along verified translation
 /// `edges` into stories, best edge first: two groups join when no language is in both, so a
 /// story holds at most one same-language group a language. A joined story's representative is
@@ -380,41 +408,30 @@ pub fn join<F: Fingerprints + ?Sized>(
             }
         }
     }
-    let lang_bit = |doc: usize| table.get(doc).lang.map_or(0u64, |l| 1 << (l.number() % 64));
     let mut langs: Vec<u64> = groups
         .iter()
-        .map(|g| g.members.iter().fold(0, |m, x| m | lang_bit(x.doc)))
+        .map(|g| {
+            g.members
+                .iter()
+                .fold(0, |m, x| m | lang_bit(table.get(x.doc).lang))
+        })
         .collect();
-    let mut parent: Vec<u32> = (0..groups.len() as u32).collect();
-    fn find(parent: &mut [u32], mut x: u32) -> u32 {
-        while parent[x as usize] != x {
-            let up = parent[parent[x as usize] as usize];
-            parent[x as usize] = up;
-            x = up;
-        }
-        x
-    }
-    let mut order: Vec<&Edge> = edges.iter().collect();
-    order.sort_by(|x, y| {
-        y.score
-            .total_cmp(&x.score)
-            .then((x.a, x.b).cmp(&(y.a, y.b)))
-    });
-    for e in order {
-        let ga = find(&mut parent, group_of[e.a as usize]);
-        let gb = find(&mut parent, group_of[e.b as usize]);
-        if ga == gb || langs[ga as usize] & langs[gb as usize] != 0 {
+    let mut parent: Vec<usize> = (0..groups.len()).collect();
+    for e in best_first(edges) {
+        let ga = root(&mut parent, group_of[e.a as usize] as usize);
+        let gb = root(&mut parent, group_of[e.b as usize] as usize);
+        if ga == gb || langs[ga] & langs[gb] != 0 {
             continue;
         }
         let (keep, gone) = (ga.min(gb), ga.max(gb));
-        parent[gone as usize] = keep;
-        langs[keep as usize] |= langs[gone as usize];
+        parent[gone] = keep;
+        langs[keep] |= langs[gone];
     }
     // The groups of each story, in group order.
     let mut stories: Vec<Vec<usize>> = vec![Vec::new(); groups.len()];
     for g in 0..groups.len() {
-        let root = find(&mut parent, g as u32) as usize;
-        stories[root].push(g);
+        let r = root(&mut parent, g);
+        stories[r].push(g);
     }
     let counts = AnchorCounts::new(table, &vec![true; table.len()]);
     let mut out = Vec::new();

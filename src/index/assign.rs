@@ -24,7 +24,7 @@
 use std::collections::BTreeSet;
 
 use crate::cluster::{self, FingerprintRef, Rule};
-use crate::crosslang::Edge;
+use crate::crosslang::{self, Edge};
 use crate::lang::Lang;
 
 /// A cluster during assignment; documents are indexes over old and new documents together.
@@ -435,10 +435,13 @@ fn join_translations(
             None => vec![single[g]],
         }
     };
-    let lang_bit = |d: usize| lang(d).map_or(0u64, |l| 1 << (l.number() % 64));
     let k = slot_of_group.len();
     let mut langs: Vec<u64> = (0..k)
-        .map(|g| members_of(g, slots).iter().fold(0, |m, &d| m | lang_bit(d)))
+        .map(|g| {
+            members_of(g, slots)
+                .iter()
+                .fold(0, |m, &d| m | crosslang::lang_bit(lang(d)))
+        })
         .collect();
     let mut fixed: Vec<bool> = (0..k)
         .map(|g| {
@@ -448,23 +451,9 @@ fn join_translations(
         })
         .collect();
     let mut parent: Vec<usize> = (0..k).collect();
-    fn find(parent: &mut [usize], mut x: usize) -> usize {
-        while parent[x] != x {
-            let up = parent[parent[x]];
-            parent[x] = up;
-            x = up;
-        }
-        x
-    }
-    let mut order: Vec<&Edge> = edges.iter().collect();
-    order.sort_by(|x, y| {
-        y.score
-            .total_cmp(&x.score)
-            .then((x.a, x.b).cmp(&(y.a, y.b)))
-    });
-    for e in order {
-        let ga = find(&mut parent, group(e.a as usize));
-        let gb = find(&mut parent, group(e.b as usize));
+    for e in crosslang::best_first(edges) {
+        let ga = crosslang::root(&mut parent, group(e.a as usize));
+        let gb = crosslang::root(&mut parent, group(e.b as usize));
         if ga == gb || langs[ga] & langs[gb] != 0 || (fixed[ga] && fixed[gb]) {
             continue;
         }
@@ -480,7 +469,7 @@ fn join_translations(
     // The groups of each story, in group order.
     let mut stories: Vec<Vec<usize>> = vec![Vec::new(); k];
     for g in 0..k {
-        let root = find(&mut parent, g);
+        let root = crosslang::root(&mut parent, g);
         stories[root].push(g);
     }
     let mut grown = Vec::new();
