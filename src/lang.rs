@@ -134,9 +134,7 @@ fn tables() -> &'static Tables {
     })
 }
 
-/// Words of a line read for its vote, at least: a paragraph's opening says its language. A
-/// longer line is read for a third of its words (a one-paragraph article's 16 first words may
-/// hold too few stop words to tell it), up to [`LINE_SAMPLE_MAX_WORDS`].
+/// Words of a line read at a time for its vote ([`vote`]).
 const LINE_SAMPLE_WORDS: usize = 16;
 
 /// Words of a line read for its vote, at most.
@@ -198,41 +196,25 @@ fn bits(mut set: u64) -> impl Iterator<Item = usize> {
 /// hits.
 const COUNTER_PLANES: usize = 6;
 
-/// The vote of one line of normalized (case-folded) text.
+/// The vote of one line of normalized (case-folded) text: its words are read
+/// [`LINE_SAMPLE_WORDS`] at a time until a language clearly leads (at least [`MIN_HITS`]
+/// and [`MIN_MARGIN`] times the next), or up to [`LINE_SAMPLE_MAX_WORDS`]; then the leader
+/// votes with its hits, if it leads at all. A line's opening nearly always tells its language,
+/// and a one-paragraph article whose first words are shared by French and Spanish is read
+/// further.
 pub fn vote(line: &str) -> Vote {
-    vote_counted(line, crate::normalize::word_count(line))
-}
-
-/// [`vote`] of a line of `words` words ([`crate::normalize::word_count`]), for a caller that
-/// has counted them already.
-pub fn vote_counted(line: &str, words: usize) -> Vote {
     let tables = tables();
-    // Each language's hits as a bit-sliced counter (bit i of plane k is bit k of language i's
-    // count): a common stop word belongs to thirty languages, and adding its set of languages
-    // costs a few word operations instead of thirty increments.
-    let mut planes = [0u64; COUNTER_PLANES];
-    let mut touched = 0u64;
-    let mut add = |mask: u64| {
-        touched |= mask;
-        let mut carry = mask;
-        for plane in &mut planes {
-            let next = *plane & carry;
-            *plane ^= carry;
-            carry = next;
-        }
-    };
-    let sample = (words / 3).clamp(LINE_SAMPLE_WORDS, LINE_SAMPLE_MAX_WORDS);
     if line.is_ascii() {
         // By bytes: most lines are ASCII, and decoding each character (or validating each
         // word again) cost as much as the look-ups.
         let bytes = line.as_bytes();
-        let (mut at, mut taken) = (0, 0);
-        while taken < sample {
+        let mut at = 0;
+        let words = std::iter::from_fn(|| {
             while at < bytes.len() && !bytes[at].is_ascii_alphanumeric() {
                 at += 1;
             }
             if at == bytes.len() {
-                break;
+                return None;
             }
             let start = at;
             let mut h = FNV_OFFSET;
@@ -240,31 +222,59 @@ pub fn vote_counted(line: &str, words: usize) -> Vote {
                 h = fnv_step(h, bytes[at]);
                 at += 1;
             }
-            if at - start <= tables.longest {
-                if let Some(&mask) = tables.by_hash.get(&h) {
-                    add(mask);
-                }
-            }
-            taken += 1;
-        }
+            Some(
+                (at - start <= tables.longest)
+                    .then(|| tables.by_hash.get(&h).copied())
+                    .flatten(),
+            )
+        });
+        tally(words)
     } else {
-        line.split(|c: char| !c.is_alphanumeric())
-            .filter(|w| !w.is_empty())
-            .take(sample)
-            .filter_map(|w| tables.languages_of(w))
-            .for_each(add);
+        tally(
+            line.split(|c: char| !c.is_alphanumeric())
+                .filter(|w| !w.is_empty())
+                .map(|w| tables.languages_of(w)),
+        )
     }
-    // Only the languages some word belonged to can win: a line touches a few of the 58.
-    let count_of = |i: usize| -> u32 {
-        (0..COUNTER_PLANES)
-            .map(|k| ((planes[k] >> i & 1) as u32) << k)
-            .sum()
+}
+
+/// The vote of a line's words, given as the set of languages each is a stop word of.
+fn tally(words: impl Iterator<Item = Option<u64>>) -> Vote {
+    // Each language's hits as a bit-sliced counter (bit i of plane k is bit k of language i's
+    // count): a common stop word belongs to thirty languages, and adding its set of languages
+    // costs a few word operations instead of thirty increments.
+    let mut planes = [0u64; COUNTER_PLANES];
+    let mut touched = 0u64;
+    let leader = |planes: &[u64; COUNTER_PLANES], touched: u64, min_hits: u32, margin: f64| {
+        // Only the languages some word belonged to can win: a line touches a few of the 58.
+        let count_of = |i: usize| -> u32 {
+            (0..COUNTER_PLANES)
+                .map(|k| ((planes[k] >> i & 1) as u32) << k)
+                .sum()
+        };
+        winner(bits(touched).map(|i| (i, count_of(i))), min_hits, margin)
     };
-    // A line needs only to lead: neighbouring languages share many stop words (a French
-    // paragraph's first 50 words score 21 against Spanish's 20), and the document's margin is
-    // taken over all its lines.
-    winner(bits(touched).map(|i| (i, count_of(i))), LINE_MIN_HITS, 1.0)
-        .map_or(Vote(0), |(l, h)| Vote::new(l, h))
+    for (read, mask) in words.take(LINE_SAMPLE_MAX_WORDS).enumerate() {
+        if let Some(mask) = mask {
+            touched |= mask;
+            let mut carry = mask;
+            for plane in &mut planes {
+                let next = *plane & carry;
+                *plane ^= carry;
+                carry = next;
+            }
+        }
+        if (read + 1) % LINE_SAMPLE_WORDS == 0 {
+            // Enough to name a document on its own, and clearly: read no further.
+            if let Some((l, h)) = leader(&planes, touched, MIN_HITS, MIN_MARGIN) {
+                return Vote::new(l, h);
+            }
+        }
+    }
+    // Read to the end of the line or of the sample: a lead of one hit will do, since
+    // neighbouring languages share many stop words (a French paragraph's first 50 words score
+    // 21 against Spanish's 20) and the document's margin is taken over all its lines.
+    leader(&planes, touched, LINE_MIN_HITS, 1.0).map_or(Vote(0), |(l, h)| Vote::new(l, h))
 }
 
 /// The language of a text from its lines' votes: each line's hits count for the language it

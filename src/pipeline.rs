@@ -934,14 +934,10 @@ fn fingerprint_streaming(
             } else {
                 boilerplate::line_infos(&text)
             };
-            let votes: Vec<crate::lang::Vote> = match (config.translations, lines.is_empty()) {
-                (false, _) => Vec::new(),
-                (true, true) => normalize::lines(&text).map(crate::lang::vote).collect(),
-                // The lines' words are counted already.
-                (true, false) => normalize::lines(&text)
-                    .zip(&lines)
-                    .map(|(line, info)| crate::lang::vote_counted(line, info.words() as usize))
-                    .collect(),
+            let votes: Vec<crate::lang::Vote> = if config.translations {
+                normalize::lines(&text).map(crate::lang::vote).collect()
+            } else {
+                Vec::new()
             };
             // Without boilerplate removal every line is kept: the language is told now.
             let lang = if config.keep_boilerplate {
