@@ -18,10 +18,10 @@ use crate::lang::Lang;
 
 /// Fewest anchors a document needs to be matched across languages: a brief with fewer names
 /// and figures than this shares them with too many other stories.
-pub const MIN_ANCHORS: usize = 8;
+pub const MIN_ANCHORS: usize = 6;
 
 /// Fewest anchors a translated pair must share.
-pub const MIN_SHARED: usize = 5;
+pub const MIN_SHARED: usize = 6;
 
 /// Lowest ordered overlap ([`TranslationMeasures::score`]) of a translated pair.
 pub const MIN_SCORE: f64 = 0.4;
