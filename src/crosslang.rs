@@ -312,17 +312,18 @@ pub fn candidates(table: &SketchTable, active: &[bool], counts: &AnchorCounts) -
 
 /// Searches and verifies pairs across languages among the `active` documents: the verified
 /// edges, sorted by document, and the number of candidates. `fps` are the documents' main
-/// fingerprints (their same-language similarity vetoes a pair).
+/// fingerprints (their same-language similarity vetoes a pair); `counts` are the active
+/// documents' anchors ([`AnchorCounts::new`]).
 pub fn verified_edges<F: Fingerprints + ?Sized>(
     table: &SketchTable,
     fps: &F,
     active: &[bool],
+    counts: &AnchorCounts,
 ) -> (Vec<Edge>, usize) {
     if table.languages() < 2 {
         return (Vec::new(), 0);
     }
-    let counts = AnchorCounts::new(table, active);
-    let pairs = candidates(table, active, &counts);
+    let pairs = candidates(table, active, counts);
     let edges = pairs
         .par_iter()
         .filter_map(|&(a, b)| {
@@ -330,7 +331,7 @@ pub fn verified_edges<F: Fingerprints + ?Sized>(
             if !comparable(x, y) {
                 return None;
             }
-            let m = measure(x.anchors, y.anchors, &counts);
+            let m = measure(x.anchors, y.anchors, counts);
             let same_text = cluster::measure(fps.get(a as usize), fps.get(b as usize)).jaccard;
             verify(m, same_text).then_some(Edge {
                 a,
@@ -374,11 +375,13 @@ pub fn root(parent: &mut [usize], mut x: usize) -> usize {
 /// `edges` into stories, best edge first: two groups join when no language is in both, so a
 /// story holds at most one same-language group a language. A joined story's representative is
 /// the longest of its groups' representatives; the members of the other groups match as
-/// [`MatchKind::Translation`], measured against it. `n` is the number of documents.
+/// [`MatchKind::Translation`], measured against it with the `counts` the edges were verified
+/// with. `n` is the number of documents.
 pub fn join<F: Fingerprints + ?Sized>(
     clusters: Vec<Cluster>,
     edges: &[Edge],
     table: &SketchTable,
+    counts: &AnchorCounts,
     fps: &F,
     n: usize,
 ) -> Vec<Cluster> {
@@ -433,7 +436,6 @@ pub fn join<F: Fingerprints + ?Sized>(
         let r = root(&mut parent, g);
         stories[r].push(g);
     }
-    let counts = AnchorCounts::new(table, &vec![true; table.len()]);
     let mut out = Vec::new();
     for story in stories.into_iter().filter(|s| !s.is_empty()) {
         if story.len() == 1 {
@@ -466,7 +468,7 @@ pub fn join<F: Fingerprints + ?Sized>(
             }
             let r = table.get(rep);
             for m in group {
-                let t = measure(table.get(m.doc).anchors, r.anchors, &counts);
+                let t = measure(table.get(m.doc).anchors, r.anchors, counts);
                 members.push(Member {
                     doc: m.doc,
                     kind: MatchKind::Translation,
@@ -589,7 +591,8 @@ mod tests {
                 score: 0.9,
             },
         ];
-        let got = join(Vec::new(), &edges, &table, &fps, 3);
+        let counts = AnchorCounts::new(&table, &[true; 3]);
+        let got = join(Vec::new(), &edges, &table, &counts, &fps, 3);
         assert_eq!(got.len(), 1);
         let docs: Vec<(usize, MatchKind)> =
             got[0].members.iter().map(|m| (m.doc, m.kind)).collect();

@@ -434,9 +434,18 @@ fn run(
     let matched = match_pairs(config, &fps, &active, 0);
     progress.advance(2);
     let clusters = cluster::cluster(&fps, &matched.edges, rule(config));
+    // One count of the anchors serves the search and the measures of the joined members.
+    let counts = crosslang::AnchorCounts::new(&sketches, &active);
     let (translation_edges, translation_candidates) =
-        crosslang::verified_edges(&sketches, &fps, &active);
-    let clusters = crosslang::join(clusters, &translation_edges, &sketches, &fps, fps.len());
+        crosslang::verified_edges(&sketches, &fps, &active, &counts);
+    let clusters = crosslang::join(
+        clusters,
+        &translation_edges,
+        &sketches,
+        &counts,
+        &fps,
+        fps.len(),
+    );
     // The clusters carry their measures: the report needs no fingerprint.
     drop(fps);
     progress.advance(1);

@@ -517,7 +517,8 @@ mod tests {
         {
             let (table, fps) = corpus(seed, documents);
             let all = vec![true; documents];
-            let (batch, _) = crosslang::verified_edges(&table, fps.as_slice(), &all);
+            let counts = crosslang::AnchorCounts::new(&table, &all);
+            let (batch, _) = crosslang::verified_edges(&table, fps.as_slice(), &all, &counts);
             let want: Vec<Edge> = batch
                 .into_iter()
                 .filter(|e| e.b as usize >= first_new)
