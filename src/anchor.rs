@@ -27,7 +27,7 @@ use crate::lang::Lang;
 /// Most anchors kept of a document, the first in the text: a translated copy keeps the story's
 /// order, so its opening anchors are the ones a cut or excerpted copy still has, and the
 /// fingerprint stays a few hundred bytes whatever the page's length.
-pub const MAX_ANCHORS: usize = 128;
+pub const MAX_ANCHORS: usize = 255;
 
 /// Letters of a name's skeleton: three tell names apart (`ptn`, `stl`, `mkr`) while a case
 /// ending, which adds a fourth (Obamovi, Putinem), does not split them.

@@ -412,7 +412,14 @@ const BULLETS: &[&str] = &[
 ];
 
 fn is_bullet(line: &str) -> bool {
-    BULLETS.iter().any(|b| line.starts_with(b))
+    BULLETS.iter().any(|b| line.starts_with(b)) || is_quote_bullet(line)
+}
+
+/// A "» " list marker as normalization leaves it (guillemets become '"'): a line opening with a
+/// lone '"' and a space whose quotes do not pair up. A paragraph opening a French quotation
+/// (« Nous … ») pairs its quotes.
+fn is_quote_bullet(line: &str) -> bool {
+    line.starts_with("\" ") && line.bytes().filter(|&b| b == b'"').count() % 2 == 1
 }
 
 /// A run of at least this many bulleted lines that mostly do not end a sentence is a list of
@@ -526,6 +533,14 @@ const SHORT_LINE_WORDS: u32 = 8;
 const CORPUS_MIN_DOCS: usize = 4;
 /// … when it is in more than this many times as many documents as the story it sits in.
 const CORPUS_RATIO: usize = 2;
+/// A line in the second half of a document is corpus boilerplate, though it is the most
+/// frequent line of the lede window, when it is in more than this many times as many documents
+/// as every other line of the window. The window of a brief under a long network footer or
+/// consent text holds those lines too, and the most frequent line alone would set the story's
+/// frequency to its own. Ten, not [`CORPUS_RATIO`]: a story's own paragraphs differ in
+/// frequency (copies are cut and edited), though far less; measured on the translations dev
+/// corpus (DESIGN.md, "Boilerplate").
+const OUTLIER_RATIO: usize = 10;
 /// Lines of at least this many words are taken as story text when estimating how often the
 /// story itself was reprinted.
 const LEDE_MIN_WORDS: u32 = 10;
@@ -632,7 +647,10 @@ pub fn detect(docs: &[(&str, &[LineInfo])]) -> (Vec<Vec<bool>>, BoilerplateStats
             };
             let decide = |by_source: bool| {
                 // Without the source rule, lines the source repeats may be the story itself.
-                let story_df = lines
+                // The most frequent lede line, and the most frequent other one.
+                let mut top: Option<(u64, usize)> = None;
+                let mut runner_up: Option<usize> = None;
+                for l in lines
                     .iter()
                     .filter(|l| {
                         !l.chrome()
@@ -640,12 +658,32 @@ pub fn detect(docs: &[(&str, &[LineInfo])]) -> (Vec<Vec<bool>>, BoilerplateStats
                             && (!by_source || sdf(l.hash()) < SOURCE_MIN_DOCS)
                     })
                     .take(LEDE_LINES.max(lines.len() / 2))
-                    .map(|l| df(l.hash()))
-                    .max()
-                    .unwrap_or(1);
+                {
+                    let (h, n) = (l.hash(), df(l.hash()));
+                    match top {
+                        Some((th, tn)) if th == h || n <= tn => {
+                            if th != h {
+                                runner_up = runner_up.max(Some(n));
+                            }
+                        }
+                        _ => {
+                            runner_up = runner_up.max(top.map(|t| t.1));
+                            top = Some((h, n));
+                        }
+                    }
+                }
+                let story_df = top.map_or(1, |t| t.1);
+                // A late line far more frequent than every other lede line is a network's
+                // footer or consent text that fell into a short document's lede window: it
+                // must not vouch for its own story's frequency.
+                let outlier = |h: u64, n: usize| match (top, runner_up) {
+                    (Some((th, _)), Some(other)) if th == h => n > OUTLIER_RATIO * other,
+                    _ => false,
+                };
                 let mut mask = Vec::with_capacity(lines.len());
                 let mut local = BoilerplateStats::default();
-                for l in lines.iter() {
+                for (pos, l) in lines.iter().enumerate() {
+                    let late = pos >= lines.len() / 2;
                     let s = sdf(l.hash());
                     let drop = if l.chrome() {
                         local.chrome_lines += 1;
@@ -657,7 +695,8 @@ pub fn detect(docs: &[(&str, &[LineInfo])]) -> (Vec<Vec<bool>>, BoilerplateStats
                         local.source_lines += 1;
                         true
                     } else if df(l.hash()) >= CORPUS_MIN_DOCS
-                        && df(l.hash()) > CORPUS_RATIO * story_df
+                        && (df(l.hash()) > CORPUS_RATIO * story_df
+                            || (late && outlier(l.hash(), df(l.hash()))))
                     {
                         local.corpus_lines += 1;
                         true
@@ -843,6 +882,48 @@ mod tests {
             assert_eq!(mask, &vec![true, false]);
         }
         assert_eq!(stats.source_lines, 4);
+    }
+
+    #[test]
+    fn regression_guillemet_bullets_of_a_related_widget_are_chrome() {
+        // "Lesen Sie auch:" and "» headline" lines, as normalization leaves them.
+        let widget = "lesen sie auch:\n\" vélemény - a barrick gold orwelli szónoklata\n\
+                      \" das spiel bei der champions league hat madrid und barça seit beginn \
+                      476,4 millionen eingebracht.\n\" \"frío e inhumano\": breivik ante el tribunal";
+        assert!(line_infos(widget).iter().all(|l| l.chrome()));
+        // A paragraph that opens a quotation pairs its quotes: prose.
+        let quote = "il a déclaré :\n\" nous allons continuer à travailler avec nos partenaires \
+                     européens sur ce dossier difficile et important \"";
+        assert!(!line_infos(quote)[1].chrome());
+    }
+
+    #[test]
+    fn regression_network_footer_in_a_brief_does_not_vouch_for_itself() {
+        // Forty briefs of different stories under one network's newsletter line: in a brief, the
+        // footer falls in the lede window and, as its most frequent line, set the story's
+        // frequency to its own; it is dropped, the briefs' own lines kept.
+        let footer = "receive the most important news of the day every morning in your inbox \
+                      with the free newsletter of the meridian media group network";
+        let texts: Vec<String> = (0..40)
+            .map(|i| {
+                format!(
+                    "brief number {i} reports a different event in a different town today\n\
+                     short\nline\n{footer}"
+                )
+            })
+            .collect();
+        let infos: Vec<Vec<LineInfo>> = texts.iter().map(|t| info(t)).collect();
+        let sources: Vec<String> = (0..40).map(|i| format!("site{i}")).collect();
+        let docs: Vec<(&str, &[LineInfo])> = infos
+            .iter()
+            .zip(&sources)
+            .map(|(l, s)| (s.as_str(), l.as_slice()))
+            .collect();
+        let (keep, stats) = detect(&docs);
+        for mask in &keep {
+            assert_eq!(mask, &vec![true, true, true, false]);
+        }
+        assert_eq!(stats.corpus_lines, 40);
     }
 
     #[test]

@@ -26,6 +26,12 @@ pub const MIN_SHARED: usize = 6;
 /// Lowest ordered overlap ([`TranslationMeasures::score`]) of a translated pair.
 pub const MIN_SCORE: f64 = 0.4;
 
+/// Highest [`TranslationMeasures::spread`] of a translated pair: a translation, or a translated
+/// excerpt, stretches over about as many (scaled) anchors of the larger document as it has
+/// itself; the translations dev corpus's true pairs reach 2.9, a short text meeting names
+/// scattered over a long OCR page 17.
+pub const MAX_SPREAD: f64 = 4.0;
+
 /// Highest same-language similarity (estimated Jaccard of the main fingerprints) of a pair
 /// judged as a translation: a translation shares no running text with its original beyond
 /// names and figures, so a pair sharing more is in one language, whatever the language
@@ -33,11 +39,11 @@ pub const MIN_SCORE: f64 = 0.4;
 pub const MAX_SAME_TEXT_JACCARD: f64 = 0.1;
 
 /// Anchors of each document probed in the candidate search: its rarest ones that some other
-/// document also has. A translation shares its story's rare names and figures, so two copies
-/// of one story share several of their rarest anchors.
+/// document also has. A translation shares its story's rare names and figures, so a copy's
+/// rarest anchors occur in its story's other copies.
 const PROBES: usize = 15;
 
-/// Probes two documents must share to be a candidate pair.
+/// Probes of one document that must occur in another for the two to be a candidate pair.
 const MIN_SHARED_PROBES: usize = 2;
 
 /// An anchor carried by more documents than this is no probe: it is not rare, and pairing all
@@ -162,25 +168,75 @@ impl SketchTable {
     }
 }
 
-/// How many documents carry each anchor: what makes an anchor strong or weak evidence.
+/// What the run's documents say about their anchors: how many documents carry each anchor
+/// (what makes an anchor strong or weak evidence), and how much an anchor of each language
+/// weighs against its document's size.
 #[derive(Debug, Default)]
-pub struct AnchorCounts(HashMap<u32, u32>);
+pub struct AnchorCounts {
+    documents: HashMap<u32, u32>,
+    /// By language number; a language not listed weighs 1.
+    scales: Vec<f64>,
+}
+
+/// Anchors per 1,000 kept characters of a language that capitalises only names: the median of
+/// the five such languages of the translations dev corpus is 7.7-9.8 (cs, es, hu, it, ru);
+/// German, which capitalises every noun, has 26. A language denser than this has its anchors'
+/// weight in a document's total scaled down to it (DESIGN.md, "Translations").
+const REFERENCE_DENSITY: f64 = 12.0;
+
+/// Documents of a language needed to measure its density, each of at least
+/// [`DENSITY_MIN_CHARS`] kept characters: fewer leave its anchors at full weight.
+const DENSITY_MIN_DOCUMENTS: usize = 20;
+
+/// Shortest document whose anchor density counts: a brief's few names say little of its
+/// language's habits.
+const DENSITY_MIN_CHARS: u32 = 300;
 
 impl AnchorCounts {
-    /// Counts the anchors of the rows of `table` for which `active` is set.
-    pub fn new(table: &SketchTable, active: &[bool]) -> AnchorCounts {
-        let mut counts: HashMap<u32, u32> = HashMap::new();
+    /// Counts the anchors of the rows of `table` for which `active` is set; `chars[i]` is the
+    /// kept length of row `i`'s document in characters.
+    pub fn new(table: &SketchTable, active: &[bool], chars: &[u32]) -> AnchorCounts {
+        let mut documents: HashMap<u32, u32> = HashMap::new();
+        let mut density: Vec<Vec<f64>> = Vec::new();
         for i in (0..table.len()).filter(|&i| active.get(i).copied().unwrap_or(false)) {
-            for &a in table.get(i).anchors {
-                *counts.entry(a).or_default() += 1;
+            let row = table.get(i);
+            for &a in row.anchors {
+                *documents.entry(a).or_default() += 1;
+            }
+            let len = chars.get(i).copied().unwrap_or(0);
+            if let (Some(lang), true) = (row.lang, len >= DENSITY_MIN_CHARS) {
+                let k = lang.number() as usize;
+                if density.len() <= k {
+                    density.resize(k + 1, Vec::new());
+                }
+                density[k].push(1000.0 * row.anchors.len() as f64 / f64::from(len));
             }
         }
-        AnchorCounts(counts)
+        let scales = density
+            .into_iter()
+            .map(|mut d| {
+                if d.len() < DENSITY_MIN_DOCUMENTS {
+                    return 1.0;
+                }
+                d.sort_by(f64::total_cmp);
+                let median = d[d.len() / 2];
+                (REFERENCE_DENSITY / median).min(1.0)
+            })
+            .collect();
+        AnchorCounts { documents, scales }
     }
 
     /// The number of documents that carry `anchor`.
     pub fn of(&self, anchor: u32) -> u32 {
-        self.0.get(&anchor).copied().unwrap_or(0)
+        self.documents.get(&anchor).copied().unwrap_or(0)
+    }
+
+    /// How much an anchor of a document in `lang` weighs in its document's total: below 1 for
+    /// a language that capitalises more than names, whose documents carry more anchors than
+    /// any translation of them can share.
+    pub fn scale(&self, lang: Option<Lang>) -> f64 {
+        lang.and_then(|l| self.scales.get(l.number() as usize).copied())
+            .unwrap_or(1.0)
     }
 }
 
@@ -189,12 +245,18 @@ impl AnchorCounts {
 pub struct TranslationMeasures {
     /// Ordered overlap: the weight of the longest common subsequence of the two anchor
     /// sequences over the smaller side's total weight, each anchor weighing less the more
-    /// other documents carry it. 1 when one side's anchors all occur, in order, in the other.
+    /// other documents carry it (and a side's total scaled by [`AnchorCounts::scale`]). 1 when
+    /// one side's anchors all occur, in order, in the other.
     pub score: f64,
     /// Share of the smaller side's anchors the other has, in any order.
     pub coverage: f64,
     /// Anchors both have.
     pub shared: usize,
+    /// How far the common subsequence stretches over the larger side: the scaled number of
+    /// its anchors from the first shared one to the last, over the smaller side's scaled
+    /// number of anchors. About 1 or less for a translation, or a translated excerpt, of the
+    /// larger; far more when a short text meets scattered names of a long one by chance.
+    pub spread: f64,
 }
 
 /// The weight of an anchor carried by `others` documents besides the pair being measured:
@@ -203,33 +265,102 @@ fn weight(others: u32) -> f64 {
     1.0 / (std::f64::consts::E + f64::from(others)).ln()
 }
 
-/// Measures a pair of anchor sequences; `counts` tells how many documents carry each anchor.
-pub fn measure(a: &[u32], b: &[u32], counts: &AnchorCounts) -> TranslationMeasures {
-    let in_pair = |x: u32| 1 + u32::from(a.contains(&x) && b.contains(&x));
+/// A cell of the common subsequence table: its weight, and the first and last positions it
+/// uses on each side (`NONE` before any).
+#[derive(Debug, Clone, Copy)]
+struct Cell {
+    weight: f64,
+    a: (u16, u16),
+    b: (u16, u16),
+}
+
+const NONE: u16 = u16::MAX;
+
+const EMPTY: Cell = Cell {
+    weight: 0.0,
+    a: (NONE, 0),
+    b: (NONE, 0),
+};
+
+impl Cell {
+    fn width(self) -> u32 {
+        if self.a.0 == NONE {
+            return 0;
+        }
+        u32::from(self.a.1 - self.a.0) + u32::from(self.b.1 - self.b.0)
+    }
+
+    /// This cell extended by a match of `a[i]` and `b[j]` weighing `w`.
+    fn extend(self, i: usize, j: usize, w: f64) -> Cell {
+        let (i, j) = (i as u16, j as u16);
+        Cell {
+            weight: self.weight + w,
+            a: (if self.a.0 == NONE { i } else { self.a.0 }, i),
+            b: (if self.b.0 == NONE { j } else { self.b.0 }, j),
+        }
+    }
+
+    /// The heavier of two cells; of two equal, the narrower (then `self`), so that a compact
+    /// alignment is preferred to a scattered one of the same weight.
+    fn best(self, other: Cell) -> Cell {
+        if other.weight > self.weight
+            || (other.weight == self.weight && other.width() < self.width())
+        {
+            other
+        } else {
+            self
+        }
+    }
+}
+
+/// Measures a pair of sketches; `counts` tells how many documents carry each anchor and how
+/// each language's anchors weigh.
+pub fn measure(a: SketchRef, b: SketchRef, counts: &AnchorCounts) -> TranslationMeasures {
+    let (sa, sb) = (a.anchors, b.anchors);
+    let in_pair = |x: u32| 1 + u32::from(sa.contains(&x) && sb.contains(&x));
     let w = |x: u32| weight(counts.of(x).saturating_sub(in_pair(x)));
-    let wa: Vec<f64> = a.iter().map(|&x| w(x)).collect();
-    let total_a: f64 = wa.iter().sum();
-    let total_b: f64 = b.iter().map(|&x| w(x)).sum();
-    // Weighted longest common subsequence, one row at a time.
-    let mut prev = vec![0.0f64; b.len() + 1];
-    let mut cur = vec![0.0f64; b.len() + 1];
-    for (i, &x) in a.iter().enumerate() {
-        for (j, &y) in b.iter().enumerate() {
+    let wa: Vec<f64> = sa.iter().map(|&x| w(x)).collect();
+    let (scale_a, scale_b) = (counts.scale(a.lang), counts.scale(b.lang));
+    let total_a: f64 = wa.iter().sum::<f64>() * scale_a;
+    let total_b: f64 = sb.iter().map(|&x| w(x)).sum::<f64>() * scale_b;
+    // Weighted longest common subsequence, one row at a time. A document's anchors are
+    // distinct, so a match is always taken.
+    let mut prev = vec![EMPTY; sb.len() + 1];
+    let mut cur = vec![EMPTY; sb.len() + 1];
+    for (i, &x) in sa.iter().enumerate() {
+        for (j, &y) in sb.iter().enumerate() {
             cur[j + 1] = if x == y {
-                prev[j] + wa[i]
+                prev[j].extend(i, j, wa[i])
             } else {
-                prev[j + 1].max(cur[j])
+                prev[j + 1].best(cur[j])
             };
         }
         std::mem::swap(&mut prev, &mut cur);
     }
-    let lcs = prev[b.len()];
-    let shared = a.iter().filter(|x| b.contains(x)).count();
+    let lcs = prev[sb.len()];
+    let shared = sa.iter().filter(|x| sb.contains(x)).count();
     let smaller = total_a.min(total_b);
+    // The larger side by scaled number of anchors.
+    let (na, nb) = (sa.len() as f64 * scale_a, sb.len() as f64 * scale_b);
+    let (span, scale, short) = if na >= nb {
+        (lcs.a, scale_a, nb)
+    } else {
+        (lcs.b, scale_b, na)
+    };
+    let stretch = if span.0 == NONE {
+        0.0
+    } else {
+        f64::from(span.1 - span.0 + 1) * scale
+    };
     TranslationMeasures {
-        score: if smaller > 0.0 { lcs / smaller } else { 0.0 },
-        coverage: shared as f64 / a.len().min(b.len()).max(1) as f64,
+        score: if smaller > 0.0 {
+            (lcs.weight / smaller).min(1.0)
+        } else {
+            0.0
+        },
+        coverage: shared as f64 / sa.len().min(sb.len()).max(1) as f64,
         shared,
+        spread: if short > 0.0 { stretch / short } else { 0.0 },
     }
 }
 
@@ -241,10 +372,13 @@ pub fn comparable(a: SketchRef, b: SketchRef) -> bool {
         && b.anchors.len() >= MIN_ANCHORS
 }
 
-/// The rule: a comparable pair sharing little running text, enough anchors, and its anchors in
-/// much the same order.
+/// The rule: a comparable pair sharing little running text, enough anchors, its anchors in
+/// much the same order, and within one stretch of the larger document.
 pub fn verify(m: TranslationMeasures, same_text_jaccard: f64) -> bool {
-    same_text_jaccard < MAX_SAME_TEXT_JACCARD && m.shared >= MIN_SHARED && m.score >= MIN_SCORE
+    same_text_jaccard < MAX_SAME_TEXT_JACCARD
+        && m.shared >= MIN_SHARED
+        && m.score >= MIN_SCORE
+        && m.spread <= MAX_SPREAD
 }
 
 /// A verified pair across languages, `a < b`, with its score.
@@ -259,8 +393,13 @@ pub struct Edge {
 }
 
 /// Candidate pairs across languages among the `active` rows of `table`, `(a, b)`, `a < b`,
-/// sorted: pairs of documents in different languages that share at least
-/// [`MIN_SHARED_PROBES`] of their [`PROBES`] rarest shared anchors.
+/// sorted, without repeats: pairs of documents in different languages where at least
+/// [`MIN_SHARED_PROBES`] of one document's [`PROBES`] rarest anchors occur in the other.
+///
+/// The probes are looked up among all the other documents' anchors, not only among their
+/// probes: a copy cut to its first paragraphs has few of the full story's figures, and the
+/// full story's rarest anchors are often exactly those figures, shared with another complete
+/// copy only.
 pub fn candidates(table: &SketchTable, active: &[bool], counts: &AnchorCounts) -> Vec<(u32, u32)> {
     let usable = |i: usize| {
         let s = table.get(i);
@@ -268,46 +407,55 @@ pub fn candidates(table: &SketchTable, active: &[bool], counts: &AnchorCounts) -
             && s.lang.is_some()
             && s.anchors.len() >= MIN_ANCHORS
     };
+    let searchable = |n: u32| n >= 2 && n as usize <= PROBE_MAX_DOCUMENTS;
     let mut postings: Vec<(u32, u32)> = (0..table.len())
         .into_par_iter()
         .filter(|&i| usable(i))
         .flat_map_iter(|i| {
-            let mut probes: Vec<(u32, u32)> = table
+            table
                 .get(i)
                 .anchors
                 .iter()
-                .map(|&a| (counts.of(a), a))
-                .filter(|&(n, _)| n >= 2 && n as usize <= PROBE_MAX_DOCUMENTS)
-                .collect();
-            probes.sort_unstable();
-            probes.truncate(PROBES);
-            probes.into_iter().map(move |(_, a)| (a, i as u32))
+                .filter(|&&a| searchable(counts.of(a)))
+                .map(move |&a| (a, i as u32))
         })
         .collect();
     postings.par_sort_unstable();
-    let groups: Vec<&[(u32, u32)]> = postings.chunk_by(|x, y| x.0 == y.0).collect();
-    let mut pairs: Vec<(u32, u32)> = groups
-        .par_iter()
-        .flat_map_iter(|group| {
-            let mut out = Vec::new();
-            for (k, &(_, x)) in group.iter().enumerate() {
-                for &(_, y) in &group[k + 1..] {
-                    if table.get(x as usize).lang != table.get(y as usize).lang {
-                        out.push((x.min(y), x.max(y)));
-                    }
-                }
+    let mut pairs: Vec<(u32, u32)> = (0..table.len())
+        .into_par_iter()
+        .filter(|&i| usable(i))
+        .flat_map_iter(|i| {
+            let x = table.get(i);
+            let mut probes: Vec<(u32, u32)> = x
+                .anchors
+                .iter()
+                .map(|&a| (counts.of(a), a))
+                .filter(|&(n, _)| searchable(n))
+                .collect();
+            probes.sort_unstable();
+            probes.truncate(PROBES);
+            let mut hits: Vec<u32> = Vec::new();
+            for (_, a) in probes {
+                let from = postings.partition_point(|p| p.0 < a);
+                let to = postings.partition_point(|p| p.0 <= a);
+                hits.extend(
+                    postings[from..to]
+                        .iter()
+                        .map(|p| p.1)
+                        .filter(|&y| table.get(y as usize).lang != x.lang),
+                );
             }
-            out
+            hits.sort_unstable();
+            let me = i as u32;
+            hits.chunk_by(|p, q| p == q)
+                .filter(|run| run.len() >= MIN_SHARED_PROBES)
+                .map(|run| (me.min(run[0]), me.max(run[0])))
+                .collect::<Vec<_>>()
         })
         .collect();
     pairs.par_sort_unstable();
-    let mut out = Vec::new();
-    for run in pairs.chunk_by(|x, y| x == y) {
-        if run.len() >= MIN_SHARED_PROBES {
-            out.push(run[0]);
-        }
-    }
-    out
+    pairs.dedup();
+    pairs
 }
 
 /// Searches and verifies pairs across languages among the `active` documents: the verified
@@ -331,7 +479,7 @@ pub fn verified_edges<F: Fingerprints + ?Sized>(
             if !comparable(x, y) {
                 return None;
             }
-            let m = measure(x.anchors, y.anchors, counts);
+            let m = measure(x, y, counts);
             let same_text = cluster::measure(fps.get(a as usize), fps.get(b as usize)).jaccard;
             verify(m, same_text).then_some(Edge {
                 a,
@@ -468,7 +616,7 @@ pub fn join<F: Fingerprints + ?Sized>(
             }
             let r = table.get(rep);
             for m in group {
-                let t = measure(table.get(m.doc).anchors, r.anchors, counts);
+                let t = measure(table.get(m.doc), r, counts);
                 members.push(Member {
                     doc: m.doc,
                     kind: MatchKind::Translation,
@@ -501,6 +649,20 @@ mod tests {
         }
     }
 
+    fn en(anchors: &[u32]) -> SketchRef<'_> {
+        SketchRef {
+            lang: Lang::from_code("en"),
+            anchors,
+        }
+    }
+
+    fn fr(anchors: &[u32]) -> SketchRef<'_> {
+        SketchRef {
+            lang: Lang::from_code("fr"),
+            anchors,
+        }
+    }
+
     fn fp(length: u32, sig: u32) -> Fingerprint {
         Fingerprint {
             signature: (0..32).map(|k| sig * 1000 + k).collect(),
@@ -515,15 +677,15 @@ mod tests {
     fn order_counts_not_just_the_bag() {
         let counts = AnchorCounts::default();
         let a: Vec<u32> = (1..=12).collect();
-        let same = measure(&a, &a, &counts);
+        let same = measure(en(&a), fr(&a), &counts);
         assert_eq!((same.score, same.shared), (1.0, 12));
         // The same twelve anchors, shuffled: every one shared, little of the order.
         let shuffled = [12, 6, 11, 5, 10, 4, 9, 3, 8, 2, 7, 1];
-        let m = measure(&a, &shuffled, &counts);
+        let m = measure(en(&a), fr(&shuffled), &counts);
         assert_eq!(m.shared, 12);
         assert!(m.score < MIN_SCORE, "{m:?}");
         // A copy cut after its first half is all in order.
-        let cut = measure(&a[..6], &a, &counts);
+        let cut = measure(en(&a[..6]), fr(&a), &counts);
         assert_eq!(cut.score, 1.0);
     }
 
@@ -537,9 +699,10 @@ mod tests {
         for _ in 0..30 {
             table.push(&sketch("de", &[1, 2, 3, 4, 5, 30, 31, 32]));
         }
-        let rare = AnchorCounts::new(&table, &[true, true]);
-        let common = AnchorCounts::new(&table, &vec![true; table.len()]);
-        let (a, b) = (table.get(0).anchors, table.get(1).anchors);
+        let chars = vec![1000; table.len()];
+        let rare = AnchorCounts::new(&table, &[true, true], &chars);
+        let common = AnchorCounts::new(&table, &vec![true; table.len()], &chars);
+        let (a, b) = (table.get(0), table.get(1));
         assert!(measure(a, b, &rare).score >= MIN_SCORE);
         assert!(measure(a, b, &common).score < MIN_SCORE);
     }
@@ -556,17 +719,11 @@ mod tests {
         assert!(comparable(table.get(0), table.get(2)));
         assert!(!comparable(table.get(0), table.get(3)), "too few anchors");
         let active = vec![true; 4];
-        let counts = AnchorCounts::new(&table, &active);
+        let counts = AnchorCounts::new(&table, &active, &[1000; 4]);
         assert_eq!(candidates(&table, &active, &counts), vec![(0, 2), (1, 2)]);
         // A pair that shares running text is in one language, whatever it was told.
-        assert!(verify(
-            measure(table.get(0).anchors, table.get(2).anchors, &counts),
-            0.0
-        ));
-        assert!(!verify(
-            measure(table.get(0).anchors, table.get(2).anchors, &counts),
-            0.5
-        ));
+        assert!(verify(measure(table.get(0), table.get(2), &counts), 0.0));
+        assert!(!verify(measure(table.get(0), table.get(2), &counts), 0.5));
     }
 
     #[test]
@@ -591,7 +748,7 @@ mod tests {
                 score: 0.9,
             },
         ];
-        let counts = AnchorCounts::new(&table, &[true; 3]);
+        let counts = AnchorCounts::new(&table, &[true; 3], &[1000; 3]);
         let got = join(Vec::new(), &edges, &table, &counts, &fps, 3);
         assert_eq!(got.len(), 1);
         let docs: Vec<(usize, MatchKind)> =

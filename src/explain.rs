@@ -203,12 +203,13 @@ fn translation_of(
     same_text_jaccard: f64,
 ) -> TranslationExplanation {
     let table = pipeline::sketch_all(config, raw, kept, true);
-    let counts = crosslang::AnchorCounts::new(&table, &vec![true; table.len()]);
+    let chars: Vec<u32> = kept.iter().map(|t| t.chars().count() as u32).collect();
+    let counts = crosslang::AnchorCounts::new(&table, &vec![true; table.len()], &chars);
     let mut extractor = crate::anchor::Extractor::default();
     let (a, b) = (table.get(ia), table.get(ib));
     let la = extractor.labelled(&raw[ia], &kept[ia], a.lang, config.seed);
     let lb = extractor.labelled(&raw[ib], &kept[ib], b.lang, config.seed);
-    let t = crosslang::measure(a.anchors, b.anchors, &counts);
+    let t = crosslang::measure(a, b, &counts);
     let comparable = crosslang::comparable(a, b);
     let show = |l: &crate::anchor::Labelled| format!("{} ({})", l.surface, l.key);
     TranslationExplanation {

@@ -435,7 +435,8 @@ fn run(
     progress.advance(2);
     let clusters = cluster::cluster(&fps, &matched.edges, rule(config));
     // One count of the anchors serves the search and the measures of the joined members.
-    let counts = crosslang::AnchorCounts::new(&sketches, &active);
+    let chars: Vec<u32> = (0..fps.len()).map(|i| fps.get(i).length).collect();
+    let counts = crosslang::AnchorCounts::new(&sketches, &active, &chars);
     let (translation_edges, translation_candidates) =
         crosslang::verified_edges(&sketches, &fps, &active, &counts);
     let clusters = crosslang::join(
@@ -1408,8 +1409,8 @@ pub fn dedup_indexed(
                                             && lang_of(m) != lang_of(rep) =>
                                     {
                                         let t = crosslang::measure(
-                                            sketch_of(m).anchors,
-                                            sketch_of(rep).anchors,
+                                            sketch_of(m),
+                                            sketch_of(rep),
                                             counts,
                                         );
                                         (MatchKind::Translation, Some((t.score, t.coverage)))

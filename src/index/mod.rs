@@ -46,7 +46,8 @@ pub fn translation_edges<F: Fingerprints + ?Sized>(
     if table.languages() < 2 || first_new >= n {
         return (Vec::new(), 0, None);
     }
-    let counts = AnchorCounts::new(table, &vec![true; n]);
+    let chars: Vec<u32> = (0..n).map(|i| fps.get(i).length).collect();
+    let counts = AnchorCounts::new(table, &vec![true; n], &chars);
     // An old document can pair with a new one only if both have two shared probes, and a
     // probe is an anchor carried by at most PROBE_MAX_DOCUMENTS documents: the old documents
     // that carry two such anchors of the new ones are the only ones searched.
@@ -79,7 +80,7 @@ pub fn translation_edges<F: Fingerprints + ?Sized>(
             if !crosslang::comparable(x, y) {
                 return None;
             }
-            let m = crosslang::measure(x.anchors, y.anchors, &counts);
+            let m = crosslang::measure(x, y, &counts);
             let same_text = cluster::measure(fps.get(a as usize), fps.get(b as usize)).jaccard;
             crosslang::verify(m, same_text).then_some(Edge {
                 a,
@@ -517,7 +518,8 @@ mod tests {
         {
             let (table, fps) = corpus(seed, documents);
             let all = vec![true; documents];
-            let counts = crosslang::AnchorCounts::new(&table, &all);
+            let chars: Vec<u32> = fps.iter().map(|f| f.length).collect();
+            let counts = crosslang::AnchorCounts::new(&table, &all, &chars);
             let (batch, _) = crosslang::verified_edges(&table, fps.as_slice(), &all, &counts);
             let want: Vec<Edge> = batch
                 .into_iter()
@@ -531,7 +533,7 @@ mod tests {
         }
         // Some anchors are carried by more documents than a probe may be.
         let (table, _) = corpus(1, 900);
-        let counts = AnchorCounts::new(&table, &[true; 900]);
+        let counts = AnchorCounts::new(&table, &[true; 900], &[1000; 900]);
         assert!((0..6).any(|a| counts.of(a) > PROBE_MAX_DOCUMENTS));
     }
 
