@@ -727,6 +727,68 @@ mod tests {
     }
 
     #[test]
+    fn a_short_text_meeting_scattered_anchors_of_a_long_one_is_no_translation() {
+        let counts = AnchorCounts::default();
+        let long: Vec<u32> = (1..=200).collect();
+        // Six of its anchors, in order, spread over the whole long text: chance on an OCR page.
+        let scattered = [5, 40, 80, 120, 160, 199, 300, 301];
+        let m = measure(en(&long), fr(&scattered), &counts);
+        assert!(m.shared >= MIN_SHARED && m.score >= MIN_SCORE, "{m:?}");
+        assert!(m.spread > MAX_SPREAD && !verify(m, 0.0), "{m:?}");
+        // The same number of anchors from one stretch: a translated excerpt.
+        let excerpt = [41, 42, 44, 45, 47, 48, 300, 301];
+        let m = measure(en(&long), fr(&excerpt), &counts);
+        assert!(m.spread <= MAX_SPREAD && verify(m, 0.0), "{m:?}");
+    }
+
+    #[test]
+    fn a_language_that_capitalises_nouns_weighs_its_anchors_less() {
+        // Thirty German documents with 40 anchors a 1,000 characters, thirty French with 10.
+        let mut table = SketchTable::default();
+        for i in 0..30u32 {
+            table.push(&sketch("de", &(10_000 + 40 * i..10_040 + 40 * i).collect::<Vec<_>>()));
+            table.push(&sketch("fr", &(50_000 + 10 * i..50_010 + 10 * i).collect::<Vec<_>>()));
+        }
+        // A German excerpt: 8 names of a French story among 32 capitalised nouns.
+        let names: Vec<u32> = (1..=8).collect();
+        let mut excerpt: Vec<u32> = (900..932).collect();
+        for (k, &n) in names.iter().enumerate() {
+            excerpt.insert(4 * k, n);
+        }
+        let mut story = names.clone();
+        story.extend(20..42);
+        table.push(&sketch("de", &excerpt));
+        table.push(&sketch("fr", &story));
+        let n = table.len();
+        let chars = vec![1000; n];
+        let counts = AnchorCounts::new(&table, &vec![true; n], &chars);
+        let de = counts.scale(Lang::from_code("de"));
+        assert!((de - REFERENCE_DENSITY / 40.0).abs() < 1e-9, "{de}");
+        assert_eq!(counts.scale(Lang::from_code("fr")), 1.0);
+        let m = measure(table.get(n - 2), table.get(n - 1), &counts);
+        assert!(verify(m, 0.0), "{m:?}");
+        // Unscaled, its nouns would outweigh the names.
+        let flat = AnchorCounts::new(&table, &vec![true; n], &vec![0; n]);
+        assert!(!verify(measure(table.get(n - 2), table.get(n - 1), &flat), 0.0));
+    }
+
+    #[test]
+    fn a_cut_copy_is_searched_by_its_own_probes() {
+        // A full English story whose rarest anchors are figures it shares with a German copy
+        // (1..=20), then its names (100..=105); a French copy cut before the figures has only
+        // the names. The full story's probes are all figures, the cut copy's its names.
+        let mut table = SketchTable::default();
+        let figures: Vec<u32> = (1..=20).collect();
+        let names: Vec<u32> = (100..=105).collect();
+        table.push(&sketch("en", &[names.clone(), figures.clone()].concat()));
+        table.push(&sketch("fr", &names));
+        table.push(&sketch("de", &[figures, vec![200, 201]].concat()));
+        let active = vec![true; 3];
+        let counts = AnchorCounts::new(&table, &active, &[1000; 3]);
+        assert!(candidates(&table, &active, &counts).contains(&(0, 1)));
+    }
+
+    #[test]
     fn join_keeps_one_group_a_language() {
         // Two English stories the same-language rule kept apart (0, 1), and one French copy (2)
         // that verifies against both: it joins the better one, and the English two stay apart.
