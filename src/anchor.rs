@@ -26,7 +26,9 @@ use crate::lang::Lang;
 
 /// Most anchors kept of a document, the first in the text: a translated copy keeps the story's
 /// order, so its opening anchors are the ones a cut or excerpted copy still has, and the
-/// fingerprint stays a few hundred bytes whatever the page's length.
+/// fingerprint stays at most a kilobyte whatever the page's length. 255, the most a sketch
+/// table's row holds: German's capitalised nouns filled 128 before a long article's second
+/// half (DESIGN.md, "Translations").
 pub const MAX_ANCHORS: usize = 255;
 
 /// Letters of a name's skeleton: three tell names apart (`ptn`, `stl`, `mkr`) while a case
