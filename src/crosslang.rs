@@ -746,8 +746,14 @@ mod tests {
         // Thirty German documents with 40 anchors a 1,000 characters, thirty French with 10.
         let mut table = SketchTable::default();
         for i in 0..30u32 {
-            table.push(&sketch("de", &(10_000 + 40 * i..10_040 + 40 * i).collect::<Vec<_>>()));
-            table.push(&sketch("fr", &(50_000 + 10 * i..50_010 + 10 * i).collect::<Vec<_>>()));
+            table.push(&sketch(
+                "de",
+                &(10_000 + 40 * i..10_040 + 40 * i).collect::<Vec<_>>(),
+            ));
+            table.push(&sketch(
+                "fr",
+                &(50_000 + 10 * i..50_010 + 10 * i).collect::<Vec<_>>(),
+            ));
         }
         // A German excerpt: 8 names of a French story among 32 capitalised nouns.
         let names: Vec<u32> = (1..=8).collect();
@@ -769,7 +775,10 @@ mod tests {
         assert!(verify(m, 0.0), "{m:?}");
         // Unscaled, its nouns would outweigh the names.
         let flat = AnchorCounts::new(&table, &vec![true; n], &vec![0; n]);
-        assert!(!verify(measure(table.get(n - 2), table.get(n - 1), &flat), 0.0));
+        assert!(!verify(
+            measure(table.get(n - 2), table.get(n - 1), &flat),
+            0.0
+        ));
     }
 
     #[test]
