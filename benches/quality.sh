@@ -52,6 +52,8 @@ LOG="$OUT/build.log"
 log() { echo "quality: $*" >&2; }
 # shellcheck source=benches/peer-venv.sh
 . benches/peer-venv.sh
+# shellcheck source=benches/synth-standalone.sh
+. benches/synth-standalone.sh
 now() { date +%s.%N; }
 elapsed() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", b - a }'; }
 
@@ -71,36 +73,7 @@ if ! cargo build --release --example synth >>"$LOG" 2>&1; then
     # The example links the crate's library; if src/ does not compile, build the generator alone
     # (it only uses crates.io dependencies).
     log "building the synth example with the crate failed; building examples/synth.rs standalone"
-    SA=target/synth-standalone
-    mkdir -p "$SA/src"
-    cp examples/synth.rs "$SA/src/main.rs"
-    cat >"$SA/Cargo.toml" <<'EOF'
-[package]
-name = "synth"
-version = "0.0.0"
-edition = "2021"
-publish = false
-
-[workspace]
-
-[dependencies]
-clap = { version = "4", features = ["derive"] }
-rand = "0.8"
-rand_chacha = "0.3"
-rayon = "1"
-serde = { version = "1", features = ["derive"] }
-serde_json = "1"
-unicode-normalization = "0.1"
-
-[profile.release]
-codegen-units = 4
-EOF
-    [ -f Cargo.lock ] && cp Cargo.lock "$SA/Cargo.lock"
-    if ! cargo build --release --manifest-path "$SA/Cargo.toml" >>"$LOG" 2>&1; then
-        log "cannot build the generator (see $LOG)"
-        exit 1
-    fi
-    SYNTH="$SA/target/release/synth"
+    build_synth_standalone
 fi
 
 # --- datasets ---------------------------------------------------------------

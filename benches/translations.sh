@@ -50,6 +50,8 @@ while [ $# -gt 0 ]; do
 done
 
 log() { echo "translations: $*" >&2; }
+# shellcheck source=benches/synth-standalone.sh
+. benches/synth-standalone.sh
 NEWS_BASE=../shared/eval/news-base
 if [ ! -f "$NEWS_BASE/articles.jsonl" ]; then
     log "$NEWS_BASE/articles.jsonl is absent: nothing to measure (translations need the real multilingual originals)"
@@ -76,36 +78,7 @@ if [ "$BUILD" = 1 ]; then
         log "cargo build --release --examples --bins failed (see $LOG): reprint rows will say FAILED"
         # The generator only needs crates.io dependencies: build examples/synth.rs alone.
         log "building examples/synth.rs standalone"
-        SA=target/synth-standalone
-        mkdir -p "$SA/src"
-        cp examples/synth.rs "$SA/src/main.rs"
-        cat >"$SA/Cargo.toml" <<'EOF'
-[package]
-name = "synth"
-version = "0.0.0"
-edition = "2021"
-publish = false
-
-[workspace]
-
-[dependencies]
-clap = { version = "4", features = ["derive"] }
-rand = "0.8"
-rand_chacha = "0.3"
-rayon = "1"
-serde = { version = "1", features = ["derive"] }
-serde_json = "1"
-unicode-normalization = "0.1"
-
-[profile.release]
-codegen-units = 4
-EOF
-        [ -f Cargo.lock ] && cp Cargo.lock "$SA/Cargo.lock"
-        if ! cargo build --release --manifest-path "$SA/Cargo.toml" >>"$LOG" 2>&1; then
-            log "cannot build the generator (see $LOG)"
-            exit 1
-        fi
-        SYNTH="$SA/target/release/synth"
+        build_synth_standalone
     fi
 fi
 [ -x "$REPRINT" ] || REPRINT_BUILT=0
