@@ -234,18 +234,17 @@ et à Dunstowe. Les opposants, menés par la conseillère Agnes Holloway, affirm
 lieu le 14 mai à Pellworth, et l'eau devrait arriver à Dunstowe en octobre 2027, selon Brecklin.
 ";
 
-const STORY_EN_REPRINT: &str = "Marrowgate reservoir will serve 12,500 homes, mayor says
-
-MARROWGATE — Mayor Odile Fenwick announced on Tuesday that the Kessel Valley reservoir will \
-supply 12,500 households by the spring of 2027. The project, run by Aldercrest Hydro, will cost \
-48.6 million euros, a rise of 9.3% over the first estimate. Chief engineer Tomasz Brecklin said \
-the dam near Pellworth would be 62 metres high and hold 14.2 million cubic metres of water. \
-About 340 workers will be hired, most of them from Marrowgate and Dunstowe. Critics led by \
-councillor Agnes Holloway say the 17 kilometres of new pipeline will cross the Ravensmoor \
-wetlands, home to 85 species of birds. Fenwick replied that Aldercrest Hydro had moved the route \
-2.4 kilometres east after talks with the Ravensmoor Trust. A public hearing is set for 14 May in \
-Pellworth.
-";
+/// The shortened English reprint: the original's body cut after the hearing's date, under its
+/// own headline.
+fn story_en_reprint() -> String {
+    let (_, body) = STORY_EN
+        .split_once("\n\n")
+        .expect("a headline, then the body");
+    let (kept, _) = body
+        .split_once(", and the first water")
+        .expect("the body's last sentence");
+    format!("Marrowgate reservoir will serve 12,500 homes, mayor says\n\n{kept}.\n")
+}
 
 const ORIGINAL: &str = "wire/kessel-reservoir.txt";
 const TRANSLATION: &str = "lematin/reservoir-kessel.txt";
@@ -256,7 +255,7 @@ fn translation_page(dir: &util::Dir) -> (String, serde_json::Value) {
     let corpus = dir.path().join("corpus");
     dir.write(&format!("corpus/{ORIGINAL}"), STORY_EN);
     dir.write(&format!("corpus/{TRANSLATION}"), STORY_FR);
-    dir.write(&format!("corpus/{REPRINT}"), STORY_EN_REPRINT);
+    dir.write(&format!("corpus/{REPRINT}"), &story_en_reprint());
     let json_path = dir.path().join("report.json");
     let html = page(
         &[
