@@ -868,6 +868,18 @@ mod tests {
         line_infos(text)
     }
 
+    /// [`detect`] over `texts`, each from a source of its own (`site0`, `site1`, …).
+    fn detect_one_a_source<T: AsRef<str>>(texts: &[T]) -> (Vec<Vec<bool>>, BoilerplateStats) {
+        let infos: Vec<Vec<LineInfo>> = texts.iter().map(|t| info(t.as_ref())).collect();
+        let sources: Vec<String> = (0..texts.len()).map(|i| format!("site{i}")).collect();
+        let docs: Vec<(&str, &[LineInfo])> = infos
+            .iter()
+            .zip(&sources)
+            .map(|(l, s)| (s.as_str(), l.as_slice()))
+            .collect();
+        detect(&docs)
+    }
+
     #[test]
     fn source_footer_is_dropped_story_kept() {
         let footer = "the harbor gazette is an independent newspaper founded in eighteen ninety with readers in every port";
@@ -912,14 +924,7 @@ mod tests {
                 )
             })
             .collect();
-        let infos: Vec<Vec<LineInfo>> = texts.iter().map(|t| info(t)).collect();
-        let sources: Vec<String> = (0..40).map(|i| format!("site{i}")).collect();
-        let docs: Vec<(&str, &[LineInfo])> = infos
-            .iter()
-            .zip(&sources)
-            .map(|(l, s)| (s.as_str(), l.as_slice()))
-            .collect();
-        let (keep, stats) = detect(&docs);
+        let (keep, stats) = detect_one_a_source(&texts);
         for mask in &keep {
             assert_eq!(mask, &vec![true, true, true, false]);
         }
@@ -930,14 +935,7 @@ mod tests {
     fn wire_story_reprinted_everywhere_is_not_boilerplate() {
         let para =
             "the central bank raised its main rate by half a point on thursday to fight inflation";
-        let infos: Vec<Vec<LineInfo>> = (0..10).map(|_| info(para)).collect();
-        let sources: Vec<String> = (0..10).map(|i| format!("site{i}")).collect();
-        let docs: Vec<(&str, &[LineInfo])> = infos
-            .iter()
-            .zip(&sources)
-            .map(|(l, s)| (s.as_str(), l.as_slice()))
-            .collect();
-        let (keep, _) = detect(&docs);
+        let (keep, _) = detect_one_a_source(&[para; 10]);
         assert!(keep.iter().all(|m| m == &vec![true]));
     }
 
