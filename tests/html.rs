@@ -255,7 +255,7 @@ fn translation_page(dir: &util::Dir) -> (String, serde_json::Value) {
     let corpus = dir.path().join("corpus");
     dir.write(&format!("corpus/{ORIGINAL}"), STORY_EN);
     dir.write(&format!("corpus/{TRANSLATION}"), STORY_FR);
-    dir.write(&format!("corpus/{REPRINT}"), &story_en_reprint());
+    dir.write(&format!("corpus/{REPRINT}"), story_en_reprint());
     let json_path = dir.path().join("report.json");
     let html = page(
         &[
