@@ -474,21 +474,31 @@ pub fn verified_edges<F: Fingerprints + ?Sized>(
     let pairs = candidates(table, active, counts);
     let edges = pairs
         .par_iter()
-        .filter_map(|&(a, b)| {
-            let (x, y) = (table.get(a as usize), table.get(b as usize));
-            if !comparable(x, y) {
-                return None;
-            }
-            let m = measure(x, y, counts);
-            let same_text = cluster::measure(fps.get(a as usize), fps.get(b as usize)).jaccard;
-            verify(m, same_text).then_some(Edge {
-                a,
-                b,
-                score: m.score,
-            })
-        })
+        .filter_map(|&(a, b)| edge(table, fps, counts, a, b))
         .collect();
     (edges, pairs.len())
+}
+
+/// The candidate pair `(a, b)` judged by the rule: its edge when the two rows are comparable
+/// and verify, measured with `counts`; `fps` give the same-text similarity that vetoes it.
+pub fn edge<F: Fingerprints + ?Sized>(
+    table: &SketchTable,
+    fps: &F,
+    counts: &AnchorCounts,
+    a: u32,
+    b: u32,
+) -> Option<Edge> {
+    let (x, y) = (table.get(a as usize), table.get(b as usize));
+    if !comparable(x, y) {
+        return None;
+    }
+    let m = measure(x, y, counts);
+    let same_text = cluster::measure(fps.get(a as usize), fps.get(b as usize)).jaccard;
+    verify(m, same_text).then_some(Edge {
+        a,
+        b,
+        score: m.score,
+    })
 }
 
 /// A language as one bit of a set of languages (none for an unknown one): a story's groups

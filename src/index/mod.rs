@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 use serde::Serialize;
 
-use crate::cluster::{self, Fingerprints};
+use crate::cluster::Fingerprints;
 use crate::config::Config;
 use crate::crosslang::{self, AnchorCounts, Edge, SketchTable};
 use crate::error::{Error, IndexProblem, Result};
@@ -75,19 +75,7 @@ pub fn translation_edges<F: Fingerprints + ?Sized>(
         .collect();
     let edges: Vec<Edge> = pairs
         .par_iter()
-        .filter_map(|&(a, b)| {
-            let (x, y) = (table.get(a as usize), table.get(b as usize));
-            if !crosslang::comparable(x, y) {
-                return None;
-            }
-            let m = crosslang::measure(x, y, &counts);
-            let same_text = cluster::measure(fps.get(a as usize), fps.get(b as usize)).jaccard;
-            crosslang::verify(m, same_text).then_some(Edge {
-                a,
-                b,
-                score: m.score,
-            })
-        })
+        .filter_map(|&(a, b)| crosslang::edge(table, fps, &counts, a, b))
         .collect();
     (edges, pairs.len(), Some(counts))
 }
