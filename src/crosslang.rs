@@ -44,11 +44,17 @@ pub const MAX_SAME_TEXT_JACCARD: f64 = 0.1;
 const PROBES: usize = 15;
 
 /// Probes of one document that must occur in another for the two to be a candidate pair.
-const MIN_SHARED_PROBES: usize = 2;
+pub const MIN_SHARED_PROBES: usize = 2;
 
 /// An anchor carried by more documents than this is no probe: it is not rare, and pairing all
 /// its documents would cost the square of their number.
-const PROBE_MAX_DOCUMENTS: usize = 256;
+pub const PROBE_MAX_DOCUMENTS: u32 = 256;
+
+/// Whether an anchor carried by `documents` documents takes part in the candidate search: some
+/// other document has it, and not too many do.
+pub fn searchable(documents: u32) -> bool {
+    (2..=PROBE_MAX_DOCUMENTS).contains(&documents)
+}
 
 /// No language, in a table's language column.
 const NO_LANG: u8 = u8::MAX;
@@ -407,7 +413,6 @@ pub fn candidates(table: &SketchTable, active: &[bool], counts: &AnchorCounts) -
             && s.lang.is_some()
             && s.anchors.len() >= MIN_ANCHORS
     };
-    let searchable = |n: u32| n >= 2 && n as usize <= PROBE_MAX_DOCUMENTS;
     let mut postings: Vec<(u32, u32)> = (0..table.len())
         .into_par_iter()
         .filter(|&i| usable(i))

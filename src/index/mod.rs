@@ -21,15 +21,6 @@ use crate::error::{Error, IndexProblem, Result};
 use crate::normalize;
 use store::{FingerprintParams, Lock, Manifest, StoredCluster, StoredDoc};
 
-/// Most documents an anchor may be carried by and still be a probe of the cross-language
-/// candidate search: `crosslang`'s own limit, which that module keeps private. Only a bound of
-/// the search here (which old documents can pair with a new one); a test holds the result to
-/// `crosslang::verified_edges` over every document.
-const PROBE_MAX_DOCUMENTS: u32 = 256;
-
-/// Probes a candidate pair shares at least (`crosslang`'s rule).
-const MIN_SHARED_PROBES: usize = 2;
-
 /// The verified translation pairs that involve a document at `first_new` or later, among all
 /// the rows of `table` (an index's documents, then a night's): the pairs
 /// [`crosslang::verified_edges`] finds over every row and weighs by every row's anchors, without
@@ -48,12 +39,13 @@ pub fn translation_edges<F: Fingerprints + ?Sized>(
     }
     let chars: Vec<u32> = (0..n).map(|i| fps.get(i).length).collect();
     let counts = AnchorCounts::new(table, &vec![true; n], &chars);
-    // An old document can pair with a new one only if both have two shared probes, and a
-    // probe is an anchor carried by at most PROBE_MAX_DOCUMENTS documents: the old documents
-    // that carry two such anchors of the new ones are the only ones searched.
+    // An old document can pair with a new one only if two of one's probes are anchors of the
+    // other, and a probe is a searchable anchor: the old documents that carry two searchable
+    // anchors of the new ones are the only ones searched. A test holds the result to
+    // `crosslang::verified_edges` over every document.
     let rare: HashSet<u32> = (first_new..n)
         .flat_map(|i| table.get(i).anchors.iter().copied())
-        .filter(|&a| (2..=PROBE_MAX_DOCUMENTS).contains(&counts.of(a)))
+        .filter(|&a| crosslang::searchable(counts.of(a)))
         .collect();
     let active: Vec<bool> = (0..n)
         .into_par_iter()
@@ -64,9 +56,9 @@ pub fn translation_edges<F: Fingerprints + ?Sized>(
                     .anchors
                     .iter()
                     .filter(|a| rare.contains(a))
-                    .take(MIN_SHARED_PROBES)
+                    .take(crosslang::MIN_SHARED_PROBES)
                     .count()
-                    >= MIN_SHARED_PROBES
+                    >= crosslang::MIN_SHARED_PROBES
         })
         .collect();
     let pairs: Vec<(u32, u32)> = crosslang::candidates(table, &active, &counts)
@@ -522,7 +514,7 @@ mod tests {
         // Some anchors are carried by more documents than a probe may be.
         let (table, _) = corpus(1, 900);
         let counts = AnchorCounts::new(&table, &[true; 900], &[1000; 900]);
-        assert!((0..6).any(|a| counts.of(a) > PROBE_MAX_DOCUMENTS));
+        assert!((0..6).any(|a| counts.of(a) > crosslang::PROBE_MAX_DOCUMENTS));
     }
 
     #[test]
