@@ -413,10 +413,13 @@ pub fn candidates(table: &SketchTable, active: &[bool], counts: &AnchorCounts) -
             && s.lang.is_some()
             && s.anchors.len() >= MIN_ANCHORS
     };
-    let mut postings: Vec<(u32, u32)> = (0..table.len())
+    let rows: Vec<usize> = (0..table.len())
         .into_par_iter()
         .filter(|&i| usable(i))
-        .flat_map_iter(|i| {
+        .collect();
+    let mut postings: Vec<(u32, u32)> = rows
+        .par_iter()
+        .flat_map_iter(|&i| {
             table
                 .get(i)
                 .anchors
@@ -426,10 +429,9 @@ pub fn candidates(table: &SketchTable, active: &[bool], counts: &AnchorCounts) -
         })
         .collect();
     postings.par_sort_unstable();
-    let mut pairs: Vec<(u32, u32)> = (0..table.len())
-        .into_par_iter()
-        .filter(|&i| usable(i))
-        .flat_map_iter(|i| {
+    let mut pairs: Vec<(u32, u32)> = rows
+        .par_iter()
+        .flat_map_iter(|&i| {
             let x = table.get(i);
             let mut probes: Vec<(u32, u32)> = x
                 .anchors
