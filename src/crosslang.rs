@@ -516,7 +516,7 @@ pub fn lang_bit(lang: Option<Lang>) -> u64 {
 
 /// The edges in the order they are joined: best score first, ties by document, so that the
 /// result never depends on the order the search found them in.
-pub fn best_first(edges: &[Edge]) -> Vec<&Edge> {
+fn best_first(edges: &[Edge]) -> Vec<&Edge> {
     let mut order: Vec<&Edge> = edges.iter().collect();
     order.sort_by(|x, y| {
         y.score
@@ -527,13 +527,50 @@ pub fn best_first(edges: &[Edge]) -> Vec<&Edge> {
 }
 
 /// The root of `x` in a forest of parent links, halving the path on the way.
-pub fn root(parent: &mut [usize], mut x: usize) -> usize {
+fn root(parent: &mut [usize], mut x: usize) -> usize {
     while parent[x] != x {
         let up = parent[parent[x]];
         parent[x] = up;
         x = up;
     }
     x
+}
+
+/// Joins groups of documents into stories along the verified translation `edges`, best first:
+/// `group(d)` is the group of document `d`, `langs[g]` the set of languages of group `g`
+/// ([`lang_bit`]), `fixed[g]` whether `g` may not join another fixed group (an index's
+/// existing clusters). Two groups join when no language is in both and not both are fixed;
+/// the joined story is rooted at its fixed group, else at its first. Returns, by root group,
+/// the groups of its story in group order (empty for a group joined into another).
+pub fn join_groups(
+    edges: &[Edge],
+    group: &dyn Fn(u32) -> usize,
+    mut langs: Vec<u64>,
+    mut fixed: Vec<bool>,
+) -> Vec<Vec<usize>> {
+    let k = langs.len();
+    let mut parent: Vec<usize> = (0..k).collect();
+    for e in best_first(edges) {
+        let ga = root(&mut parent, group(e.a));
+        let gb = root(&mut parent, group(e.b));
+        if ga == gb || langs[ga] & langs[gb] != 0 || (fixed[ga] && fixed[gb]) {
+            continue;
+        }
+        let (keep, gone) = match (fixed[ga], fixed[gb]) {
+            (true, _) => (ga, gb),
+            (_, true) => (gb, ga),
+            _ => (ga.min(gb), ga.max(gb)),
+        };
+        parent[gone] = keep;
+        langs[keep] |= langs[gone];
+        fixed[keep] |= fixed[gone];
+    }
+    let mut stories: Vec<Vec<usize>> = vec![Vec::new(); k];
+    for g in 0..k {
+        let r = root(&mut parent, g);
+        stories[r].push(g);
+    }
+    stories
 }
 
 /// Joins same-language `clusters` (and unclustered documents) along verified translation
@@ -576,7 +613,7 @@ pub fn join<F: Fingerprints + ?Sized>(
             }
         }
     }
-    let mut langs: Vec<u64> = groups
+    let langs: Vec<u64> = groups
         .iter()
         .map(|g| {
             g.members
@@ -584,23 +621,8 @@ pub fn join<F: Fingerprints + ?Sized>(
                 .fold(0, |m, x| m | lang_bit(table.get(x.doc).lang))
         })
         .collect();
-    let mut parent: Vec<usize> = (0..groups.len()).collect();
-    for e in best_first(edges) {
-        let ga = root(&mut parent, group_of[e.a as usize] as usize);
-        let gb = root(&mut parent, group_of[e.b as usize] as usize);
-        if ga == gb || langs[ga] & langs[gb] != 0 {
-            continue;
-        }
-        let (keep, gone) = (ga.min(gb), ga.max(gb));
-        parent[gone] = keep;
-        langs[keep] |= langs[gone];
-    }
-    // The groups of each story, in group order.
-    let mut stories: Vec<Vec<usize>> = vec![Vec::new(); groups.len()];
-    for g in 0..groups.len() {
-        let r = root(&mut parent, g);
-        stories[r].push(g);
-    }
+    let fixed = vec![false; groups.len()];
+    let stories = join_groups(edges, &|d| group_of[d as usize] as usize, langs, fixed);
     let mut out = Vec::new();
     for story in stories.into_iter().filter(|s| !s.is_empty()) {
         if story.len() == 1 {

@@ -436,42 +436,22 @@ fn join_translations(
         }
     };
     let k = slot_of_group.len();
-    let mut langs: Vec<u64> = (0..k)
+    let langs: Vec<u64> = (0..k)
         .map(|g| {
             members_of(g, slots)
                 .iter()
                 .fold(0, |m, &d| m | crosslang::lang_bit(lang(d)))
         })
         .collect();
-    let mut fixed: Vec<bool> = (0..k)
+    let fixed: Vec<bool> = (0..k)
         .map(|g| {
             slot_of_group[g]
                 .and_then(|s| slots[s].as_ref())
                 .is_some_and(|c| c.id < first_created)
         })
         .collect();
-    let mut parent: Vec<usize> = (0..k).collect();
-    for e in crosslang::best_first(edges) {
-        let ga = crosslang::root(&mut parent, group(e.a as usize));
-        let gb = crosslang::root(&mut parent, group(e.b as usize));
-        if ga == gb || langs[ga] & langs[gb] != 0 || (fixed[ga] && fixed[gb]) {
-            continue;
-        }
-        let (keep, gone) = match (fixed[ga], fixed[gb]) {
-            (true, _) => (ga, gb),
-            (_, true) => (gb, ga),
-            _ => (ga.min(gb), ga.max(gb)),
-        };
-        parent[gone] = keep;
-        langs[keep] |= langs[gone];
-        fixed[keep] |= fixed[gone];
-    }
-    // The groups of each story, in group order.
-    let mut stories: Vec<Vec<usize>> = vec![Vec::new(); k];
-    for g in 0..k {
-        let root = crosslang::root(&mut parent, g);
-        stories[root].push(g);
-    }
+    // A story holding an existing cluster is rooted at it: `fixed[root]` tells such a story.
+    let stories = crosslang::join_groups(edges, &|d| group(d as usize), langs, fixed.clone());
     let mut grown = Vec::new();
     for (root, story) in stories.into_iter().enumerate() {
         if story.len() < 2 {
