@@ -676,8 +676,8 @@ pub fn detect(docs: &[(&str, &[LineInfo])]) -> (Vec<Vec<bool>>, BoilerplateStats
                 // A late line far more frequent than every other lede line is a network's
                 // footer or consent text that fell into a short document's lede window: it
                 // must not vouch for its own story's frequency.
-                let outlier = |h: u64, n: usize| match (top, runner_up) {
-                    (Some((th, _)), Some(other)) if th == h => n > OUTLIER_RATIO * other,
+                let outlier = |h: u64| match (top, runner_up) {
+                    (Some((th, tn)), Some(other)) if th == h => tn > OUTLIER_RATIO * other,
                     _ => false,
                 };
                 let mut mask = Vec::with_capacity(lines.len());
@@ -695,8 +695,7 @@ pub fn detect(docs: &[(&str, &[LineInfo])]) -> (Vec<Vec<bool>>, BoilerplateStats
                         local.source_lines += 1;
                         true
                     } else if df(l.hash()) >= CORPUS_MIN_DOCS
-                        && (df(l.hash()) > CORPUS_RATIO * story_df
-                            || (late && outlier(l.hash(), df(l.hash()))))
+                        && (df(l.hash()) > CORPUS_RATIO * story_df || (late && outlier(l.hash())))
                     {
                         local.corpus_lines += 1;
                         true
