@@ -36,7 +36,7 @@ pub const MAX_SPREAD: f64 = 4.0;
 /// judged as a translation: a translation shares no running text with its original beyond
 /// names and figures, so a pair sharing more is in one language, whatever the language
 /// identification said, and only the same-language rule may judge it.
-pub const MAX_SAME_TEXT_JACCARD: f64 = 0.1;
+pub const MAX_SAME_TEXT_JACCARD: f64 = 0.15;
 
 /// Anchors of each document probed in the candidate search: its rarest ones that some other
 /// document also has. A translation shares its story's rare names and figures, so a copy's
