@@ -255,6 +255,12 @@ pub struct Options {
     #[arg(long, default_value_t = config::DEFAULT_CONTAINMENT, value_parser = unit_interval)]
     pub containment: f64,
 
+    /// Shingles in more than this share of the documents (counted on one in 16, in corpora of
+    /// 8,000 documents or more) are too common to tell stories apart and are left out of the
+    /// fingerprints; 0 keeps every shingle. An index keeps the set its first night learned.
+    #[arg(long, value_name = "SHARE", default_value_t = reprint::frequent::DEFAULT_SHARE, value_parser = share_below_one)]
+    pub frequent_shingles: f64,
+
     /// Number of MinHash lanes: bins of one-permutation hashing (8–1024).
     #[arg(long, default_value_t = config::DEFAULT_NUM_PERM as u16, value_parser = clap::value_parser!(u16).range(8..=1024))]
     pub num_perm: u16,
@@ -338,6 +344,15 @@ fn unit_interval(s: &str) -> Result<f64, String> {
     }
 }
 
+fn share_below_one(s: &str) -> Result<f64, String> {
+    let v: f64 = s.parse().map_err(|_| format!("{s:?} is not a number"))?;
+    if (0.0..1.0).contains(&v) {
+        Ok(v)
+    } else {
+        Err(format!("{v} is outside [0, 1)"))
+    }
+}
+
 impl Options {
     /// The library's configuration for these options, reading `paths`.
     pub fn to_config(&self, paths: Vec<PathBuf>) -> Config {
@@ -345,6 +360,7 @@ impl Options {
         c.method = self.method.into();
         c.threshold = self.threshold;
         c.containment = self.containment;
+        c.frequent_share = self.frequent_shingles;
         c.num_perm = usize::from(self.num_perm);
         c.shingle = self.shingle;
         c.seed = self.seed;

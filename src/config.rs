@@ -106,6 +106,9 @@ pub struct Config {
     pub simhash_max_distance_bits: u32,
     /// How documents are shingled.
     pub shingle: ShingleSpec,
+    /// Share of the sampled documents (more than) a shingle must be in to be too common to
+    /// fingerprint (see [`crate::frequent`]); 0 keeps every shingle.
+    pub frequent_share: f64,
     /// Seed of every hash function; the same seed gives the same fingerprints.
     pub seed: u64,
     /// Worker threads; 0 means one per core.
@@ -153,6 +156,7 @@ impl Config {
             num_perm: DEFAULT_NUM_PERM,
             simhash_max_distance_bits: crate::simhash::DEFAULT_MAX_DISTANCE_BITS,
             shingle: DEFAULT_SHINGLE,
+            frequent_share: crate::frequent::DEFAULT_SHARE,
             seed: DEFAULT_SEED,
             threads: 0,
             keep_boilerplate: false,
@@ -179,6 +183,12 @@ impl Config {
             return bad(
                 "--containment",
                 format!("{} is outside (0, 1]", self.containment),
+            );
+        }
+        if !(0.0..1.0).contains(&self.frequent_share) {
+            return bad(
+                "--frequent-shingles",
+                format!("{} is outside [0, 1)", self.frequent_share),
             );
         }
         if !(8..=1024).contains(&self.num_perm) {

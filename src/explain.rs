@@ -104,7 +104,7 @@ pub fn explain(config: &Config, a: &str, b: &str) -> Result<Explanation> {
         let (ia, ib) = (find(a)?, find(b)?);
         let (kept, _) = pipeline::strip_boilerplate(config, &corpus);
         let pair = [kept[ia].clone(), kept[ib].clone()];
-        let fps = pipeline::fingerprint_all(config, &pair, &NoProgress);
+        let fps = pipeline::fingerprint_all(config, &pair, &corpus.frequent, &NoProgress);
         let m = cluster::measure(&fps[0], &fps[1]);
         let rule = Rule::from_config(config);
         let mut verdict = cluster::verify(m, rule);

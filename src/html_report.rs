@@ -496,6 +496,7 @@ mod tests {
                 seed: 1,
                 boilerplate_removal: true,
                 translations: true,
+                frequent_shingles: 0.02,
                 normalizer_version: 1,
             },
             stats: Stats::default(),

@@ -1,7 +1,8 @@
 //! reprint finds the same news story reprinted across a scraped corpus and reports the groups.
 //!
 //! The pipeline, one module a stage: [`corpus`] finds and decodes inputs, [`normalize`] cleans
-//! text, [`boilerplate`] drops site chrome, [`shingle`] and [`minhash`] (or [`simhash`])
+//! text, [`boilerplate`] drops site chrome, [`shingle`] cuts shingles, of which [`frequent`]
+//! drops those too common to tell stories apart, and [`minhash`] (or [`simhash`])
 //! fingerprint, [`lsh`] proposes candidate pairs, [`cluster`] verifies and groups them,
 //! [`report`] writes the result. [`pipeline`] runs them in order; [`index`] keeps fingerprints
 //! and stable cluster ids across nightly runs; [`eval`] scores a report against ground truth.
@@ -15,6 +16,7 @@ pub mod crosslang;
 pub mod error;
 pub mod eval;
 pub mod explain;
+pub mod frequent;
 pub mod html_report;
 pub mod index;
 pub mod lang;

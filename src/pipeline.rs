@@ -13,6 +13,7 @@ use crate::config::{Config, Method};
 use crate::corpus::{self, Input, Skipped};
 use crate::crosslang::{self, SketchTable};
 use crate::error::{Error, Result};
+use crate::frequent::{self, FrequentShingles};
 use crate::index::assign::{self, Outcome, WorkCluster};
 use crate::index::store::{StoredCluster, StoredDoc};
 use crate::index::{self, Index};
@@ -164,6 +165,44 @@ pub(crate) struct LoadedCorpus {
     pub(crate) raw: Vec<String>,
     /// The sites the documents refer to.
     pub(crate) sources: Sources,
+    /// The shingles too common to fingerprint, learned from a sample of the documents.
+    pub(crate) frequent: FrequentShingles,
+}
+
+/// The count of the sampled documents' shingles that learns the frequent set, or `None` when
+/// the run keeps every shingle or is given its set (`learn` false: an index's).
+fn frequent_counter(config: &Config, learn: bool) -> Option<frequent::Counter> {
+    (learn && config.frequent_share > 0.0).then(frequent::Counter::new)
+}
+
+/// Counts the shingles of the normalized `text` of document `id` when it is in the sample.
+fn count_if_sampled(
+    counter: Option<&frequent::Counter>,
+    config: &Config,
+    shingler: &mut Shingler,
+    buf: &mut Vec<u64>,
+    id: &str,
+    text: &str,
+) {
+    if let Some(counter) = counter {
+        if frequent::sampled(id) {
+            shingler.shingles(text, config.shingle, config.seed, buf);
+            counter.add(buf);
+        }
+    }
+}
+
+/// The frequent set a count learned, or `fixed` when one was given.
+fn frequent_set(
+    config: &Config,
+    counter: Option<frequent::Counter>,
+    fixed: Option<&FrequentShingles>,
+) -> FrequentShingles {
+    match (fixed, counter) {
+        (Some(set), _) => set.clone(),
+        (None, Some(counter)) => counter.finish(config.frequent_share),
+        (None, None) => FrequentShingles::none(),
+    }
 }
 
 /// Finds documents whose id an earlier document already has, without a copy of every id: a
@@ -270,6 +309,8 @@ pub(crate) struct Fingerprinted {
     pub(crate) skipped: Vec<Skipped>,
     /// What boilerplate detection left out.
     pub(crate) boilerplate: BoilerplateStats,
+    /// The shingles left out of the fingerprints as too common.
+    pub(crate) frequent: FrequentShingles,
 }
 
 /// Reads, normalizes, strips boilerplate and fingerprints every input.
@@ -280,11 +321,12 @@ pub(crate) fn fingerprint_inputs(
     progress: &dyn Progress,
     want_texts: bool,
 ) -> Fingerprinted {
-    fingerprint_inputs_with(config, inputs, skipped, progress, want_texts, false)
+    fingerprint_inputs_with(config, inputs, skipped, progress, want_texts, false, None)
 }
 
 /// [`fingerprint_inputs`], with anchors extracted even when the run's documents are all in one
-/// language (`always_anchors`: a nightly run matched against an index holds other languages).
+/// language (`always_anchors`: a nightly run matched against an index holds other languages),
+/// and with the frequent shingles `fixed` (an index's) instead of learned from the inputs.
 pub(crate) fn fingerprint_inputs_with(
     config: &Config,
     inputs: Vec<Input>,
@@ -292,16 +334,20 @@ pub(crate) fn fingerprint_inputs_with(
     progress: &dyn Progress,
     want_texts: bool,
     always_anchors: bool,
+    fixed: Option<&FrequentShingles>,
 ) -> Fingerprinted {
     if !want_texts {
-        return fingerprint_streaming(config, inputs, skipped, progress, always_anchors);
+        return fingerprint_streaming(config, inputs, skipped, progress, always_anchors, fixed);
     }
-    let (corpus, mut skipped) = load(config, inputs, skipped, progress);
+    let (mut corpus, mut skipped) = load_with(config, inputs, skipped, progress, fixed.is_none());
+    if let Some(set) = fixed {
+        corpus.frequent = set.clone();
+    }
     let (kept_texts, boilerplate) = strip_boilerplate(config, &corpus);
 
     progress.start(Stage::Fingerprint, corpus.docs.len() as u64);
     let mut fps = FingerprintTable::new(signature_width(config));
-    for fp in fingerprint_all(config, &kept_texts, progress) {
+    for fp in fingerprint_all(config, &kept_texts, &corpus.frequent, progress) {
         fps.push((&fp).into());
     }
     let sketches = sketch_all(config, &corpus.raw, &kept_texts, always_anchors);
@@ -324,6 +370,7 @@ pub(crate) fn fingerprint_inputs_with(
         sketches,
         skipped,
         boilerplate,
+        frequent: corpus.frequent,
     }
 }
 
@@ -421,6 +468,7 @@ fn run(
         mut sketches,
         skipped,
         boilerplate,
+        frequent,
         ..
     } = fingerprint_inputs(config, inputs, skipped, progress, want_texts);
 
@@ -475,6 +523,7 @@ fn run(
             verified_pairs: matched.edges.len(),
             translation_candidates,
             translation_pairs: translation_edges.len(),
+            frequent_shingle_buckets: frequent.len(),
             near: matched.near,
             contained: matched.contained,
             boilerplate,
@@ -503,13 +552,26 @@ pub(crate) fn removed_lines(full: &str, kept: &str) -> Vec<String> {
 pub(crate) fn load(
     config: &Config,
     inputs: Vec<Input>,
-    mut skipped: Vec<Skipped>,
+    skipped: Vec<Skipped>,
     progress: &dyn Progress,
 ) -> (LoadedCorpus, Vec<Skipped>) {
+    load_with(config, inputs, skipped, progress, true)
+}
+
+/// [`load`], learning the frequent shingles only when `learn`.
+fn load_with(
+    config: &Config,
+    inputs: Vec<Input>,
+    mut skipped: Vec<Skipped>,
+    progress: &dyn Progress,
+    learn: bool,
+) -> (LoadedCorpus, Vec<Skipped>) {
     progress.start(Stage::Read, inputs.len() as u64);
+    let counter = frequent_counter(config, learn);
     let read: Vec<Vec<std::result::Result<(corpus::Doc, String), Skipped>>> = inputs
         .par_iter()
         .map(|input| {
+            let (mut shingler, mut buf) = (Shingler::default(), Vec::new());
             let docs = corpus::read(input, config)
                 .into_iter()
                 .map(|res| {
@@ -521,6 +583,14 @@ pub(crate) fn load(
                                 reason: "no text left after normalization".into(),
                             })
                         } else {
+                            count_if_sampled(
+                                counter.as_ref(),
+                                config,
+                                &mut shingler,
+                                &mut buf,
+                                &doc.id.0,
+                                &text,
+                            );
                             // The text as read tells names by their capitals; only
                             // translations need it.
                             let raw = if config.translations {
@@ -546,6 +616,7 @@ pub(crate) fn load(
         texts: Vec::with_capacity(read.len()),
         raw: Vec::new(),
         sources: Sources::default(),
+        frequent: frequent_set(config, counter, None),
     };
     let mut ids = SeenIds::default();
     for res in read.into_iter().flatten() {
@@ -576,16 +647,17 @@ pub(crate) fn load(
 pub(crate) fn fingerprint_all(
     config: &Config,
     kept_texts: &[String],
+    frequent: &FrequentShingles,
     progress: &dyn Progress,
 ) -> Vec<Fingerprint> {
-    let hashers = Hashers::new(config);
+    let hashers = Hashers::new(config, frequent);
     kept_texts
         .par_iter()
         .map_init(
-            || (Shingler::default(), Vec::new()),
-            |(shingler, set), text| {
+            || (Shingler::default(), ShingleBufs::default()),
+            |(shingler, bufs), text| {
                 progress.advance(1);
-                fingerprint_text(config, &hashers, shingler, set, text)
+                fingerprint_text(config, &hashers, shingler, bufs, text)
             },
         )
         .collect()
@@ -649,30 +721,41 @@ pub(crate) fn sketch_all(
     table
 }
 
-/// The hash functions of a run's fingerprinting method.
-struct Hashers {
+/// The hash functions of a run's fingerprinting method, and the shingles they leave out.
+struct Hashers<'a> {
     minhash: MinHasher,
     simhash: SimHasher,
+    frequent: &'a FrequentShingles,
 }
 
-impl Hashers {
-    fn new(config: &Config) -> Self {
+impl<'a> Hashers<'a> {
+    fn new(config: &Config, frequent: &'a FrequentShingles) -> Self {
         Hashers {
             minhash: MinHasher::new(config.num_perm, config.seed),
             simhash: SimHasher::new(config.seed),
+            frequent,
         }
     }
 }
 
-/// The fingerprint of one kept text; `shingler` and `set` are per-thread scratch space.
+/// Per-thread buffers of shingle hashes.
+#[derive(Default)]
+struct ShingleBufs {
+    set: Vec<u64>,
+    scratch: Vec<u64>,
+}
+
+/// The fingerprint of one kept text; `shingler` and `bufs` are per-thread scratch space.
 fn fingerprint_text(
     config: &Config,
     hashers: &Hashers,
     shingler: &mut Shingler,
-    set: &mut Vec<u64>,
+    bufs: &mut ShingleBufs,
     text: &str,
 ) -> Fingerprint {
+    let ShingleBufs { set, scratch } = bufs;
     shingler.shingles(text, config.shingle, config.seed, set);
+    hashers.frequent.retain_informative(set, scratch);
     let (signature, simhash) = match config.method {
         Method::MinHash => (hashers.minhash.signature(set), None),
         Method::SimHash => (Vec::new(), Some(hashers.simhash.fingerprint(set))),
@@ -921,8 +1004,10 @@ fn fingerprint_streaming(
     mut skipped: Vec<Skipped>,
     progress: &dyn Progress,
     always_anchors: bool,
+    fixed: Option<&FrequentShingles>,
 ) -> Fingerprinted {
     let all: Vec<(usize, &Input)> = inputs.iter().enumerate().collect();
+    let counter = frequent_counter(config, fixed.is_none());
     // Site names are numbered as documents are read, so that no document holds a copy of one.
     let sources = std::sync::Mutex::new(Sources::default());
     progress.start(Stage::Read, inputs.len() as u64);
@@ -930,8 +1015,8 @@ fn fingerprint_streaming(
         config,
         &all,
         progress,
-        || (),
-        |_, (which, _), doc| {
+        || (Shingler::default(), Vec::new()),
+        |(shingler, buf), (which, _), doc| {
             let text = normalize::normalize(&doc.text);
             if text.is_empty() {
                 return Err(Skipped {
@@ -939,6 +1024,7 @@ fn fingerprint_streaming(
                     reason: "no text left after normalization".into(),
                 });
             }
+            count_if_sampled(counter.as_ref(), config, shingler, buf, &doc.id.0, &text);
             let lines = if config.keep_boilerplate {
                 Vec::new()
             } else {
@@ -1096,7 +1182,8 @@ fn fingerprint_streaming(
         }
         (normalize::line_count(text) == mask.len()).then(|| boilerplate::kept_text(text, mask))
     };
-    let hashers = Hashers::new(config);
+    let frequent = frequent_set(config, counter, fixed);
+    let hashers = Hashers::new(config, &frequent);
     let files: Vec<(usize, &Input)> = all.iter().copied().filter(|(_, i)| !i.is_stdin()).collect();
     // Each fingerprint goes to its row as its batch is done: no input's list of them is held.
     // A row is marked when written; a document read only once has none.
@@ -1113,19 +1200,19 @@ fn fingerprint_streaming(
         || {
             (
                 Shingler::default(),
-                Vec::new(),
+                ShingleBufs::default(),
                 Vec::new(),
                 Extractor::default(),
             )
         },
-        |(shingler, set, mask, extractor), (which, at), doc| {
+        |(shingler, bufs, mask, extractor), (which, at), doc| {
             let slot = match plan[which].get(at) {
                 Some(&slot) if slot != NO_SLOT => slot as usize,
                 _ => return Ok(None),
             };
             let text = normalize::normalize(&doc.text);
             Ok(kept(&text, slot, mask).map(|k| {
-                let fp = fingerprint_text(config, &hashers, shingler, set, &k);
+                let fp = fingerprint_text(config, &hashers, shingler, bufs, &k);
                 (
                     slot,
                     fp,
@@ -1148,12 +1235,13 @@ fn fingerprint_streaming(
     let (mut fps, mut written, mut sketches) = fps
         .into_inner()
         .unwrap_or_else(|poisoned| poisoned.into_inner());
-    let (mut shingler, mut set, mut mask) = (Shingler::default(), Vec::new(), Vec::new());
+    let (mut shingler, mut bufs, mut mask) =
+        (Shingler::default(), ShingleBufs::default(), Vec::new());
     let mut extractor = Extractor::default();
     for (slot, raw) in stdin_texts {
         let text = normalize::normalize(&raw);
         if let Some(k) = kept(&text, slot, &mut mask) {
-            let fp = fingerprint_text(config, &hashers, &mut shingler, &mut set, &k);
+            let fp = fingerprint_text(config, &hashers, &mut shingler, &mut bufs, &k);
             fps.set(slot, (&fp).into());
             written[slot] = true;
             sketches.set(
@@ -1203,6 +1291,7 @@ fn fingerprint_streaming(
         sketches,
         skipped,
         boilerplate,
+        frequent,
     }
 }
 
@@ -1264,6 +1353,7 @@ struct Counts {
     verified_pairs: usize,
     translation_candidates: usize,
     translation_pairs: usize,
+    frequent_shingle_buckets: usize,
     near: Banding,
     contained: Banding,
     boilerplate: BoilerplateStats,
@@ -1279,7 +1369,7 @@ pub fn dedup_indexed(
     progress: &dyn Progress,
 ) -> Result<Report> {
     in_pool(config, |found| -> Result<Report> {
-        let index = Index::open_or_create(index_dir, index::fingerprint_params(config))?;
+        let mut index = Index::open_or_create(index_dir, index::fingerprint_params(config))?;
         let Fingerprinted {
             docs,
             ids,
@@ -1288,8 +1378,19 @@ pub fn dedup_indexed(
             sketches,
             mut skipped,
             boilerplate,
+            frequent,
             ..
-        } = fingerprint_inputs_with(config, found.inputs, found.skipped, progress, false, true);
+        } = fingerprint_inputs_with(
+            config,
+            found.inputs,
+            found.skipped,
+            progress,
+            false,
+            true,
+            index.frequent(),
+        );
+        let frequent_buckets = frequent.len();
+        index.learned(frequent);
 
         progress.start(Stage::Cluster, 3);
         let known: std::collections::HashSet<&str> =
@@ -1526,6 +1627,7 @@ pub fn dedup_indexed(
             verified_pairs: matched.edges.len(),
             translation_candidates,
             translation_pairs: translation_edges.len(),
+            frequent_shingle_buckets: frequent_buckets,
             boilerplate,
         };
         let params = params(config, matched.near, matched.contained);
@@ -1598,6 +1700,7 @@ fn params(config: &Config, near: Banding, contained: Banding) -> Params {
         seed: config.seed,
         boilerplate_removal: !config.keep_boilerplate,
         translations: config.translations,
+        frequent_shingles: config.frequent_share,
         normalizer_version: normalize::NORMALIZER_VERSION,
     }
 }
@@ -1653,6 +1756,7 @@ fn build_report(
         verified_pairs: counts.verified_pairs,
         translation_candidates: counts.translation_candidates,
         translation_pairs: counts.translation_pairs,
+        frequent_shingle_buckets: counts.frequent_shingle_buckets,
         boilerplate: counts.boilerplate,
     };
     Report {

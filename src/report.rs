@@ -142,6 +142,9 @@ pub struct Params {
     pub boilerplate_removal: bool,
     /// Whether translated copies were grouped with their original.
     pub translations: bool,
+    /// Share of the sampled documents a shingle must be in, more than, to be left out of the
+    /// fingerprints as too common (0: every shingle kept).
+    pub frequent_shingles: f64,
     /// Version of the normalizer that produced the text.
     pub normalizer_version: u32,
 }
@@ -169,6 +172,9 @@ pub struct Stats {
     pub translation_candidates: usize,
     /// Pairs across languages that passed the translation rule.
     pub translation_pairs: usize,
+    /// Hash buckets of shingles left out of the fingerprints as too common (0 when the corpus
+    /// was too small to learn them, or they were turned off).
+    pub frequent_shingle_buckets: usize,
     /// What boilerplate detection left out.
     pub boilerplate: BoilerplateStats,
 }
@@ -551,6 +557,7 @@ mod tests {
                 seed: 7,
                 boilerplate_removal: true,
                 translations: true,
+                frequent_shingles: 0.02,
                 normalizer_version: 1,
             },
             stats: Stats {

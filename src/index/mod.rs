@@ -18,6 +18,7 @@ use crate::cluster::Fingerprints;
 use crate::config::Config;
 use crate::crosslang::{self, AnchorCounts, Edge, SketchTable};
 use crate::error::{Error, IndexProblem, Result};
+use crate::frequent::FrequentShingles;
 use crate::normalize;
 use store::{FingerprintParams, Lock, Manifest, StoredCluster, StoredDoc};
 
@@ -183,6 +184,23 @@ impl Index {
     /// The indexed documents, in index order.
     pub fn docs(&self) -> &[StoredDoc] {
         &self.docs
+    }
+
+    /// The shingles every fingerprint of the index leaves out, or `None` for an index created
+    /// by this run, which learns them from its documents ([`Index::learned`]).
+    pub fn frequent(&self) -> Option<&FrequentShingles> {
+        self.manifest
+            .params
+            .is_some()
+            .then_some(&self.manifest.frequent)
+    }
+
+    /// Keeps `frequent`, learned from the first night's documents, as the index's set; an
+    /// index that already has its set keeps it.
+    pub fn learned(&mut self, frequent: FrequentShingles) {
+        if self.manifest.params.is_none() {
+            self.manifest.frequent = frequent;
+        }
     }
 
     /// The stored clusters, ascending by id.

@@ -19,6 +19,7 @@ use xxhash_rust::xxh3::xxh3_64;
 use crate::anchor::Sketch;
 use crate::cluster::Fingerprint;
 use crate::error::{Error, IndexProblem, Result};
+use crate::frequent::FrequentShingles;
 use crate::lang::Lang;
 
 /// Version of the file layout. Bumped on any change a reader of the previous version would
@@ -27,10 +28,13 @@ use crate::lang::Lang;
 /// 2: each document's translation sketch (its language and anchors) follows its fingerprint,
 /// and the parameters say whether translations are on. A version 1 file is still read, as an
 /// index built with translations off (it has no sketches to match across languages).
-pub const FORMAT_VERSION: u32 = 2;
+pub const FORMAT_VERSION: u32 = 3;
 
 /// The first version whose segments hold translation sketches.
 pub const SKETCH_VERSION: u32 = 2;
+
+/// The first format version whose manifest holds the frequent shingles.
+pub const FREQUENT_VERSION: u32 = 3;
 
 const MANIFEST_MAGIC: &[u8; 8] = b"RPRINTMF";
 const SEGMENT_MAGIC: &[u8; 8] = b"RPRINTSG";
@@ -156,6 +160,9 @@ pub struct Manifest {
     pub segments: Vec<(String, u64)>,
     /// Clusters, ascending by id.
     pub clusters: Vec<StoredCluster>,
+    /// The shingles left out of every fingerprint, learned on the night that created the index
+    /// (none in an index of format version 2 or older, whose fingerprints kept every shingle).
+    pub frequent: FrequentShingles,
 }
 
 impl Default for Manifest {
@@ -167,6 +174,7 @@ impl Default for Manifest {
             next_cluster: 0,
             segments: Vec::new(),
             clusters: Vec::new(),
+            frequent: FrequentShingles::none(),
         }
     }
 }
@@ -466,6 +474,11 @@ pub fn encode_manifest(params: &FingerprintParams, m: &Manifest) -> Vec<u8> {
 }
 
 fn manifest_body(m: &Manifest) -> Vec<u8> {
+    manifest_body_as(m, FORMAT_VERSION)
+}
+
+/// The manifest's body in format `version`.
+fn manifest_body_as(m: &Manifest, version: u32) -> Vec<u8> {
     let mut w = Writer::default();
     w.u64(m.generation);
     w.u64(m.next_cluster);
@@ -481,6 +494,13 @@ fn manifest_body(m: &Manifest) -> Vec<u8> {
         w.u32(c.members.len() as u32);
         for &d in &c.members {
             w.u32(d);
+        }
+    }
+    if version >= FREQUENT_VERSION {
+        let buckets = m.frequent.buckets();
+        w.u64(buckets.len() as u64);
+        for b in buckets {
+            w.u32(b);
         }
     }
     w.0
@@ -528,6 +548,14 @@ pub fn read_manifest(dir: &Path) -> Result<Option<Manifest>> {
                 representative,
                 members,
             });
+        }
+        if format_version >= FREQUENT_VERSION {
+            let n = r.len(r.bytes.len() / 4)?;
+            let buckets = (0..n)
+                .map(|_| r.u32())
+                .collect::<std::result::Result<Vec<u32>, _>>()?;
+            m.frequent = FrequentShingles::from_buckets(&buckets)
+                .map_err(|b| format!("frequent shingle bucket {b} is out of range"))?;
         }
         if !r.bytes.is_empty() {
             return Err("bytes after the last cluster".into());
@@ -889,7 +917,7 @@ mod tests {
         };
         fs::write(
             dir.path().join(MANIFEST),
-            version_1(MANIFEST_MAGIC, &off, &manifest_body(&m)),
+            version_1(MANIFEST_MAGIC, &off, &manifest_body_as(&m, 1)),
         )
         .unwrap();
         let back = read_manifest(dir.path()).unwrap().unwrap();
@@ -921,6 +949,7 @@ mod tests {
                 representative: 2,
                 members: vec![1, 2, 13],
             }],
+            frequent: FrequentShingles::from_buckets(&[0, 5, 70, (1 << 20) - 1]).unwrap(),
             ..Manifest::default()
         };
         save(
@@ -937,6 +966,41 @@ mod tests {
         assert_eq!(back.clusters, m.clusters);
         assert_eq!(back.params, Some(params()));
         assert_eq!(back.format_version, FORMAT_VERSION);
+        assert_eq!(back.frequent, m.frequent);
+    }
+
+    /// An index written before frequent shingles were left out reads as one that keeps every
+    /// shingle, which is how its fingerprints were made: its nights go on without an error.
+    #[test]
+    fn version_2_manifest_reads_as_keeping_every_shingle() {
+        let dir = tempfile::tempdir().unwrap();
+        let m = Manifest {
+            params: Some(params()),
+            generation: 1,
+            next_cluster: 0,
+            frequent: FrequentShingles::from_buckets(&[9]).unwrap(),
+            ..Manifest::default()
+        };
+        let json = serde_json::to_string(&params()).unwrap();
+        fs::write(
+            dir.path().join(MANIFEST),
+            envelope_as(MANIFEST_MAGIC, 2, &json, &manifest_body_as(&m, 2)),
+        )
+        .unwrap();
+        let back = read_manifest(dir.path()).unwrap().unwrap();
+        assert_eq!(back.format_version, 2);
+        assert!(back.frequent.is_empty());
+        // A damaged bucket list is an error, not a panic.
+        let mut body = manifest_body_as(&m, FREQUENT_VERSION);
+        let n = body.len();
+        body[n - 4..].copy_from_slice(&u32::MAX.to_le_bytes());
+        fs::write(
+            dir.path().join(MANIFEST),
+            envelope_as(MANIFEST_MAGIC, FREQUENT_VERSION, &json, &body),
+        )
+        .unwrap();
+        let err = read_manifest(dir.path()).unwrap_err().to_string();
+        assert!(err.contains("out of range"), "{err}");
     }
 
     #[test]
