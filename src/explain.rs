@@ -117,8 +117,15 @@ pub fn explain(config: &Config, a: &str, b: &str) -> Result<Explanation> {
         if by_translation {
             verdict = Some(MatchKind::Translation);
         }
-        let sa = shingle::shingle_set(&pair[0], config.shingle, config.seed);
-        let sb = shingle::shingle_set(&pair[1], config.shingle, config.seed);
+        // The exact measures count the shingles the fingerprints were made of.
+        let informative = |text: &str| {
+            let mut set = shingle::shingle_set(text, config.shingle, config.seed);
+            corpus
+                .frequent
+                .retain_informative(&mut set, &mut Vec::new());
+            set
+        };
+        let (sa, sb) = (informative(&pair[0]), informative(&pair[1]));
         let shared = sa.iter().filter(|h| sb.binary_search(h).is_ok()).count();
         let union = sa.len() + sb.len() - shared;
         let ratio = |n: usize, d: usize| if d == 0 { 0.0 } else { n as f64 / d as f64 };

@@ -31,7 +31,13 @@ pub const SAMPLE_EVERY: u64 = 16;
 pub const MIN_SAMPLE_DOCUMENTS: u32 = 500;
 
 /// Default share of the counted documents a shingle must be in, more than, to be frequent.
-pub const DEFAULT_SHARE: f64 = 0.02;
+pub const DEFAULT_SHARE: f64 = 0.01;
+
+/// Fewest documents (estimated from the sample) a shingle must be in, more than, to be frequent,
+/// whatever the share: a story reprinted this many times in one run is rare, and below it a
+/// heavily reprinted story's own shingles are never taken for common language. (Above it, its
+/// copies fall back on every shingle, see [`MIN_KEPT_SHARE`]; DESIGN.md says what that costs.)
+pub const MIN_FREQUENT_DOCUMENTS: f64 = 1000.0;
 
 /// A document keeps all its shingles when fewer than this share of them are not frequent:
 /// the copies of a story reprinted in more than the frequent share of the corpus (or a text
@@ -90,14 +96,16 @@ impl Counter {
         self.documents.load(Ordering::Relaxed)
     }
 
-    /// The frequent set: buckets counted in more than `share` of the counted documents, or
-    /// none when fewer than [`MIN_SAMPLE_DOCUMENTS`] were counted or `share` is 0 (off).
+    /// The frequent set: buckets counted in more than `share` of the counted documents and in
+    /// more than [`MIN_FREQUENT_DOCUMENTS`] once scaled by [`SAMPLE_EVERY`], or none when fewer
+    /// than [`MIN_SAMPLE_DOCUMENTS`] were counted or `share` is 0 (off).
     pub fn finish(self, share: f64) -> FrequentShingles {
         let documents = self.documents();
         if share <= 0.0 || documents < MIN_SAMPLE_DOCUMENTS {
             return FrequentShingles::none();
         }
-        let above = share * f64::from(documents);
+        let above =
+            (share * f64::from(documents)).max(MIN_FREQUENT_DOCUMENTS / SAMPLE_EVERY as f64);
         let buckets: Vec<u32> = self
             .counts
             .iter()
@@ -245,19 +253,41 @@ mod tests {
         }
     }
 
-    #[test]
-    fn a_shingle_in_exactly_the_share_is_not_frequent() {
+    /// A counter over `docs` documents of which the first `with` carry one shared shingle.
+    fn one_shared(docs: u64, with: u64) -> (Counter, u64) {
         let counter = Counter::new();
-        let shared = hashes(0..1);
-        for d in 0..1000u64 {
-            // In 20 of 1,000 documents: 2 %, not more.
-            if d < 20 {
-                counter.add(&shared);
+        let shared = hashes(0..1)[0];
+        for d in 0..docs {
+            if d < with {
+                counter.add(&[shared]);
             } else {
                 counter.add(&hashes(10 + d..11 + d));
             }
         }
-        assert!(!counter.finish(0.02).contains(shared[0]));
+        (counter, shared)
+    }
+
+    #[test]
+    fn the_share_and_the_document_floor_both_bound_frequent_shingles() {
+        let floor = (MIN_FREQUENT_DOCUMENTS / SAMPLE_EVERY as f64) as u64;
+        // (documents counted, documents with the shingle, share, frequent)
+        let cases: &[(u64, u64, f64, bool)] = &[
+            // 1 % of 10,000 is 100, above the floor: exactly the share is not more than it.
+            (10_000, 100, 0.01, false),
+            (10_000, 101, 0.01, true),
+            // In 600 documents the floor decides, far above 1 %.
+            (600, floor, 0.01, false),
+            (600, floor + 1, 0.01, true),
+            (600, floor + 1, 0.0, false),
+        ];
+        for &(docs, with, share, expected) in cases {
+            let (counter, shared) = one_shared(docs, with);
+            assert_eq!(
+                counter.finish(share).contains(shared),
+                expected,
+                "{docs} {with} {share}"
+            );
+        }
     }
 
     #[test]
