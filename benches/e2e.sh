@@ -5,6 +5,11 @@
 #   gen-10k, gen-100k      10,000 and 100,000 articles (gen-1m, 1,000,000, with --scale 1m)
 #   exact-half-20k         20,000 articles, every second one an exact copy of the first
 #   shared-footer-10k      10,000 short briefs above one long footer shared by all
+# and on plain prose from ../shared/perf/gen_corpus.py (Zipf vocabulary from
+# /usr/share/dict/words, 400-800 words, 30 % near-duplicates; needs numpy and wamerican):
+#   prose-10k, prose-100k  (prose-1m with --scale 1m), --seed 100; its truth.tsv is turned into
+#                          reprint eval's truth. Without the generator or its needs, the prose rows
+#                          say why they are missing.
 # Each corpus is generated once into OUT/data (kept for the next run while its arguments do not
 # change). reprint runs with default flags at -j2 and -j1 (the two reports must be
 # byte-identical); gaoya (benches/peers/gaoya, its own crate: MinHash 128 + its LSH index,
@@ -41,7 +46,7 @@ while [ $# -gt 0 ]; do
         --smoke) SMOKE=1; PEERS=0; shift ;;
         --out) OUT="$2"; shift 2 ;;
         --peer-timeout) PEER_TIMEOUT="$2"; shift 2 ;;
-        -h|--help) sed -n '2,26p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        -h|--help) sed -n '2,33p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
         *) echo "e2e.sh: unknown option $1 (try --help)" >&2; exit 2 ;;
     esac
 done
@@ -56,6 +61,9 @@ if [ ! -x /usr/bin/time ]; then
 fi
 
 TARGET_DIR=${CARGO_TARGET_DIR:-target}
+# Absolute, so that no later directory change or relative --out can lose a binary.
+mkdir -p "$TARGET_DIR"
+TARGET_DIR=$(cd "$TARGET_DIR" && pwd)
 REPRINT=$TARGET_DIR/release/reprint
 SYNTH=$TARGET_DIR/release/examples/synth
 GAOYA=$TARGET_DIR/gaoya-peer/release/gaoya-peer
@@ -83,7 +91,8 @@ build_peer() {
     log "cargo build --release (benches/peers/$1)"
     for try in 1 2; do
         if cargo build --release --manifest-path "benches/peers/$1/Cargo.toml" \
-            --target-dir "$TARGET_DIR/$1-peer" >>"$LOG" 2>&1 </dev/null; then
+            --target-dir "$TARGET_DIR/$1-peer" >>"$LOG" 2>&1 </dev/null \
+            && [ -x "$TARGET_DIR/$1-peer/release/$1-peer" ]; then
             return 0
         fi
         log "the $1 peer did not build (attempt $try, see $LOG)"
@@ -98,6 +107,14 @@ if [ "$PEERS" = 1 ]; then
     fi
 fi
 
+# peer_missing BINARY: whether a peer's binary is absent (its build failed): its row then says
+# so instead of running nothing (which `timeout` reports as exit 127).
+peer_missing() {
+    if [ -x "$1" ]; then return 1; fi
+    STATUS="FAILED (not built, see $LOG)"; WALL=; CPU=; RSS_MB=
+    return 0
+}
+
 # --- corpora ----------------------------------------------------------------
 GEN=(--generated --words 400:800 --seed 3 --format jsonl)
 CORPORA=()   # name|synth arguments
@@ -108,8 +125,48 @@ else
     CORPORA+=("gen-10k|--articles 10000" "gen-100k|--articles 100000")
     [ "$SCALE" = 1m ] && CORPORA+=("gen-1m|--articles 1000000")
     CORPORA+=("exact-half-20k|--articles 20000 --adversarial exact-half"
-        "shared-footer-10k|--articles 10000 --adversarial shared-footer")
+        "shared-footer-10k|--articles 10000 --adversarial shared-footer"
+        "prose-10k|prose 10000" "prose-100k|prose 100000")
+    [ "$SCALE" = 1m ] && CORPORA+=("prose-1m|prose 1000000")
 fi
+PROSE_GEN=../shared/perf/gen_corpus.py
+
+# prose_corpus NAME N -> OUT/data/NAME/corpus.jsonl and truth.jsonl from gen_corpus.py
+prose_corpus() {
+    local dir="$OUT/data/$1" args="prose -n $2 --seed 100"
+    if [ -f "$dir/corpus.jsonl" ] && [ -f "$dir/truth.jsonl" ] && [ "$(cat "$dir/.args" 2>/dev/null)" = "$args" ]; then
+        return 0
+    fi
+    if [ ! -f "$PROSE_GEN" ]; then
+        echo "$PROSE_GEN not found" >"$OUT/synth-$1.log"; return 1
+    fi
+    log "generating $1 ($PROSE_GEN -n $2 --seed 100)"
+    rm -rf "$dir"
+    python3 "$PROSE_GEN" -n "$2" -o "$dir" --seed 100 --no-dir >"$OUT/synth-$1.log" 2>&1 || return 1
+    # truth.tsv: id, the id it copies (-1 for an original), edits; one cluster per original.
+    python3 - "$dir" <<'PY' 2>>"$OUT/synth-$1.log" || return 1
+import collections, json, sys
+d = sys.argv[1]
+parent = {}
+with open(f"{d}/truth.tsv") as f:
+    for line in f:
+        cols = line.rstrip("\n").split("\t")
+        if len(cols) >= 2 and cols[0] != "id":
+            parent[cols[0]] = cols[1]
+def root(i):
+    while parent.get(i, "-1") != "-1":
+        i = parent[i]
+    return i
+groups = collections.defaultdict(list)
+for i in parent:
+    groups[root(i)].append(i)
+with open(f"{d}/truth.jsonl", "w") as out:
+    for r in sorted(groups):
+        if len(groups[r]) > 1:
+            out.write(json.dumps({"cluster": r, "ids": sorted(groups[r])}) + "\n")
+PY
+    echo "$args" >"$dir/.args"
+}
 
 # corpus NAME ARGS -> generates OUT/data/NAME/corpus.jsonl unless it is there with these ARGS
 corpus() {
@@ -172,7 +229,11 @@ row() {
 
 for entry in "${CORPORA[@]}"; do
     IFS='|' read -r name args <<<"$entry"
-    if ! corpus "$name" "$args"; then
+    case "$args" in
+        prose\ *) make=(prose_corpus "$name" "${args#prose }") ;;
+        *) make=(corpus "$name" "$args") ;;
+    esac
+    if ! "${make[@]}"; then
         ROWS+=("| $name | | | generator | FAILED (see $OUT/synth-$name.log) | | | | | |")
         FAILED=1
         continue
@@ -219,14 +280,14 @@ for entry in "${CORPORA[@]}"; do
     fi
 
     [ "$PEERS" = 1 ] || continue
-    measure "$name" gaoya "$docs" "$run.gaoya.json" \
+    peer_missing "$GAOYA" || measure "$name" gaoya "$docs" "$run.gaoya.json" \
         timeout "$PEER_TIMEOUT" "$GAOYA" "$file" "$run.gaoya.json" --threads 2 --num-perm 128 --ngram 5 --threshold 0.5
     row "$name" "$docs" "$mb" "gaoya 0.2, 2 threads" "$([ "$j2_status" = ok ] && ratio "$WALL" "$j2_wall")"
     measure "$name" datasketch "$docs" "$run.datasketch.json" \
         timeout "$PEER_TIMEOUT" "$VENV/bin/python" benches/peers/datasketch_lsh.py "$file" "$run.datasketch.json" \
         --jobs 2 --num-perm 128 --ngram 5 --threshold 0.5
     row "$name" "$docs" "$mb" "datasketch 1.6.5, 2 processes" "$([ "$j2_status" = ok ] && ratio "$WALL" "$j2_wall")"
-    measure "$name" floor "$docs" "$run.floor.json" \
+    peer_missing "$FLOOR" || measure "$name" floor "$docs" "$run.floor.json" \
         timeout "$PEER_TIMEOUT" "$FLOOR" "$file" "$run.floor.json" --threads 2
     row "$name" "$docs" "$mb" "bare floor (word 5-shingles, 9×13), 2 threads" "$([ "$j2_status" = ok ] && ratio "$WALL" "$j2_wall")"
 done

@@ -12,8 +12,10 @@
 //!
 //! The set is approximate by design: shingles are counted in 2^[`TABLE_BITS`] buckets of their
 //! hash, and a bucket is frequent when its count is. A rare shingle that shares its bucket with
-//! a frequent one (well under 1 % of them) is dropped too; the result is the same on every run
-//! and thread count, because it depends only on which documents were read.
+//! a frequent one is dropped too (the frequent buckets are 3.4 % of all at 100,000 generated
+//! articles, 15 % at a million prose ones): a subset chosen by hash, the same in every document,
+//! so Jaccard stays unbiased. The result is the same on every run and thread count, because it
+//! depends only on which documents were read.
 
 use std::sync::atomic::{AtomicU32, Ordering};
 
@@ -31,7 +33,7 @@ pub const SAMPLE_EVERY: u64 = 16;
 pub const MIN_SAMPLE_DOCUMENTS: u32 = 500;
 
 /// Default share of the counted documents a shingle must be in, more than, to be frequent.
-pub const DEFAULT_SHARE: f64 = 0.01;
+pub const DEFAULT_SHARE: f64 = 0.005;
 
 /// Fewest documents (estimated from the sample) a shingle must be in, more than, to be frequent,
 /// whatever the share: a story reprinted this many times in one run is rare, and below it a

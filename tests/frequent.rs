@@ -118,7 +118,7 @@ fn frequent_shingles_are_learned_and_cut_chance_candidates_without_losing_a_repr
     let on = util::run_json(&base);
     let off = util::run_json(&[&base[..], &["--frequent-shingles", "0"]].concat());
     assert!(on["stats"]["frequent_shingle_buckets"].as_u64().unwrap() > 0);
-    assert_eq!(on["params"]["frequent_shingles"], 0.01);
+    assert_eq!(on["params"]["frequent_shingles"], 0.005);
     assert_eq!(off["stats"]["frequent_shingle_buckets"], 0);
     assert_eq!(off["params"]["frequent_shingles"], 0.0);
     assert_exact(&on);
