@@ -374,8 +374,18 @@ fn segment_body(docs: &[StoredDoc], sketches: bool) -> Vec<u8> {
 
 /// Reads a segment file, checking it was built with `params`.
 pub fn read_segment(path: &Path, params: &FingerprintParams) -> Result<Vec<StoredDoc>> {
-    let bytes = read_file(path)?;
-    let (version, found, body) = open_envelope(path, SEGMENT_MAGIC, &bytes)?;
+    parse_segment(path, &read_file(path)?, params)
+}
+
+/// Decodes the `bytes` of the segment file at `path` (named in errors), checking it was built
+/// with `params`. Any bytes give documents or an error, never a panic or an allocation larger
+/// than a small multiple of `bytes` (the fuzz target `index_read` holds it to that).
+pub fn parse_segment(
+    path: &Path,
+    bytes: &[u8],
+    params: &FingerprintParams,
+) -> Result<Vec<StoredDoc>> {
+    let (version, found, body) = open_envelope(path, SEGMENT_MAGIC, bytes)?;
     check_params(path, &found, params)?;
     let sketches = version >= SKETCH_VERSION;
     decode_segment(body, params.method == "simhash", sketches).map_err(|e| Error::Index {
@@ -512,10 +522,16 @@ pub fn read_manifest(dir: &Path) -> Result<Option<Manifest>> {
     if !path.exists() {
         return Ok(None);
     }
-    let bytes = read_file(&path)?;
-    let (format_version, params, body) = open_envelope(&path, MANIFEST_MAGIC, &bytes)?;
+    parse_manifest(&path, &read_file(&path)?).map(Some)
+}
+
+/// Decodes the `bytes` of the manifest file at `path` (named in errors). Any bytes give a
+/// manifest or an error, never a panic or an allocation larger than a small multiple of
+/// `bytes` (the fuzz target `index_read` holds it to that).
+pub fn parse_manifest(path: &Path, bytes: &[u8]) -> Result<Manifest> {
+    let (format_version, params, body) = open_envelope(path, MANIFEST_MAGIC, bytes)?;
     let damaged = |e: String| Error::Index {
-        path: path.clone(),
+        path: path.to_path_buf(),
         problem: IndexProblem::Damaged(e),
     };
     let mut r = Reader { bytes: body };
@@ -563,7 +579,7 @@ pub fn read_manifest(dir: &Path) -> Result<Option<Manifest>> {
         Ok(())
     })()
     .map_err(damaged)?;
-    Ok(Some(m))
+    Ok(m)
 }
 
 /// Fails when an index file was built with other fingerprint parameters than the run's.
