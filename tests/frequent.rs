@@ -138,6 +138,13 @@ fn frequent_shingles_are_learned_and_cut_chance_candidates_without_losing_a_repr
     let two = util::run(&[&base[..], &["-j", "2"]].concat());
     assert!(one.status.success() && two.status.success());
     assert_eq!(one.stdout, two.stdout);
+
+    // A run that keeps the texts for the HTML page reads them in one pass, not two: it learns
+    // the same set and gives the same report.
+    let page = dir.path().join("page.html");
+    let with_page = util::run(&[&base[..], &["--html", page.to_str().unwrap()]].concat());
+    assert!(with_page.status.success());
+    assert_eq!(with_page.stdout, two.stdout);
 }
 
 #[test]
