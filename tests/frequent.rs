@@ -165,6 +165,8 @@ fn an_index_keeps_the_frequent_shingles_of_its_first_night() {
     let first = night(&path, &[]);
     let learned = first["stats"]["frequent_shingle_buckets"].as_u64().unwrap();
     assert!(learned > 0);
+    let stats = util::run_json(&["index", "stats", state, "--format", "json"]);
+    assert_eq!(stats["frequent_shingle_buckets"], learned);
 
     // A small second night, asking for no frequent shingles: the index's set still applies
     // (its fingerprints were made with it), and a reprint of a first-night article is grouped

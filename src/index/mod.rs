@@ -336,6 +336,7 @@ impl Index {
             oldest: dates.clone().min().map(crate::corpus::date::format),
             newest: dates.max().map(crate::corpus::date::format),
             params: self.params.clone(),
+            frequent_shingle_buckets: self.manifest.frequent.len(),
         }
     }
 }
@@ -402,6 +403,9 @@ pub struct IndexStats {
     pub newest: Option<String>,
     /// The fingerprint parameters every run on this index must use.
     pub params: FingerprintParams,
+    /// Hash buckets of the frequent shingles every fingerprint leaves out (0: every shingle
+    /// kept).
+    pub frequent_shingle_buckets: usize,
 }
 
 impl IndexStats {
@@ -414,7 +418,8 @@ impl IndexStats {
              on disk {} bytes in {} segments ({} bytes a document), {} saves, format {}\n\
              dates {} .. {}\n\
              method {} seed {} num_perm {} shingle {} normalizer {} hash {} boilerplate_removal {} \
-             translations {}\n",
+             translations {}\n\
+             frequent shingle buckets {}\n",
             self.path,
             self.documents,
             self.clustered_documents,
@@ -434,6 +439,7 @@ impl IndexStats {
             p.hash_version,
             p.boilerplate_removal,
             p.translations,
+            self.frequent_shingle_buckets,
         )
     }
 }
