@@ -796,6 +796,59 @@ fn bench_shingle(c: &mut Criterion) {
     group.finish();
 }
 
+/// The frequent-shingle stage over the `char:7` shingle sets of the 1000 articles: counting
+/// every one of them (a run counts one in 16) and leaving the frequent ones out; compare with
+/// `shingle/char:7`, which it follows.
+fn bench_frequent(c: &mut Criterion) {
+    let fx = fixture();
+    let mut shingler = Shingler::default();
+    let sets: Vec<Vec<u64>> = fx
+        .normalized
+        .iter()
+        .map(|t| {
+            let mut set = Vec::new();
+            shingler.shingles(t, ShingleSpec::Chars(7), DEFAULT_SEED, &mut set);
+            set
+        })
+        .collect();
+    let shingles: usize = sets.iter().map(Vec::len).sum();
+    let counter = reprint::frequent::Counter::new();
+    for s in &sets {
+        counter.add(s);
+    }
+    // Every one of the 1000 counted, so the floor of the sample does not hide the set.
+    let set = counter.finish(0.05);
+    let mut group = c.benchmark_group("frequent");
+    heavy(&mut group, 5);
+    group.throughput(Throughput::Elements(shingles as u64));
+    group.bench_function(BenchmarkId::new("count", "1000 articles"), |b| {
+        b.iter(|| {
+            let counter = reprint::frequent::Counter::new();
+            for s in &sets {
+                counter.add(black_box(s));
+            }
+            black_box(counter.documents())
+        })
+    });
+    group.bench_function(
+        BenchmarkId::new(format!("retain ({} buckets)", set.len()), "1000 articles"),
+        |b| {
+            let (mut work, mut scratch) = (Vec::new(), Vec::new());
+            b.iter(|| {
+                let mut kept = 0usize;
+                for s in &sets {
+                    work.clear();
+                    work.extend_from_slice(s);
+                    set.retain_informative(black_box(&mut work), &mut scratch);
+                    kept += work.len();
+                }
+                black_box(kept)
+            })
+        },
+    );
+    group.finish();
+}
+
 /// The translation fingerprint: language identification and anchor extraction (`anchor`) over
 /// the 1000 articles, raw text for capitals and normalized text for anchors; compare with
 /// `shingle/char:7`, the main fingerprint's largest step.
@@ -1200,7 +1253,7 @@ criterion_group! {
         .sample_size(10)
         .warm_up_time(Duration::from_millis(500))
         .measurement_time(Duration::from_secs(3));
-    targets = report_fixture, bench_normalize, bench_shingle, bench_translation, bench_minhash, bench_boilerplate,
+    targets = report_fixture, bench_normalize, bench_shingle, bench_frequent, bench_translation, bench_minhash, bench_boilerplate,
         bench_lsh, bench_cluster, bench_dedup, bench_simhash
 }
 criterion_main!(stages);
