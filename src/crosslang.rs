@@ -26,6 +26,12 @@ pub const MIN_SHARED: usize = 6;
 /// Lowest ordered overlap ([`TranslationMeasures::score`]) of a translated pair.
 pub const MIN_SCORE: f64 = 0.4;
 
+/// Lowest [`TranslationMeasures::evidence`] of a translated pair: its common anchors, in
+/// order, must weigh as much as 1.25 anchors that no other document carries. A brief whose
+/// names are the ones every story of the season has (a president, his rival, Wall Street, a
+/// bail-out's sum) shares them in order with many stories, and tells none of them apart.
+pub const MIN_EVIDENCE: f64 = 1.25;
+
 /// Highest [`TranslationMeasures::spread`] of a translated pair: a translation, or a translated
 /// excerpt, stretches over about as many (scaled) anchors of the larger document as it has
 /// itself; the translations dev corpus's true pairs reach 2.9, a short text meeting names
@@ -263,6 +269,10 @@ pub struct TranslationMeasures {
     /// number of anchors. About 1 or less for a translation, or a translated excerpt, of the
     /// larger; far more when a short text meets scattered names of a long one by chance.
     pub spread: f64,
+    /// The weight of the common subsequence itself (each anchor `1 / ln(e + n)` for the `n`
+    /// other documents that carry it): how much the shared names and figures tell this story
+    /// from others, whatever the sizes of the two sides.
+    pub evidence: f64,
 }
 
 /// The weight of an anchor carried by `others` documents besides the pair being measured:
@@ -367,6 +377,7 @@ pub fn measure(a: SketchRef, b: SketchRef, counts: &AnchorCounts) -> Translation
         coverage: shared as f64 / sa.len().min(sb.len()).max(1) as f64,
         shared,
         spread: if short > 0.0 { stretch / short } else { 0.0 },
+        evidence: lcs.weight,
     }
 }
 
@@ -385,6 +396,7 @@ pub fn verify(m: TranslationMeasures, same_text_jaccard: f64) -> bool {
         && m.shared >= MIN_SHARED
         && m.score >= MIN_SCORE
         && m.spread <= MAX_SPREAD
+        && m.evidence >= MIN_EVIDENCE
 }
 
 /// A verified pair across languages, `a < b`, with its score.
@@ -778,6 +790,50 @@ mod tests {
         let excerpt = [41, 42, 44, 45, 47, 48, 300, 301];
         let m = measure(en(&long), fr(&excerpt), &counts);
         assert!(m.spread <= MAX_SPREAD && verify(m, 0.0), "{m:?}");
+    }
+
+    /// Regression: Italian briefs on a bail-out (Barack Obama, John McCain, 700, Wall Street)
+    /// joined a long debate story in another language that names them in the same order.
+    #[test]
+    fn a_brief_of_names_every_story_carries_is_no_translation() {
+        // Four hundred documents in several languages carry the seven common anchors 1..=7,
+        // and a hundred of them a site's name (500, 501).
+        let mut table = SketchTable::default();
+        for i in 0..400u32 {
+            let code = ["en", "de", "es", "cs"][i as usize % 4];
+            let mut anchors: Vec<u32> = (1..=7).collect();
+            if i < 100 {
+                anchors.extend([500, 501]);
+            }
+            anchors.extend(10_000 + 10 * i..10_006 + 10 * i);
+            table.push(&sketch(code, &anchors));
+        }
+        // An Italian brief of the common names under its site's name, and a Spanish story.
+        let mut brief: Vec<u32> = (1..=7).collect();
+        brief.extend([500, 501]);
+        let mut story: Vec<u32> = (1..=7).collect();
+        story.extend(600..640);
+        table.push(&sketch("it", &brief));
+        table.push(&sketch("es", &story));
+        let n = table.len();
+        let counts = AnchorCounts::new(&table, &vec![true; n], &vec![1000; n]);
+        let m = measure(table.get(n - 2), table.get(n - 1), &counts);
+        assert!(
+            m.shared >= MIN_SHARED && m.score >= MIN_SCORE && m.spread <= MAX_SPREAD,
+            "every other rule passes: {m:?}"
+        );
+        assert!(m.evidence < MIN_EVIDENCE && !verify(m, 0.0), "{m:?}");
+        // The same brief with names of its own story, in order, is one.
+        let mut own: Vec<u32> = (700..707).collect();
+        own.extend([500, 501]);
+        let mut original: Vec<u32> = (700..707).collect();
+        original.extend(800..840);
+        table.push(&sketch("it", &own));
+        table.push(&sketch("es", &original));
+        let n = table.len();
+        let counts = AnchorCounts::new(&table, &vec![true; n], &vec![1000; n]);
+        let m = measure(table.get(n - 2), table.get(n - 1), &counts);
+        assert!(verify(m, 0.0), "{m:?}");
     }
 
     #[test]

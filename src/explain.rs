@@ -84,6 +84,8 @@ pub struct TranslationExplanation {
     pub score: f64,
     /// Share of the smaller side's anchors found in the other.
     pub coverage: f64,
+    /// Weight of the common subsequence itself (see `crosslang::MIN_EVIDENCE`).
+    pub evidence: f64,
     /// Whether the pair can be compared across languages at all (two known, different
     /// languages, enough anchors on each side).
     pub comparable: bool,
@@ -233,6 +235,7 @@ fn translation_of(
             .collect(),
         score: round4(t.score),
         coverage: round4(t.coverage),
+        evidence: round4(t.evidence),
         comparable,
         matches: comparable && crosslang::verify(t, same_text_jaccard),
     }
@@ -291,11 +294,13 @@ impl Explanation {
         if let Some(t) = &self.translation {
             let _ = writeln!(
                 o,
-                "\nacross languages: A {} B {}, ordered overlap {:.4}, coverage {:.4}, {} shared{}",
+                "\nacross languages: A {} B {}, ordered overlap {:.4}, coverage {:.4}, evidence {:.4}, \
+                 {} shared{}",
                 t.lang_a.unwrap_or("?"),
                 t.lang_b.unwrap_or("?"),
                 t.score,
                 t.coverage,
+                t.evidence,
                 t.shared.len(),
                 if t.comparable {
                     ""
