@@ -339,10 +339,7 @@ pub(crate) fn fingerprint_inputs_with(
     if !want_texts {
         return fingerprint_streaming(config, inputs, skipped, progress, always_anchors, fixed);
     }
-    let (mut corpus, mut skipped) = load_with(config, inputs, skipped, progress, fixed.is_none());
-    if let Some(set) = fixed {
-        corpus.frequent = set.clone();
-    }
+    let (corpus, mut skipped) = load_with(config, inputs, skipped, progress, fixed);
     let (kept_texts, boilerplate) = strip_boilerplate(config, &corpus);
 
     progress.start(Stage::Fingerprint, corpus.docs.len() as u64);
@@ -555,19 +552,19 @@ pub(crate) fn load(
     skipped: Vec<Skipped>,
     progress: &dyn Progress,
 ) -> (LoadedCorpus, Vec<Skipped>) {
-    load_with(config, inputs, skipped, progress, true)
+    load_with(config, inputs, skipped, progress, None)
 }
 
-/// [`load`], learning the frequent shingles only when `learn`.
+/// [`load`], with the frequent shingles `fixed` (an index's) instead of learned.
 fn load_with(
     config: &Config,
     inputs: Vec<Input>,
     mut skipped: Vec<Skipped>,
     progress: &dyn Progress,
-    learn: bool,
+    fixed: Option<&FrequentShingles>,
 ) -> (LoadedCorpus, Vec<Skipped>) {
     progress.start(Stage::Read, inputs.len() as u64);
-    let counter = frequent_counter(config, learn);
+    let counter = frequent_counter(config, fixed.is_none());
     let read: Vec<Vec<std::result::Result<(corpus::Doc, String), Skipped>>> = inputs
         .par_iter()
         .map(|input| {
@@ -616,7 +613,7 @@ fn load_with(
         texts: Vec::with_capacity(read.len()),
         raw: Vec::new(),
         sources: Sources::default(),
-        frequent: frequent_set(config, counter, None),
+        frequent: frequent_set(config, counter, fixed),
     };
     let mut ids = SeenIds::default();
     for res in read.into_iter().flatten() {
