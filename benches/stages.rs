@@ -41,7 +41,7 @@ use reprint::lsh;
 use reprint::minhash::MinHasher;
 use reprint::normalize;
 use reprint::pipeline::containment_search_threshold;
-use reprint::shingle::{Shingler, NUMBER_SKETCH_LEN};
+use reprint::shingle::{Shingler, FIGURE_SKETCH_MAX};
 use reprint::{Config, NoProgress, ShingleSpec};
 
 /// The seed every generated input derives from.
@@ -712,7 +712,7 @@ fn synthetic(n: usize, num_perm: usize, stream: u64) -> Synthetic {
             }
         } else {
             let shingles: u32 = rng.gen_range(1500..6000);
-            let mut numbers: Vec<u64> = (0..rng.gen_range(0..=NUMBER_SKETCH_LEN))
+            let mut numbers: Vec<u64> = (0..rng.gen_range(0..=FIGURE_SKETCH_MAX))
                 .map(|_| rng.gen())
                 .collect();
             numbers.sort_unstable();

@@ -151,7 +151,7 @@ struct Meta {
 }
 
 /// Bits of a [`FingerprintTable`]'s figure entry that hold the sketch's length: far more than
-/// a sketch holds (`shingle::NUMBER_SKETCH_LEN`), leaving 40 bits of position.
+/// a sketch holds (`shingle::FIGURE_SKETCH_MAX`), leaving 40 bits of position.
 const FIGURES_LEN_BITS: u32 = 24;
 
 impl FingerprintTable {
@@ -351,11 +351,12 @@ pub struct Measures {
     pub hamming_bits: Option<u32>,
 }
 
-/// Documents with at least this many distinct figures each are compared on their figures.
+/// Slots ([`crate::shingle::number_sketch`]) two documents must share before their figures
+/// are compared.
 const FIGURES_MIN: usize = 4;
-/// Below this share of shared figures, two texts are different stories cast in one template
-/// (market closes, match results, weather) however alike their words.
-const FIGURES_MIN_OVERLAP: f64 = 0.4;
+/// Below this share of shared slots holding the same figure, two texts are different stories
+/// cast in one template (market closes, match results, weather) however alike their words.
+const FIGURES_MIN_OVERLAP: f64 = 0.5;
 
 /// Estimates both measures for a pair: from the SimHash fingerprints when both have one, from
 /// the MinHash signatures otherwise.
@@ -846,7 +847,13 @@ mod tests {
         ) {
             let sig_a: Vec<u32> = (0..128).collect();
             let sig_b: Vec<u32> = (0..128).map(|i| if i < agree as u32 { i } else { i + 1_000 }).collect();
-            let sketch = |mut v: Vec<u64>| { v.sort_unstable(); v.dedup(); v.into_boxed_slice() };
+            // Six places (the slot in the high half), two figures each.
+            let sketch = |v: Vec<u64>| {
+                let mut v: Vec<u64> = v.iter().map(|x| (x >> 1) << 32 | (x & 1)).collect();
+                v.sort_unstable();
+                v.dedup();
+                v.into_boxed_slice()
+            };
             let a = Fingerprint { numbers: sketch(figures_a), ..fp(sig_a, shingles_a, shingles_a) };
             let b = Fingerprint { numbers: sketch(figures_b), ..fp(sig_b, shingles_b, shingles_b) };
             for rule in [RULE, Rule { threshold: 0.2, containment: 0.7, max_hamming_bits: 12 }] {
@@ -990,8 +997,9 @@ mod tests {
         // The figures veto holds for SimHash too.
         let mut x = sim(0, 100, 100);
         let mut y = sim(0, 100, 100);
-        x.numbers = vec![1, 2, 3, 4, 5].into();
-        y.numbers = vec![6, 7, 8, 9, 10].into();
+        // Five places (slots in the high half), other figures in each.
+        x.numbers = (1..=5u64).map(|slot| slot << 32 | 1).collect();
+        y.numbers = (1..=5u64).map(|slot| slot << 32 | 2).collect();
         assert_eq!(verify(measure(&x, &y), RULE), None);
     }
 

@@ -55,6 +55,9 @@ pub struct Explanation {
     pub distinct_shingles: usize,
     /// Both carry enough figures and share too few: different stories from one template.
     pub figures_differ: bool,
+    /// Places (the words beside a figure) where both texts carry a figure, and how many of them
+    /// hold the same figure on both sides: `[agreeing, shared]`.
+    pub figure_slots: [usize; 2],
     /// The rule that groups them, or `None` when dedup would keep them apart.
     pub verdict: Option<MatchKind>,
     /// A sentence saying why.
@@ -108,6 +111,7 @@ pub fn explain(config: &Config, a: &str, b: &str) -> Result<Explanation> {
         let pair = [kept[ia].clone(), kept[ib].clone()];
         let fps = pipeline::fingerprint_all(config, &pair, &corpus.frequent, &NoProgress);
         let m = cluster::measure(&fps[0], &fps[1]);
+        let figures = crate::shingle::figure_slots(&fps[0].numbers, &fps[1].numbers);
         let rule = Rule::from_config(config);
         let mut verdict = cluster::verify(m, rule);
         let translation = config
@@ -147,8 +151,11 @@ pub fn explain(config: &Config, a: &str, b: &str) -> Result<Explanation> {
                 )
             }
             _ if m.figures_differ => {
-                "kept apart: both carry figures and share too few of them (a template story)"
-                    .to_string()
+                format!(
+                    "kept apart: their figures agree in {} of the {} places where both have one \
+                     (a template story)",
+                    figures.0, figures.1
+                )
             }
             Some(MatchKind::NearDuplicate) if m.hamming_bits.is_some() => format!(
                 "grouped: SimHash fingerprints {} bits apart ≤ {}",
@@ -193,6 +200,7 @@ pub fn explain(config: &Config, a: &str, b: &str) -> Result<Explanation> {
             shared_shingles: shared,
             distinct_shingles: union - shared,
             figures_differ: m.figures_differ,
+            figure_slots: [figures.0, figures.1],
             verdict,
             reason,
             diff: word_diff(&pair[0], &pair[1]),

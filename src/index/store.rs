@@ -105,7 +105,16 @@ impl FingerprintParams {
         pairs
             .into_iter()
             .find(|(_, a, b)| a != b)
-            .map(|(name, a, b)| format!("{name} is {a} in the index but {b} in this run"))
+            .map(|(name, a, b)| {
+                let rebuild = if name.ends_with("_version") {
+                    " (the index was made by another version of reprint, which fingerprints \
+                     texts differently: rebuild it by running the archived nights into a new \
+                     state directory)"
+                } else {
+                    ""
+                };
+                format!("{name} is {a} in the index but {b} in this run{rebuild}")
+            })
     }
 }
 
@@ -857,6 +866,16 @@ mod tests {
                 good.clone(),
                 other,
                 "num_perm is 4 in the index but 8 in this run",
+            ),
+            // An index of an earlier reprint, whose figures were hashed otherwise.
+            (
+                good.clone(),
+                FingerprintParams {
+                    hash_version: params().hash_version + 1,
+                    ..params()
+                },
+                "made by another version of reprint, which fingerprints texts differently: \
+                 rebuild it",
             ),
         ];
         for (bytes, run, want) in cases {
