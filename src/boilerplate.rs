@@ -422,6 +422,12 @@ fn is_quote_bullet(line: &str) -> bool {
     line.starts_with("\" ") && line.bytes().filter(|&b| b == b'"').count() % 2 == 1
 }
 
+/// Whether a line ends as a sentence of prose does, which a headline does not.
+fn ends_sentence(line: &str) -> bool {
+    line.trim_end()
+        .ends_with(['.', '!', '?', ':', ';', '"', '\'', ')'])
+}
+
 /// A run of at least this many bulleted lines that mostly do not end a sentence is a list of
 /// headlines (a widget), whatever its opener says.
 const HEADLINE_RUN_MIN: usize = 3;
@@ -430,8 +436,10 @@ const HEADLINE_MAX_WORDS: u32 = 24;
 
 /// Describes each line of a normalized document (lines separated by `\n`), flagging chrome by
 /// its shape, and the lines of a "related stories" widget: everything after a known opener (or
-/// after any short line ending in ':' that a bulleted line follows) up to the next prose line,
-/// and runs of bulleted headline-like lines.
+/// after any short line ending in ':' that a bulleted line follows) up to the next prose line
+/// (over [`HEADLINE_MAX_WORDS`] words, or over [`CHROME_MAX_WORDS`] ending as a sentence: a
+/// widget's headline may be long but has no full stop), and runs of bulleted headline-like
+/// lines.
 pub fn line_infos(normalized: &str) -> Vec<LineInfo> {
     let lines: Vec<&str> = crate::normalize::lines(normalized).collect();
     let words: Vec<u32> = lines
@@ -448,7 +456,12 @@ pub fn line_infos(normalized: &str) -> Vec<LineInfo> {
             || (words[i] <= 6 && line.ends_with(':') && next_is_bullet);
         if opener {
             in_widget = true;
-        } else if words[i] > CHROME_MAX_WORDS && !bullet[i] {
+        } else if !bullet[i]
+            && (words[i] > HEADLINE_MAX_WORDS
+                || (words[i] > CHROME_MAX_WORDS && ends_sentence(line)))
+        {
+            // Prose ends the widget; a long headline (no full stop, at most
+            // `HEADLINE_MAX_WORDS`) does not.
             in_widget = false;
         }
         widget[i] = in_widget;
@@ -842,9 +855,14 @@ mod tests {
 
     #[test]
     fn widget_lines_follow_their_opener() {
-        let text = "story paragraph one is long enough to be prose and not a widget at all here\nrelated stories\nfirst other headline\nsecond other headline\nanother long paragraph of the story that continues the text after the widget has ended for good";
+        let text = "story paragraph one is long enough to be prose and not a widget at all here\nrelated stories\nfirst other headline\nsecond other headline\nanother long paragraph of the story that continues the text after the widget has ended for good.";
         let flags: Vec<bool> = line_infos(text).iter().map(|l| l.chrome()).collect();
         assert_eq!(flags, vec![false, true, true, true, false]);
+        // A widget's headline of 15-24 words has no full stop: it does not end the widget (it
+        // once did, and its names joined the story it named across languages).
+        let text = "related stories:\nfirst other headline\n7 lessons of the interview with the late steve jobs that was shown this week in a theatre\nshort last headline\nthe story goes on with a long paragraph that ends the way a sentence of prose ends.";
+        let flags: Vec<bool> = line_infos(text).iter().map(|l| l.chrome()).collect();
+        assert_eq!(flags, vec![true, true, true, true, false]);
     }
 
     #[test]

@@ -18,7 +18,7 @@ use unicode_segmentation::UnicodeSegmentation;
 /// Fingerprints kept in an index were computed from this module's output, so
 /// any change that alters `normalize` or the token stream must bump it to let
 /// the index detect that it has to be rebuilt.
-pub const NORMALIZER_VERSION: u32 = 1;
+pub const NORMALIZER_VERSION: u32 = 2;
 
 /// Entity decoding is repeated because scraped pages are often escaped twice
 /// (`&amp;eacute;`); the cap keeps adversarial `&amp;amp;amp;…` linear.
@@ -70,6 +70,9 @@ const MAX_RENORMALIZE_ROUNDS: usize = 4;
 ///      line not ending in `.` `!` `?` `:` `"` `'` `)` (or `...`) is joined to
 ///      a next line that starts with a lowercase letter: that is what OCR or
 ///      hard wrapping without blank lines looks like.
+///    - A line opening with a list marker and a space (`- `, `• `, `» `, …) is
+///      never joined to the line before: it is the next item of a list (a
+///      "related stories" widget), however long the item before it was.
 ///    - The "starts with a lowercase letter" tests look at case *before*
 ///      folding. In a text without blank lines they only apply when the text
 ///      had some uppercase letter at all: in caseless or already-folded text
@@ -415,6 +418,21 @@ struct Line {
     starts_lower: bool,
     /// Ends with a hyphen directly after a letter.
     ends_hyphen: bool,
+    /// Opens with a list marker and a space (`» `, `• `, `- `, …, as normalized): an item of a
+    /// list, which no wrapped line continues into.
+    starts_item: bool,
+}
+
+/// List markers, as normalization leaves them (guillemets become `"`, dashes `-`), that open an
+/// item of a list when a space follows: a "related stories" widget's headlines, key points.
+const ITEM_MARKERS: &[char] = &[
+    '-', '•', '*', '·', '►', '▸', '▹', '▪', '"', '>', '→', '◦', '+',
+];
+
+/// Whether a normalized line opens with a list marker and a space.
+fn starts_item(line: &str) -> bool {
+    let mut chars = line.chars();
+    matches!((chars.next(), chars.next()), (Some(m), Some(' ')) if ITEM_MARKERS.contains(&m))
 }
 
 /// Accumulates normalized lines back to back in one buffer, so the whole
@@ -1011,6 +1029,7 @@ impl Builder {
             end: self.buf.len(),
             starts_lower: self.first_lower.unwrap_or(false),
             ends_hyphen: self.ends_hyphen,
+            starts_item: starts_item(&self.buf[self.line_start..]),
         });
         self.line_start = self.buf.len();
         self.pending_space = false;
@@ -1064,7 +1083,11 @@ impl Builder {
             let text = &self.buf[l.start..l.end];
             if let Some(p) = prev {
                 let rejoin = p.ends_hyphen && l.starts_lower;
-                let join = if blank_mode {
+                let join = if l.starts_item {
+                    // A hard-wrapped list item ends where the next item starts: joined, two
+                    // headlines of a widget make one long line that passes for prose.
+                    Join::Break
+                } else if blank_mode {
                     if gap {
                         Join::Break
                     } else if rejoin {
@@ -1224,6 +1247,11 @@ mod tests {
             "related:\n- one headline\n- another headline\na story line wrapped at the width goes on here.",
         ),
         ("\n\n  Title\n\nBody govern-\nment.\n\n", "title\nbody government."),
+        // a hard-wrapped list: each item's wrapped lines are joined, the next item is not
+        (
+            "Story line one wrapped at the width of\nthe page, it goes on.\n\nRead also:\n» Podle syna Davida jsou zprávy o stavu\nvelmi pozitivní.\n» Die Architekten beweisen, dass die\nnicht nur im Kopf sind - am Beispiel\njüngst errichteten Bücherberg - 2 Fotos\n» Умер актер Ларри Хэгмэн\n",
+            "story line one wrapped at the width of the page, it goes on.\nread also:\n\" podle syna davida jsou zprávy o stavu velmi pozitivní.\n\" die architekten beweisen, dass die nicht nur im kopf sind - am beispiel jüngst errichteten bücherberg - 2 fotos\n\" умер актер ларри хэгмэн",
+        ),
         // no blank lines: OCR wrap joined, real breaks kept
         (
             "WASHINGTON (AP) — The president said\non Monday that\ntaxes will rise.\nCritics disagreed.",

@@ -205,10 +205,10 @@ fn mix64(mut x: u64) -> u64 {
 /// How many figure slots a document keeps: a bottom-k sketch of its slots (the words beside
 /// its figures), enough to tell a template story (same words, other figures in the same
 /// places) from a reprint (the same figures in the same places).
-pub const FIGURE_SLOTS: usize = 24;
+pub const FIGURE_SLOTS: usize = 16;
 
-/// Values kept for one slot (its smallest ones): a common word such as "to" stands beside many
-/// figures of a long story.
+/// Values kept for one slot (chosen by a hash of the value): a common word such as "to" stands
+/// beside many figures of a long story.
 const SLOT_VALUES_MAX: usize = 4;
 
 /// Most entries a figures sketch holds.
@@ -340,7 +340,15 @@ pub fn number_sketch(normalized: &str, seed: u64) -> (Vec<u64>, usize) {
             }
             piece_tokens(piece, seed, &mut fig, &mut value, &mut toks);
             let mut edge_word = |at: Option<&&str>, last: bool| -> Option<u64> {
-                piece_tokens(at?, seed, &mut fig, &mut value, &mut edge);
+                let at = *at?;
+                // A neighbour without a digit (nearly all) is a word, or words joined by
+                // inner punctuation: its letters are the place's name, without segmenting.
+                if !at.bytes().any(|b| b.is_ascii_digit()) {
+                    let word = at.trim_matches(|c: char| !c.is_alphanumeric());
+                    return (!word.is_empty())
+                        .then(|| xxh3_64_with_seed(word.as_bytes(), seed ^ NUMBER_SALT));
+                }
+                piece_tokens(at, seed, &mut fig, &mut value, &mut edge);
                 match if last { edge.last() } else { edge.first() } {
                     Some(&Tok::Word(w)) => Some(w),
                     _ => None,
@@ -370,27 +378,32 @@ pub fn number_sketch(normalized: &str, seed: u64) -> (Vec<u64>, usize) {
     }
     all.sort_unstable();
     all.dedup();
-    let mut slots = 0;
+    let mut distinct = 0;
     let mut kept = 0;
-    let mut in_slot = 0;
-    let mut last_slot = None;
-    for k in 0..all.len() {
-        let slot = all[k] >> VALUE_BITS;
-        if last_slot != Some(slot) {
-            last_slot = Some(slot);
-            slots += 1;
-            in_slot = 0;
+    let mut start = 0;
+    while start < all.len() && distinct < FIGURE_SLOTS {
+        let slot = all[start] >> VALUE_BITS;
+        let end = start + all[start..].partition_point(|&e| e >> VALUE_BITS == slot);
+        distinct += 1;
+        let group = &mut all[start..end];
+        if group.len() > SLOT_VALUES_MAX {
+            // The values of a crowded slot are chosen by a hash of the value, not its size: two
+            // copies, one with an update of small numbers beside the same word, then keep the
+            // same values of the story with a fair chance.
+            group.sort_unstable_by_key(|&e| mix64(e & VALUE_MASK));
+            group[..SLOT_VALUES_MAX].sort_unstable();
         }
-        in_slot += 1;
-        if slots <= FIGURE_SLOTS && in_slot <= SLOT_VALUES_MAX {
+        for k in start..start + group.len().min(SLOT_VALUES_MAX) {
             all[kept] = all[k];
             kept += 1;
         }
+        start = end;
     }
+    distinct += slots(&all[start..]).count();
     all.truncate(kept);
     // The sketch is kept for every document of the run (and of the index).
     all.shrink_to_fit();
-    (all, slots)
+    (all, distinct)
 }
 
 /// Whether a token is a figure that tells one story from another, written into `fig` (a reused
