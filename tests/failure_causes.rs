@@ -449,3 +449,153 @@ fn related_list_chains_stories_into_one_cluster() {
     };
     assert_eq!(after, want);
 }
+
+// Issue 16: mechanisms that fooled reprint itself. Each test below failed on the main branch
+// before the fix it pins (figures compared as a bag, at 24c15cd^) and passes after.
+
+/// A weather brief from one template, as a site prints it (`site` changes the chrome).
+fn weather(site: &str, city: &str, figures: [i32; 5]) -> String {
+    let [low, high, night, wind, rain] = figures;
+    format!(
+        "{site} | Weather\n\n\
+         Weather: up to {high} C in {city} on Tuesday\n\n\
+         Forecasters expect a mostly sunny day in the {city} region on Tuesday, with daytime \
+         temperatures between {low} and {high} degrees Celsius.\n\
+         Overnight temperatures will drop to {night} degrees. Wind from the north will reach \
+         speeds of up to {wind} kilometres per hour, and the probability of precipitation is \
+         {rain} percent.\n\
+         The national weather service said conditions should remain similar until the weekend. \
+         Drivers are advised to take extra care on mountain roads and in areas with fog.\n\n\
+         (c) {site}. All rights reserved.\n"
+    )
+}
+
+fn docs(list: &[(&str, String)]) -> Vec<(String, String)> {
+    list.iter()
+        .map(|(id, text)| (id.to_string(), text.clone()))
+        .collect()
+}
+
+fn ids(groups: &[&[&str]]) -> Vec<Vec<String>> {
+    groups
+        .iter()
+        .map(|g| g.iter().map(|s| s.to_string()).collect())
+        .collect()
+}
+
+#[test]
+fn template_briefs_sharing_two_of_five_figures_as_a_bag_stay_apart() {
+    // Brief B's figures are 2 of 5 of brief A's as a bag (its low is A's night, its rain is
+    // A's rain): exactly the old veto's 40 % tie, which joined them. In their places only the
+    // rain agrees.
+    let a = [4, 13, 2, 34, 35];
+    let b = [2, 10, 5, 28, 35];
+    let corpus = docs(&[
+        ("north/a.txt", weather("North Herald", "Cardiff", a)),
+        ("south/a.txt", weather("South Courier", "Cardiff", a)),
+        ("north/b.txt", weather("North Herald", "Cardiff", b)),
+        ("south/b.txt", weather("South Courier", "Cardiff", b)),
+    ]);
+    assert_eq!(
+        reprint(&corpus),
+        ids(&[
+            &["north/a.txt", "south/a.txt"],
+            &["north/b.txt", "south/b.txt"]
+        ])
+    );
+}
+
+#[test]
+fn market_closes_sharing_the_index_names_stay_apart() {
+    // A template family with shared constants: every close names the FTSE 100 and the FTSE
+    // 250, so two different days share 2 of 5 figures as a bag (the old tie again).
+    let close = |day: &str, pct: &str, level: &str, points: &str| {
+        format!(
+            "London markets\n\nFTSE closes on {day}\n\n\
+             The FTSE 100 index ended the session on {day} {pct} percent up at {level} points, \
+             with miners and banks leading the gains in steady trading across the board.\n\
+             The broader FTSE 250 index added {points} points as investors weighed the latest \
+             inflation figures and comments from central bank officials in the afternoon.\n\
+             Traders said volumes were close to their monthly average and expected a quieter \
+             session before the weekend, with few company results due.\n"
+        )
+    };
+    let corpus = docs(&[
+        ("wire/monday.txt", close("Monday", "0.8", "7512", "64")),
+        ("city/monday.txt", close("Monday", "0.8", "7512", "64")),
+        ("wire/tuesday.txt", close("Tuesday", "1.3", "7430", "27")),
+        ("city/tuesday.txt", close("Tuesday", "1.3", "7430", "27")),
+    ]);
+    assert_eq!(
+        reprint(&corpus),
+        ids(&[
+            &["city/monday.txt", "wire/monday.txt"],
+            &["city/tuesday.txt", "wire/tuesday.txt"],
+        ])
+    );
+}
+
+#[test]
+fn copies_whose_update_paragraphs_add_their_own_figures_stay_together() {
+    // The story has two figures; each copy appends an update with four figures of its own, in
+    // places the other copy does not have. As a bag they share 2 of 6 figures (under the old
+    // 40 % veto); in their places every shared one agrees.
+    let story = format!(
+        "{}\nThe council approved 4350 new homes and a budget of 118 million for the harbour \
+         district, officials said after the vote.\n{}",
+        util::prose(11, 200),
+        util::prose(12, 200)
+    );
+    let corpus = docs(&[
+        (
+            "east/story.txt",
+            format!(
+                "{story}\nUpdate: police reported 7 arrests, 12 injured, 3 closed roads and 95 \
+                 emergency calls overnight in the capital region.\n"
+            ),
+        ),
+        (
+            "west/story.txt",
+            format!(
+                "{story}\nLatest: organisers counted 640 marchers, 28 banners, 9 speeches and \
+                 61 volunteers at the rally in the old square today.\n"
+            ),
+        ),
+    ]);
+    assert_eq!(
+        reprint(&corpus),
+        ids(&[&["east/story.txt", "west/story.txt"]])
+    );
+}
+
+#[test]
+fn ocr_figures_written_or_read_otherwise_are_one_figure() {
+    // An OCR'd copy writes its figures without separators and misreads one digit of a street
+    // number: as a bag only 2 of 6 tokens were shared and the copy was vetoed as a template.
+    let page = |money: &str, tenders: &str, streets: &str, area: &str| {
+        format!(
+            "{}\nThe government has approved a loan of {money} pounds for the new harbour works, \
+             the minister told the house on Tuesday afternoon.\n\
+             Architects received {tenders} tenders for alterations to {streets} Clarence \
+             Street and a warehouse of {area} square feet near the quay.\n\
+             Fowell and McConnell accepted the tender of Alfred Stevens for 75 additional \
+             classrooms at the school in the northern suburbs.\n{}",
+            util::prose(21, 180),
+            util::prose(22, 180)
+        )
+    };
+    let corpus = docs(&[
+        (
+            "herald/works.txt",
+            page("40,000,000", "1,250", "116-118", "3,400"),
+        ),
+        (
+            "archive/works.txt",
+            page("40000000", "1250", "115-118", "3400"),
+        ),
+    ]);
+    assert_eq!(
+        reprint(&corpus),
+        ids(&[&["archive/works.txt", "herald/works.txt"]])
+    );
+}

@@ -180,3 +180,59 @@ fn shared_example_machine_translation_joins_the_english_original() {
     let fr = member(&report, "news24/example.txt").expect("example");
     assert_eq!(fr["lang"], "fr");
 }
+
+/// A German brief whose headline an English story's "Read also" list names, hard-wrapped:
+/// joined into one line with the next item, the list passed for prose and lent the story the
+/// brief's names in order, a "translation" (text written for this test).
+#[test]
+fn regression_a_brief_named_in_a_wrapped_related_list_is_no_translation() {
+    let dir = Dir::new();
+    dir.write("tagesblick/buecherturm.txt", BRIEF);
+    dir.write("islandpost/milk.txt", MILK);
+    let root = dir.path().to_str().expect("utf-8 temp path");
+    let report = run_json(&["dedup", root, "--progress", "never"]);
+    assert!(groups(&report).is_empty(), "{report}");
+    assert_eq!(report["stats"]["translation_pairs"], 0);
+}
+
+const BRIEF: &str = r#"Tagesblick | Kultur
+
+Das Rotterdamer Büro Kaskade zeigt in Veldhoven, dass Architektur ein Abenteuer bleibt - der neue Bücherturm am Marktplatz von Veldhoven in 3 Bildern und Video
+
+«Der Turm sieht aus wie ein Stapel Bücher, und endlich gibt es in Veldhoven wieder etwas zu sehen», sagt eine Nachbarin.
+
+Und Joris Lammerts, Techniker bei Philips in Eindhoven, meint: «Schön ist das Haus schon.»
+
+Aber wozu braucht man heute noch eine Bibliothek, fragt er. Alle haben Internet, Tablets und E-Books.
+
+Der Turm hat elf Etagen, eine Leseterrasse auf dem Dach und ein Café im Erdgeschoss. Die Gemeinde hatte lange über die Kosten gestritten, bevor der Stadtrat im Herbst zustimmte.
+
+Bürgermeisterin Annelies Vos sagte bei der Eröffnung, die Bibliothek solle ein Treffpunkt für alle Generationen werden, nicht nur ein Lager für Bücher. Schulen aus der Umgebung haben bereits Führungen angemeldet.
+
+© Tagesblick. Alle Rechte vorbehalten.
+"#;
+
+const MILK: &str = r#"ISLAND POST
+
+Milk price to rise by five pence
+
+People in Jersey will have to pay more for their milk from
+Monday, the Jersey Milk Marketing Board announced on Friday in a
+statement to shops and retailers across the island this week.
+
+It is the second rise this year after a two pence increase in
+February and follows a survey carried out by an independent firm
+of consultants for the board and the States of Jersey last month.
+
+Retailers will decide for themselves whether to pass the rise on
+to their customers, the board said, adding that farmers had seen
+feed and fuel costs climb sharply since the spring of last year.
+
+Read also:
+» Das Rotterdamer Büro Kaskade zeigt in Veldhoven, dass
+Architektur ein Abenteuer bleibt - der neue Bücherturm am
+Marktplatz von Veldhoven in 3 Bildern und Video
+» Harbour ferry timetable changes for the winter season
+
+© Island Post. All rights reserved.
+"#;
