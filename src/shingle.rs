@@ -307,6 +307,48 @@ fn piece_tokens(piece: &str, seed: u64, fig: &mut String, value: &mut String, ou
     flush(value, out);
 }
 
+/// The space-separated pieces of `line` that hold an ASCII digit, in order, each with the
+/// non-empty pieces just before and after it (`None` at the line's ends).
+fn pieces_with_digit(line: &str) -> impl Iterator<Item = (Option<&str>, &str, Option<&str>)> {
+    let bytes = line.as_bytes();
+    let mut from = 0;
+    // The piece that ends at `end` (exclusive), skipping the spaces before `end`.
+    let piece_before = move |mut end: usize| -> Option<&str> {
+        while end > 0 && bytes[end - 1] == b' ' {
+            end -= 1;
+        }
+        let start = bytes[..end]
+            .iter()
+            .rposition(|&b| b == b' ')
+            .map_or(0, |s| s + 1);
+        // Cut at spaces, so at character boundaries.
+        (start < end).then(|| &line[start..end])
+    };
+    let piece_after = move |mut start: usize| -> Option<&str> {
+        while start < bytes.len() && bytes[start] == b' ' {
+            start += 1;
+        }
+        let end = bytes[start..]
+            .iter()
+            .position(|&b| b == b' ')
+            .map_or(bytes.len(), |e| start + e);
+        (start < end).then(|| &line[start..end])
+    };
+    std::iter::from_fn(move || {
+        let at = from + bytes[from..].iter().position(u8::is_ascii_digit)?;
+        let start = bytes[..at]
+            .iter()
+            .rposition(|&b| b == b' ')
+            .map_or(0, |s| s + 1);
+        let end = bytes[at..]
+            .iter()
+            .position(|&b| b == b' ')
+            .map_or(bytes.len(), |e| at + e);
+        from = end;
+        Some((piece_before(start), &line[start..end], piece_after(end)))
+    })
+}
+
 /// The figures of a text as a sketch of *slots*: each figure (a run of figure tokens, see
 /// [`Tok`]) of a prose line is filed under the word just before it and the word just after it
 /// (within its piece, else the neighbouring piece's edge word), one entry a side: the slot's
@@ -322,7 +364,6 @@ pub fn number_sketch(normalized: &str, seed: u64) -> (Vec<u64>, usize) {
     let mut value = String::new();
     let mut toks: Vec<Tok> = Vec::new();
     let mut edge: Vec<Tok> = Vec::new();
-    let mut pieces: Vec<&str> = Vec::new();
     // Figures count only in prose: datelines, bylines and timestamps are short lines whose
     // numbers differ between copies of one story.
     // Most lines hold no digit at all: that test is cheaper than counting words.
@@ -330,17 +371,12 @@ pub fn number_sketch(normalized: &str, seed: u64) -> (Vec<u64>, usize) {
         .filter(|l| l.bytes().any(|b| b.is_ascii_digit()))
         .filter(|l| normalize::word_count(l) >= FIGURE_LINE_MIN_WORDS)
     {
-        pieces.clear();
-        pieces.extend(line.split(' ').filter(|p| !p.is_empty()));
-        for (i, piece) in pieces.iter().enumerate() {
-            // A figure has an ASCII digit: only the pieces with one are segmented (a tenth of
-            // a prose line's).
-            if !piece.bytes().any(|b| b.is_ascii_digit()) {
-                continue;
-            }
+        // A figure has an ASCII digit: only the pieces with one are segmented (a tenth of a
+        // prose line's), found with their neighbours in one pass over the line's bytes.
+        for (prev, piece, next) in pieces_with_digit(line) {
             piece_tokens(piece, seed, &mut fig, &mut value, &mut toks);
-            let mut edge_word = |at: Option<&&str>, last: bool| -> Option<u64> {
-                let at = *at?;
+            let mut edge_word = |at: Option<&str>, last: bool| -> Option<u64> {
+                let at = at?;
                 // A neighbour without a digit (nearly all) is a word, or words joined by
                 // inner punctuation: its letters are the place's name, without segmenting.
                 if !at.bytes().any(|b| b.is_ascii_digit()) {
@@ -354,8 +390,8 @@ pub fn number_sketch(normalized: &str, seed: u64) -> (Vec<u64>, usize) {
                     _ => None,
                 }
             };
-            let before = edge_word(i.checked_sub(1).and_then(|j| pieces.get(j)), true);
-            let after = edge_word(pieces.get(i + 1), false);
+            let before = edge_word(prev, true);
+            let after = edge_word(next, false);
             for (t, tok) in toks.iter().enumerate() {
                 let Tok::Figure(v) = *tok else { continue };
                 let left = match t.checked_sub(1).map(|k| toks[k]) {
@@ -569,6 +605,21 @@ mod tests {
             proptest::prop_assert_eq!(figure_slots(&a, &b), figure_slots(&b, &a));
             let (agree, common) = figure_slots(&a, &b);
             proptest::prop_assert!(agree <= common);
+        }
+
+        /// The pieces with a digit, and their neighbours, are those of splitting at spaces.
+        #[test]
+        fn pieces_with_digit_are_the_split_pieces_with_one(line in "[a1 é9\\-]{0,24}") {
+            let pieces: Vec<&str> = line.split(' ').filter(|p| !p.is_empty()).collect();
+            let want: Vec<(Option<&str>, &str, Option<&str>)> = pieces
+                .iter()
+                .enumerate()
+                .filter(|(_, p)| p.bytes().any(|b| b.is_ascii_digit()))
+                .map(|(i, p)| {
+                    (i.checked_sub(1).map(|j| pieces[j]), *p, pieces.get(i + 1).copied())
+                })
+                .collect();
+            proptest::prop_assert_eq!(pieces_with_digit(&line).collect::<Vec<_>>(), want);
         }
 
         /// Values survive packing (their last eight digits), and one edit is symmetric.
