@@ -406,13 +406,10 @@ fn separators(line: &str) -> usize {
     count
 }
 
-/// List markers that start the items of a "related stories" widget.
-const BULLETS: &[&str] = &[
-    "- ", "• ", "* ", "· ", "► ", "▸ ", "▹ ", "▪ ", "» ", "> ", "→ ", "◦ ", "+ ",
-];
-
+/// Whether a line starts an item of a "related stories" widget: a list marker (the
+/// normalizer's, which never joins such a line to the one before) or a normalized "» ".
 fn is_bullet(line: &str) -> bool {
-    BULLETS.iter().any(|b| line.starts_with(b)) || is_quote_bullet(line)
+    crate::normalize::starts_list_marker(line) || is_quote_bullet(line)
 }
 
 /// A "» " list marker as normalization leaves it (guillemets become '"'): a line opening with a
@@ -422,10 +419,11 @@ fn is_quote_bullet(line: &str) -> bool {
     line.starts_with("\" ") && line.bytes().filter(|&b| b == b'"').count() % 2 == 1
 }
 
-/// Whether a line ends as a sentence of prose does, which a headline does not.
+/// Whether a line ends as a sentence of prose does, which a headline does not: as the
+/// normalizer's line ends are read when it rebuilds paragraphs, or with a semicolon.
 fn ends_sentence(line: &str) -> bool {
-    line.trim_end()
-        .ends_with(['.', '!', '?', ':', ';', '"', '\'', ')'])
+    let line = line.trim_end();
+    crate::normalize::ends_sentence(line) || line.ends_with(';')
 }
 
 /// A run of at least this many bulleted lines that mostly do not end a sentence is a list of

@@ -813,11 +813,15 @@ mod tests {
         brief.extend([500, 501]);
         let mut story: Vec<u32> = (1..=7).collect();
         story.extend(600..640);
-        table.push(&sketch("it", &brief));
-        table.push(&sketch("es", &story));
-        let n = table.len();
-        let counts = AnchorCounts::new(&table, &vec![true; n], &vec![1000; n]);
-        let m = measure(table.get(n - 2), table.get(n - 1), &counts);
+        // The pair pushed last, measured with the counts of the whole table.
+        let measure_pair = |table: &mut SketchTable, a: &[u32], b: &[u32]| {
+            table.push(&sketch("it", a));
+            table.push(&sketch("es", b));
+            let n = table.len();
+            let counts = AnchorCounts::new(table, &vec![true; n], &vec![1000; n]);
+            measure(table.get(n - 2), table.get(n - 1), &counts)
+        };
+        let m = measure_pair(&mut table, &brief, &story);
         assert!(
             m.shared >= MIN_SHARED && m.score >= MIN_SCORE && m.spread <= MAX_SPREAD,
             "every other rule passes: {m:?}"
@@ -828,11 +832,7 @@ mod tests {
         own.extend([500, 501]);
         let mut original: Vec<u32> = (700..707).collect();
         original.extend(800..840);
-        table.push(&sketch("it", &own));
-        table.push(&sketch("es", &original));
-        let n = table.len();
-        let counts = AnchorCounts::new(&table, &vec![true; n], &vec![1000; n]);
-        let m = measure(table.get(n - 2), table.get(n - 1), &counts);
+        let m = measure_pair(&mut table, &own, &original);
         assert!(verify(m, 0.0), "{m:?}");
     }
 

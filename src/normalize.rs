@@ -423,16 +423,23 @@ struct Line {
     starts_item: bool,
 }
 
-/// List markers, as normalization leaves them (guillemets become `"`, dashes `-`), that open an
-/// item of a list when a space follows: a "related stories" widget's headlines, key points.
+/// List markers that open an item of a list when a space follows: a "related stories" widget's
+/// headlines, key points. (`»` as scraped; normalization makes it `"`, which [`starts_item`]
+/// adds.)
 const ITEM_MARKERS: &[char] = &[
-    '-', '•', '*', '·', '►', '▸', '▹', '▪', '"', '>', '→', '◦', '+',
+    '-', '•', '*', '·', '►', '▸', '▹', '▪', '»', '>', '→', '◦', '+',
 ];
 
-/// Whether a normalized line opens with a list marker and a space.
-fn starts_item(line: &str) -> bool {
+/// Whether a line opens with one of the [`ITEM_MARKERS`] and a space.
+pub(crate) fn starts_list_marker(line: &str) -> bool {
     let mut chars = line.chars();
     matches!((chars.next(), chars.next()), (Some(m), Some(' ')) if ITEM_MARKERS.contains(&m))
+}
+
+/// Whether a normalized line opens with a list marker and a space, the normalized guillemet
+/// (`"`) included.
+fn starts_item(line: &str) -> bool {
+    starts_list_marker(line) || line.starts_with("\" ")
 }
 
 /// Accumulates normalized lines back to back in one buffer, so the whole
@@ -1134,7 +1141,9 @@ enum Join {
     Rejoin,
 }
 
-fn ends_sentence(line: &str) -> bool {
+/// Whether a line ends as a sentence does (`.` `!` `?` `:` or a closing quote or bracket): a
+/// wrapped line never does.
+pub(crate) fn ends_sentence(line: &str) -> bool {
     matches!(
         line.as_bytes().last(),
         Some(b'.' | b'!' | b'?' | b':' | b'"' | b'\'' | b')')

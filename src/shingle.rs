@@ -214,7 +214,7 @@ const SLOT_VALUES_MAX: usize = 4;
 /// Most entries a figures sketch holds.
 pub const FIGURE_SKETCH_MAX: usize = FIGURE_SLOTS * SLOT_VALUES_MAX;
 
-/// Low bits of a sketch entry that hold the figure's value ([`FigureValue`]); the bits above
+/// Low bits of a sketch entry that hold the figure's value ([`pack_value`]); the bits above
 /// hold its slot's hash.
 const VALUE_BITS: u32 = 32;
 const VALUE_MASK: u64 = (1 << VALUE_BITS) - 1;
@@ -281,6 +281,18 @@ enum Tok {
     Figure(u64),
 }
 
+/// The hash of a word beside a figure: the same whether the word is found by segmenting the
+/// figure's piece or is a neighbouring piece, so that both name one slot.
+fn place_word(word: &str, seed: u64) -> u64 {
+    xxh3_64_with_seed(word.as_bytes(), seed ^ NUMBER_SALT)
+}
+
+/// How many entries at the start of `entries` (sorted) belong to its first slot.
+fn slot_run(entries: &[u64]) -> usize {
+    let slot = entries.first().map_or(0, |&e| e >> VALUE_BITS);
+    entries.partition_point(|&e| e >> VALUE_BITS == slot)
+}
+
 /// The tokens of one piece ([`Tok`]); `fig` and `value` are reused buffers.
 fn piece_tokens(piece: &str, seed: u64, fig: &mut String, value: &mut String, out: &mut Vec<Tok>) {
     out.clear();
@@ -297,10 +309,7 @@ fn piece_tokens(piece: &str, seed: u64, fig: &mut String, value: &mut String, ou
         } else {
             flush(value, out);
             if tok.chars().any(char::is_alphabetic) {
-                out.push(Tok::Word(xxh3_64_with_seed(
-                    tok.as_bytes(),
-                    seed ^ NUMBER_SALT,
-                )));
+                out.push(Tok::Word(place_word(tok, seed)));
             }
         }
     });
@@ -381,8 +390,7 @@ pub fn number_sketch(normalized: &str, seed: u64) -> (Vec<u64>, usize) {
                 // inner punctuation: its letters are the place's name, without segmenting.
                 if !at.bytes().any(|b| b.is_ascii_digit()) {
                     let word = at.trim_matches(|c: char| !c.is_alphanumeric());
-                    return (!word.is_empty())
-                        .then(|| xxh3_64_with_seed(word.as_bytes(), seed ^ NUMBER_SALT));
+                    return (!word.is_empty()).then(|| place_word(word, seed));
                 }
                 piece_tokens(at, seed, &mut fig, &mut value, &mut edge);
                 match if last { edge.last() } else { edge.first() } {
@@ -418,8 +426,7 @@ pub fn number_sketch(normalized: &str, seed: u64) -> (Vec<u64>, usize) {
     let mut kept = 0;
     let mut start = 0;
     while start < all.len() && distinct < FIGURE_SLOTS {
-        let slot = all[start] >> VALUE_BITS;
-        let end = start + all[start..].partition_point(|&e| e >> VALUE_BITS == slot);
+        let end = start + slot_run(&all[start..]);
         distinct += 1;
         let group = &mut all[start..end];
         if group.len() > SLOT_VALUES_MAX {
@@ -466,7 +473,7 @@ fn figure(tok: &str, fig: &mut String) -> bool {
 /// Lines shorter than this (in words) contribute no figures.
 const FIGURE_LINE_MIN_WORDS: usize = 8;
 
-/// Keeps number hashes apart from shingle hashes.
+/// Keeps the hashes of the words beside figures apart from shingle hashes.
 const NUMBER_SALT: u64 = 0x6e75_6d62_6572_7321;
 
 /// The slots of a figures sketch, each once, in order.
@@ -507,14 +514,7 @@ pub fn figure_slots(a: &[u64], b: &[u64]) -> (usize, usize) {
             j += 1;
         } else {
             // One slot on both sides: its values, sorted, compared by a merge.
-            let end_a = i + a[i..]
-                .iter()
-                .take_while(|&&e| e >> VALUE_BITS == sa)
-                .count();
-            let end_b = j + b[j..]
-                .iter()
-                .take_while(|&&e| e >> VALUE_BITS == sb)
-                .count();
+            let (end_a, end_b) = (i + slot_run(&a[i..]), j + slot_run(&b[j..]));
             common += 1;
             agree += usize::from(a[i..end_a].iter().any(|&x| {
                 b[j..end_b]
