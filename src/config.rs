@@ -170,8 +170,22 @@ impl Config {
         }
     }
 
-    /// Checks every value's range; the error names the option.
+    /// Checks every value's range and that there is a path to read; the error names the
+    /// option.
     pub fn validate(&self) -> Result<()> {
+        self.validate_settings()?;
+        if self.paths.is_empty() {
+            return Err(Error::InvalidConfig {
+                name: "PATH",
+                message: "no input path given".into(),
+            });
+        }
+        Ok(())
+    }
+
+    /// Checks every value's range, not the paths: for a run on documents handed over in
+    /// memory.
+    pub fn validate_settings(&self) -> Result<()> {
         let bad = |name, message: String| Err(Error::InvalidConfig { name, message });
         if !(self.threshold > 0.0 && self.threshold <= 1.0) {
             return bad(
@@ -209,9 +223,6 @@ impl Config {
         }
         if self.shingle.size() == 0 {
             return bad("--shingle", "size must be at least 1".into());
-        }
-        if self.paths.is_empty() {
-            return bad("PATH", "no input path given".into());
         }
         Ok(())
     }

@@ -271,6 +271,24 @@ pub fn dedup_with_texts(config: &Config, progress: &dyn Progress) -> Result<(Rep
     })
 }
 
+/// Runs a whole dedup job on `inputs` (for instance [`corpus::Input::memory_jsonl`]: documents a
+/// program holds) instead of walking `config.paths`; the report is the one [`dedup`] gives for
+/// the same documents read from files.
+pub fn dedup_inputs(
+    config: &Config,
+    inputs: Vec<Input>,
+    progress: &dyn Progress,
+) -> Result<Report> {
+    config.validate_settings()?;
+    let found = corpus::Discovery {
+        inputs,
+        skipped: Vec::new(),
+    };
+    on_pool(config, found, |found| {
+        run(config, found.inputs, found.skipped, progress, false).0
+    })
+}
+
 /// Validates the configuration, walks the inputs and runs `f` on a pool of `config.threads`.
 pub(crate) fn in_pool<T: Send>(
     config: &Config,
@@ -278,6 +296,15 @@ pub(crate) fn in_pool<T: Send>(
 ) -> Result<T> {
     config.validate()?;
     let found = corpus::discover(config)?;
+    on_pool(config, found, f)
+}
+
+/// Runs `f` on the inputs `found`, on a pool of `config.threads`.
+fn on_pool<T: Send>(
+    config: &Config,
+    found: corpus::Discovery,
+    f: impl FnOnce(corpus::Discovery) -> T + Send,
+) -> Result<T> {
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(config.threads)
         .build()
@@ -830,7 +857,12 @@ where
                 batch
             };
             let large = input.is_stdin()
-                || std::fs::metadata(&input.path).is_ok_and(|m| m.len() >= LARGE_INPUT_BYTES);
+                || match &input.memory {
+                    Some(bytes) => bytes.len() as u64 >= LARGE_INPUT_BYTES,
+                    None => {
+                        std::fs::metadata(&input.path).is_ok_and(|m| m.len() >= LARGE_INPUT_BYTES)
+                    }
+                };
             // With one worker the reading stays on it: `--threads 1` means one busy thread.
             if large && rayon::current_num_threads() > 1 {
                 // A thread of its own reads the next batch while the pool parses and works on

@@ -51,3 +51,31 @@ fn repeated_ids_are_skipped_and_both_paths_agree() {
     let keys: Vec<&str> = texts.keys().map(String::as_str).collect();
     assert_eq!(keys, ["site-a/1", "site-b/1"]);
 }
+
+#[test]
+fn documents_held_in_memory_give_the_report_of_the_same_file() {
+    let dir = util::Dir::new();
+    let story = util::prose(4, 300);
+    let mut lines = String::new();
+    lines += &record("a/1", "a", &story);
+    lines += &record("b/1", "b", &story.replace(" the ", " a "));
+    lines += &record("c/1", "c", &util::prose(5, 300));
+    lines += "{\"id\": \"d/1\"}\n";
+    lines += "not json\n";
+    let path = dir.write("corpus.jsonl", lines.clone());
+
+    let config = Config::new(vec![path.clone()]);
+    let from_file = reprint::dedup(&config, &NoProgress).unwrap();
+    // Named as the file argument is, its broken records are named alike.
+    let name = path.to_string_lossy();
+    let memory = reprint::corpus::Input::memory_jsonl(&name, lines.into_bytes().into());
+    // A run on documents handed over needs no path.
+    let held = pipeline::dedup_inputs(&Config::new(Vec::new()), vec![memory], &NoProgress).unwrap();
+    assert_eq!(held.to_json(), from_file.to_json());
+    assert_eq!(held.stats.clusters, 1);
+    assert_eq!(
+        held.skipped.len(),
+        2,
+        "the record without text and the broken line"
+    );
+}

@@ -55,12 +55,29 @@ pub struct Input {
     pub format: Option<Format>,
     /// The compression the name says (`.gz`, `.zst`); without one, the content is sniffed.
     pub compression: Option<Compression>,
+    /// The input's bytes when they are held in memory (documents handed over by a program,
+    /// not found on disk): read from here instead of `path`, as often as a run needs.
+    pub memory: Option<std::sync::Arc<[u8]>>,
 }
 
 impl Input {
     /// Whether this input is standard input (the path argument `-`).
     pub fn is_stdin(&self) -> bool {
-        self.path.as_os_str() == STDIN_ARG
+        self.memory.is_none() && self.path.as_os_str() == STDIN_ARG
+    }
+
+    /// An input of JSON Lines held in memory, named `id` (the name its documents take when
+    /// their records carry no id). Its documents have no file date: a record's own date field
+    /// is the only one.
+    pub fn memory_jsonl(id: &str, bytes: std::sync::Arc<[u8]>) -> Input {
+        Input {
+            id: DocId(id.into()),
+            path: PathBuf::from(id),
+            source: String::new(),
+            format: Some(Format::JsonLines),
+            compression: None,
+            memory: Some(bytes),
+        }
     }
 }
 
@@ -295,6 +312,7 @@ pub fn discover(config: &Config) -> Result<Discovery> {
                 source: String::new(),
                 format: Some(Format::JsonLines),
                 compression: None,
+                memory: None,
             });
             continue;
         }
@@ -400,6 +418,7 @@ fn push_file(path: PathBuf, id: String, source: String, found: &mut Discovery) {
         source,
         format,
         compression,
+        memory: None,
     });
 }
 
@@ -505,7 +524,7 @@ impl<'a> FileDate<'a> {
 
     /// Dates `doc` by the file when it has no date of its own (never from standard input).
     fn fill(&self, doc: &mut Doc) {
-        if doc.date.is_none() && !self.input.is_stdin() {
+        if doc.date.is_none() && !self.input.is_stdin() && self.input.memory.is_none() {
             doc.date = *self.date.get_or_init(|| {
                 std::fs::metadata(&self.input.path)
                     .and_then(|m| m.modified())
@@ -523,7 +542,10 @@ fn read_into(
     config: &Config,
     out: &mut dyn FnMut(Item<'_>),
 ) -> std::result::Result<(), Reason> {
-    let (raw, size): (Box<dyn Read>, Option<u64>) = if input.is_stdin() {
+    let (raw, size): (Box<dyn Read>, Option<u64>) = if let Some(bytes) = &input.memory {
+        let size = bytes.len() as u64;
+        (Box::new(io::Cursor::new(bytes.clone())), Some(size))
+    } else if input.is_stdin() {
         (Box::new(io::stdin().lock()), None)
     } else {
         let file = std::fs::File::open(&input.path)?;
