@@ -656,88 +656,7 @@ pub fn detect(docs: &[(&str, &[LineInfo])]) -> (Vec<Vec<bool>>, BoilerplateStats
                 Some(id) => source_df.get(&(id, h)).copied().unwrap_or(1),
                 None => 0,
             };
-            let decide = |by_source: bool| {
-                // Without the source rule, lines the source repeats may be the story itself.
-                // The most frequent lede line, and the most frequent other one.
-                let mut top: Option<(u64, usize)> = None;
-                let mut runner_up: Option<usize> = None;
-                for l in lines
-                    .iter()
-                    .filter(|l| {
-                        !l.chrome()
-                            && l.words() >= LEDE_MIN_WORDS
-                            && (!by_source || sdf(l.hash()) < SOURCE_MIN_DOCS)
-                    })
-                    .take(LEDE_LINES.max(lines.len() / 2))
-                {
-                    let (h, n) = (l.hash(), df(l.hash()));
-                    match top {
-                        Some((th, tn)) if th == h || n <= tn => {
-                            if th != h {
-                                runner_up = runner_up.max(Some(n));
-                            }
-                        }
-                        _ => {
-                            runner_up = runner_up.max(top.map(|t| t.1));
-                            top = Some((h, n));
-                        }
-                    }
-                }
-                let story_df = top.map_or(1, |t| t.1);
-                // A late line far more frequent than every other lede line is a network's
-                // footer or consent text that fell into a short document's lede window: it
-                // must not vouch for its own story's frequency.
-                let outlier = |h: u64| match (top, runner_up) {
-                    (Some((th, tn)), Some(other)) if th == h => tn > OUTLIER_RATIO * other,
-                    _ => false,
-                };
-                let mut mask = Vec::with_capacity(lines.len());
-                let mut local = BoilerplateStats::default();
-                for (pos, l) in lines.iter().enumerate() {
-                    let late = pos >= lines.len() / 2;
-                    let s = sdf(l.hash());
-                    let drop = if l.chrome() {
-                        local.chrome_lines += 1;
-                        true
-                    } else if by_source
-                        && (s >= SOURCE_MIN_DOCS
-                            || (s >= SOURCE_SHORT_MIN_DOCS && l.words() <= SHORT_LINE_WORDS))
-                    {
-                        local.source_lines += 1;
-                        true
-                    } else if df(l.hash()) >= CORPUS_MIN_DOCS
-                        && (df(l.hash()) > CORPUS_RATIO * story_df || (late && outlier(l.hash())))
-                    {
-                        local.corpus_lines += 1;
-                        true
-                    } else {
-                        false
-                    };
-                    mask.push(!drop);
-                }
-                let kept_words: u32 = lines
-                    .iter()
-                    .zip(&mask)
-                    .filter(|(_, k)| **k)
-                    .map(|(l, _)| l.words())
-                    .sum();
-                (mask, local, kept_words)
-            };
-            let (mut mask, mut local, kept_words) = decide(true);
-            // A story a source carries three times (or a JSON Lines dump whose records name no
-            // source, so the file is the source) recurs like a footer; when the source rule
-            // would leave next to nothing of a document, it was the story that recurred.
-            if local.source_lines > 0 && kept_words < SOURCE_MIN_KEPT_WORDS {
-                (mask, local, _) = decide(false);
-            }
-            if mask.iter().all(|k| !k) {
-                mask.iter_mut().for_each(|k| *k = true);
-                local = BoilerplateStats {
-                    kept_whole: 1,
-                    ..BoilerplateStats::default()
-                };
-            }
-            (mask, local)
+            decide(lines, &df, &sdf)
         })
         .collect();
     let mut stats = BoilerplateStats::default();
@@ -749,6 +668,200 @@ pub fn detect(docs: &[(&str, &[LineInfo])]) -> (Vec<Vec<bool>>, BoilerplateStats
         })
         .collect();
     (keep, stats)
+}
+
+/// The key of a source in [`LineCounts`]: its name hashed, or none for a document whose source
+/// is unknown (such a document has no source rule).
+pub fn source_key(source: &str) -> Option<u64> {
+    (!source.is_empty()).then(|| xxh3_64(source.as_bytes()))
+}
+
+/// Document frequencies of lines over a corpus and within each of its sources, counted on
+/// parts of the corpus ([`LineCounts::count`]) and added up ([`LineCounts::merge`]), for
+/// deciding documents one at a time ([`LineCounts::decide`]) where no process holds every
+/// document's lines, as [`detect`] does. Both give every document the same mask: the counts
+/// are the same sums (a test holds them to it).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct LineCounts {
+    corpus: FxHashMap<u64, u32>,
+    /// Keyed by ([`source_key`], line hash).
+    source: FxHashMap<(u64, u64), u32>,
+}
+
+impl LineCounts {
+    /// The counts of some documents, each `(source, lines)`: a line counts once a document.
+    pub fn count<'a>(docs: impl IntoIterator<Item = (&'a str, &'a [LineInfo])>) -> LineCounts {
+        let mut counts = LineCounts::default();
+        let mut distinct: Vec<u64> = Vec::new();
+        for (source, lines) in docs {
+            distinct.clear();
+            distinct.extend(lines.iter().map(|l| l.hash()));
+            distinct.sort_unstable();
+            distinct.dedup();
+            let key = source_key(source);
+            for &h in &distinct {
+                *counts.corpus.entry(h).or_default() += 1;
+                if let Some(key) = key {
+                    *counts.source.entry((key, h)).or_default() += 1;
+                }
+            }
+        }
+        counts
+    }
+
+    /// Counts from rows (as [`LineCounts::corpus_rows`] and [`LineCounts::source_rows`] give
+    /// them, from any number of parts): rows of one key add up.
+    pub fn from_rows(
+        corpus: impl IntoIterator<Item = (u64, u32)>,
+        source: impl IntoIterator<Item = ((u64, u64), u32)>,
+    ) -> LineCounts {
+        let mut counts = LineCounts::default();
+        for (h, n) in corpus {
+            let c = counts.corpus.entry(h).or_default();
+            *c = c.saturating_add(n);
+        }
+        for (k, n) in source {
+            let c = counts.source.entry(k).or_default();
+            *c = c.saturating_add(n);
+        }
+        counts
+    }
+
+    /// Adds the counts of another part of the corpus.
+    pub fn merge(&mut self, other: LineCounts) {
+        let LineCounts { corpus, source } = other;
+        *self = LineCounts::from_rows(
+            std::mem::take(&mut self.corpus).into_iter().chain(corpus),
+            std::mem::take(&mut self.source).into_iter().chain(source),
+        );
+    }
+
+    /// Drops the lines counted in one document only: a decision reads nothing else, and they
+    /// are most lines of a corpus. Only once every part is added.
+    pub fn retain_repeated(&mut self) {
+        self.corpus.retain(|_, n| *n >= 2);
+        self.source.retain(|_, n| *n >= 2);
+    }
+
+    /// The corpus counts as `(line hash, documents)` rows, sorted.
+    pub fn corpus_rows(&self) -> Vec<(u64, u32)> {
+        let mut rows: Vec<(u64, u32)> = self.corpus.iter().map(|(&h, &n)| (h, n)).collect();
+        rows.sort_unstable();
+        rows
+    }
+
+    /// The per-source counts as `((source key, line hash), documents)` rows, sorted.
+    pub fn source_rows(&self) -> Vec<((u64, u64), u32)> {
+        let mut rows: Vec<((u64, u64), u32)> = self.source.iter().map(|(&k, &n)| (k, n)).collect();
+        rows.sort_unstable();
+        rows
+    }
+
+    /// The mask and counts of one document of `source` with these `lines` (see [`decide`]).
+    pub fn decide(&self, source: &str, lines: &[LineInfo]) -> (Vec<bool>, BoilerplateStats) {
+        let df = |h: u64| self.corpus.get(&h).map_or(1, |&n| n.max(1) as usize);
+        let key = source_key(source);
+        let sdf = |h: u64| match key {
+            Some(k) => self.source.get(&(k, h)).map_or(1, |&n| n.max(1) as usize),
+            None => 0,
+        };
+        decide(lines, &df, &sdf)
+    }
+}
+
+/// Which lines of one document are kept (the mask) and why the others are not, given the
+/// document frequency of a line over the corpus (`df`: 1 for a line no other document has)
+/// and within the document's source (`sdf`: 1 for a line no other document of the source has,
+/// 0 for every line when the document has no source). [`detect`] decides every document this
+/// way from counts it makes itself; a distributed run decides from counts added up over its
+/// parts ([`LineCounts`]).
+pub fn decide(
+    lines: &[LineInfo],
+    df: &dyn Fn(u64) -> usize,
+    sdf: &dyn Fn(u64) -> usize,
+) -> (Vec<bool>, BoilerplateStats) {
+    let decide = |by_source: bool| {
+        // Without the source rule, lines the source repeats may be the story itself.
+        // The most frequent lede line, and the most frequent other one.
+        let mut top: Option<(u64, usize)> = None;
+        let mut runner_up: Option<usize> = None;
+        for l in lines
+            .iter()
+            .filter(|l| {
+                !l.chrome()
+                    && l.words() >= LEDE_MIN_WORDS
+                    && (!by_source || sdf(l.hash()) < SOURCE_MIN_DOCS)
+            })
+            .take(LEDE_LINES.max(lines.len() / 2))
+        {
+            let (h, n) = (l.hash(), df(l.hash()));
+            match top {
+                Some((th, tn)) if th == h || n <= tn => {
+                    if th != h {
+                        runner_up = runner_up.max(Some(n));
+                    }
+                }
+                _ => {
+                    runner_up = runner_up.max(top.map(|t| t.1));
+                    top = Some((h, n));
+                }
+            }
+        }
+        let story_df = top.map_or(1, |t| t.1);
+        // A late line far more frequent than every other lede line is a network's
+        // footer or consent text that fell into a short document's lede window: it
+        // must not vouch for its own story's frequency.
+        let outlier = |h: u64| match (top, runner_up) {
+            (Some((th, tn)), Some(other)) if th == h => tn > OUTLIER_RATIO * other,
+            _ => false,
+        };
+        let mut mask = Vec::with_capacity(lines.len());
+        let mut local = BoilerplateStats::default();
+        for (pos, l) in lines.iter().enumerate() {
+            let late = pos >= lines.len() / 2;
+            let s = sdf(l.hash());
+            let drop = if l.chrome() {
+                local.chrome_lines += 1;
+                true
+            } else if by_source
+                && (s >= SOURCE_MIN_DOCS
+                    || (s >= SOURCE_SHORT_MIN_DOCS && l.words() <= SHORT_LINE_WORDS))
+            {
+                local.source_lines += 1;
+                true
+            } else if df(l.hash()) >= CORPUS_MIN_DOCS
+                && (df(l.hash()) > CORPUS_RATIO * story_df || (late && outlier(l.hash())))
+            {
+                local.corpus_lines += 1;
+                true
+            } else {
+                false
+            };
+            mask.push(!drop);
+        }
+        let kept_words: u32 = lines
+            .iter()
+            .zip(&mask)
+            .filter(|(_, k)| **k)
+            .map(|(l, _)| l.words())
+            .sum();
+        (mask, local, kept_words)
+    };
+    let (mut mask, mut local, kept_words) = decide(true);
+    // A story a source carries three times (or a JSON Lines dump whose records name no
+    // source, so the file is the source) recurs like a footer; when the source rule
+    // would leave next to nothing of a document, it was the story that recurred.
+    if local.source_lines > 0 && kept_words < SOURCE_MIN_KEPT_WORDS {
+        (mask, local, _) = decide(false);
+    }
+    if mask.iter().all(|k| !k) {
+        mask.iter_mut().for_each(|k| *k = true);
+        local = BoilerplateStats {
+            kept_whole: 1,
+            ..BoilerplateStats::default()
+        };
+    }
+    (mask, local)
 }
 
 /// The lines of `text` that `keep` marks, joined by line breaks: the text a document is
@@ -780,6 +893,65 @@ mod tests {
             let searched: usize = CRUMB_SEPARATORS.iter().map(|s| line.matches(s).count()).sum();
             proptest::prop_assert_eq!(separators(&line), searched);
         }
+    }
+
+    #[test]
+    fn counts_of_parts_decide_as_detect_does() {
+        // Sites with a banner and footer each, a network footer across sites, stories
+        // reprinted across sites, a brief, documents without a source.
+        let story = |s: usize, p: usize| {
+            format!("story {s} paragraph {p} tells at length what happened in the town hall on that day")
+        };
+        let mut texts: Vec<(String, String)> = Vec::new();
+        for d in 0..60usize {
+            let site = ["alpha", "beta", "gamma", "", "delta"][d % 5];
+            let mut lines = vec![
+                format!("{site} daily news banner"),
+                "home > world > europe".into(),
+            ];
+            let s = d % 7;
+            for p in 0..(2 + d % 4) {
+                lines.push(story(s, p));
+            }
+            if d % 3 == 0 {
+                lines.push("subscribe to the network newsletter for the best stories of the week every friday".into());
+            }
+            lines.push(format!("copyright {site} media group all rights reserved"));
+            texts.push((
+                site.to_string(),
+                crate::normalize::normalize(&lines.join("\n")),
+            ));
+        }
+        let infos: Vec<Vec<LineInfo>> = texts.iter().map(|(_, t)| line_infos(t)).collect();
+        let view: Vec<(&str, &[LineInfo])> = texts
+            .iter()
+            .zip(&infos)
+            .map(|((s, _), l)| (s.as_str(), l.as_slice()))
+            .collect();
+        let (masks, stats) = detect(&view);
+        assert!(stats.source_lines > 0 && stats.corpus_lines + stats.chrome_lines > 0);
+        // Three parts, counted apart, added up in two ways.
+        let parts: Vec<LineCounts> = view
+            .chunks(25)
+            .map(|c| LineCounts::count(c.iter().copied()))
+            .collect();
+        let mut merged = LineCounts::default();
+        for p in parts.clone() {
+            merged.merge(p);
+        }
+        let rows = LineCounts::from_rows(
+            parts.iter().flat_map(|p| p.corpus_rows()),
+            parts.iter().flat_map(|p| p.source_rows()),
+        );
+        assert_eq!(merged, rows);
+        merged.retain_repeated();
+        let mut total = BoilerplateStats::default();
+        for ((source, lines), mask) in view.iter().zip(&masks) {
+            let (m, s) = merged.decide(source, lines);
+            assert_eq!(&m, mask);
+            total += s;
+        }
+        assert_eq!(total, stats);
     }
 
     #[test]

@@ -282,7 +282,7 @@ impl Fingerprints for FingerprintTable {
 }
 
 /// How a member matched its representative.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum MatchKind {
     /// It is the representative.

@@ -180,6 +180,10 @@ impl SketchTable {
     }
 }
 
+/// What one part of a corpus adds to its [`AnchorCounts`]: `(anchor, documents)` rows and
+/// `(language number, density)` of each document long enough to measure one.
+pub type AnchorRows = (Vec<(u32, u32)>, Vec<(u8, f64)>);
+
 /// What the run's documents say about their anchors: how many documents carry each anchor
 /// (what makes an anchor strong or weak evidence), and how much an anchor of each language
 /// weighs against its document's size.
@@ -208,8 +212,17 @@ impl AnchorCounts {
     /// Counts the anchors of the rows of `table` for which `active` is set; `chars[i]` is the
     /// kept length of row `i`'s document in characters.
     pub fn new(table: &SketchTable, active: &[bool], chars: &[u32]) -> AnchorCounts {
+        let (documents, densities) = AnchorCounts::part(table, active, chars);
+        AnchorCounts::from_parts(documents, densities)
+    }
+
+    /// What the rows of one part of a corpus add to the counts (see [`AnchorCounts::new`]):
+    /// `(anchor, documents)` rows, sorted, and `(language number, anchors per 1,000
+    /// characters)` of each document long enough to measure its language's density. Parts'
+    /// rows add up, and their densities are pooled, by [`AnchorCounts::from_parts`].
+    pub fn part(table: &SketchTable, active: &[bool], chars: &[u32]) -> AnchorRows {
         let mut documents: HashMap<u32, u32> = HashMap::new();
-        let mut density: Vec<Vec<f64>> = Vec::new();
+        let mut densities: Vec<(u8, f64)> = Vec::new();
         for i in (0..table.len()).filter(|&i| active.get(i).copied().unwrap_or(false)) {
             let row = table.get(i);
             for &a in row.anchors {
@@ -217,12 +230,33 @@ impl AnchorCounts {
             }
             let len = chars.get(i).copied().unwrap_or(0);
             if let (Some(lang), true) = (row.lang, len >= DENSITY_MIN_CHARS) {
-                let k = lang.number() as usize;
-                if density.len() <= k {
-                    density.resize(k + 1, Vec::new());
-                }
-                density[k].push(1000.0 * row.anchors.len() as f64 / f64::from(len));
+                densities.push((
+                    lang.number(),
+                    1000.0 * row.anchors.len() as f64 / f64::from(len),
+                ));
             }
+        }
+        let mut documents: Vec<(u32, u32)> = documents.into_iter().collect();
+        documents.sort_unstable();
+        (documents, densities)
+    }
+
+    /// The counts of a corpus from its parts' rows (see [`AnchorCounts::part`]), in any order.
+    pub fn from_parts(
+        documents: impl IntoIterator<Item = (u32, u32)>,
+        densities: impl IntoIterator<Item = (u8, f64)>,
+    ) -> AnchorCounts {
+        let mut counts: HashMap<u32, u32> = HashMap::new();
+        for (a, n) in documents {
+            *counts.entry(a).or_default() += n;
+        }
+        let mut density: Vec<Vec<f64>> = Vec::new();
+        for (lang, d) in densities {
+            let k = lang as usize;
+            if density.len() <= k {
+                density.resize(k + 1, Vec::new());
+            }
+            density[k].push(d);
         }
         let scales = density
             .into_iter()
@@ -235,7 +269,10 @@ impl AnchorCounts {
                 (REFERENCE_DENSITY / median).min(1.0)
             })
             .collect();
-        AnchorCounts { documents, scales }
+        AnchorCounts {
+            documents: counts,
+            scales,
+        }
     }
 
     /// The number of documents that carry `anchor`.
@@ -419,12 +456,7 @@ pub struct Edge {
 /// full story's rarest anchors are often exactly those figures, shared with another complete
 /// copy only.
 pub fn candidates(table: &SketchTable, active: &[bool], counts: &AnchorCounts) -> Vec<(u32, u32)> {
-    let usable = |i: usize| {
-        let s = table.get(i);
-        active.get(i).copied().unwrap_or(false)
-            && s.lang.is_some()
-            && s.anchors.len() >= MIN_ANCHORS
-    };
+    let usable = |i: usize| active.get(i).copied().unwrap_or(false) && searches(table.get(i));
     let rows: Vec<usize> = (0..table.len())
         .into_par_iter()
         .filter(|&i| usable(i))
@@ -445,16 +477,8 @@ pub fn candidates(table: &SketchTable, active: &[bool], counts: &AnchorCounts) -
         .par_iter()
         .flat_map_iter(|&i| {
             let x = table.get(i);
-            let mut probes: Vec<(u32, u32)> = x
-                .anchors
-                .iter()
-                .map(|&a| (counts.of(a), a))
-                .filter(|&(n, _)| searchable(n))
-                .collect();
-            probes.sort_unstable();
-            probes.truncate(PROBES);
             let mut hits: Vec<u32> = Vec::new();
-            for (_, a) in probes {
+            for a in probes(x, counts) {
                 let from = postings.partition_point(|p| p.0 < a);
                 let to = postings.partition_point(|p| p.0 <= a);
                 hits.extend(
@@ -475,6 +499,29 @@ pub fn candidates(table: &SketchTable, active: &[bool], counts: &AnchorCounts) -
     pairs.par_sort_unstable();
     pairs.dedup();
     pairs
+}
+
+/// Whether a document takes part in the search across languages: its language is told and it
+/// has [`MIN_ANCHORS`] anchors or more.
+pub fn searches(sketch: SketchRef) -> bool {
+    sketch.lang.is_some() && sketch.anchors.len() >= MIN_ANCHORS
+}
+
+/// The anchors a document searches with: its [`PROBES`] rarest searchable ones, rarest first
+/// (ties by anchor). Two documents in different languages are a candidate pair when
+/// [`MIN_SHARED_PROBES`] of one's probes are anchors of the other; a distributed search joins
+/// each probe with the documents that carry it (those with [`searches`] and a searchable
+/// anchor, see [`searchable`]).
+pub fn probes(sketch: SketchRef, counts: &AnchorCounts) -> Vec<u32> {
+    let mut probes: Vec<(u32, u32)> = sketch
+        .anchors
+        .iter()
+        .map(|&a| (counts.of(a), a))
+        .filter(|&(n, _)| searchable(n))
+        .collect();
+    probes.sort_unstable();
+    probes.truncate(PROBES);
+    probes.into_iter().map(|(_, a)| a).collect()
 }
 
 /// Searches and verifies pairs across languages among the `active` documents: the verified

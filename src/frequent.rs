@@ -93,6 +93,27 @@ impl Counter {
         }
     }
 
+    /// The bucket counts (2^[`TABLE_BITS`] of them) and the number of documents counted: what
+    /// a part of a distributed run hands over, to be added up with the other parts' by
+    /// [`Counter::from_parts`].
+    pub fn to_parts(&self) -> (Vec<u32>, u32) {
+        let counts = self
+            .counts
+            .iter()
+            .map(|c| c.load(Ordering::Relaxed))
+            .collect();
+        (counts, self.documents())
+    }
+
+    /// A count made of the sums of parts' counts (see [`Counter::to_parts`]); `None` when
+    /// `counts` is not 2^[`TABLE_BITS`] long.
+    pub fn from_parts(counts: &[u32], documents: u32) -> Option<Counter> {
+        (counts.len() == 1 << TABLE_BITS).then(|| Counter {
+            counts: counts.iter().map(|&c| AtomicU32::new(c)).collect(),
+            documents: AtomicU32::new(documents),
+        })
+    }
+
     /// The documents counted so far.
     pub fn documents(&self) -> u32 {
         self.documents.load(Ordering::Relaxed)
@@ -209,6 +230,33 @@ impl FrequentShingles {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn counts_made_apart_and_added_up_learn_the_same_set() {
+        let common = hashes(0..50);
+        let whole = Counter::new();
+        let parts = [Counter::new(), Counter::new(), Counter::new()];
+        for d in 0..900u64 {
+            let mut doc = hashes(1000 + d * 40..1000 + d * 40 + 40);
+            if d % 2 == 0 {
+                doc.extend(&common);
+            }
+            whole.add(&doc);
+            parts[(d % 3) as usize].add(&doc);
+        }
+        let mut sums = vec![0u32; 1 << TABLE_BITS];
+        let mut documents = 0;
+        for p in &parts {
+            let (counts, docs) = p.to_parts();
+            sums.iter_mut().zip(counts).for_each(|(s, c)| *s += c);
+            documents += docs;
+        }
+        let added = Counter::from_parts(&sums, documents).unwrap();
+        let (set, expected) = (added.finish(0.3), whole.finish(0.3));
+        assert!(!expected.is_empty(), "the common shingles are frequent");
+        assert_eq!(set, expected);
+        assert!(Counter::from_parts(&[1, 2, 3], 3).is_none());
+    }
 
     /// Shingle hashes `0..n` spread by a mixer, as real ones are.
     fn hashes(range: std::ops::Range<u64>) -> Vec<u64> {

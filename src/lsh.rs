@@ -257,6 +257,25 @@ fn old_matches<T: Signatures + ?Sized>(
     per_band
 }
 
+/// The bucket key of `signature` in every band the `indexes` search together (each lane range
+/// once, in the order the search takes them): a distributed run groups documents by
+/// (band number, key) and pairs each group with [`bucket_pairs`], which proposes the pairs
+/// [`verified_candidates`] proposes.
+pub fn signature_band_keys(indexes: &[(Banding, u64)], signature: Lanes<'_>) -> Vec<u64> {
+    bands_of(indexes)
+        .iter()
+        .map(|band| band.key(signature))
+        .collect()
+}
+
+/// The pairs a bucket of `len` documents proposes, as positions in it (its members sorted by
+/// document number): every pair of a bucket of at most [`BUCKET_ALL_PAIRS_MAX`], else each
+/// member with its next [`BUCKET_WINDOW`].
+pub fn bucket_pairs(len: usize) -> impl Iterator<Item = (usize, usize)> {
+    let window = window_of(len);
+    (0..len).flat_map(move |x| ((x + 1)..len.min(x + window)).map(move |y| (x, y)))
+}
+
 /// Pairs of an oversized bucket are those within `BUCKET_WINDOW` of each other in it.
 fn window_of(bucket_len: usize) -> usize {
     if bucket_len <= BUCKET_ALL_PAIRS_MAX {
@@ -868,6 +887,42 @@ pub fn hamming_candidates_touching(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn band_keys_grouped_and_paired_propose_what_the_search_proposes() {
+        // Families of near-identical signatures (buckets of 2 to 40 documents, so that some are
+        // oversized) among unrelated ones, some documents taking no part.
+        let mut state = 7u64;
+        let mut sigs: Vec<Vec<u32>> = Vec::new();
+        for family in 0..30u32 {
+            let base: Vec<u32> = (0..16).map(|_| splitmix64(&mut state) as u32).collect();
+            for _ in 0..(1 + family % 40) {
+                let mut sig = base.clone();
+                let k = (splitmix64(&mut state) % 16) as usize;
+                sig[k] = splitmix64(&mut state) as u32 % 3;
+                sigs.push(sig);
+            }
+        }
+        let active: Vec<bool> = (0..sigs.len()).map(|i| i % 13 != 5).collect();
+        let banding = Banding { bands: 8, rows: 2 };
+        let expected = candidates(&sigs, &active, banding, 99);
+        let mut keyed: Vec<(usize, u64, u32)> = Vec::new();
+        for (i, sig) in sigs.iter().enumerate().filter(|(i, _)| active[*i]) {
+            let keys = signature_band_keys(&[(banding, 99)], Lanes::Words(sig));
+            keyed.extend(keys.into_iter().enumerate().map(|(b, k)| (b, k, i as u32)));
+        }
+        keyed.sort_unstable();
+        let mut pairs: Vec<(u32, u32)> = Vec::new();
+        for bucket in keyed.chunk_by(|a, b| (a.0, a.1) == (b.0, b.1)) {
+            pairs.extend(bucket_pairs(bucket.len()).map(|(x, y)| (bucket[x].2, bucket[y].2)));
+        }
+        pairs.sort_unstable();
+        pairs.dedup();
+        assert!(keyed
+            .chunk_by(|a, b| (a.0, a.1) == (b.0, b.1))
+            .any(|b| b.len() > BUCKET_ALL_PAIRS_MAX));
+        assert_eq!(pairs, expected);
+    }
 
     #[test]
     fn lane_agreement_marks_the_lanes_whose_low_bytes_are_equal() {

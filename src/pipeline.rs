@@ -418,6 +418,20 @@ fn signature_width(config: &Config) -> usize {
     }
 }
 
+/// The banded indexes a run searches, with their seeds: the near-duplicate one at
+/// `--threshold`, the containment one at [`containment_search_threshold`].
+pub fn band_indexes(config: &Config) -> [(Banding, u64); 2] {
+    let near = lsh::optimal_banding(config.threshold, config.num_perm);
+    let contained = lsh::optimal_banding(
+        containment_search_threshold(config.containment),
+        config.num_perm,
+    );
+    [
+        (near, config.seed),
+        (contained, config.seed ^ 0x000c_047a_14ed),
+    ]
+}
+
 /// Searches both LSH indexes for pairs that involve a document at `first_new` or later (0: all
 /// pairs) and verifies each. `fps` holds the documents' fingerprints (a run's own table, or an
 /// index's documents followed by the run's new ones); `active` marks those taking part.
@@ -441,10 +455,7 @@ pub(crate) fn match_pairs<F: Fingerprints + Signatures + ?Sized>(
             fps,
             active,
             first_new,
-            &[
-                (near, config.seed),
-                (contained, config.seed ^ 0x000c_047a_14ed),
-            ],
+            &band_indexes(config),
             cluster::min_agreeing_lanes(rule, config.num_perm),
             &verify,
         ),
@@ -472,7 +483,7 @@ pub(crate) fn match_pairs<F: Fingerprints + Signatures + ?Sized>(
 }
 
 /// The verification rule of a configuration.
-pub(crate) fn rule(config: &Config) -> Rule {
+pub fn rule(config: &Config) -> Rule {
     Rule::from_config(config)
 }
 
@@ -548,8 +559,6 @@ fn run(
             translation_candidates,
             translation_pairs: translation_edges.len(),
             frequent_shingle_buckets: frequent.len(),
-            near: matched.near,
-            contained: matched.contained,
             boilerplate,
         },
         &sketches,
@@ -700,7 +709,7 @@ const LANGUAGE_MIN_SHARE: f64 = 0.0001;
 /// Whether the documents' languages (numbers, `None` when not told) are two or more, each of
 /// [`LANGUAGE_MIN_SHARE`] of them or more: only then is a translation searched for, and only
 /// then are anchors extracted.
-pub(crate) fn multilingual(langs: impl IntoIterator<Item = Option<u8>>) -> bool {
+pub fn multilingual(langs: impl IntoIterator<Item = Option<u8>>) -> bool {
     let mut counts = [0usize; 256];
     let mut total = 0usize;
     for lang in langs {
@@ -709,6 +718,13 @@ pub(crate) fn multilingual(langs: impl IntoIterator<Item = Option<u8>>) -> bool 
             counts[l as usize] += 1;
         }
     }
+    multilingual_counts(&counts, total)
+}
+
+/// [`multilingual`] from the documents of each language (by language number) and the number
+/// of documents in all, those of no told language included: what the parts of a distributed
+/// run add up.
+pub fn multilingual_counts(counts: &[usize], total: usize) -> bool {
     let floor = ((LANGUAGE_MIN_SHARE * total as f64).ceil() as usize).max(1);
     counts.iter().filter(|&&n| n >= floor).count() >= 2
 }
@@ -1324,6 +1340,130 @@ fn fingerprint_streaming(
     }
 }
 
+/// What the per-document stages make of one document (see [`fingerprint_documents`]).
+#[derive(Debug, Clone)]
+pub struct DocumentFingerprint {
+    /// Its fingerprint.
+    pub fingerprint: Fingerprint,
+    /// Its translation sketch (its language, and anchors when asked for).
+    pub sketch: anchor::Sketch,
+    /// What boilerplate detection left out of it.
+    pub boilerplate: BoilerplateStats,
+}
+
+/// The line statistics of some documents' normalized texts, each with its source, for
+/// boilerplate ([`boilerplate::LineCounts`]: add up those of every part of a corpus). Empty
+/// when boilerplate is kept.
+pub fn line_counts(config: &Config, docs: &[(&str, &str)]) -> boilerplate::LineCounts {
+    if config.keep_boilerplate {
+        return boilerplate::LineCounts::default();
+    }
+    let infos: Vec<Vec<LineInfo>> = docs
+        .par_iter()
+        .map(|(_, text)| boilerplate::line_infos(text))
+        .collect();
+    boilerplate::LineCounts::count(
+        docs.iter()
+            .zip(&infos)
+            .map(|((s, _), l)| (*s, l.as_slice())),
+    )
+}
+
+/// The shingle counts of the sampled documents among some `(id, normalized text)` pairs, as
+/// a run counts them to learn its frequent shingles (add up those of every part with
+/// [`frequent::Counter::from_parts`]).
+pub fn shingle_counts(config: &Config, docs: &[(&str, &str)]) -> frequent::Counter {
+    let counter = frequent::Counter::new();
+    docs.par_iter().for_each_init(
+        || (Shingler::default(), Vec::new()),
+        |(shingler, buf), (id, text)| {
+            count_if_sampled(Some(&counter), config, shingler, buf, id, text);
+        },
+    );
+    counter
+}
+
+/// Each document `(source, text as read, normalized text)` through the per-document stages as
+/// a run takes it: boilerplate decided from the corpus's `lines`, the kept text fingerprinted
+/// without the `frequent` shingles, its language told from its kept lines and, with
+/// `anchors`, its translation anchors extracted. The fingerprints are those a whole run
+/// makes when the counts are the whole corpus's (a test holds them to it). In parallel, in
+/// order.
+pub fn fingerprint_documents(
+    config: &Config,
+    lines: &boilerplate::LineCounts,
+    frequent: &FrequentShingles,
+    docs: &[(&str, &str, &str)],
+    anchors: bool,
+) -> Vec<DocumentFingerprint> {
+    let hashers = Hashers::new(config, frequent);
+    docs.par_iter()
+        .map_init(
+            || {
+                (
+                    Shingler::default(),
+                    ShingleBufs::default(),
+                    Extractor::default(),
+                )
+            },
+            |(shingler, bufs, extractor), &(source, raw, text)| {
+                let (kept, boilerplate, lang) = if config.keep_boilerplate {
+                    (
+                        text.to_string(),
+                        BoilerplateStats::default(),
+                        lang_of(config, text, None),
+                    )
+                } else {
+                    let infos = boilerplate::line_infos(text);
+                    let (mask, stats) = lines.decide(source, &infos);
+                    let lang = lang_of(config, text, Some(&mask));
+                    (boilerplate::kept_text(text, &mask), stats, lang)
+                };
+                DocumentFingerprint {
+                    fingerprint: fingerprint_text(config, &hashers, shingler, bufs, &kept),
+                    sketch: sketch_text(config, extractor, raw, &kept, lang, anchors),
+                    boilerplate,
+                }
+            },
+        )
+        .collect()
+}
+
+/// The language of each document `(source, normalized text)`'s kept lines, as
+/// [`fingerprint_documents`] tells it (a language number; none when not told or translations
+/// are off): what decides, over the whole corpus, whether anchors are extracted
+/// ([`multilingual`]).
+pub fn document_languages(
+    config: &Config,
+    lines: &boilerplate::LineCounts,
+    docs: &[(&str, &str)],
+) -> Vec<Option<u8>> {
+    docs.par_iter()
+        .map(|&(source, text)| {
+            if config.keep_boilerplate {
+                lang_of(config, text, None)
+            } else {
+                let (mask, _) = lines.decide(source, &boilerplate::line_infos(text));
+                lang_of(config, text, Some(&mask))
+            }
+        })
+        .collect()
+}
+
+/// The language of a normalized text's lines that `mask` keeps (all without one), told from
+/// their votes as the streaming passes tell it; none when translations are off.
+fn lang_of(config: &Config, text: &str, mask: Option<&[bool]>) -> Option<u8> {
+    if !config.translations {
+        return None;
+    }
+    let votes = normalize::lines(text).map(crate::lang::vote);
+    let lang = match mask {
+        Some(mask) => crate::lang::from_votes(votes.zip(mask).filter(|(_, &k)| k).map(|(v, _)| v)),
+        None => crate::lang::from_votes(votes),
+    };
+    lang.map(crate::lang::Lang::number)
+}
+
 /// The translation sketch of one document whose kept text is in language `lang` (a number of
 /// [`crate::lang::Lang`]): its language alone without `anchors`, nothing when translations are
 /// off.
@@ -1383,8 +1523,6 @@ struct Counts {
     translation_candidates: usize,
     translation_pairs: usize,
     frequent_shingle_buckets: usize,
-    near: Banding,
-    contained: Banding,
     boilerplate: BoilerplateStats,
 }
 
@@ -1715,6 +1853,7 @@ fn sketches_lang(config: &Config, sketches: &SketchTable, doc: usize) -> Option<
     sketches.get(doc).lang.map(crate::lang::Lang::code)
 }
 
+/// The report's parameters of a run whose indexes are banded `near` and `contained`.
 fn params(config: &Config, near: Banding, contained: Banding) -> Params {
     Params {
         method: config.method.to_string(),
@@ -1739,48 +1878,116 @@ fn build_report(
     docs: &[Loaded],
     ids: &Ids,
     clusters: Vec<cluster::Cluster>,
-    mut skipped: Vec<Skipped>,
+    skipped: Vec<Skipped>,
     counts: Counts,
     sketches: &SketchTable,
 ) -> Report {
-    let id = |i: usize| ids.get(i).to_string();
-    let mut out: Vec<ClusterReport> = clusters
+    let out = cluster_reports(clusters, &|i| ids.get(i).to_string(), &|i| {
+        sketches_lang(config, sketches, i)
+    });
+    let document_ids = counts
+        .active
+        .iter()
+        .enumerate()
+        .filter(|(_, a)| **a)
+        .map(|(i, _)| ids.get(i).to_string())
+        .collect();
+    assemble_report(
+        config,
+        out,
+        skipped,
+        RunCounts {
+            documents: counts.documents,
+            repaired: docs.iter().filter(|n| n.repaired).count(),
+            candidate_pairs: counts.candidate_pairs,
+            verified_pairs: counts.verified_pairs,
+            translation_candidates: counts.translation_candidates,
+            translation_pairs: counts.translation_pairs,
+            frequent_shingle_buckets: counts.frequent_shingle_buckets,
+            boilerplate: counts.boilerplate,
+        },
+        document_ids,
+    )
+}
+
+/// The report's entries of `clusters` (ids still 0), their documents named by `id_of` and
+/// their languages told by `lang_of` (none when translations are off).
+pub fn cluster_reports(
+    clusters: Vec<cluster::Cluster>,
+    id_of: &dyn Fn(usize) -> String,
+    lang_of: &dyn Fn(usize) -> Option<&'static str>,
+) -> Vec<ClusterReport> {
+    clusters
         .into_iter()
         .map(|c| ClusterReport {
             id: 0,
             size: c.members.len(),
-            representative: id(c.representative),
+            representative: id_of(c.representative),
             members: c
                 .members
                 .iter()
                 .map(|m| MemberReport {
-                    id: id(m.doc),
+                    id: id_of(m.doc),
                     similarity: report::round4(m.measures.jaccard),
                     containment: report::round4(m.measures.containment),
                     kind: m.kind,
-                    lang: sketches_lang(config, sketches, m.doc),
+                    lang: lang_of(m.doc),
                     new: None,
                 })
                 .collect(),
         })
-        .collect();
-    out.sort_by(|a, b| {
+        .collect()
+}
+
+/// The counts a report gives besides its clusters (see [`report::Stats`]).
+#[derive(Debug, Clone, Default)]
+pub struct RunCounts {
+    /// Documents fingerprinted.
+    pub documents: usize,
+    /// Documents whose bytes were repaired.
+    pub repaired: usize,
+    /// Distinct candidate pairs.
+    pub candidate_pairs: usize,
+    /// Candidate pairs that verified.
+    pub verified_pairs: usize,
+    /// Candidate pairs across languages.
+    pub translation_candidates: usize,
+    /// Those that verified.
+    pub translation_pairs: usize,
+    /// Frequent shingle buckets left out of the fingerprints.
+    pub frequent_shingle_buckets: usize,
+    /// What boilerplate detection left out.
+    pub boilerplate: BoilerplateStats,
+}
+
+/// The report of a run from its clusters' entries (in any order: they are sorted, largest
+/// first then by representative, and numbered here), what it skipped (sorted here) and its
+/// counts. A distributed run assembles its report with this, as a single run does.
+pub fn assemble_report(
+    config: &Config,
+    mut clusters: Vec<ClusterReport>,
+    mut skipped: Vec<Skipped>,
+    counts: RunCounts,
+    document_ids: Vec<String>,
+) -> Report {
+    let [(near, _), (contained, _)] = band_indexes(config);
+    clusters.sort_by(|a, b| {
         b.size
             .cmp(&a.size)
             .then_with(|| a.representative.cmp(&b.representative))
     });
-    for (i, c) in out.iter_mut().enumerate() {
+    for (i, c) in clusters.iter_mut().enumerate() {
         c.id = i as u64;
     }
     skipped.sort();
-    let clustered: usize = out.iter().map(|c| c.size).sum();
+    let clustered: usize = clusters.iter().map(|c| c.size).sum();
     let stats = Stats {
         documents: counts.documents,
         clustered,
-        clusters: out.len(),
-        duplicates: clustered - out.len(),
+        clusters: clusters.len(),
+        duplicates: clustered - clusters.len(),
         skipped: skipped.len(),
-        repaired: docs.iter().filter(|n| n.repaired).count(),
+        repaired: counts.repaired,
         candidate_pairs: counts.candidate_pairs,
         verified_pairs: counts.verified_pairs,
         translation_candidates: counts.translation_candidates,
@@ -1791,24 +1998,116 @@ fn build_report(
     Report {
         schema: report::SCHEMA_VERSION,
         tool: report::Tool::default(),
-        params: params(config, counts.near, counts.contained),
+        params: params(config, near, contained),
         stats,
-        clusters: out,
+        clusters,
         skipped,
         index: None,
-        document_ids: counts
-            .active
-            .iter()
-            .enumerate()
-            .filter(|(_, a)| **a)
-            .map(|(i, _)| ids.get(i).to_string())
-            .collect(),
+        document_ids,
     }
+}
+
+/// The clusters of one connected component of the verified pairs and the verified pairs
+/// across languages, its documents numbered `0..` in the run's order: `fps` and `sketches`
+/// are theirs, `edges` (sorted, `a < b`) the verified same-language pairs among them,
+/// `translations` the verified pairs across languages, `counts` the corpus's anchor counts.
+/// Clustering and the joining of translations never look outside a component, so a run
+/// cut into components gives the clusters one run over all documents gives (the Python
+/// package's tests hold the two reports to each other).
+pub fn cluster_component(
+    config: &Config,
+    fps: &[Fingerprint],
+    sketches: &[anchor::Sketch],
+    edges: &[(u32, u32)],
+    translations: &[crosslang::Edge],
+    counts: &crosslang::AnchorCounts,
+) -> Vec<cluster::Cluster> {
+    let clusters = cluster::cluster(fps, edges, rule(config));
+    let mut table = SketchTable::with_rows(0);
+    for s in sketches {
+        table.push(s);
+    }
+    crosslang::join(clusters, translations, &table, counts, fps, fps.len())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn stages_on_parts_fingerprint_as_the_whole_run_does() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let config = Config::new(vec![
+            root.join("testdata/corpus"),
+            root.join("testdata/scrape"),
+        ]);
+        let found = corpus::discover(&config).unwrap();
+        let whole = fingerprint_inputs(
+            &config,
+            found.inputs.clone(),
+            Vec::new(),
+            &NoProgress,
+            false,
+        );
+
+        // The documents as the run numbers them: inputs in order, the first of an id kept.
+        let mut docs: Vec<(String, String, String, String)> = Vec::new();
+        let mut ids = std::collections::HashSet::new();
+        for input in &found.inputs {
+            for doc in corpus::read(input, &config).into_iter().flatten() {
+                let text = normalize::normalize(&doc.text);
+                if !text.is_empty() && ids.insert(doc.id.0.clone()) {
+                    docs.push((doc.id.0, doc.source, doc.text, text));
+                }
+            }
+        }
+        assert_eq!(docs.len(), whole.ids.len());
+        assert!(docs.len() > 40);
+        // Three parts of uneven size, counted apart and added up.
+        let parts: Vec<&[(String, String, String, String)]> =
+            vec![&docs[..7], &docs[7..30], &docs[30..]];
+        let mut lines = boilerplate::LineCounts::default();
+        for part in &parts {
+            let view: Vec<(&str, &str)> =
+                part.iter().map(|d| (d.1.as_str(), d.3.as_str())).collect();
+            lines.merge(line_counts(&config, &view));
+        }
+        lines.retain_repeated();
+        let fresh = |part: &[(String, String, String, String)], anchors: bool| {
+            let view: Vec<(&str, &str, &str)> = part
+                .iter()
+                .map(|d| (d.1.as_str(), d.2.as_str(), d.3.as_str()))
+                .collect();
+            fingerprint_documents(&config, &lines, &whole.frequent, &view, anchors)
+        };
+        let langs: Vec<Option<u8>> = parts
+            .iter()
+            .flat_map(|p| fresh(p, false))
+            .map(|d| d.sketch.lang.map(crate::lang::Lang::number))
+            .collect();
+        let anchors = multilingual(langs);
+        assert!(anchors, "the bundled corpus is in two languages");
+        let mut stats = BoilerplateStats::default();
+        let staged: Vec<DocumentFingerprint> =
+            parts.iter().flat_map(|p| fresh(p, anchors)).collect();
+        for (i, d) in staged.iter().enumerate() {
+            assert_eq!(whole.ids.get(i), docs[i].0);
+            let (a, b) = (FingerprintRef::from(&d.fingerprint), whole.fps.get(i));
+            assert_eq!(a.signature.to_vec(), b.signature.to_vec(), "{}", docs[i].0);
+            assert_eq!(
+                (a.shingles, a.length, a.numbers),
+                (b.shingles, b.length, b.numbers)
+            );
+            let sketch = whole.sketches.get(i);
+            assert_eq!(
+                (d.sketch.lang, d.sketch.anchors.as_slice()),
+                (sketch.lang, sketch.anchors)
+            );
+            stats += d.boilerplate;
+        }
+        assert_eq!(stats, whole.boilerplate);
+        assert!(stats.chrome_lines + stats.source_lines + stats.corpus_lines > 0);
+    }
 
     #[test]
     fn ids_round_trip() {

@@ -14,3 +14,56 @@ def dedup_paths(paths: Sequence[str], options: Optional[Mapping[str, Any]] = Non
 
 def option_names() -> list[str]:
     """The option names the entry points take."""
+
+def read_jsonl(
+    jsonl: bytes, name: str = "<memory>", options: Optional[Mapping[str, Any]] = None
+) -> tuple[list[str], list[str], list[str], list[Optional[int]], list[bool], list[tuple[str, str]]]:
+    """Documents (ids, sources, texts, dates, repaired) and skipped records of JSON Lines bytes."""
+
+def normalize(texts: list[str]) -> list[str]:
+    """The normalized text of each text."""
+
+def line_counts(
+    sources: list[str], texts: list[str], options: Optional[Mapping[str, Any]] = None
+) -> list[bytes]:
+    """Five little-endian buffers: line hashes, documents; source keys, line hashes, documents."""
+
+def shingle_counts(
+    ids: list[str], texts: list[str], options: Optional[Mapping[str, Any]] = None
+) -> tuple[bytes, int]:
+    """2^20 u32 bucket counts of the sampled documents' shingles, and the documents counted."""
+
+class Decisions:
+    """The corpus's boilerplate line counts and frequent shingles."""
+
+    def __init__(
+        self,
+        hashes: bytes,
+        counts: bytes,
+        source_keys: bytes,
+        source_hashes: bytes,
+        source_counts: bytes,
+        shingle_buckets: bytes,
+        shingle_documents: int,
+        options: Optional[Mapping[str, Any]] = None,
+    ) -> None: ...
+    @property
+    def frequent_shingle_buckets(self) -> int: ...
+
+def fingerprints(
+    sources: list[str],
+    raw: list[str],
+    texts: list[str],
+    decisions: Decisions,
+    anchors: bool,
+    options: Optional[Mapping[str, Any]] = None,
+) -> dict[str, Any]:
+    """Column buffers of the documents' fingerprints and sketches."""
+
+def band_keys(
+    signatures: bytes, options: Optional[Mapping[str, Any]] = None
+) -> tuple[bytes, int]:
+    """u64 bucket keys, band by band, of every signature; and the bands a document."""
+
+def bucket_pairs(docs: bytes, ends: bytes) -> tuple[bytes, bytes]:
+    """u64 buffers of the candidate pairs' documents, given buckets' sorted members."""

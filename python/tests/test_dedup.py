@@ -37,12 +37,12 @@ def run_cli(*args: str) -> dict:
     return json.loads(out.stdout)
 
 
-def corpus_records() -> list:
-    """The bundled corpus's articles as records, ids as the command line names the files."""
+def corpus_records(folder: pathlib.Path = CORPUS) -> list:
+    """A bundled corpus's articles as records, ids as the command line names the files."""
     records = []
-    for path in sorted(CORPUS.rglob("*")):
+    for path in sorted(folder.rglob("*")):
         if path.is_file():
-            rel = path.relative_to(CORPUS)
+            rel = path.relative_to(folder)
             records.append(
                 {"id": rel.as_posix(), "source": rel.parts[0], "text": path.read_text("utf-8")}
             )

@@ -1,0 +1,95 @@
+"""The stages on parts of a corpus against one run over all of it."""
+
+from __future__ import annotations
+
+import pyarrow as pa
+import pytest
+
+import reprint
+from reprint import stages
+
+from test_dedup import ROOT, corpus_records
+
+
+def prepared(records, **options):
+    """The documents as a run numbers them: read, normalized, empty ones and repeated ids out."""
+    table, skipped = stages.read_jsonl(reprint.to_jsonl(records), **options)
+    table = stages.normalize(table)
+    seen, keep = set(), []
+    for i, (doc_id, text) in enumerate(zip(table["id"].to_pylist(), table["normalized"].to_pylist())):
+        keep.append(bool(text) and doc_id not in seen)
+        if text:
+            seen.add(doc_id)
+    table = table.filter(pa.array(keep))
+    return table.append_column("doc", pa.array(range(table.num_rows), pa.uint64()))
+
+
+def run_stages(table, cuts, **options):
+    parts = [table.slice(a, b - a) for a, b in zip([0, *cuts], [*cuts, table.num_rows])]
+    lines = stages.add_line_counts(stages.line_counts(p, **options) for p in parts)
+    shingles = [stages.shingle_counts(p, **options) for p in parts]
+    decisions = stages.decide(lines, shingles, **options)
+    langs = pa.concat_tables([stages.fingerprints(p, decisions, False, **options)[0] for p in parts])
+    codes = [c for c in langs["lang"].to_pylist() if c]
+    anchors = len(set(codes)) >= 2
+    done = [stages.fingerprints(p, decisions, anchors, **options) for p in parts]
+    fps = pa.concat_tables([t for t, _ in done])
+    keys = pa.concat_tables([stages.band_keys(t, **options) for t, _ in done])
+    return fps, stages.bucket_pairs(keys)
+
+
+@pytest.mark.parametrize("cuts", [[5], [3, 17, 30], [1, 2, 44]])
+def test_fingerprints_do_not_depend_on_the_parts(cuts):
+    table = prepared(corpus_records())
+    whole, whole_pairs = run_stages(table, [])
+    cut, cut_pairs = run_stages(table, cuts)
+    for column in ["signature", "shingles", "length", "numbers", "lang", "anchors"]:
+        assert cut[column].to_pylist() == whole[column].to_pylist(), column
+    assert cut_pairs.equals(whole_pairs)
+
+
+@pytest.mark.parametrize("options", [{}, {"threshold": 0.5}, {"keep_boilerplate": True}])
+def test_candidate_pairs_are_the_command_lines(options):
+    records = corpus_records()
+    report = reprint.dedup(records, **options)
+    _, pairs = run_stages(prepared(records), [9, 25], **options)
+    assert pairs.num_rows == report["stats"]["candidate_pairs"]
+    assert pairs.num_rows >= report["stats"]["verified_pairs"] > 0
+
+
+def test_boilerplate_counts_add_up_to_the_reports():
+    records = corpus_records()
+    report = reprint.dedup(records)
+    table = prepared(records)
+    parts = [table.slice(0, 20), table.slice(20)]
+    lines = stages.add_line_counts(stages.line_counts(p) for p in parts)
+    decisions = stages.decide(lines, [stages.shingle_counts(p) for p in parts])
+    total = {}
+    for p in parts:
+        for k, v in stages.fingerprints(p, decisions, True)[1].items():
+            total[k] = total.get(k, 0) + v
+    assert total == report["stats"]["boilerplate"]
+    assert decisions.frequent_shingle_buckets == report["stats"]["frequent_shingle_buckets"]
+
+
+def test_columns_of_different_lengths_are_refused():
+    with pytest.raises(ValueError, match="different lengths"):
+        reprint._reprint.line_counts(["a", "b"], ["x"], None)
+
+
+@pytest.mark.parametrize("parts", [1, 3, 7])
+@pytest.mark.parametrize("options", [{}, {"translations": False}, {"threshold": 0.4, "keep_boilerplate": True}])
+def test_the_stages_on_parts_give_the_command_lines_report(parts, options):
+    records = corpus_records()
+    table, skipped = stages.read_jsonl(reprint.to_jsonl(records), **options)
+    assert stages.run_parts(table, skipped, parts, **options) == reprint.dedup(records, **options)
+
+
+@pytest.mark.parametrize("parts", [1, 2])
+def test_translations_found_on_parts_join_as_in_one_run(parts):
+    # The bundled corpus with the translation folder's copies in three languages.
+    records = corpus_records() + corpus_records(ROOT / "testdata" / "translation")
+    expected = reprint.dedup(records)
+    assert expected["stats"]["translation_pairs"] > 0
+    table, skipped = stages.read_jsonl(reprint.to_jsonl(records))
+    assert stages.run_parts(table, skipped, parts) == expected
