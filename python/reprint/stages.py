@@ -207,9 +207,24 @@ def band_keys(table: pa.Table, doc_column: str = "doc", **options: Any) -> pa.Ta
 
 
 def _buffer_binary(column: Any) -> bytes:
+    """The values of a binary column end to end (fixed-size, or variable after a join)."""
     array = column.combine_chunks() if isinstance(column, pa.ChunkedArray) else column
-    width = array.type.byte_width
-    return array.buffers()[1].to_pybytes()[array.offset * width : (array.offset + len(array)) * width]
+    if len(array) == 0:
+        return b""
+    if pa.types.is_fixed_size_binary(array.type):
+        width = array.type.byte_width
+        return array.buffers()[1].to_pybytes()[array.offset * width : (array.offset + len(array)) * width]
+    if pa.types.is_large_binary(array.type):
+        offsets = _u64_of(array.buffers()[1], array.offset, len(array) + 1, 8)
+    else:
+        offsets = _u64_of(array.buffers()[1], array.offset, len(array) + 1, 4)
+    return array.buffers()[2].to_pybytes()[offsets[0] : offsets[-1]]
+
+
+def _u64_of(buf: Any, offset: int, n: int, width: int) -> List[int]:
+    kind = pa.int64() if width == 8 else pa.int32()
+    values = pa.Array.from_buffers(kind, offset + n, [None, buf])
+    return values.slice(offset, n).to_pylist()
 
 
 def bucket_pairs(keys: pa.Table) -> pa.Table:

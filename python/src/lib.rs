@@ -259,6 +259,8 @@ fn shingle_counts<'py>(
 struct Decisions {
     lines: LineCounts,
     frequent: FrequentShingles,
+    /// What it was made from, for pickling (it goes to every worker).
+    made_from: (Vec<Vec<u8>>, u32, f64),
 }
 
 #[pymethods]
@@ -279,6 +281,21 @@ impl Decisions {
         options: Option<&Bound<'_, PyDict>>,
     ) -> PyResult<Decisions> {
         let config = config_from(Vec::new(), options)?;
+        let made_from = (
+            [
+                hashes,
+                counts,
+                source_keys,
+                source_hashes,
+                source_counts,
+                shingle_buckets,
+            ]
+            .iter()
+            .map(|b| b.to_vec())
+            .collect(),
+            shingle_documents,
+            config.frequent_share,
+        );
         let hashes = from_le(hashes, "hashes", u64::from_le_bytes)?;
         let counts = from_le(counts, "counts", u32::from_le_bytes)?;
         let keys = from_le(source_keys, "source_keys", u64::from_le_bytes)?;
@@ -299,7 +316,30 @@ impl Decisions {
         } else {
             FrequentShingles::none()
         };
-        Ok(Decisions { lines, frequent })
+        Ok(Decisions {
+            lines,
+            frequent,
+            made_from,
+        })
+    }
+
+    /// Pickles as what it was made from.
+    #[allow(clippy::type_complexity)]
+    fn __reduce__<'py>(
+        slf: &Bound<'py, Self>,
+    ) -> PyResult<(
+        Bound<'py, PyAny>,
+        (Vec<Bound<'py, PyBytes>>, u32, Bound<'py, PyDict>),
+    )> {
+        let py = slf.py();
+        let (bufs, documents, share) = &slf.get().made_from;
+        let options = PyDict::new(py);
+        options.set_item("frequent_shingles", share)?;
+        let bufs = bufs.iter().map(|b| PyBytes::new(py, b)).collect();
+        Ok((
+            py.import("reprint._reprint")?.getattr("_decisions")?,
+            (bufs, *documents, options),
+        ))
     }
 
     /// The number of frequent shingle buckets (the report's `frequent_shingle_buckets`).
@@ -539,29 +579,7 @@ fn read_jsonl(
 )> {
     let config = config_from(Vec::new(), options)?;
     let input = Input::memory_jsonl(name, Arc::from(jsonl));
-    Ok(py.detach(|| {
-        let (mut ids, mut sources, mut texts, mut dates, mut repaired, mut skipped) = (
-            Vec::new(),
-            Vec::new(),
-            Vec::new(),
-            Vec::new(),
-            Vec::new(),
-            Vec::new(),
-        );
-        for res in reprint::corpus::read(&input, &config) {
-            match res {
-                Ok(doc) => {
-                    ids.push(doc.id.0);
-                    sources.push(doc.source);
-                    texts.push(doc.text);
-                    dates.push(doc.date);
-                    repaired.push(doc.repaired);
-                }
-                Err(skip) => skipped.push((skip.path, skip.reason)),
-            }
-        }
-        (ids, sources, texts, dates, repaired, skipped)
-    }))
+    Ok(py.detach(|| documents_of(&input, &config)))
 }
 
 /// Fingerprints from the column buffers [`fingerprints`] gives (in a dict, rows in any
@@ -742,12 +760,29 @@ impl AnchorWeights {
     }
 
     /// Pickles as the rows it was made from.
+    #[allow(clippy::type_complexity)]
     fn __reduce__<'py>(
         slf: &Bound<'py, Self>,
-    ) -> PyResult<(Bound<'py, PyAny>, Vec<Bound<'py, PyBytes>>)> {
+    ) -> PyResult<(
+        Bound<'py, PyAny>,
+        (
+            Bound<'py, PyBytes>,
+            Bound<'py, PyBytes>,
+            Bound<'py, PyBytes>,
+            Bound<'py, PyBytes>,
+        ),
+    )> {
         let py = slf.py();
-        let rows = slf.get().rows.iter().map(|r| PyBytes::new(py, r)).collect();
-        Ok((slf.get_type().into_any(), rows))
+        let [a, b, c, d] = &slf.get().rows;
+        Ok((
+            slf.get_type().into_any(),
+            (
+                PyBytes::new(py, a),
+                PyBytes::new(py, b),
+                PyBytes::new(py, c),
+                PyBytes::new(py, d),
+            ),
+        ))
     }
 
     /// The number of documents that carry each of `anchors` (u32 buffer), as a u32 buffer.
@@ -1079,6 +1114,110 @@ fn multilingual(counts: std::collections::BTreeMap<String, usize>, total: usize)
     pipeline::multilingual_counts(&by_number, total)
 }
 
+/// The inputs `reprint dedup PATHS` would read, in its order (`(id, path, source)`; the
+/// argument `-` is refused: a distributed run cannot share standard input), and the files it
+/// skips (`(name, reason)`).
+#[pyfunction]
+#[pyo3(signature = (paths, options = None))]
+#[allow(clippy::type_complexity)]
+fn discover(
+    py: Python<'_>,
+    paths: Vec<PathBuf>,
+    options: Option<&Bound<'_, PyDict>>,
+) -> PyResult<(Vec<(String, String, String)>, Vec<(String, String)>)> {
+    if paths.iter().any(|p| p.as_os_str() == "-") {
+        return Err(PyValueError::new_err(
+            "standard input (-) cannot be read by a distributed run",
+        ));
+    }
+    let config = config_from(paths, options)?;
+    config.validate().map_err(to_py)?;
+    let found = py
+        .detach(|| reprint::corpus::discover(&config))
+        .map_err(to_py)?;
+    let inputs = found
+        .inputs
+        .into_iter()
+        .map(|i| (i.id.0, i.path.to_string_lossy().into_owned(), i.source))
+        .collect();
+    let skipped = found
+        .skipped
+        .into_iter()
+        .map(|s| (s.path, s.reason))
+        .collect();
+    Ok((inputs, skipped))
+}
+
+/// The documents of one discovered input `(id, path, source)` as the corpus stage reads them
+/// (see [`read_jsonl`] for what is returned).
+#[pyfunction]
+#[pyo3(signature = (input, options = None))]
+#[allow(clippy::type_complexity)]
+fn read_input(
+    py: Python<'_>,
+    input: (String, String, String),
+    options: Option<&Bound<'_, PyDict>>,
+) -> PyResult<(
+    Vec<String>,
+    Vec<String>,
+    Vec<String>,
+    Vec<Option<i64>>,
+    Vec<bool>,
+    Vec<(String, String)>,
+)> {
+    let config = config_from(Vec::new(), options)?;
+    let input = Input::file(PathBuf::from(input.1), &input.0, &input.2);
+    Ok(py.detach(|| documents_of(&input, &config)))
+}
+
+/// The documents and skips of one input, as columns.
+#[allow(clippy::type_complexity)]
+fn documents_of(
+    input: &Input,
+    config: &Config,
+) -> (
+    Vec<String>,
+    Vec<String>,
+    Vec<String>,
+    Vec<Option<i64>>,
+    Vec<bool>,
+    Vec<(String, String)>,
+) {
+    let (mut ids, mut sources, mut texts, mut dates, mut repaired, mut skipped) = (
+        Vec::new(),
+        Vec::new(),
+        Vec::new(),
+        Vec::new(),
+        Vec::new(),
+        Vec::new(),
+    );
+    for res in reprint::corpus::read(input, config) {
+        match res {
+            Ok(doc) => {
+                ids.push(doc.id.0);
+                sources.push(doc.source);
+                texts.push(doc.text);
+                dates.push(doc.date);
+                repaired.push(doc.repaired);
+            }
+            Err(skip) => skipped.push((skip.path, skip.reason)),
+        }
+    }
+    (ids, sources, texts, dates, repaired, skipped)
+}
+
+/// Rebuilds pickled [`Decisions`].
+#[pyfunction]
+fn _decisions(
+    bufs: Vec<Vec<u8>>,
+    shingle_documents: u32,
+    options: &Bound<'_, PyDict>,
+) -> PyResult<Decisions> {
+    let [h, c, k, sh, sc, b] = <[Vec<u8>; 6]>::try_from(bufs)
+        .map_err(|_| PyValueError::new_err("pickled decisions: six buffers expected"))?;
+    Decisions::new(&h, &c, &k, &sh, &sc, &b, shingle_documents, Some(options))
+}
+
 /// The names of the options the entry points take.
 #[pyfunction]
 fn option_names() -> Vec<&'static str> {
@@ -1093,12 +1232,15 @@ fn _reprint(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(option_names, m)?)?;
     m.add_function(wrap_pyfunction!(normalize, m)?)?;
     m.add_function(wrap_pyfunction!(read_jsonl, m)?)?;
+    m.add_function(wrap_pyfunction!(discover, m)?)?;
+    m.add_function(wrap_pyfunction!(read_input, m)?)?;
     m.add_function(wrap_pyfunction!(line_counts, m)?)?;
     m.add_function(wrap_pyfunction!(shingle_counts, m)?)?;
     m.add_function(wrap_pyfunction!(fingerprints, m)?)?;
     m.add_function(wrap_pyfunction!(band_keys, m)?)?;
     m.add_function(wrap_pyfunction!(bucket_pairs, m)?)?;
     m.add_class::<Decisions>()?;
+    m.add_function(wrap_pyfunction!(_decisions, m)?)?;
     m.add_class::<AnchorWeights>()?;
     m.add_function(wrap_pyfunction!(languages, m)?)?;
     m.add_function(wrap_pyfunction!(multilingual, m)?)?;

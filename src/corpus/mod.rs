@@ -66,6 +66,21 @@ impl Input {
         self.memory.is_none() && self.path.as_os_str() == STDIN_ARG
     }
 
+    /// The input of the file at `path`, named `id`, from site `source`, its format and
+    /// compression told by its name as [`discover`] tells them: how a worker of a distributed
+    /// run rebuilds an input the driver discovered.
+    pub fn file(path: PathBuf, id: &str, source: &str) -> Input {
+        let (compression, format) = name_says(&path);
+        Input {
+            id: DocId(id.into()),
+            path,
+            source: source.into(),
+            format,
+            compression,
+            memory: None,
+        }
+    }
+
     /// An input of JSON Lines held in memory, named `id` (the name its documents take when
     /// their records carry no id). Its documents have no file date: a record's own date field
     /// is the only one.
@@ -411,15 +426,7 @@ fn relative_id(root: &Path, path: &Path) -> String {
 
 fn push_file(path: PathBuf, id: String, source: String, found: &mut Discovery) {
     // A name that says nothing is not a skip yet: the reader sniffs the content.
-    let (compression, format) = name_says(&path);
-    found.inputs.push(Input {
-        id: DocId(id),
-        path,
-        source,
-        format,
-        compression,
-        memory: None,
-    });
+    found.inputs.push(Input::file(path, &id, &source));
 }
 
 /// Reads one input and returns its documents in file order; a file holding several articles

@@ -1,0 +1,650 @@
+"""``python -m reprint.ray dedup PATH... -o report.json``: the reprint pipeline on a Ray cluster.
+
+The same stages as ``reprint dedup`` (each one a function of the Rust library, see
+:mod:`reprint.stages`), laid out on Ray Data so that no process holds the corpus or all the
+candidate pairs:
+
+1. the driver discovers the inputs (names only); workers read them, one task a file;
+2. statistics that add up (boilerplate line counts, sampled shingle counts, languages) are
+   aggregated by key; the driver turns the sums into decisions, sent to every worker;
+3. workers fingerprint their documents;
+4. band keys are shuffled by ``(band, key)`` (``repartition`` with keys), each block pairs its
+   buckets in one vectorized call; pairs are deduplicated by a shuffle on the pair, joined with
+   both documents' fingerprints and verified;
+5. the same for the search across languages, shuffled by anchor;
+6. connected components of the verified pairs by iterated minimum-label propagation (joins);
+7. documents and pairs are shuffled by component, each block clustered by the library's rule;
+8. the driver assembles the report from the clusters (the report's size, not the corpus's).
+
+The report is byte-identical to ``reprint dedup``'s for the same inputs and options, whatever
+the number of workers and partitions (documents are numbered by ``(input, position)``, which
+orders them as the command line does, and every stage is keyed, never order-dependent).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import sys
+import tempfile
+from typing import Any, Dict, List, Optional, Tuple
+
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from . import _reprint, stages
+
+POSITION_BITS = 32
+#: Rows of the shingle-count aggregate: buckets, then one row holding the documents counted.
+DOCUMENTS_ROW = 1 << 20
+
+
+def _doc_numbers(input_index: int, n: int) -> pa.Array:
+    base = input_index << POSITION_BITS
+    return pa.array(range(base, base + n), pa.uint64())
+
+
+def _read(batch: pa.Table, options: Dict[str, Any]) -> pa.Table:
+    """Reads the inputs of a batch of ``(input, id, path, source)`` rows: their documents,
+    normalized and numbered, and their skips (``skip`` set, ``id`` naming what was skipped)."""
+    out = []
+    for row in batch.to_pylist():
+        ids, sources, texts, dates, repaired, skipped = _reprint.read_input(
+            (row["id"], row["path"], row["source"]), options
+        )
+        normalized = _reprint.normalize(texts)
+        docs = pa.table(
+            {
+                "id": pa.array(ids, pa.string()),
+                "source": pa.array(sources, pa.string()),
+                "text": pa.array(texts, pa.large_string()),
+                "normalized": pa.array(normalized, pa.large_string()),
+                "repaired": pa.array(repaired, pa.bool_()),
+                "doc": _doc_numbers(row["input"], len(ids)),
+                "skip": pa.array(
+                    [None if t else "no text left after normalization" for t in normalized],
+                    pa.string(),
+                ),
+            }
+        )
+        skips = pa.table(
+            {
+                "id": pa.array([s[0] for s in skipped], pa.string()),
+                "source": pa.array([""] * len(skipped), pa.string()),
+                "text": pa.array([""] * len(skipped), pa.large_string()),
+                "normalized": pa.array([""] * len(skipped), pa.large_string()),
+                "repaired": pa.array([False] * len(skipped), pa.bool_()),
+                "doc": pa.array([0] * len(skipped), pa.uint64()),
+                "skip": pa.array([s[1] for s in skipped], pa.string()),
+            }
+        )
+        out += [docs, skips]
+    return pa.concat_tables(out)
+
+
+def _first_of_each_id(block: pa.Table) -> pa.Table:
+    """A block holding every document of its ids (after a shuffle by id): later documents of
+    an id become skips, as the command line keeps the first."""
+    if block.num_rows == 0:
+        return block
+    block = block.sort_by([("id", "ascending"), ("doc", "ascending")])
+    ids = block["id"].to_pylist()
+    skip = [
+        "duplicate id: an earlier document has the same id" if i and ids[i] == ids[i - 1] else None
+        for i in range(len(ids))
+    ]
+    return block.set_column(block.schema.get_field_index("skip"), "skip", pa.array(skip, pa.string()))
+
+
+def _shingle_rows(batch: pa.Table, options: Dict[str, Any]) -> pa.Table:
+    counts, documents = stages.shingle_counts(batch, **options)
+    nonzero = pc.indices_nonzero(counts)
+    buckets = pa.concat_arrays([nonzero.cast(pa.uint32()), pa.array([DOCUMENTS_ROW], pa.uint32())])
+    values = pa.concat_arrays([counts.take(nonzero).cast(pa.uint64()), pa.array([documents], pa.uint64())])
+    return pa.table({"bucket": buckets, "count": values})
+
+
+def _line_rows(batch: pa.Table, options: Dict[str, Any]) -> pa.Table:
+    corpus, source = stages.line_counts(batch, **options)
+    return pa.table(
+        {
+            "scope": pa.array([0] * corpus.num_rows + [1] * source.num_rows, pa.uint8()),
+            "source_key": pa.concat_arrays(
+                [pa.array([0] * corpus.num_rows, pa.uint64()), source["source_key"].combine_chunks()]
+            ),
+            "hash": pa.concat_arrays([corpus["hash"].combine_chunks(), source["hash"].combine_chunks()]),
+            "documents": pa.concat_arrays(
+                [corpus["documents"].combine_chunks(), source["documents"].combine_chunks()]
+            ).cast(pa.uint64()),
+        }
+    )
+
+
+def _language_rows(batch: pa.Table, decisions: Any, options: Dict[str, Any]) -> pa.Table:
+    codes = stages.languages(batch, decisions, **options)
+    return pa.table({"lang": pa.array([c or "" for c in codes], pa.string()), "n": pa.array([1] * len(codes), pa.uint64())})
+
+
+FP_KEEP = ["id", "doc", "repaired", "signature", "shingles", "length", "simhash", "numbers", "lang", "anchors"]
+
+
+def _fingerprint(batch: pa.Table, decisions: Any, anchors: bool, options: Dict[str, Any]) -> pa.Table:
+    table, boilerplate = stages.fingerprints(batch, decisions, anchors, **options)
+    table = table.select(FP_KEEP)
+    # The batch's boilerplate counts ride on its first row, so that a sum over the dataset
+    # gives the run's.
+    for key in ("chrome_lines", "source_lines", "corpus_lines", "kept_whole"):
+        values = [0] * table.num_rows
+        if values:
+            values[0] = boilerplate[key]
+        table = table.append_column("b_" + key, pa.array(values, pa.uint64()))
+    return table
+
+
+def _band_rows(batch: pa.Table, options: Dict[str, Any]) -> pa.Table:
+    return stages.band_keys(batch, **options)
+
+
+def _pairs_of_buckets(block: pa.Table) -> pa.Table:
+    """The candidate pairs of a block holding whole buckets (after a shuffle by band and key),
+    in one call for the whole block."""
+    return stages.bucket_pairs(block)
+
+
+def _distinct_pairs(block: pa.Table) -> pa.Table:
+    if block.num_rows == 0:
+        return block
+    return block.group_by(["a", "b"]).aggregate([])
+
+
+def _side(fps: Any, prefix: str) -> Any:
+    cols = ["doc", "signature", "shingles", "length", "simhash", "numbers", "lang", "anchors"]
+    return fps.select_columns(cols).rename_columns({c: prefix + c for c in cols})
+
+
+def _unprefix(table: pa.Table, prefix: str) -> pa.Table:
+    cols = [c for c in table.column_names if c.startswith(prefix)]
+    return pa.table({c[len(prefix):]: table[c] for c in cols})
+
+
+def _verify(batch: pa.Table, options: Dict[str, Any]) -> pa.Table:
+    if batch.num_rows == 0:
+        return pa.table({"a": pa.array([], pa.uint64()), "b": pa.array([], pa.uint64())})
+    ok = stages.verify_pairs(_unprefix(batch, "a_"), _unprefix(batch, "b_"), **options)
+    return batch.select(["a", "b"]).filter(ok)
+
+
+def _verify_translations(batch: pa.Table, weights: Any, options: Dict[str, Any]) -> pa.Table:
+    empty = pa.table({"a": pa.array([], pa.uint64()), "b": pa.array([], pa.uint64()), "score": pa.array([], pa.float64())})
+    if batch.num_rows == 0:
+        return empty
+    ok, scores = stages.verify_translations(_unprefix(batch, "a_"), _unprefix(batch, "b_"), weights, **options)
+    return pa.table({"a": batch["a"], "b": batch["b"], "score": scores}).filter(ok)
+
+
+def _translation_key_rows(batch: pa.Table, weights: Any) -> pa.Table:
+    postings, probes = stages.translation_keys(batch, weights)
+    kind = pa.array([0] * postings.num_rows + [1] * probes.num_rows, pa.uint8())
+    both = pa.concat_tables([postings, probes])
+    return both.append_column("kind", kind)
+
+
+def _translation_hits(block: pa.Table) -> pa.Table:
+    """Candidate pairs across languages from a block holding whole anchors (after a shuffle by
+    anchor): every probe against every posting of its anchor in another language, counted."""
+    if block.num_rows == 0:
+        return pa.table({"x": pa.array([], pa.uint64()), "y": pa.array([], pa.uint64()), "hits": pa.array([], pa.int64())})
+    postings = block.filter(pc.equal(block["kind"], 0)).select(["anchor", "doc", "lang"])
+    probes = block.filter(pc.equal(block["kind"], 1)).select(["anchor", "doc", "lang"])
+    hits = probes.rename_columns(["anchor", "x", "x_lang"]).join(postings.rename_columns(["anchor", "y", "y_lang"]), "anchor")
+    hits = hits.filter(pc.not_equal(hits["x_lang"], hits["y_lang"]))
+    counted = hits.group_by(["x", "y"]).aggregate([("anchor", "count")])
+    return counted.rename_columns(["x", "y", "hits"])
+
+
+def _min_pairs(block: pa.Table) -> pa.Table:
+    """Pairs with two hits or more once the hits of one probing document are together."""
+    if block.num_rows == 0:
+        return pa.table({"a": pa.array([], pa.uint64()), "b": pa.array([], pa.uint64())})
+    summed = block.group_by(["x", "y"]).aggregate([("hits", "sum")])
+    summed = summed.filter(pc.greater_equal(summed["hits_sum"], 2))
+    return pa.table(
+        {"a": pc.min_element_wise(summed["x"], summed["y"]), "b": pc.max_element_wise(summed["x"], summed["y"])}
+    )
+
+
+def _components(ray_data: Any, edges: Any, partitions: int) -> Any:
+    """``(doc, label)`` for every document in an edge, ``label`` the smallest document of its
+    connected component: each round every document takes the smallest label among itself and
+    its neighbours, and points its label's holder at it too, until no label changes."""
+    both = edges.map_batches(
+        lambda t: pa.table(
+            {"x": pa.concat_arrays([t["a"].combine_chunks(), t["b"].combine_chunks()]),
+             "y": pa.concat_arrays([t["b"].combine_chunks(), t["a"].combine_chunks()])}
+        ),
+        batch_format="pyarrow",
+    ).materialize()
+    labels = both.map_batches(
+        lambda t: pa.table({"doc": t["x"], "label": pc.min_element_wise(t["x"], t["y"])}), batch_format="pyarrow"
+    ).groupby("doc").min("label").rename_columns({"min(label)": "label"}).materialize()
+    while True:
+        # A document's neighbours' labels ...
+        offered = both.join(labels, "inner", partitions, on=("y",), right_on=("doc",)).map_batches(
+            lambda t: pa.table({"doc": t["x"], "label": t["label"]}), batch_format="pyarrow"
+        )
+        # ... and, so that long chains shrink fast, its label's own label.
+        jumped = labels.join(
+            labels.rename_columns({"doc": "holder", "label": "holder_label"}),
+            "inner",
+            partitions,
+            on=("label",),
+            right_on=("holder",),
+        ).map_batches(lambda t: pa.table({"doc": t["doc"], "label": t["holder_label"]}), batch_format="pyarrow")
+        new = (
+            labels.union(offered, jumped)
+            .groupby("doc")
+            .min("label")
+            .rename_columns({"min(label)": "label"})
+            .materialize()
+        )
+        changed = _where(
+            new.join(labels.rename_columns({"label": "old"}), "inner", partitions, on=("doc",)),
+            lambda t: pc.not_equal(t["label"], t["old"]),
+        ).count()
+        labels = new
+        if changed == 0:
+            return labels
+
+
+def _cluster_block(block: pa.Table, weights: Any, options: Dict[str, Any]) -> pa.Table:
+    """The cluster entries of every component in a block holding whole components (after a
+    shuffle by label): its documents (``kind`` 0), verified pairs (1) and translations (2)."""
+    out: List[str] = []
+    if block.num_rows:
+        for label in sorted(set(block["label"].to_pylist())):
+            mine = block.filter(pc.equal(block["label"], label))
+            docs = mine.filter(pc.equal(mine["kind"], 0))
+            edges = mine.filter(pc.equal(mine["kind"], 1)).select(["a", "b"])
+            tr = mine.filter(pc.equal(mine["kind"], 2)).select(["a", "b", "score"])
+            out += stages.cluster_component(docs, edges, tr, weights, **options)
+    return pa.table({"cluster": pa.array(out, pa.large_string())})
+
+
+def _with_label(ds: Any, labels: Any, on: str, partitions: int) -> Any:
+    return ds.join(labels.rename_columns({"doc": "_" + on}), "inner", partitions, on=(on,), right_on=("_" + on,))
+
+
+def dedup(paths: List[str], num_workers: int = 2, partitions: Optional[int] = None, **options: Any) -> dict:
+    """The report of ``reprint dedup PATHS`` (same options), computed with Ray Data on the
+    current Ray cluster (a local one of ``num_workers`` CPUs when none is running)."""
+    return json.loads(dedup_json(paths, num_workers, partitions, **options))
+
+
+def dedup_json(paths: List[str], num_workers: int = 2, partitions: Optional[int] = None, **options: Any) -> str:
+    """:func:`dedup`'s report as the JSON text ``reprint dedup`` writes, byte for byte."""
+    import ray
+    import ray.data
+
+    if not ray.is_initialized():
+        ray.init(
+            num_cpus=num_workers,
+            include_dashboard=False,
+            log_to_driver=False,
+            logging_level=logging.WARNING,
+        )
+    logging.getLogger("ray.data").setLevel(logging.WARNING)
+    partitions = partitions or max(2, 2 * num_workers)
+    ctx = ray.data.DataContext.get_current()
+    ctx.enable_progress_bars = False
+    # Every keyed shuffle (repartition, join, groupby) uses the run's partitions, not Ray's
+    # default of 200, which costs seconds of scheduling on a small corpus.
+    ctx.default_hash_shuffle_parallelism = partitions
+    options = {k: v for k, v in options.items() if v is not None}
+
+    inputs, skipped = _reprint.discover([str(p) for p in paths], options)
+    skipped = [tuple(s) for s in skipped]
+    rows = [{"input": i, "id": a, "path": b, "source": c} for i, (a, b, c) in enumerate(inputs)]
+    if not rows:
+        return _reprint.assemble_report([], skipped, _counts_of_nothing(), options)
+    read = (
+        ray.data.from_items(rows, override_num_blocks=min(len(rows), 8 * partitions))
+        .map_batches(_read, fn_args=(options,), batch_format="pyarrow", batch_size=1)
+        .materialize()
+    )
+    texted = _where(read, lambda t: pc.is_null(t["skip"]))
+    skipped += _skips(_where(read, lambda t: pc.is_valid(t["skip"])))
+
+    shingles = (
+        texted.map_batches(_shingle_rows, fn_args=(options,), batch_format="pyarrow", batch_size=None)
+        .groupby("bucket")
+        .sum("count")
+        .to_arrow_refs()
+    )
+    docs = (
+        texted.repartition(partitions, keys=["id"])
+        .map_batches(_first_of_each_id, batch_format="pyarrow", batch_size=None)
+        .materialize()
+    )
+    skipped += _skips(_where(docs, lambda t: pc.is_valid(t["skip"])))
+    docs = _where(docs, lambda t: pc.is_null(t["skip"])).materialize()
+    lines = (
+        docs.map_batches(_line_rows, fn_args=(options,), batch_format="pyarrow", batch_size=None)
+        .groupby(["scope", "source_key", "hash"])
+        .sum("documents")
+        .rename_columns({"sum(documents)": "total"})
+    )
+    lines = _where(lines, lambda t: pc.greater_equal(t["total"], 2))
+    decisions = _decisions(ray, lines, shingles, options)
+
+    langs = (
+        docs.map_batches(_language_rows, fn_args=(decisions, options), batch_format="pyarrow", batch_size=None)
+        .groupby("lang")
+        .sum("n")
+        .take_all()
+    )
+    total = sum(r["sum(n)"] for r in langs)
+    anchors = _reprint.multilingual({r["lang"]: r["sum(n)"] for r in langs if r["lang"]}, total)
+
+    fps = docs.map_batches(
+        _fingerprint, fn_args=(decisions, anchors, options), batch_format="pyarrow", batch_size=None
+    ).materialize()
+    boilerplate = {k: int(fps.sum("b_" + k) or 0) for k in ("chrome_lines", "source_lines", "corpus_lines", "kept_whole")}
+    repaired = _where(fps, lambda t: t["repaired"]).count()
+    skipped += [
+        (r["id"], "no words to fingerprint")
+        for r in _where(fps, lambda t: pc.equal(t["shingles"], 0)).select_columns(["id"]).take_all()
+    ]
+    active = _where(fps, lambda t: pc.greater(t["shingles"], 0)).materialize()
+    documents = active.count()
+
+    pairs = (
+        active.map_batches(_band_rows, fn_args=(options,), batch_format="pyarrow", batch_size=None)
+        .repartition(partitions, keys=["band", "key"])
+        .map_batches(_pairs_of_buckets, batch_format="pyarrow", batch_size=None)
+        .repartition(partitions, keys=["a", "b"])
+        .map_batches(_distinct_pairs, batch_format="pyarrow", batch_size=None)
+        .materialize()
+    )
+    candidate_pairs = pairs.count()
+    edges = _join_sides(pairs, active, partitions).map_batches(
+        _verify, fn_args=(options,), batch_format="pyarrow", batch_size=None
+    ).materialize()
+
+    # Across languages: only when the documents that can match are in two languages or more.
+    searching = options.get("translations", True) is not False and anchors and _languages_that_search(active) >= 2
+    if searching:
+        parts = active.map_batches(_anchor_rows, batch_format="pyarrow", batch_size=None).materialize()
+        weights = stages.AnchorWeights(*_anchor_buffers(parts))
+        tr_pairs = (
+            active.map_batches(_translation_key_rows, fn_args=(weights,), batch_format="pyarrow", batch_size=None)
+            .repartition(partitions, keys=["anchor"])
+            .map_batches(_translation_hits, batch_format="pyarrow", batch_size=None)
+            .repartition(partitions, keys=["x"])
+            .map_batches(_min_pairs, batch_format="pyarrow", batch_size=None)
+            .repartition(partitions, keys=["a", "b"])
+            .map_batches(_distinct_pairs, batch_format="pyarrow", batch_size=None)
+            .materialize()
+        )
+        translation_candidates = tr_pairs.count()
+        translations = _join_sides(tr_pairs, active, partitions).map_batches(
+            _verify_translations, fn_args=(weights, options), batch_format="pyarrow", batch_size=None
+        ).materialize()
+    else:
+        active = active.map_batches(_drop_anchors, batch_format="pyarrow", batch_size=None).materialize()
+        weights = stages.anchor_weights([])
+        translation_candidates = 0
+        translations = None
+    verified = edges.count()
+    translation_pairs = translations.count() if translations is not None else 0
+
+    clusters: List[str] = []
+    all_edges = edges if translations is None else edges.union(translations.select_columns(["a", "b"]))
+    if verified + translation_pairs:
+        labels = _components(ray.data, all_edges.materialize(), partitions)
+        schema = _union_schema(active.schema().base_schema.field("signature").type)
+        docs_l = _with_label(active, labels, "doc", partitions).map_batches(
+            _as_kind, fn_args=(0, schema), batch_format="pyarrow", batch_size=None
+        )
+        parts_l = [
+            _with_label(edges, labels, "a", partitions).map_batches(
+                _as_kind, fn_args=(1, schema), batch_format="pyarrow", batch_size=None
+            )
+        ]
+        if translations is not None and translation_pairs:
+            parts_l.append(
+                _with_label(translations, labels, "a", partitions).map_batches(
+                    _as_kind, fn_args=(2, schema), batch_format="pyarrow", batch_size=None
+                )
+            )
+        clusters = [
+            r["cluster"]
+            for r in docs_l.union(*parts_l)
+            .repartition(partitions, keys=["label"])
+            .map_batches(_cluster_block, fn_args=(weights, options), batch_format="pyarrow", batch_size=None)
+            .take_all()
+        ]
+
+    counts = {
+        "documents": documents,
+        "repaired": repaired,
+        "candidate_pairs": candidate_pairs,
+        "verified_pairs": verified,
+        "translation_candidates": translation_candidates,
+        "translation_pairs": translation_pairs,
+        "frequent_shingle_buckets": decisions.frequent_shingle_buckets,
+        "boilerplate": boilerplate,
+    }
+    return _reprint.assemble_report(clusters, skipped, counts, options)
+
+
+def _union_schema(signature: pa.DataType) -> pa.Schema:
+    """The one schema of the rows a component's shuffle carries."""
+    return pa.schema(
+    [
+        ("kind", pa.uint8()),
+        ("label", pa.uint64()),
+        ("id", pa.string()),
+        ("doc", pa.uint64()),
+        ("signature", signature),
+        ("shingles", pa.uint32()),
+        ("length", pa.uint32()),
+        ("simhash", pa.uint64()),
+        ("numbers", pa.list_(pa.uint64())),
+        ("lang", pa.string()),
+        ("anchors", pa.list_(pa.uint32())),
+        ("a", pa.uint64()),
+        ("b", pa.uint64()),
+        ("score", pa.float64()),
+    ]
+)
+
+
+def _as_kind(batch: pa.Table, kind: int, schema: pa.Schema) -> pa.Table:
+    """Rows of one kind (documents, pairs, translations) in the one schema a component's
+    shuffle carries."""
+    n = batch.num_rows
+    cols = {}
+    for field in schema:
+        if field.name == "kind":
+            cols["kind"] = pa.array([kind] * n, pa.uint8())
+        elif field.name in batch.column_names:
+            cols[field.name] = batch[field.name].cast(field.type)
+        else:
+            cols[field.name] = pa.nulls(n, field.type)
+    return pa.table(cols, schema=schema)
+
+
+def _drop_anchors(batch: pa.Table) -> pa.Table:
+    i = batch.schema.get_field_index("anchors")
+    return batch.set_column(i, "anchors", pa.array([[]] * batch.num_rows, pa.list_(pa.uint32())))
+
+
+def _languages_that_search(active: Any) -> int:
+    langs = active.map_batches(
+        lambda t: pa.table(
+            {"lang": t.filter(pc.greater_equal(pc.list_value_length(t["anchors"]), 6))["lang"]}
+        ),
+        batch_format="pyarrow",
+    )
+    langs = _where(langs, lambda t: pc.is_valid(t["lang"])).unique("lang")
+    return len([l for l in langs if l])
+
+
+def _anchor_rows(batch: pa.Table) -> pa.Table:
+    docs, dens = stages.anchor_counts(batch)
+    n, m = docs.num_rows, dens.num_rows
+    return pa.table(
+        {
+            "kind": pa.array([0] * n + [1] * m, pa.uint8()),
+            "anchor": pa.concat_arrays([docs["anchor"].combine_chunks(), pa.nulls(m, pa.uint32())]),
+            "documents": pa.concat_arrays([docs["documents"].combine_chunks(), pa.nulls(m, pa.uint32())]),
+            "lang": pa.concat_arrays([pa.nulls(n, pa.uint8()), dens["lang"].combine_chunks()]),
+            "density": pa.concat_arrays([pa.nulls(n, pa.float64()), dens["density"].combine_chunks()]),
+        }
+    )
+
+
+def _anchor_buffers(parts: Any) -> Tuple[bytes, bytes, bytes, bytes]:
+    """The added-up anchor counts and the pooled densities (the driver holds one float a long
+    document: the medians need them all)."""
+    counted = _where(parts, lambda t: pc.equal(t["kind"], 0)).groupby("anchor").sum("documents").to_arrow_refs()
+    import ray
+
+    tables = [t for t in ray.get(counted) if t.num_rows]
+    docs = pa.concat_tables(tables) if tables else pa.table({"anchor": pa.array([], pa.uint32()), "sum(documents)": pa.array([], pa.uint64())})
+    dens_refs = _where(parts, lambda t: pc.equal(t["kind"], 1)).select_columns(["lang", "density"]).to_arrow_refs()
+    dens_tables = [t for t in ray.get(dens_refs) if t.num_rows]
+    dens = pa.concat_tables(dens_tables) if dens_tables else pa.table({"lang": pa.array([], pa.uint8()), "density": pa.array([], pa.float64())})
+    return (
+        stages._buffer(docs["anchor"].cast(pa.uint32())),
+        stages._buffer(docs["sum(documents)"].cast(pa.uint32())),
+        bytes(dens["lang"].to_pylist()),
+        stages._buffer(dens["density"].cast(pa.float64())),
+    )
+
+
+def _join_sides(pairs: Any, fps: Any, partitions: int) -> Any:
+    """Pairs with both documents' fingerprint columns (``a_*`` and ``b_*``)."""
+    with_a = pairs.join(_side(fps, "a_"), "inner", partitions, on=("a",), right_on=("a_doc",))
+    return with_a.join(_side(fps, "b_"), "inner", partitions, on=("b",), right_on=("b_doc",))
+
+
+def _decisions(ray: Any, lines: Any, shingles: Any, options: Dict[str, Any]) -> Any:
+    """The decisions from the aggregated statistics (what reaches the driver: the lines of two
+    documents or more, and 2^20 shingle counts)."""
+    tables = [t for t in ray.get(lines.to_arrow_refs()) if t.num_rows]
+    empty = pa.table({"scope": pa.array([], pa.uint8()), "source_key": pa.array([], pa.uint64()), "hash": pa.array([], pa.uint64()), "total": pa.array([], pa.uint64())})
+    rows = pa.concat_tables(tables) if tables else empty
+    corpus = rows.filter(pc.equal(rows["scope"], 0))
+    source = rows.filter(pc.equal(rows["scope"], 1))
+    counts = [0] * (1 << 20)
+    documents = 0
+    for t in ray.get(shingles):
+        for bucket, count in zip(t["bucket"].to_pylist(), t["sum(count)"].to_pylist()):
+            if bucket == DOCUMENTS_ROW:
+                documents += count
+            else:
+                counts[bucket] = count
+    return stages.decide(
+        (
+            pa.table({"hash": corpus["hash"], "documents": corpus["total"].cast(pa.uint32())}),
+            pa.table(
+                {
+                    "source_key": source["source_key"],
+                    "hash": source["hash"],
+                    "documents": source["total"].cast(pa.uint32()),
+                }
+            ),
+        ),
+        [(pa.array(counts, pa.uint32()), documents)],
+        **options,
+    )
+
+
+def _where(ds: Any, predicate: Any) -> Any:
+    """The rows of ``ds`` for which ``predicate(table)`` (a pyarrow boolean array) holds."""
+    return ds.map_batches(lambda t: t.filter(predicate(t)), batch_format="pyarrow", batch_size=None)
+
+
+def _skips(ds: Any) -> List[Tuple[str, str]]:
+    return [(r["id"], r["skip"]) for r in ds.select_columns(["id", "skip"]).take_all()]
+
+
+def _counts_of_nothing() -> dict:
+    return {
+        "documents": 0,
+        "repaired": 0,
+        "candidate_pairs": 0,
+        "verified_pairs": 0,
+        "translation_candidates": 0,
+        "translation_pairs": 0,
+        "frequent_shingle_buckets": 0,
+        "boilerplate": {"chrome_lines": 0, "source_lines": 0, "corpus_lines": 0, "kept_whole": 0},
+    }
+
+
+def _write_atomic(path: str, text: str) -> None:
+    folder = os.path.dirname(os.path.abspath(path))
+    fd, tmp = tempfile.mkstemp(prefix=".reprint-", dir=folder)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+
+
+def main(argv: Optional[List[str]] = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m reprint.ray",
+        description="Run reprint's dedup on a Ray cluster; the report equals `reprint dedup`'s.",
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+    d = sub.add_parser("dedup", help="group the reprints among PATHS")
+    d.add_argument("paths", nargs="+", metavar="PATH", help="files and folders, as `reprint dedup` reads them")
+    d.add_argument("-o", "--output", help="write the JSON report here (atomically); stdout without it")
+    d.add_argument("--num-workers", type=int, default=2, help="CPUs of the local Ray started when none runs (default 2)")
+    d.add_argument("--partitions", type=int, help="blocks of every shuffle (default: twice the workers)")
+    d.add_argument("--address", help="the Ray cluster to join (default: RAY_ADDRESS, else a local one)")
+    for name, kind in [("threshold", float), ("containment", float), ("num-perm", int), ("shingle", str),
+                       ("method", str), ("frequent-shingles", float), ("seed", int), ("max-file-bytes", int),
+                       ("id-field", str), ("text-field", str), ("title-field", str)]:
+        d.add_argument("--" + name, type=kind)
+    d.add_argument("--keep-boilerplate", action="store_true", default=None)
+    d.add_argument("--text-is-html", action="store_true", default=None)
+    d.add_argument("--hidden", action="store_true", default=None)
+    d.add_argument("--translations", choices=["on", "off"])
+    args = parser.parse_args(argv)
+    if args.num_workers < 1 or (args.partitions is not None and args.partitions < 1):
+        print("reprint.ray: --num-workers and --partitions must be at least 1", file=sys.stderr)
+        return 2
+    options = {
+        k: getattr(args, k)
+        for k in ["threshold", "containment", "num_perm", "shingle", "method", "frequent_shingles", "seed",
+                  "max_file_bytes", "id_field", "text_field", "title_field", "keep_boilerplate", "text_is_html", "hidden"]
+    }
+    if args.translations:
+        options["translations"] = args.translations == "on"
+    if args.address:
+        import ray
+
+        ray.init(address=args.address)
+    try:
+        report = dedup_json(args.paths, num_workers=args.num_workers, partitions=args.partitions, **options)
+    except (ValueError, OSError, TypeError) as e:
+        print(f"reprint.ray: {e}", file=sys.stderr)
+        return 2
+    text = report
+    if args.output:
+        _write_atomic(args.output, text)
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
