@@ -1,0 +1,80 @@
+"""The Ray job (local mode, 2 workers) against the command line: byte-identical reports."""
+
+from __future__ import annotations
+
+import os
+import pathlib
+import shutil
+import subprocess
+
+import pytest
+
+from test_dedup import ROOT, cli
+
+if os.environ.get("REPRINT_REQUIRE_RAY") == "1":
+    import ray  # noqa: F401  (CI: a missing Ray fails, never skips)
+else:
+    pytest.importorskip("ray")
+
+import reprint.ray as reprint_ray
+
+
+@pytest.fixture(scope="module", autouse=True)
+def local_ray():
+    import ray
+
+    os.environ.setdefault("RAY_USAGE_STATS_ENABLED", "0")
+    ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False)
+    yield
+    ray.shutdown()
+
+
+def cli_report(*args: str) -> bytes:
+    return subprocess.run(
+        [str(cli()), "dedup", *args, "--progress", "never"], check=True, capture_output=True
+    ).stdout
+
+
+def generated(tmp: pathlib.Path, articles: int) -> pathlib.Path:
+    """A generated corpus of ``articles`` files on 25 sites (the project's own generator)."""
+    target = pathlib.Path(os.environ.get("CARGO_TARGET_DIR", ROOT / "target"))
+    synth = target / "release" / "examples" / "synth"
+    if not synth.exists():
+        subprocess.run(
+            ["cargo", "build", "--release", "--quiet", "--example", "synth"], cwd=ROOT, check=True
+        )
+    out = tmp / "gen"
+    subprocess.run(
+        [str(synth), "--out", str(out), "--generated", "--articles", str(articles), "--seed", "5",
+         "--format", "txt"],
+        check=True,
+        capture_output=True,
+    )
+    return out / "corpus"
+
+
+def test_a_generated_corpus_gives_the_command_lines_report(tmp_path):
+    corpus = generated(tmp_path, 2000)
+    expected = cli_report(str(corpus))
+    assert reprint_ray.dedup_json([str(corpus)], num_workers=2).encode() == expected
+    assert b'"near-duplicate"' in expected
+
+
+def test_partitions_translations_and_bad_files_change_nothing(tmp_path):
+    corpus = tmp_path / "corpus"
+    shutil.copytree(ROOT / "testdata" / "corpus", corpus)
+    shutil.copytree(ROOT / "testdata" / "translation", corpus / "translations")
+    (corpus / "worldwire-extra").mkdir()
+    (corpus / "worldwire-extra" / "empty.txt").write_bytes(b"")
+    (corpus / "worldwire-extra" / "blob.bin").write_bytes(bytes(range(256)) * 8)
+    expected = cli_report(str(corpus))
+    assert b'"translation"' in expected and b'"skipped": [\n    {' in expected
+    for partitions in (1, 5):
+        got = reprint_ray.dedup_json([str(corpus)], num_workers=2, partitions=partitions)
+        assert got.encode() == expected, partitions
+
+
+def test_command_line_errors_exit_2(tmp_path, capsys):
+    assert reprint_ray.main(["dedup", str(tmp_path / "missing"), "-o", str(tmp_path / "r.json")]) == 2
+    assert "missing" in capsys.readouterr().err
+    assert not (tmp_path / "r.json").exists()
