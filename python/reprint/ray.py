@@ -51,9 +51,12 @@ def _read(batch: pa.Table, options: Dict[str, Any]) -> pa.Table:
     normalized and numbered, and their skips (``skip`` set, ``id`` naming what was skipped)."""
     out = []
     for row in batch.to_pylist():
-        ids, sources, texts, dates, repaired, skipped = _reprint.read_input(
-            (row["id"], row["path"], row["source"]), options
-        )
+        if row["path"].lower().endswith(".parquet"):
+            ids, sources, texts, dates, repaired, skipped = _read_parquet(row, options)
+        else:
+            ids, sources, texts, dates, repaired, skipped = _reprint.read_input(
+                (row["id"], row["path"], row["source"]), options
+            )
         normalized = _reprint.normalize(texts)
         docs = pa.table(
             {
@@ -82,6 +85,29 @@ def _read(batch: pa.Table, options: Dict[str, Any]) -> pa.Table:
         )
         out += [docs, skips]
     return pa.concat_tables(out)
+
+
+def _read_parquet(row: Dict[str, Any], options: Dict[str, Any]) -> Tuple[Any, ...]:
+    """A Parquet file's rows as records of a JSON Lines file of the same name and folder: the
+    same fields (``id``, ``text``, ``title``, ``source``, ``url``, ``date``), the same rules; a
+    file that cannot be read is skipped with the reason."""
+    import pyarrow.parquet as pq
+
+    from . import _json_value
+
+    try:
+        records = pq.read_table(row["path"]).to_pylist()
+    except (OSError, pa.ArrowException) as e:
+        return [], [], [], [], [], [(row["id"], f"unreadable Parquet: {e}")]
+    # One record a line, as written: the reader names a record without an id by its line.
+    lines = "".join(
+        json.dumps({str(k): _json_value(v) for k, v in r.items()}, ensure_ascii=False) + "\n"
+        for r in records
+    ).encode("utf-8")
+    ids, sources, texts, dates, repaired, skipped = _reprint.read_jsonl(lines, row["id"], options, row["source"])
+    # Undated records take the file's modification time, as those of a JSON Lines file do.
+    mtime = int(os.stat(row["path"]).st_mtime)
+    return ids, sources, texts, [mtime if d is None else d for d in dates], repaired, skipped
 
 
 def _first_of_each_id(block: pa.Table) -> pa.Table:

@@ -560,15 +560,17 @@ fn bucket_pairs<'py>(
 
 /// The documents of JSON Lines bytes as the corpus stage reads them (ids, sources, texts as
 /// read, dates in Unix seconds or None, whether bytes were repaired) and the records it skips
-/// (`(name, reason)`), in file order: the first stage of a distributed run.
+/// (`(name, reason)`), in file order: the first stage of a distributed run. `source` is the
+/// site of records that name none.
 #[pyfunction]
-#[pyo3(signature = (jsonl, name = "<memory>", options = None))]
+#[pyo3(signature = (jsonl, name = "<memory>", options = None, source = ""))]
 #[allow(clippy::type_complexity)]
 fn read_jsonl(
     py: Python<'_>,
     jsonl: Vec<u8>,
     name: &str,
     options: Option<&Bound<'_, PyDict>>,
+    source: &str,
 ) -> PyResult<(
     Vec<String>,
     Vec<String>,
@@ -578,7 +580,9 @@ fn read_jsonl(
     Vec<(String, String)>,
 )> {
     let config = config_from(Vec::new(), options)?;
-    let input = Input::memory_jsonl(name, Arc::from(jsonl));
+    let mut input = Input::memory_jsonl(name, Arc::from(jsonl));
+    // Records that name no site take the input's, as those of a file take its folder's.
+    input.source = source.to_string();
     Ok(py.detach(|| documents_of(&input, &config)))
 }
 
