@@ -348,13 +348,17 @@ def dedup_json(paths: List[str], num_workers: int = 2, partitions: Optional[int]
         .sum("count")
         .to_arrow_refs()
     )
-    docs = (
-        texted.repartition(partitions, keys=["id"])
+    # Repeated ids: only (id, doc) is shuffled by id, not the texts; the later documents of an
+    # id (rare: their numbers are what reaches the driver) are then set aside where they lie.
+    repeated = (
+        texted.select_columns(["id", "doc", "skip"])
+        .repartition(partitions, keys=["id"])
         .map_batches(_first_of_each_id, batch_format="pyarrow", batch_size=None)
-        .materialize()
     )
-    skipped += _skips(_where(docs, lambda t: pc.is_valid(t["skip"])))
-    docs = _where(docs, lambda t: pc.is_null(t["skip"])).materialize()
+    repeated = _where(repeated, lambda t: pc.is_valid(t["skip"])).take_all()
+    skipped += [(r["id"], r["skip"]) for r in repeated]
+    later = pa.array(sorted(r["doc"] for r in repeated), pa.uint64())
+    docs = _where(texted, lambda t: pc.invert(pc.is_in(t["doc"], value_set=later))).materialize()
     lines = (
         docs.map_batches(_line_rows, fn_args=(options,), batch_format="pyarrow", batch_size=None)
         .groupby(["scope", "source_key", "hash"])

@@ -61,15 +61,24 @@ def test_a_generated_corpus_gives_the_command_lines_report(tmp_path):
     assert b'"near-duplicate"' in expected
 
 
-def test_partitions_translations_and_bad_files_change_nothing(tmp_path):
+def test_partitions_translations_repeated_ids_and_bad_files_change_nothing(tmp_path):
     corpus = tmp_path / "corpus"
     shutil.copytree(ROOT / "testdata" / "corpus", corpus)
     shutil.copytree(ROOT / "testdata" / "translation", corpus / "translations")
     (corpus / "worldwire-extra").mkdir()
     (corpus / "worldwire-extra" / "empty.txt").write_bytes(b"")
     (corpus / "worldwire-extra" / "blob.bin").write_bytes(bytes(range(256)) * 8)
+    # Records reusing the ids of files read before them: the first of an id wins.
+    from test_dedup import corpus_records
+
+    again = [{**r, "text": r["text"][::-1]} for r in corpus_records()[:5]]
+    (corpus / "zz-dump").mkdir()
+    (corpus / "zz-dump" / "again.jsonl").write_text(
+        "".join(json.dumps(r) + "\n" for r in again), encoding="utf-8"
+    )
     expected = cli_report(str(corpus))
     assert b'"translation"' in expected and b'"skipped": [\n    {' in expected
+    assert expected.count(b"duplicate id") == 5
     # One partition here, the default four and three in the other tests.
     got = reprint_ray.dedup_json([str(corpus)], num_workers=2, partitions=1)
     assert got.encode() == expected
