@@ -339,7 +339,7 @@ def dedup_json(paths: List[str], num_workers: int = 2, partitions: Optional[int]
         .map_batches(_read, fn_args=(options,), batch_format="pyarrow", batch_size=1)
         .materialize()
     )
-    texted = _where(read, lambda t: pc.is_null(t["skip"]))
+    texted = _where(read, lambda t: pc.is_null(t["skip"])).materialize()
     skipped += _skips(_where(read, lambda t: pc.is_valid(t["skip"])))
 
     shingles = (
