@@ -1514,10 +1514,7 @@ pub fn dedup_indexed(
                 // As `lsh::verified_candidates` judges a pair: the lanes whose low bytes agree
                 // bound the agreement, and too few reject it.
                 let verified = |a: FingerprintRef, b: FingerprintRef| {
-                    let lanes = a.signature.len().min(b.signature.len());
-                    let agreeing = (0..lanes)
-                        .filter(|&k| a.signature.get(k) as u8 == b.signature.get(k) as u8)
-                        .count();
+                    let agreeing = crate::minhash::equal_low_bytes(a.signature, b.signature);
                     agreeing >= min_lanes && cluster::matches_within(a, b, rule, agreeing)
                 };
                 let new_fp = |n: u32| fps.get(fresh[(n - first) as usize]);

@@ -279,6 +279,7 @@ impl Index {
         struct Acc {
             out: Verified,
             sig: Vec<u32>,
+            row: Vec<u64>,
             numbers: Vec<u64>,
         }
         let acc = self.scan(
@@ -305,8 +306,16 @@ impl Index {
                 }
                 view.signature_into(&mut acc.sig);
                 view.numbers_into(&mut acc.numbers);
+                // Packed as a run's fingerprint table packs signatures, so that the pair is
+                // compared eight lanes at a time.
+                let width = acc.sig.len();
+                acc.row.resize(crate::minhash::packed_words(width), 0);
+                crate::minhash::pack(width, acc.sig.iter().copied(), &mut acc.row);
                 let fp = FingerprintRef {
-                    signature: Lanes::Words(&acc.sig),
+                    signature: Lanes::Packed {
+                        width,
+                        row: &acc.row,
+                    },
                     simhash: view.simhash(),
                     shingles: view.shingles,
                     length: view.length,
