@@ -1550,7 +1550,7 @@ pub fn dedup_indexed(
                 let translates = |view: &index::store::DocView<'_>| {
                     probe.as_ref().is_some_and(|p| p.pairs_with(view))
                 };
-                let checked = index.verify(
+                let mut checked = index.verify(
                     &pairs[..split],
                     &place,
                     &|old, n| verified(old, new_fp(n)),
@@ -1561,14 +1561,8 @@ pub fn dedup_indexed(
                 drop((probe, pairs, place));
                 let mut seeds: Vec<u32> = checked.edges.iter().map(|&(a, _)| a).collect();
                 seeds.extend(&checked.translating);
-                let place_of = |d: u32| {
-                    checked
-                        .places
-                        .binary_search_by_key(&d, |&(x, _)| x)
-                        .ok()
-                        .map(|i| checked.places[i].1)
-                };
-                let subset = index.gather(checked.docs, &seeds, &place_of)?;
+                let docs = std::mem::take(&mut checked.docs);
+                let subset = index.gather(docs, &seeds, &|d| checked.place_of(d))?;
                 edges.extend(checked.edges);
                 edges.sort_unstable();
                 (subset, Some((edges, candidate_pairs)))
@@ -1808,13 +1802,10 @@ pub fn dedup_indexed(
         for &c in &subset.clusters {
             searched[c] = true;
         }
-        let mut stored_clusters: Vec<StoredCluster> = index
-            .clusters()
-            .iter()
-            .zip(&searched)
-            .filter(|(_, &s)| !s)
-            .map(|(c, _)| c.clone())
-            .collect();
+        let clusters_before = index.clusters().len();
+        let mut stored_clusters: Vec<StoredCluster> = index.take_clusters();
+        let mut kept = searched.iter();
+        stored_clusters.retain(|_| !kept.next().copied().unwrap_or(false));
         stored_clusters.extend(assigned.clusters.iter().map(|c| StoredCluster {
             id: c.id,
             representative: global(c.representative),
@@ -1825,7 +1816,7 @@ pub fn dedup_indexed(
             path: index.dir().display().to_string(),
             documents_before,
             documents_after: documents_before + fresh.len(),
-            clusters_before: index.clusters().len(),
+            clusters_before,
             clusters_after: stored_clusters.len(),
             articles,
             merges: assigned

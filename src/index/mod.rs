@@ -349,6 +349,12 @@ impl Index {
         &self.manifest.clusters
     }
 
+    /// Takes the stored clusters out (a night builds the clusters it saves from them, without
+    /// a copy of every cluster of the index); [`Index::clusters`] is empty after.
+    pub fn take_clusters(&mut self) -> Vec<StoredCluster> {
+        std::mem::take(&mut self.manifest.clusters)
+    }
+
     /// The next cluster id to hand out.
     pub fn next_cluster(&self) -> u64 {
         self.manifest.next_cluster

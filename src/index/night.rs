@@ -228,11 +228,31 @@ pub struct Verified {
     pub edges: Vec<(u32, u32)>,
     /// The old documents of `edges`, ascending.
     pub docs: Vec<(u32, StoredDoc)>,
-    /// Where each document asked for lies, ascending.
-    pub places: Vec<(u32, Place)>,
+    /// Where each document asked for lies, ascending by document: `(document, segment,
+    /// offset)`, the offset's top bit set when the segment holds sketches (16 bytes a
+    /// document: at ten million documents, millions are members of clusters a night may touch).
+    places: Vec<(u32, u32, u64)>,
     /// The old documents that form a candidate pair across languages with a new one,
     /// ascending (their documents are in `docs`).
     pub translating: Vec<u32>,
+}
+
+impl Verified {
+    /// Where document `doc` lies, when it was asked for.
+    pub fn place_of(&self, doc: u32) -> Option<Place> {
+        let i = self
+            .places
+            .binary_search_by_key(&doc, |&(d, _, _)| d)
+            .ok()?;
+        let (_, segment, at) = self.places[i];
+        Some(Place {
+            segment,
+            at: super::store::DocAt {
+                offset: at & !(1 << 63),
+                sketches: at >> 63 == 1,
+            },
+        })
+    }
 }
 
 /// Whether an old document forms a candidate pair across languages with a new document.
@@ -290,7 +310,10 @@ impl Index {
                     .get(doc / 64)
                     .is_some_and(|w| w >> (doc % 64) & 1 == 1)
                 {
-                    acc.out.places.push((d, at));
+                    let sketches = u64::from(at.at.sketches) << 63;
+                    acc.out
+                        .places
+                        .push((d, at.segment, at.at.offset | sketches));
                 }
                 let translating = translates.is_some_and(|t| t(view));
                 if translating {
@@ -342,7 +365,7 @@ impl Index {
         let mut out = acc.out;
         out.edges.sort_unstable();
         out.docs.sort_unstable_by_key(|&(d, _)| d);
-        out.places.sort_unstable_by_key(|&(d, _)| d);
+        out.places.sort_unstable_by_key(|&(d, _, _)| d);
         out.translating.sort_unstable();
         Ok(out)
     }
