@@ -8,9 +8,8 @@
 //! same-language rule kept apart (a joined story holds at most one same-language cluster a
 //! language). DESIGN.md ("Translations") gives the measurements behind every constant.
 
-use std::collections::HashMap;
-
 use rayon::prelude::*;
+use rustc_hash::FxHashMap;
 
 use crate::anchor::Sketch;
 use crate::cluster::{self, Cluster, Fingerprints, MatchKind, Measures, Member};
@@ -47,7 +46,7 @@ pub const MAX_SAME_TEXT_JACCARD: f64 = 0.15;
 /// Anchors of each document probed in the candidate search: its rarest ones that some other
 /// document also has. A translation shares its story's rare names and figures, so a copy's
 /// rarest anchors occur in its story's other copies.
-const PROBES: usize = 15;
+pub const PROBES: usize = 15;
 
 /// Probes of one document that must occur in another for the two to be a candidate pair.
 pub const MIN_SHARED_PROBES: usize = 2;
@@ -61,6 +60,9 @@ pub const PROBE_MAX_DOCUMENTS: u32 = 256;
 pub fn searchable(documents: u32) -> bool {
     (2..=PROBE_MAX_DOCUMENTS).contains(&documents)
 }
+
+/// Anchors a [`SketchTable`] row keeps of a sketch: the first this many.
+pub const ROW_ANCHORS: usize = u8::MAX as usize;
 
 /// No language, in a table's language column.
 const NO_LANG: u8 = u8::MAX;
@@ -125,7 +127,7 @@ impl SketchTable {
 
     /// Writes row `row`.
     pub fn set(&mut self, row: usize, sketch: &Sketch) {
-        let anchors = &sketch.anchors[..sketch.anchors.len().min(u8::MAX as usize)];
+        let anchors = &sketch.anchors[..sketch.anchors.len().min(ROW_ANCHORS)];
         self.rows[row] = Row {
             start: self.anchors.len() as u64,
             len: anchors.len() as u8,
@@ -189,7 +191,7 @@ pub type AnchorRows = (Vec<(u32, u32)>, Vec<(u8, f64)>);
 /// weighs against its document's size.
 #[derive(Debug, Default)]
 pub struct AnchorCounts {
-    documents: HashMap<u32, u32>,
+    documents: FxHashMap<u32, u32>,
     /// By language number; a language not listed weighs 1.
     scales: Vec<f64>,
 }
@@ -208,57 +210,60 @@ const DENSITY_MIN_DOCUMENTS: usize = 20;
 /// language's habits.
 const DENSITY_MIN_CHARS: u32 = 300;
 
-impl AnchorCounts {
-    /// Counts the anchors of the rows of `table` for which `active` is set; `chars[i]` is the
-    /// kept length of row `i`'s document in characters.
-    pub fn new(table: &SketchTable, active: &[bool], chars: &[u32]) -> AnchorCounts {
-        let (documents, densities) = AnchorCounts::part(table, active, chars);
-        AnchorCounts::from_parts(documents, densities)
+/// Counts anchors document by document ([`AnchorCounts`] once all are in): a night counts an
+/// index's documents as it streams them, and its own after.
+#[derive(Debug, Default)]
+pub struct AnchorCounter {
+    documents: FxHashMap<u32, u32>,
+    /// By language number, each document's anchors per 1,000 characters.
+    density: Vec<Vec<f64>>,
+}
+
+impl AnchorCounter {
+    /// Counts one document in `lang` with `anchors` (as a [`SketchTable`] row keeps them: at
+    /// most [`ROW_ANCHORS`]) and `chars` kept characters.
+    pub fn add(&mut self, lang: Option<Lang>, anchors: &[u32], chars: u32) {
+        for &a in anchors {
+            *self.documents.entry(a).or_default() += 1;
+        }
+        if let (Some(lang), true) = (lang, chars >= DENSITY_MIN_CHARS) {
+            let k = lang.number() as usize;
+            if self.density.len() <= k {
+                self.density.resize(k + 1, Vec::new());
+            }
+            self.density[k].push(1000.0 * anchors.len() as f64 / f64::from(chars));
+        }
     }
 
-    /// What the rows of one part of a corpus add to the counts (see [`AnchorCounts::new`]):
-    /// `(anchor, documents)` rows, sorted, and `(language number, anchors per 1,000
-    /// characters)` of each document long enough to measure its language's density. Parts'
-    /// rows add up, and their densities are pooled, by [`AnchorCounts::from_parts`].
-    pub fn part(table: &SketchTable, active: &[bool], chars: &[u32]) -> AnchorRows {
-        let mut documents: HashMap<u32, u32> = HashMap::new();
-        let mut densities: Vec<(u8, f64)> = Vec::new();
-        for i in (0..table.len()).filter(|&i| active.get(i).copied().unwrap_or(false)) {
-            let row = table.get(i);
-            for &a in row.anchors {
-                *documents.entry(a).or_default() += 1;
-            }
-            let len = chars.get(i).copied().unwrap_or(0);
-            if let (Some(lang), true) = (row.lang, len >= DENSITY_MIN_CHARS) {
-                densities.push((
-                    lang.number(),
-                    1000.0 * row.anchors.len() as f64 / f64::from(len),
-                ));
-            }
-        }
-        let mut documents: Vec<(u32, u32)> = documents.into_iter().collect();
-        documents.sort_unstable();
-        (documents, densities)
+    /// The documents counted so far that carry `anchor`.
+    pub fn of(&self, anchor: u32) -> u32 {
+        self.documents.get(&anchor).copied().unwrap_or(0)
     }
 
-    /// The counts of a corpus from its parts' rows (see [`AnchorCounts::part`]), in any order.
-    pub fn from_parts(
-        documents: impl IntoIterator<Item = (u32, u32)>,
-        densities: impl IntoIterator<Item = (u8, f64)>,
-    ) -> AnchorCounts {
-        let mut counts: HashMap<u32, u32> = HashMap::new();
-        for (a, n) in documents {
-            *counts.entry(a).or_default() += n;
+    /// Adds the counts of `other` (counting is order-free, so any split of the documents
+    /// gives the same counts).
+    pub fn merge(&mut self, other: AnchorCounter) {
+        let (mut big, small) = if self.documents.len() >= other.documents.len() {
+            (std::mem::take(&mut self.documents), other.documents)
+        } else {
+            (other.documents, std::mem::take(&mut self.documents))
+        };
+        for (a, n) in small {
+            *big.entry(a).or_default() += n;
         }
-        let mut density: Vec<Vec<f64>> = Vec::new();
-        for (lang, d) in densities {
-            let k = lang as usize;
-            if density.len() <= k {
-                density.resize(k + 1, Vec::new());
-            }
-            density[k].push(d);
+        self.documents = big;
+        if self.density.len() < other.density.len() {
+            self.density.resize(other.density.len(), Vec::new());
         }
-        let scales = density
+        for (k, d) in other.density.into_iter().enumerate() {
+            self.density[k].extend(d);
+        }
+    }
+
+    /// The counts.
+    pub fn finish(self) -> AnchorCounts {
+        let scales = self
+            .density
             .into_iter()
             .map(|mut d| {
                 if d.len() < DENSITY_MIN_DOCUMENTS {
@@ -270,9 +275,62 @@ impl AnchorCounts {
             })
             .collect();
         AnchorCounts {
-            documents: counts,
+            documents: self.documents,
             scales,
         }
+    }
+}
+
+impl AnchorCounts {
+    /// Counts the anchors of the rows of `table` for which `active` is set; `chars[i]` is the
+    /// kept length of row `i`'s document in characters.
+    pub fn new(table: &SketchTable, active: &[bool], chars: &[u32]) -> AnchorCounts {
+        let mut counter = AnchorCounter::default();
+        for i in (0..table.len()).filter(|&i| active.get(i).copied().unwrap_or(false)) {
+            let row = table.get(i);
+            counter.add(row.lang, row.anchors, chars.get(i).copied().unwrap_or(0));
+        }
+        counter.finish()
+    }
+
+    /// What the rows of one part of a corpus add to the counts (see [`AnchorCounts::new`]):
+    /// `(anchor, documents)` rows, sorted, and `(language number, anchors per 1,000
+    /// characters)` of each document long enough to measure its language's density. Parts'
+    /// rows add up, and their densities are pooled, by [`AnchorCounts::from_parts`].
+    pub fn part(table: &SketchTable, active: &[bool], chars: &[u32]) -> AnchorRows {
+        let mut counter = AnchorCounter::default();
+        for i in (0..table.len()).filter(|&i| active.get(i).copied().unwrap_or(false)) {
+            let row = table.get(i);
+            counter.add(row.lang, row.anchors, chars.get(i).copied().unwrap_or(0));
+        }
+        let mut documents: Vec<(u32, u32)> = counter.documents.into_iter().collect();
+        documents.sort_unstable();
+        let densities = counter
+            .density
+            .into_iter()
+            .enumerate()
+            .flat_map(|(k, d)| d.into_iter().map(move |x| (k as u8, x)))
+            .collect();
+        (documents, densities)
+    }
+
+    /// The counts of a corpus from its parts' rows (see [`AnchorCounts::part`]), in any order.
+    pub fn from_parts(
+        documents: impl IntoIterator<Item = (u32, u32)>,
+        densities: impl IntoIterator<Item = (u8, f64)>,
+    ) -> AnchorCounts {
+        let mut counter = AnchorCounter::default();
+        for (a, n) in documents {
+            *counter.documents.entry(a).or_default() += n;
+        }
+        for (lang, d) in densities {
+            let k = lang as usize;
+            if counter.density.len() <= k {
+                counter.density.resize(k + 1, Vec::new());
+            }
+            counter.density[k].push(d);
+        }
+        counter.finish()
     }
 
     /// The number of documents that carry `anchor`.

@@ -276,6 +276,197 @@ pub fn bucket_pairs(len: usize) -> impl Iterator<Item = (usize, usize)> {
     (0..len).flat_map(move |x| ((x + 1)..len.min(x + window)).map(move |y| (x, y)))
 }
 
+/// The bands of a night's search and the keys its new documents have in each: what an index's
+/// documents are told against, one signature at a time, as they are streamed ([`OldBucket`],
+/// [`night_pairs`]).
+#[derive(Debug)]
+pub struct NightBands {
+    bands: Vec<Band>,
+    wanted: Vec<rustc_hash::FxHashSet<u64>>,
+}
+
+impl NightBands {
+    /// The keys of `new` signatures in the bands of `indexes` (as [`verified_candidates`]
+    /// takes them).
+    pub fn new<'a>(new: impl Iterator<Item = Lanes<'a>>, indexes: &[(Banding, u64)]) -> Self {
+        let bands = bands_of(indexes);
+        let mut wanted = vec![rustc_hash::FxHashSet::default(); bands.len()];
+        for sig in new {
+            for (b, band) in bands.iter().enumerate() {
+                wanted[b].insert(band.key(sig));
+            }
+        }
+        NightBands { bands, wanted }
+    }
+
+    /// The number of bands.
+    pub fn len(&self) -> usize {
+        self.bands.len()
+    }
+
+    /// Whether there is no band.
+    pub fn is_empty(&self) -> bool {
+        self.bands.is_empty()
+    }
+
+    /// Calls `hit(band, key)` for each band where `sig`'s key is one a new signature has.
+    pub fn hits(&self, sig: Lanes, hit: &mut dyn FnMut(usize, u64)) {
+        for (b, (band, wanted)) in self.bands.iter().zip(&self.wanted).enumerate() {
+            let k = band.key(sig);
+            if wanted.contains(&k) {
+                hit(b, k);
+            }
+        }
+    }
+
+    /// Whether `sig` shares a band's key with a new signature.
+    pub fn collides(&self, sig: Lanes) -> bool {
+        let mut any = false;
+        self.hits(sig, &mut |_, _| any = true);
+        any
+    }
+}
+
+/// The old documents of one band's bucket, as a night's search needs them: how many there are,
+/// and the last [`BUCKET_ALL_PAIRS_MAX`] in document order. A bucket of at most that many
+/// documents pairs all of them; a larger one pairs a new document only with the
+/// [`BUCKET_WINDOW`] old ones just before it, the last ones (old documents sort first).
+#[derive(Debug, Clone, Default)]
+pub struct OldBucket {
+    /// Old documents with the key.
+    pub count: u32,
+    /// The last of them, ascending.
+    last: Vec<u32>,
+}
+
+impl OldBucket {
+    /// Counts old document `doc`.
+    pub fn add(&mut self, doc: u32) {
+        self.count += 1;
+        let at = self.last.partition_point(|&d| d < doc);
+        self.last.insert(at, doc);
+        if self.last.len() > BUCKET_ALL_PAIRS_MAX {
+            self.last.remove(0);
+        }
+    }
+
+    /// Adds the documents counted in `other` (any split of the documents gives the same).
+    pub fn merge(&mut self, other: &OldBucket) {
+        self.count += other.count;
+        let mut all: Vec<u32> = self.last.iter().chain(&other.last).copied().collect();
+        all.sort_unstable();
+        let cut = all.len().saturating_sub(BUCKET_ALL_PAIRS_MAX);
+        self.last = all.split_off(cut);
+    }
+}
+
+/// The candidate pairs [`verified_candidates`] proposes over an index's documents
+/// (`0..first_new`) and new ones (`first_new..`, signatures `new` in order), sorted and
+/// unique, from the new documents' signatures and, for each band of [`NightBands`] (in its
+/// order), the old documents of each bucket a new document is in (`old[band][key]`) rather
+/// than the old signatures: old documents sort first in a bucket, so those a new one pairs with
+/// are the bucket's last, wherever its others lie. Their number is the search's count of
+/// candidates; each is verified once, whichever band proposes it first.
+pub fn night_pairs(
+    bands: &NightBands,
+    new: &[Lanes<'_>],
+    first_new: u32,
+    old: &[rustc_hash::FxHashMap<u64, OldBucket>],
+) -> Vec<(u32, u32)> {
+    let none = rustc_hash::FxHashMap::default();
+    let per_band: Vec<Vec<(u32, u32)>> = bands
+        .bands
+        .par_iter()
+        .enumerate()
+        .map(|(b, band)| {
+            // An index with no document has no buckets at all.
+            let old = old.get(b).unwrap_or(&none);
+            let mut keyed: Vec<(u64, u32)> = new
+                .iter()
+                .enumerate()
+                .map(|(i, &sig)| (band.key(sig), first_new + i as u32))
+                .collect();
+            radsort::sort_by_key(&mut keyed, |&(key, _)| key);
+            let mut pairs = Vec::new();
+            let mut bucket: Vec<u32> = Vec::new();
+            for news in keyed.chunk_by(|a, b| a.0 == b.0) {
+                let (count, last) = old
+                    .get(&news[0].0)
+                    .map_or((0, &[][..]), |b| (b.count as usize, b.last.as_slice()));
+                // The bucket as the search sorts it: the old documents not kept (never paired:
+                // they lie before the last ones) stand as placeholders in front.
+                let m = count + news.len();
+                let window = window_of(m);
+                let hidden = count - last.len();
+                bucket.clear();
+                bucket.extend(last);
+                bucket.extend(news.iter().map(|&(_, d)| d));
+                for y in 0..bucket.len() {
+                    if bucket[y] < first_new {
+                        continue;
+                    }
+                    let at = hidden + y;
+                    for x in at.saturating_sub(window - 1)..at {
+                        if let Some(x) = x.checked_sub(hidden) {
+                            pairs.push((bucket[x], bucket[y]));
+                        }
+                    }
+                }
+            }
+            pairs
+        })
+        .collect();
+    let mut all: Vec<(u32, u32)> = per_band.into_iter().flatten().collect();
+    all.par_sort_unstable();
+    all.dedup();
+    all
+}
+
+/// [`CollisionFilter`] for the table search over SimHash fingerprints: the old fingerprints
+/// that share a table's key with a new one, for every layout a search over between
+/// `documents.start()` and `documents.end()` documents may take ([`hamming_layout`]).
+#[derive(Debug)]
+pub struct HammingFilter {
+    masks: Vec<u64>,
+    wanted: Vec<rustc_hash::FxHashSet<u64>>,
+}
+
+impl HammingFilter {
+    /// The keys of the `new` fingerprints for distance `k`.
+    pub fn new(new: &[u64], k: u32, documents: std::ops::RangeInclusive<usize>) -> Self {
+        let (lo, hi) = (*documents.start(), *documents.end());
+        // The layout changes only where the bit length of the count does.
+        let mut counts = vec![lo];
+        let mut p = lo.max(1).next_power_of_two();
+        while p <= hi {
+            counts.push(p);
+            p = match p.checked_mul(2) {
+                Some(q) => q,
+                None => break,
+            };
+        }
+        let mut masks: Vec<u64> = counts
+            .into_iter()
+            .flat_map(|n| table_masks(hamming_layout(k, n)))
+            .collect();
+        masks.sort_unstable();
+        masks.dedup();
+        let wanted = masks
+            .iter()
+            .map(|&m| new.iter().map(|&f| f & m).collect())
+            .collect();
+        HammingFilter { masks, wanted }
+    }
+
+    /// Whether `fingerprint` shares a table's key with a new one.
+    pub fn collides(&self, fingerprint: u64) -> bool {
+        self.masks
+            .iter()
+            .zip(&self.wanted)
+            .any(|(&m, wanted)| wanted.contains(&(fingerprint & m)))
+    }
+}
+
 /// Pairs of an oversized bucket are those within `BUCKET_WINDOW` of each other in it.
 fn window_of(bucket_len: usize) -> usize {
     if bucket_len <= BUCKET_ALL_PAIRS_MAX {
@@ -887,6 +1078,65 @@ pub fn hamming_candidates_touching(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The pairs a night finds from its buckets' counts and last documents are the candidates
+    /// of a search over every document, and as many as it proposes, with buckets of every size:
+    /// few lane values make buckets of hundreds of old documents.
+    #[test]
+    fn night_pairs_are_the_candidates_over_every_document() {
+        let mut state = 7u64;
+        for (old, new, values) in [
+            (300usize, 20usize, 3u64),
+            (500, 40, 5),
+            (40, 30, 2),
+            (0, 10, 2),
+        ] {
+            let sigs: Vec<Vec<u32>> = (0..old + new)
+                .map(|_| {
+                    (0..16)
+                        .map(|_| (splitmix64(&mut state) % values) as u32)
+                        .collect()
+                })
+                .collect();
+            let banding = Banding { bands: 8, rows: 2 };
+            let indexes = [(banding, 11u64)];
+            let active = vec![true; old + new];
+            let want = candidates_touching(&sigs, &active, old, banding, 11);
+            let (_, proposed) =
+                verified_candidates(&sigs, &active, old, &indexes, 0, &|_, _, _| true);
+            let bands = NightBands::new(sigs[old..].iter().map(|s| Lanes::Words(s)), &indexes);
+            let mut buckets = vec![rustc_hash::FxHashMap::<u64, OldBucket>::default(); bands.len()];
+            // Two halves counted apart and merged, as two scans of segments are.
+            let mut other = buckets.clone();
+            for (d, sig) in sigs[..old].iter().enumerate() {
+                let target = if d % 3 == 0 { &mut other } else { &mut buckets };
+                bands.hits(Lanes::Words(sig), &mut |b, k| {
+                    target[b].entry(k).or_default().add(d as u32)
+                });
+            }
+            for (mine, theirs) in buckets.iter_mut().zip(&other) {
+                for (k, b) in theirs {
+                    mine.entry(*k).or_default().merge(b);
+                }
+            }
+            let new_sigs: Vec<Lanes> = sigs[old..].iter().map(|s| Lanes::Words(s)).collect();
+            let got = night_pairs(&bands, &new_sigs, old as u32, &buckets);
+            assert_eq!(got, want, "{old} old, {new} new");
+            if old == 0 {
+                // The first night: no buckets at all.
+                assert_eq!(night_pairs(&bands, &new_sigs, 0, &[]), want);
+                assert!(!want.is_empty());
+            }
+            assert_eq!(got.len(), proposed);
+            assert!(
+                buckets
+                    .iter()
+                    .flat_map(|b| b.values())
+                    .any(|b| b.count as usize > BUCKET_ALL_PAIRS_MAX)
+                    || old < 100
+            );
+        }
+    }
 
     #[test]
     fn band_keys_grouped_and_paired_propose_what_the_search_proposes() {

@@ -81,7 +81,7 @@ fn explain(args: &cli::ExplainArgs) -> anyhow::Result<ExitCode> {
 fn index(cmd: IndexCommand) -> anyhow::Result<ExitCode> {
     match cmd {
         IndexCommand::Stats { dir, format } => {
-            let stats = reprint::index::Index::open_existing(&dir)?.stats();
+            let stats = reprint::index::Index::open_existing(&dir)?.stats()?;
             let body = match format {
                 cli::EvalFormat::Text => stats.to_text(),
                 cli::EvalFormat::Json => serde_json::to_string_pretty(&stats)? + "\n",

@@ -245,6 +245,26 @@ pub fn equal_lanes(a: Lanes, b: Lanes) -> usize {
     }
 }
 
+/// The lanes of two signatures of equal length whose low bytes are equal: the bound on their
+/// agreement that the candidate search reads from its table of lane bytes (0 for unequal
+/// lengths). Eight lanes a word when both are packed.
+pub fn equal_low_bytes(a: Lanes, b: Lanes) -> usize {
+    match (a, b) {
+        (Lanes::Packed { width, row: x }, Lanes::Packed { width: w, row: y }) if width == w => {
+            let groups = width.div_ceil(8);
+            let equal: usize = (0..groups)
+                .map(|g| equal_bytes(x[g], y[g]).count_ones() as usize)
+                .sum();
+            // Padding lanes are 0 in both rows: equal, and no lanes.
+            equal - (8 * groups - width)
+        }
+        _ if a.len() == b.len() => (0..a.len())
+            .filter(|&k| a.get(k) as u8 == b.get(k) as u8)
+            .count(),
+        _ => 0,
+    }
+}
+
 /// [`jaccard`] of two stored signatures, however each is stored.
 pub fn jaccard_lanes(a: Lanes, b: Lanes) -> f64 {
     if a.is_empty() || a.len() != b.len() {

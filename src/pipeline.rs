@@ -441,11 +441,21 @@ pub(crate) fn match_pairs<F: Fingerprints + Signatures + ?Sized>(
     active: &[bool],
     first_new: usize,
 ) -> Matched {
-    let near = lsh::optimal_banding(config.threshold, config.num_perm);
-    let contained = lsh::optimal_banding(
-        containment_search_threshold(config.containment),
-        config.num_perm,
-    );
+    match_pairs_of(config, fps, active, first_new, active.len())
+}
+
+/// [`match_pairs`] where the search stands for one over `documents` documents (the SimHash
+/// table layout follows their number): a night searches a subset of its index with the same
+/// layout as over the whole index.
+fn match_pairs_of<F: Fingerprints + Signatures + ?Sized>(
+    config: &Config,
+    fps: &F,
+    active: &[bool],
+    first_new: usize,
+    documents: usize,
+) -> Matched {
+    let indexes = band_indexes(config);
+    let (near, contained) = (indexes[0].0, indexes[1].0);
     let rule = rule(config);
     let verify = |a: u32, b: u32, at_most: usize| {
         cluster::matches_within(fps.get(a as usize), fps.get(b as usize), rule, at_most)
@@ -455,7 +465,7 @@ pub(crate) fn match_pairs<F: Fingerprints + Signatures + ?Sized>(
             fps,
             active,
             first_new,
-            &band_indexes(config),
+            &indexes,
             cluster::min_agreeing_lanes(rule, config.num_perm),
             &verify,
         ),
@@ -464,7 +474,7 @@ pub(crate) fn match_pairs<F: Fingerprints + Signatures + ?Sized>(
             let fingerprints: Vec<u64> = (0..active.len())
                 .map(|i| fps.get(i).simhash.unwrap_or(0))
                 .collect();
-            let layout = lsh::hamming_layout(config.simhash_max_distance_bits, active.len());
+            let layout = lsh::hamming_layout(config.simhash_max_distance_bits, documents);
             let pairs = lsh::hamming_candidates_touching(&fingerprints, active, first_new, layout);
             let edges: Vec<(u32, u32)> = pairs
                 .par_iter()
@@ -1560,14 +1570,56 @@ pub fn dedup_indexed(
         index.learned(frequent);
 
         progress.start(Stage::Cluster, 3);
-        let known: std::collections::HashSet<&str> =
-            index.docs().iter().map(|d| d.id.as_str()).collect();
-        let mut fresh: Vec<usize> = Vec::new();
-        for i in 0..fps.len() {
-            if fps.get(i).shingles == 0 {
-                continue; // already listed as skipped
+        // One streamed read of the index finds what the night needs of it: which ids it holds,
+        // the old documents the night's searches can pair with a new one and the members of
+        // their clusters, and the counts of every anchor (DESIGN.md, "Matching a night").
+        let matchable: Vec<usize> = (0..fps.len())
+            .filter(|&i| fps.get(i).shingles > 0)
+            .collect();
+        let night_ids: rustc_hash::FxHashSet<&str> =
+            matchable.iter().map(|&i| ids.get(i)).collect();
+        let night_anchors: Option<rustc_hash::FxHashSet<u32>> = config.translations.then(|| {
+            matchable
+                .iter()
+                .flat_map(|&i| sketches.get(i).anchors.iter().copied())
+                .collect()
+        });
+        // Test hook: `REPRINT_TEST_WHOLE_INDEX` keeps every old document whole and searches
+        // them all, as matching against the whole index in memory did, so that a test can
+        // hold the streamed search to it.
+        let whole = std::env::var_os("REPRINT_TEST_WHOLE_INDEX").is_some();
+        let night_bands = (config.method == Method::MinHash && !whole).then(|| {
+            lsh::NightBands::new(
+                matchable.iter().map(|&i| fps.get(i).signature),
+                &band_indexes(config),
+            )
+        });
+        let collides: Option<Box<index::night::Collides>> = match config.method {
+            _ if whole => Some(Box::new(|_, _| true)),
+            Method::MinHash => None,
+            Method::SimHash => {
+                let new: Vec<u64> = matchable
+                    .iter()
+                    .map(|&i| fps.get(i).simhash.unwrap_or(0))
+                    .collect();
+                let filter = lsh::HammingFilter::new(
+                    &new,
+                    config.simhash_max_distance_bits,
+                    index.len()..=index.len() + new.len(),
+                );
+                Some(Box::new(move |_, h| filter.collides(h.unwrap_or(0))))
             }
-            if known.contains(ids.get(i)) {
+        };
+        let mut selection = index.select(&index::night::Wanted {
+            ids: &night_ids,
+            bands: night_bands.as_ref(),
+            collides: collides.as_deref(),
+            anchors: night_anchors.as_ref(),
+        })?;
+        drop((collides, night_anchors, night_ids));
+        let mut fresh: Vec<usize> = Vec::new();
+        for &i in &matchable {
+            if selection.known.contains(ids.get(i)) {
                 skipped.push(Skipped {
                     path: ids.get(i).to_string(),
                     reason: "already in the index: a document with this id was added before".into(),
@@ -1576,10 +1628,139 @@ pub fn dedup_indexed(
                 fresh.push(i);
             }
         }
-        drop(known);
-        let old = index.docs();
+        drop(matchable);
+        let documents_before = index.len();
+        // Anchor counts over every document of the index and the night, as one table of them
+        // all would count them; translations are searched when two languages can match.
+        let mut languages = selection.languages;
+        let mut counter = std::mem::take(&mut selection.counter);
+        if config.translations {
+            for &i in &fresh {
+                let s = sketches.get(i);
+                counter.add(s.lang, s.anchors, fps.get(i).length);
+                if s.lang.is_some() && s.anchors.len() >= crosslang::MIN_ANCHORS {
+                    languages |= crosslang::lang_bit(s.lang);
+                }
+            }
+        }
+        let translating = config.translations && languages.count_ones() >= 2 && !fresh.is_empty();
+        let counts = translating.then(|| counter.finish());
+        let rare: rustc_hash::FxHashSet<u32> = match &counts {
+            Some(counts) => fresh
+                .iter()
+                .flat_map(|&i| sketches.get(i).anchors.iter().copied())
+                .filter(|&a| crosslang::searchable(counts.of(a)))
+                .collect(),
+            None => Default::default(),
+        };
+        let translating_old = selection.translating(&|a| rare.contains(&a));
+        let near_contained = band_indexes(config);
+        // Under MinHash, the candidate pairs come from the buckets' counts and last documents,
+        // and a second streamed read verifies each pair as its old document goes by: only the
+        // old documents of verified pairs are kept. Otherwise the old documents whose keys
+        // collide are kept whole and searched with the new ones.
+        let (subset, found) = match &night_bands {
+            Some(bands) => {
+                let first = documents_before as u32;
+                let new_sigs: Vec<crate::minhash::Lanes> =
+                    fresh.iter().map(|&i| fps.get(i).signature).collect();
+                let buckets = std::mem::take(&mut selection.buckets);
+                let pairs = lsh::night_pairs(bands, &new_sigs, first, &buckets);
+                drop((buckets, new_sigs));
+                let candidate_pairs = pairs.len();
+                let rule = rule(config);
+                let min_lanes = cluster::min_agreeing_lanes(rule, config.num_perm);
+                // As `lsh::verified_candidates` judges a pair: the lanes whose low bytes agree
+                // bound the agreement, and too few reject it.
+                let verified = |a: FingerprintRef, b: FingerprintRef| {
+                    let agreeing = crate::minhash::equal_low_bytes(a.signature, b.signature);
+                    agreeing >= min_lanes && cluster::matches_within(a, b, rule, agreeing)
+                };
+                let new_fp = |n: u32| fps.get(fresh[(n - first) as usize]);
+                let split = pairs.partition_point(|&(a, _)| a < first);
+                let mut edges: Vec<(u32, u32)> = pairs[split..]
+                    .par_iter()
+                    .copied()
+                    .filter(|&(a, b)| verified(new_fp(a), new_fp(b)))
+                    .collect();
+                // Where the documents the night may touch lie: the old documents of candidate
+                // pairs, those searched across languages, and the members of their clusters.
+                let mut place = vec![0u64; documents_before.div_ceil(64)];
+                let mut seeds: Vec<u32> = pairs[..split].iter().map(|&(a, _)| a).collect();
+                seeds.sort_unstable();
+                seeds.dedup();
+                for &m in &seeds {
+                    place[m as usize / 64] |= 1 << (m % 64);
+                }
+                for c in index.clusters() {
+                    if c.members.iter().any(|m| seeds.binary_search(m).is_ok()) {
+                        for &m in &c.members {
+                            place[m as usize / 64] |= 1 << (m % 64);
+                        }
+                    }
+                }
+                let probe = counts.as_ref().map(|counts| {
+                    index::night::TranslationProbe::new(
+                        counts,
+                        &rare,
+                        fresh.iter().map(|&i| sketches.get(i)),
+                    )
+                });
+                let translates = |view: &index::store::DocView<'_>| {
+                    probe.as_ref().is_some_and(|p| p.pairs_with(view))
+                };
+                let mut checked = index.verify(
+                    &pairs[..split],
+                    &place,
+                    &|old, n| verified(old, new_fp(n)),
+                    probe
+                        .is_some()
+                        .then_some(&translates as &index::night::Translates),
+                )?;
+                drop((probe, pairs, place));
+                let mut seeds: Vec<u32> = checked.edges.iter().map(|&(a, _)| a).collect();
+                seeds.extend(&checked.translating);
+                let docs = std::mem::take(&mut checked.docs);
+                let subset = index.gather(docs, &seeds, &|d| checked.place_of(d))?;
+                edges.extend(checked.edges);
+                edges.sort_unstable();
+                (subset, Some((edges, candidate_pairs)))
+            }
+            None => {
+                let mut seeds: Vec<u32> = selection.collided.iter().map(|&(d, _)| d).collect();
+                seeds.extend(translating_old.iter().map(|&(d, _)| d));
+                let places: rustc_hash::FxHashMap<u32, index::Place> = selection
+                    .clustered()
+                    .iter()
+                    .chain(&translating_old)
+                    .copied()
+                    .collect();
+                let have = std::mem::take(&mut selection.collided);
+                let subset = index.gather(have, &seeds, &|d| places.get(&d).copied())?;
+                (subset, None)
+            }
+        };
+        drop((selection, translating_old, rare));
+        // The night runs on the subset, numbered as the index numbers it (ascending), then
+        // the new documents: every search and rule below depends on documents only through
+        // their order, so it decides as over the whole index.
+        let old = subset.docs.as_slice();
         let first_new = old.len();
         let total = first_new + fresh.len();
+        let global = |i: usize| -> u32 {
+            if i < first_new {
+                subset.numbers[i]
+            } else {
+                (documents_before + i - first_new) as u32
+            }
+        };
+        let local = |d: u32| subset.numbers.binary_search(&d).unwrap_or(usize::MAX);
+        let local_or_new = |d: u32| -> u32 {
+            match (d as usize).checked_sub(documents_before) {
+                Some(n) => (first_new + n) as u32,
+                None => local(d) as u32,
+            }
+        };
         let joined = Joined {
             old,
             new: &fps,
@@ -1606,25 +1787,56 @@ pub fn dedup_indexed(
             }
         };
         let lang_of = |i: usize| config.translations.then(|| sketch_of(i).lang).flatten();
-        let active = vec![true; total];
-        let matched = match_pairs(config, &joined, &active, first_new);
-        progress.advance(2);
-        // Pairs across languages that involve a new document, searched in one table of every
-        // document's sketch (built after the same-language search, the run's largest).
-        let (translation_edges, translation_candidates, anchor_counts) = if config.translations {
-            let mut table = SketchTable::default();
-            for i in 0..total {
-                let s = sketch_of(i);
-                table.push(&crate::anchor::Sketch {
-                    lang: s.lang,
-                    anchors: s.anchors.to_vec(),
-                });
-            }
-            index::translation_edges(&table, &joined, first_new)
-        } else {
-            (Vec::new(), 0, None)
+        let matched = match found {
+            // The pairs found over the whole index, numbered in the subset.
+            Some((edges, candidate_pairs)) => Matched {
+                candidate_pairs,
+                edges: edges
+                    .into_iter()
+                    .map(|(a, b)| (local_or_new(a), local_or_new(b)))
+                    .collect(),
+                near: near_contained[0].0,
+                contained: near_contained[1].0,
+            },
+            None => match_pairs_of(
+                config,
+                &joined,
+                &vec![true; total],
+                first_new,
+                documents_before + fresh.len(),
+            ),
         };
-        let existing: Vec<WorkCluster> = index.clusters().iter().map(WorkCluster::from).collect();
+        progress.advance(2);
+        // Pairs across languages that involve a new document, searched in one table of the
+        // subset's sketches and the night's, weighed by the counts over every document.
+        let (translation_edges, translation_candidates, anchor_counts) = match counts {
+            Some(counts) => {
+                let mut table = SketchTable::default();
+                for i in 0..total {
+                    let s = sketch_of(i);
+                    table.push(&crate::anchor::Sketch {
+                        lang: s.lang,
+                        anchors: s.anchors.to_vec(),
+                    });
+                }
+                let (edges, candidates) =
+                    index::translation_edges_counted(&table, &joined, first_new, &counts);
+                (edges, candidates, Some(counts))
+            }
+            None => (Vec::new(), 0, None),
+        };
+        let existing: Vec<WorkCluster> = subset
+            .clusters
+            .iter()
+            .map(|&c| {
+                let c = &index.clusters()[c];
+                WorkCluster {
+                    id: c.id,
+                    representative: local(c.representative),
+                    members: c.members.iter().map(|&m| local(m)).collect(),
+                }
+            })
+            .collect();
         let new_docs: Vec<usize> = (first_new..total).collect();
         let assigned = assign::assign(
             &fp_of,
@@ -1743,12 +1955,28 @@ pub fn dedup_indexed(
         let clustered = articles.iter().filter(|a| a.cluster.is_some()).count();
         let duplicates = articles.iter().filter(|a| a.duplicate).count();
         skipped.sort();
+        // The clusters the night could not touch stay as they were; the others come back
+        // numbered as the index numbers them.
+        let mut searched = vec![false; index.clusters().len()];
+        for &c in &subset.clusters {
+            searched[c] = true;
+        }
+        let clusters_before = index.clusters().len();
+        let mut stored_clusters: Vec<StoredCluster> = index.take_clusters();
+        let mut kept = searched.iter();
+        stored_clusters.retain(|_| !kept.next().copied().unwrap_or(false));
+        stored_clusters.extend(assigned.clusters.iter().map(|c| StoredCluster {
+            id: c.id,
+            representative: global(c.representative),
+            members: c.members.iter().map(|&m| global(m)).collect(),
+        }));
+        stored_clusters.sort_unstable_by_key(|c| c.id);
         let index_report = IndexReport {
             path: index.dir().display().to_string(),
-            documents_before: first_new,
-            documents_after: total,
-            clusters_before: index.clusters().len(),
-            clusters_after: assigned.clusters.len(),
+            documents_before,
+            documents_after: documents_before + fresh.len(),
+            clusters_before,
+            clusters_after: stored_clusters.len(),
             articles,
             merges: assigned
                 .merges
@@ -1780,8 +2008,6 @@ pub fn dedup_indexed(
                 sketch: sketches.sketch(i),
             })
             .collect();
-        let stored_clusters: Vec<StoredCluster> =
-            assigned.clusters.iter().map(StoredCluster::from).collect();
         let document_ids: Vec<String> = new_docs.iter().map(|&n| id_of(n).to_string()).collect();
         let stats = Stats {
             documents: fresh.len(),

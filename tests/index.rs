@@ -894,3 +894,192 @@ fn an_index_from_before_translations_is_refused_with_what_to_do_or_used_without_
     assert_eq!(after["documents"], 4);
     assert_eq!(after["params"]["translations"], false);
 }
+
+/// The nights of the subset test: many stories over four nights (so four segments), each
+/// night with reprints of its own stories and of earlier nights', halves of a long story on
+/// two nights, the English harbour story, and documents that match nothing.
+fn subset_nights(dir: &Dir, extra: &[&str]) -> (PathBuf, Dir) {
+    let st = dir.path().join(format!("base{}", extra.join("")));
+    let story = |k: u64| prose(100 + k, 260);
+    let long = prose(99, 440);
+    for n in 0..4u64 {
+        let d = Dir::new();
+        for k in 0..12u64 {
+            let s = story(n * 12 + k);
+            // One copy a story, two for every third, three for every fifth.
+            let copies = 1 + usize::from(k % 3 == 0) + usize::from(k % 5 == 0);
+            for c in 0..copies {
+                d.write(
+                    &format!("n{n}s{c}/story-{k}.txt"),
+                    reprint_of(&format!("N{n}S{c}"), &s),
+                );
+            }
+        }
+        if n > 0 {
+            // A copy of a story of the night before, which joins (or forms) its cluster.
+            let s = story((n - 1) * 12 + 1);
+            d.write(&format!("late{n}/story.txt"), reprint_of("Late", &s));
+        }
+        // The long story's halves, each twice, on nights 1 and 2.
+        if n == 1 || n == 2 {
+            let half = words(&long, (n as usize - 1) * 220, 220);
+            for c in 0..2 {
+                d.write(
+                    &format!("half{n}{c}/long.txt"),
+                    reprint_of(&format!("H{c}"), &half),
+                );
+            }
+        }
+        if n == 0 {
+            d.write("alpha/harbour.txt", reprint_of("Alpha", HARBOUR_EN));
+            d.write("beta/harbour.txt", reprint_of("Beta", HARBOUR_EN));
+        }
+        // A story copied on many sites on two nights: its buckets hold more old documents
+        // than a bucket pairs all of, so a new copy pairs with the last ones only.
+        if n == 1 || n == 2 {
+            for c in 0..12 {
+                d.write(
+                    &format!("wide{n}{c}/wide.txt"),
+                    reprint_of(&format!("W{n}{c}"), &prose(98, 300)),
+                );
+            }
+        }
+        let (code, _, stderr) = night(d.path(), &st, extra);
+        assert_eq!(code, 0, "{stderr}");
+    }
+    // The night: copies of stories of every earlier night (old representatives in old
+    // segments), the long story whole (it unites the two halves' clusters), the harbour story
+    // in French (a translation joins night 0's cluster), an id the index holds, new pairs and
+    // documents that match nothing.
+    let last = Dir::new();
+    for n in 0..4u64 {
+        for k in [0u64, 2, 7] {
+            last.write(
+                &format!("again{n}/story-{k}.txt"),
+                reprint_of("Again", &story(n * 12 + k)),
+            );
+        }
+    }
+    last.write("whole/long.txt", reprint_of("Whole", &long));
+    last.write("gamma/port.txt", reprint_of("Gamma", HARBOUR_FR));
+    last.write("n1s0/story-3.txt", reprint_of("N1S0", &story(15)));
+    for c in 0..2 {
+        last.write(
+            &format!("fresh{c}/new.txt"),
+            reprint_of("Fresh", &prose(500, 280)),
+        );
+    }
+    last.write("alone/one.txt", reprint_of("Alone", &prose(501, 280)));
+    for c in 0..3 {
+        last.write(
+            &format!("wide-new{c}/wide.txt"),
+            reprint_of(&format!("WN{c}"), &prose(98, 300)),
+        );
+    }
+    (st, last)
+}
+
+/// Runs `last` against copies of `base` streamed and with every old document held whole (as
+/// before the index was streamed); returns the two (report, manifest) pairs.
+fn streamed_and_whole(
+    work: &Dir,
+    base: &Path,
+    last: &Path,
+    extra: &[&str],
+) -> Vec<(String, Vec<u8>)> {
+    let mut outs = Vec::new();
+    for whole in [false, true] {
+        let st = work.path().join(format!("state-{whole}{}", extra.join("")));
+        copy_dir(base, &st);
+        let mut cmd = dedup_cmd(last, &st);
+        cmd.args(extra);
+        if whole {
+            cmd.env("REPRINT_TEST_WHOLE_INDEX", "1");
+        }
+        let out = cmd.output().unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let report = String::from_utf8(out.stdout)
+            .unwrap()
+            .replace(st.to_str().unwrap(), "STATE");
+        let manifest = std::fs::read(st.join("MANIFEST")).unwrap();
+        outs.push((report, manifest));
+    }
+    assert_eq!(outs[0].0, outs[1].0, "the reports differ");
+    assert_eq!(outs[0].1, outs[1].1, "the saved manifests differ");
+    outs
+}
+
+#[test]
+fn a_night_over_the_index_subset_decides_as_over_the_whole_index() {
+    let work = Dir::new();
+    let (base, last) = subset_nights(&work, &[]);
+    assert_eq!(stats(&base)["segments"], 4);
+    let outs = streamed_and_whole(&work, &base, last.path(), &[]);
+    // The night did what the test means it to: joins into clusters led from old segments, a
+    // merge, a translation and a known id.
+    let r: serde_json::Value = serde_json::from_str(&outs[0].0).unwrap();
+    let joined = r["index"]["articles"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|a| a["outcome"] == "joined")
+        .count();
+    assert!(joined >= 10, "{}", r["index"]);
+    assert_eq!(article(&r, "whole/long.txt")["outcome"], "joined");
+    assert_eq!(
+        r["index"]["merges"].as_array().unwrap().len(),
+        1,
+        "{}",
+        r["index"]
+    );
+    // The translation pairs with night 0's English story.
+    assert_ne!(article(&r, "gamma/port.txt")["outcome"], "unique");
+    assert_eq!(article(&r, "wide-new0/wide.txt")["outcome"], "joined");
+    assert!(
+        r["stats"]["translation_pairs"].as_u64().unwrap() >= 1,
+        "{}",
+        r["stats"]
+    );
+    assert!(r["skipped"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|s| s["path"] == "n1s0/story-3.txt"));
+
+    // The same night again: every id is known, and none is matched.
+    let again = work.path().join("again");
+    copy_dir(&work.path().join("state-false"), &again);
+    let outs = streamed_and_whole(&work, &again, last.path(), &[]);
+    let r: serde_json::Value = serde_json::from_str(&outs[0].0).unwrap();
+    assert_eq!(r["stats"]["documents"], 0, "{}", r["stats"]);
+}
+
+#[test]
+fn a_simhash_night_over_the_index_subset_decides_as_over_the_whole_index() {
+    let work = Dir::new();
+    let extra = ["--method", "simhash"];
+    let (base, last) = subset_nights(&work, &extra);
+    let outs = streamed_and_whole(&work, &base, last.path(), &extra);
+    let r: serde_json::Value = serde_json::from_str(&outs[0].0).unwrap();
+    assert_eq!(
+        article(&r, "again0/story-0.txt")["outcome"],
+        "joined",
+        "{}",
+        r["index"]
+    );
+}
+
+#[test]
+fn a_first_night_streamed_is_the_whole_index_night() {
+    let work = Dir::new();
+    let empty = work.path().join("empty");
+    std::fs::create_dir_all(&empty).unwrap();
+    let n1 = night_one(&stories());
+    let outs = streamed_and_whole(&work, &empty, n1.path(), &[]);
+    let r: serde_json::Value = serde_json::from_str(&outs[0].0).unwrap();
+    assert_eq!(r["stats"]["clusters"], 3, "{}", r["stats"]);
+}

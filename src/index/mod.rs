@@ -6,9 +6,11 @@
 //! module ties them to a run: open, match, retention, statistics.
 
 pub mod assign;
+pub mod night;
 pub mod store;
 
 use std::collections::HashSet;
+use std::fs::File;
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
@@ -40,6 +42,25 @@ pub fn translation_edges<F: Fingerprints + ?Sized>(
     }
     let chars: Vec<u32> = (0..n).map(|i| fps.get(i).length).collect();
     let counts = AnchorCounts::new(table, &vec![true; n], &chars);
+    let (edges, candidates) = translation_edges_counted(table, fps, first_new, &counts);
+    (edges, candidates, Some(counts))
+}
+
+/// [`translation_edges`] weighed by `counts`, which may count more documents than `table`
+/// holds: a night's table holds only the old documents that can pair with a new one (every
+/// old document with two searchable anchors of a new one), in index order, and the counts are
+/// over the whole index; the edges are then those of a table of every document, numbered by
+/// the smaller table.
+pub fn translation_edges_counted<F: Fingerprints + ?Sized>(
+    table: &SketchTable,
+    fps: &F,
+    first_new: usize,
+    counts: &AnchorCounts,
+) -> (Vec<Edge>, usize) {
+    let n = table.len();
+    if first_new >= n {
+        return (Vec::new(), 0);
+    }
     // An old document can pair with a new one only if two of one's probes are anchors of the
     // other, and a probe is a searchable anchor: the old documents that carry two searchable
     // anchors of the new ones are the only ones searched. A test holds the result to
@@ -62,15 +83,15 @@ pub fn translation_edges<F: Fingerprints + ?Sized>(
                     >= crosslang::MIN_SHARED_PROBES
         })
         .collect();
-    let pairs: Vec<(u32, u32)> = crosslang::candidates(table, &active, &counts)
+    let pairs: Vec<(u32, u32)> = crosslang::candidates(table, &active, counts)
         .into_iter()
         .filter(|&(_, b)| b as usize >= first_new)
         .collect();
     let edges: Vec<Edge> = pairs
         .par_iter()
-        .filter_map(|&(a, b)| crosslang::edge(table, fps, &counts, a, b))
+        .filter_map(|&(a, b)| crosslang::edge(table, fps, counts, a, b))
         .collect();
-    (edges, pairs.len(), Some(counts))
+    (edges, pairs.len())
 }
 
 /// The parameters of `config` that shape fingerprints.
@@ -87,20 +108,33 @@ pub fn fingerprint_params(config: &Config) -> FingerprintParams {
     }
 }
 
-/// An open, locked index.
+/// An open, locked index. Opening it reads the manifest only; the documents are read from
+/// their segments as they are needed, streamed ([`Index::scan`]), so that a night against an
+/// index of millions of documents holds only those it can match.
 #[derive(Debug)]
 pub struct Index {
     dir: PathBuf,
     _lock: Lock,
     params: FingerprintParams,
     manifest: Manifest,
-    docs: Vec<StoredDoc>,
+    /// Documents in all segments, as the manifest counts them (each scan checks the count).
+    documents: usize,
+}
+
+/// Where an indexed document lies: its segment (position in the manifest) and its record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Place {
+    /// The segment's position in the manifest.
+    pub segment: u32,
+    /// The record in that segment.
+    pub at: store::DocAt,
 }
 
 impl Index {
     /// Opens (creating on the first night) the index in `dir` for a run with `params`. Fails
-    /// without changing anything when another run holds the lock, or when a file is damaged,
-    /// newer, or built with other parameters.
+    /// without changing anything when another run holds the lock, or when the manifest is
+    /// damaged, newer, or built with other parameters (a damaged segment fails the scan that
+    /// reads it, before anything is saved).
     pub fn open_or_create(dir: &Path, params: FingerprintParams) -> Result<Index> {
         let lock = Lock::acquire(dir)?;
         let manifest = store::read_manifest(dir)?.unwrap_or_default();
@@ -135,26 +169,18 @@ impl Index {
         params: FingerprintParams,
         manifest: Manifest,
     ) -> Result<Index> {
-        let segments: Vec<Vec<StoredDoc>> = manifest
+        let damaged = |what: &str| Error::Index {
+            path: dir.join(store::MANIFEST),
+            problem: IndexProblem::Damaged(what.into()),
+        };
+        // Document numbers are u32 in clusters and in the candidate search.
+        let n = manifest
             .segments
-            .par_iter()
-            .map(|(name, count)| {
-                let path = dir.join(name);
-                let docs = store::read_segment(&path, &params)?;
-                if docs.len() as u64 != *count {
-                    return Err(Error::Index {
-                        path,
-                        problem: IndexProblem::Damaged(format!(
-                            "holds {} documents, the manifest says {count}",
-                            docs.len()
-                        )),
-                    });
-                }
-                Ok(docs)
-            })
-            .collect::<Result<_>>()?;
-        let docs: Vec<StoredDoc> = segments.into_iter().flatten().collect();
-        let n = docs.len();
+            .iter()
+            .try_fold(0u64, |n, &(_, count)| n.checked_add(count))
+            .filter(|&n| n <= u64::from(u32::MAX))
+            .ok_or_else(|| damaged("its segments hold more documents than an index can"))?
+            as usize;
         let bad = manifest.clusters.iter().any(|c| {
             c.members.len() < 2
                 || c.members.iter().any(|&m| m as usize >= n)
@@ -162,28 +188,143 @@ impl Index {
                 || c.id >= manifest.next_cluster
         });
         if bad {
-            return Err(Error::Index {
-                path: dir.join(store::MANIFEST),
-                problem: IndexProblem::Damaged("a cluster names documents it does not have".into()),
-            });
+            return Err(damaged("a cluster names documents it does not have"));
         }
         Ok(Index {
             dir: dir.to_path_buf(),
             _lock: lock,
             params,
             manifest,
-            docs,
+            documents: n,
         })
+    }
+
+    /// The number of indexed documents.
+    pub fn len(&self) -> usize {
+        self.documents
+    }
+
+    /// Whether the index holds no document.
+    pub fn is_empty(&self) -> bool {
+        self.documents == 0
+    }
+
+    /// Reads every segment once, streamed (a piece of a segment at a time), checking each as
+    /// [`store::scan_segment`] does, and folds its documents into accumulators: `visit(acc,
+    /// doc, view, place)` for each document `doc` (its number in index order), segments in
+    /// parallel, each accumulator seeing some segments in order; `merge` combines two. A
+    /// failure is the one of the first failing segment.
+    pub fn scan<A: Send>(
+        &self,
+        init: &(dyn Fn() -> A + Sync),
+        visit: &(dyn Fn(&mut A, usize, &store::DocView<'_>, Place) + Sync),
+        merge: &(dyn Fn(A, A) -> A + Sync),
+    ) -> Result<A> {
+        let mut first = Vec::with_capacity(self.manifest.segments.len());
+        let mut n = 0usize;
+        for (_, count) in &self.manifest.segments {
+            first.push(n);
+            n += *count as usize;
+        }
+        type Acc<A> = (A, Option<(usize, Error)>);
+        let folded: Acc<A> = self
+            .manifest
+            .segments
+            .par_iter()
+            .enumerate()
+            .fold(
+                || (init(), None),
+                |(mut acc, failed): Acc<A>, (s, (name, count))| {
+                    if failed.is_some() {
+                        return (acc, failed);
+                    }
+                    let path = self.dir.join(name);
+                    let scanned = File::open(&path)
+                        .and_then(|f| f.metadata().map(|m| (f, m.len())))
+                        .map_err(|e| Error::with_path(&path, e))
+                        .and_then(|(file, len)| {
+                            let mut doc = first[s];
+                            store::scan_segment(
+                                &path,
+                                file,
+                                len,
+                                &self.params,
+                                Some(*count),
+                                &mut |view, at| {
+                                    let place = Place {
+                                        segment: s as u32,
+                                        at,
+                                    };
+                                    visit(&mut acc, doc, view, place);
+                                    doc += 1;
+                                },
+                            )
+                        });
+                    match scanned {
+                        Ok(_) => (acc, None),
+                        Err(e) => (acc, Some((s, e))),
+                    }
+                },
+            )
+            .reduce(
+                || (init(), None),
+                |(a, fa), (b, fb)| {
+                    let failed = match (fa, fb) {
+                        (Some(x), Some(y)) => Some(if x.0 <= y.0 { x } else { y }),
+                        (x, y) => x.or(y),
+                    };
+                    (merge(a, b), failed)
+                },
+            );
+        match folded {
+            (_, Some((_, e))) => Err(e),
+            (acc, None) => Ok(acc),
+        }
+    }
+
+    /// Reads again the documents at `places` (from a scan), in the order given.
+    pub fn fetch(&self, places: &[Place]) -> Result<Vec<StoredDoc>> {
+        let mut order: Vec<usize> = (0..places.len()).collect();
+        order.sort_by_key(|&i| (places[i].segment, places[i].at.offset));
+        let mut out: Vec<Option<StoredDoc>> = vec![None; places.len()];
+        for run in order.chunk_by(|&a, &b| places[a].segment == places[b].segment) {
+            let Some((name, _)) = self.manifest.segments.get(places[run[0]].segment as usize)
+            else {
+                continue;
+            };
+            let at: Vec<store::DocAt> = run.iter().map(|&i| places[i].at).collect();
+            let docs = store::read_docs_at(&self.dir.join(name), &self.params, &at)?;
+            for (&i, d) in run.iter().zip(docs) {
+                out[i] = Some(d);
+            }
+        }
+        out.into_iter()
+            .map(|d| {
+                d.ok_or_else(|| Error::Index {
+                    path: self.dir.join(store::MANIFEST),
+                    problem: IndexProblem::Damaged("a document lies in no segment".into()),
+                })
+            })
+            .collect()
+    }
+
+    /// Every document, in index order (what `index prune` rewrites).
+    fn all_docs(&self) -> Result<Vec<StoredDoc>> {
+        let mut docs: Vec<(usize, StoredDoc)> = self.scan(
+            &Vec::new,
+            &|acc, doc, view, _| acc.push((doc, view.to_stored())),
+            &|mut a, b| {
+                a.extend(b);
+                a
+            },
+        )?;
+        docs.sort_unstable_by_key(|&(i, _)| i);
+        Ok(docs.into_iter().map(|(_, d)| d).collect())
     }
 
     /// The state directory.
     pub fn dir(&self) -> &Path {
         &self.dir
-    }
-
-    /// The indexed documents, in index order.
-    pub fn docs(&self) -> &[StoredDoc] {
-        &self.docs
     }
 
     /// The shingles every fingerprint of the index leaves out, or `None` for an index created
@@ -206,6 +347,12 @@ impl Index {
     /// The stored clusters, ascending by id.
     pub fn clusters(&self) -> &[StoredCluster] {
         &self.manifest.clusters
+    }
+
+    /// Takes the stored clusters out (a night builds the clusters it saves from them, without
+    /// a copy of every cluster of the index); [`Index::clusters`] is empty after.
+    pub fn take_clusters(&mut self) -> Vec<StoredCluster> {
+        std::mem::take(&mut self.manifest.clusters)
     }
 
     /// The next cluster id to hand out.
@@ -243,7 +390,8 @@ impl Index {
     /// with one member dissolves; one that lost its representative keeps its id and takes its
     /// most complete remaining member as representative.
     pub fn prune(mut self, cutoff: i64) -> Result<PruneSummary> {
-        let keep: Vec<bool> = self.docs.iter().map(|d| d.age_date() >= cutoff).collect();
+        let all = self.all_docs()?;
+        let keep: Vec<bool> = all.iter().map(|d| d.age_date() >= cutoff).collect();
         let mut new_index: Vec<Option<u32>> = Vec::with_capacity(keep.len());
         let mut next = 0u32;
         for &k in &keep {
@@ -252,7 +400,7 @@ impl Index {
                 next - 1
             }));
         }
-        let docs: Vec<StoredDoc> = std::mem::take(&mut self.docs)
+        let docs: Vec<StoredDoc> = all
             .into_iter()
             .zip(&keep)
             .filter_map(|(d, &k)| k.then_some(d))
@@ -314,12 +462,19 @@ impl Index {
         Ok(summary)
     }
 
-    /// Counts, sizes, parameters and date range.
-    pub fn stats(&self) -> IndexStats {
+    /// Counts, sizes, parameters and date range, from one streamed read of every segment.
+    pub fn stats(&self) -> Result<IndexStats> {
         let bytes = store::size_on_disk(&self.dir, &self.manifest);
-        let dates = self.docs.iter().map(StoredDoc::age_date);
-        let documents = self.docs.len();
-        IndexStats {
+        let (documents, oldest, newest) = self.scan(
+            &|| (0usize, i64::MAX, i64::MIN),
+            &|acc, _, view, _| {
+                let d = view.age_date();
+                *acc = (acc.0 + 1, acc.1.min(d), acc.2.max(d));
+            },
+            &|a, b| (a.0 + b.0, a.1.min(b.1), a.2.max(b.2)),
+        )?;
+        let date = |d: i64| (documents > 0).then(|| crate::corpus::date::format(d));
+        Ok(IndexStats {
             path: self.dir.display().to_string(),
             format_version: self.manifest.format_version,
             documents,
@@ -333,11 +488,11 @@ impl Index {
             } else {
                 bytes / documents as u64
             },
-            oldest: dates.clone().min().map(crate::corpus::date::format),
-            newest: dates.max().map(crate::corpus::date::format),
+            oldest: date(oldest),
+            newest: date(newest),
             params: self.params.clone(),
             frequent_shingle_buckets: self.manifest.frequent.len(),
-        }
+        })
     }
 }
 

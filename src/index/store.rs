@@ -383,87 +383,484 @@ fn segment_body(docs: &[StoredDoc], sketches: bool) -> Vec<u8> {
 
 /// Reads a segment file, checking it was built with `params`.
 pub fn read_segment(path: &Path, params: &FingerprintParams) -> Result<Vec<StoredDoc>> {
-    parse_segment(path, &read_file(path)?, params)
+    let mut docs = Vec::new();
+    let file = File::open(path).map_err(|e| Error::with_path(path, e))?;
+    let len = file
+        .metadata()
+        .map_err(|e| Error::with_path(path, e))?
+        .len();
+    scan_segment(path, file, len, params, None, &mut |d, _| {
+        docs.push(d.to_stored())
+    })?;
+    Ok(docs)
 }
 
 /// Decodes the `bytes` of the segment file at `path` (named in errors), checking it was built
 /// with `params`. Any bytes give documents or an error, never a panic or an allocation larger
-/// than a small multiple of `bytes` (the fuzz target `index_read` holds it to that).
+/// than a small multiple of `bytes` (the fuzz target `index_read` holds it to that). It reads
+/// them as [`scan_segment`] reads a file, so the fuzz target exercises the streamed reader.
 pub fn parse_segment(
     path: &Path,
     bytes: &[u8],
     params: &FingerprintParams,
 ) -> Result<Vec<StoredDoc>> {
-    let (version, found, body) = open_envelope(path, SEGMENT_MAGIC, bytes)?;
-    check_params(path, &found, params)?;
-    let sketches = version >= SKETCH_VERSION;
-    decode_segment(body, params.method == "simhash", sketches).map_err(|e| Error::Index {
-        path: path.to_path_buf(),
-        problem: IndexProblem::Damaged(e),
-    })
-}
-
-/// Decodes a segment's body; `sketches`: its documents carry translation sketches (format
-/// version 2 on).
-fn decode_segment(
-    body: &[u8],
-    simhash: bool,
-    sketches: bool,
-) -> std::result::Result<Vec<StoredDoc>, String> {
-    let mut r = Reader { bytes: body };
-    // Each document takes well over 32 bytes, which bounds a damaged count before allocating.
-    let n = r.len(body.len() / 32)?;
-    let mut docs = Vec::with_capacity(n);
-    for _ in 0..n {
-        let id = r.str()?;
-        let source = r.str()?;
-        let date = Some(r.i64()?).filter(|&d| d != i64::MIN);
-        let added = r.i64()?;
-        let length = r.len(u32::MAX as usize)? as u32;
-        let shingles = r.len(u32::MAX as usize)? as u32;
-        let k = r.u32()? as usize;
-        let numbers = (0..k)
-            .map(|_| r.u64())
-            .collect::<std::result::Result<_, _>>()?;
-        let p = r.u32()? as usize;
-        let raw = r.take(p.checked_mul(4).ok_or("signature length overflows")?)?;
-        let words: Vec<u32> = raw
-            .chunks_exact(4)
-            .map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]]))
-            .collect();
-        let (signature, simhash) = match (simhash, words.as_slice()) {
-            (false, _) => (words.into_boxed_slice(), None),
-            (true, &[lo, hi]) => (Box::default(), Some(u64::from(lo) | u64::from(hi) << 32)),
-            (true, _) => return Err("a SimHash fingerprint is not two words".into()),
-        };
-        let sketch = if sketches {
-            read_sketch(&mut r)?
-        } else {
-            Sketch::default()
-        };
-        docs.push(StoredDoc {
-            id,
-            source,
-            date,
-            added,
-            fingerprint: Fingerprint {
-                signature,
-                simhash,
-                shingles,
-                length,
-                numbers,
-            },
-            sketch,
-        });
-    }
-    if !r.bytes.is_empty() {
-        return Err("bytes after the last document".into());
-    }
+    let mut docs = Vec::new();
+    scan_segment(
+        path,
+        bytes,
+        bytes.len() as u64,
+        params,
+        None,
+        &mut |d, _| docs.push(d.to_stored()),
+    )?;
     Ok(docs)
 }
 
-/// Reads one document's translation sketch: a language code and the anchors.
-fn read_sketch(r: &mut Reader<'_>) -> std::result::Result<Sketch, String> {
+/// Where a document lies: enough to read it again without reading its segment again.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DocAt {
+    /// Byte offset of its record in its segment file.
+    pub offset: u64,
+    /// Whether its segment's records carry translation sketches (format version 2 on).
+    pub sketches: bool,
+}
+
+/// One document as it lies in a segment's bytes: decoded and checked, but its strings,
+/// figures, signature and anchors still borrowed from the read buffer, so that a scan over
+/// millions of documents allocates only for those it keeps ([`DocView::to_stored`]).
+#[derive(Debug, Clone, Copy)]
+pub struct DocView<'a> {
+    /// Document id.
+    pub id: &'a str,
+    /// Source (site) it came from.
+    pub source: &'a str,
+    /// Publication date in Unix seconds, when known.
+    pub date: Option<i64>,
+    /// Unix seconds of the run that added it.
+    pub added: i64,
+    /// Length of its kept text in characters.
+    pub length: u32,
+    /// Distinct shingles of its kept text.
+    pub shingles: u32,
+    /// Its language, when told (and when the segment holds sketches).
+    pub lang: Option<Lang>,
+    numbers: &'a [u8],
+    words: &'a [u8],
+    simhash: bool,
+    anchors: &'a [u8],
+}
+
+/// Little-endian `u32`s laid end to end.
+fn words32(bytes: &[u8]) -> impl Iterator<Item = u32> + '_ {
+    bytes
+        .chunks_exact(4)
+        .map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]]))
+}
+
+impl DocView<'_> {
+    /// The date retention goes by: the publication date, else when it was added.
+    pub fn age_date(&self) -> i64 {
+        self.date.unwrap_or(self.added)
+    }
+
+    /// Its MinHash signature's lanes written into `out` (cleared first; empty under SimHash).
+    pub fn signature_into(&self, out: &mut Vec<u32>) {
+        out.clear();
+        if !self.simhash {
+            out.extend(words32(self.words));
+        }
+    }
+
+    /// Its SimHash fingerprint under `--method simhash`.
+    pub fn simhash(&self) -> Option<u64> {
+        let mut w = words32(self.words);
+        match (self.simhash, w.next(), w.next()) {
+            (true, Some(lo), Some(hi)) => Some(u64::from(lo) | u64::from(hi) << 32),
+            _ => None,
+        }
+    }
+
+    /// Its figures sketch written into `out` (cleared first).
+    pub fn numbers_into(&self, out: &mut Vec<u64>) {
+        out.clear();
+        out.extend(
+            self.numbers
+                .chunks_exact(8)
+                .map(|c| u64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]])),
+        );
+    }
+
+    /// The number of its translation anchors.
+    pub fn anchor_count(&self) -> usize {
+        self.anchors.len() / 4
+    }
+
+    /// Its translation anchors, in order.
+    pub fn anchors(&self) -> impl Iterator<Item = u32> + '_ {
+        words32(self.anchors)
+    }
+
+    /// An owned copy.
+    pub fn to_stored(&self) -> StoredDoc {
+        let words: Vec<u32> = words32(self.words).collect();
+        StoredDoc {
+            id: self.id.to_string(),
+            source: self.source.to_string(),
+            date: self.date,
+            added: self.added,
+            fingerprint: Fingerprint {
+                signature: if self.simhash {
+                    Box::default()
+                } else {
+                    words.into_boxed_slice()
+                },
+                simhash: self.simhash(),
+                shingles: self.shingles,
+                length: self.length,
+                numbers: self
+                    .numbers
+                    .chunks_exact(8)
+                    .map(|c| u64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]))
+                    .collect(),
+            },
+            sketch: Sketch {
+                lang: self.lang,
+                anchors: self.anchors().collect(),
+            },
+        }
+    }
+}
+
+/// Decodes one document record; `sketches`: it carries a translation sketch (format version 2
+/// on). Fails, never panics, on any bytes.
+fn decode_doc<'a>(
+    r: &mut Reader<'a>,
+    params: &FingerprintParams,
+    sketches: bool,
+) -> std::result::Result<DocView<'a>, String> {
+    let simhash = params.method == "simhash";
+    let text = |r: &mut Reader<'a>| -> std::result::Result<&'a str, String> {
+        let n = r.len(r.bytes.len())?;
+        std::str::from_utf8(r.take(n)?).map_err(|_| "text is not UTF-8".into())
+    };
+    let id = text(r)?;
+    let source = text(r)?;
+    let date = Some(r.i64()?).filter(|&d| d != i64::MIN);
+    let added = r.i64()?;
+    let length = r.len(u32::MAX as usize)? as u32;
+    let shingles = r.len(u32::MAX as usize)? as u32;
+    let k = r.u32()? as usize;
+    let numbers = r.take(k.checked_mul(8).ok_or("figures length overflows")?)?;
+    let p = r.u32()? as usize;
+    let words = r.take(p.checked_mul(4).ok_or("signature length overflows")?)?;
+    if simhash && p != 2 {
+        return Err("a SimHash fingerprint is not two words".into());
+    }
+    // Every signature of an index has the parameters' lanes; the candidate search reads that
+    // many of each.
+    if !simhash && p != params.num_perm {
+        return Err(format!(
+            "a signature of {p} lanes, the parameters say {}",
+            params.num_perm
+        ));
+    }
+    let (lang, anchors) = if sketches {
+        read_sketch(r)?
+    } else {
+        (None, &[][..])
+    };
+    Ok(DocView {
+        id,
+        source,
+        date,
+        added,
+        length,
+        shingles,
+        lang,
+        numbers,
+        words,
+        simhash,
+        anchors,
+    })
+}
+
+/// Bytes read from a segment at a time; a document larger than this grows the buffer.
+const READ_CHUNK: usize = 1 << 20;
+
+/// The covered bytes of a file (all but the checksum) read in order and hashed as they go.
+struct Hashed<R> {
+    inner: R,
+    hasher: xxhash_rust::xxh3::Xxh3,
+    /// Covered bytes not yet read.
+    left: u64,
+}
+
+impl<R: Read> Hashed<R> {
+    /// Appends the next `n` covered bytes (`n` at most [`Hashed::left`]) to `out`.
+    fn read_into(&mut self, out: &mut Vec<u8>, n: usize) -> std::io::Result<()> {
+        let start = out.len();
+        out.resize(start + n, 0);
+        self.inner.read_exact(&mut out[start..])?;
+        self.hasher.update(&out[start..]);
+        self.left -= n as u64;
+        Ok(())
+    }
+
+    /// Reads and hashes the covered bytes left, then reads the checksum: whether it matches.
+    fn finish(&mut self) -> std::io::Result<bool> {
+        let mut buf = vec![0u8; READ_CHUNK.min(self.left as usize)];
+        while self.left > 0 {
+            let n = buf.len().min(self.left as usize);
+            self.inner.read_exact(&mut buf[..n])?;
+            self.hasher.update(&buf[..n]);
+            self.left -= n as u64;
+        }
+        let mut sum = [0u8; 8];
+        self.inner.read_exact(&mut sum)?;
+        Ok(self.hasher.digest() == u64::from_le_bytes(sum))
+    }
+}
+
+/// Reads the segment file at `path` from `source` (`len` bytes) in pieces of about a megabyte,
+/// checking what [`parse_segment`] checks (magic, version, checksum, parameters, the count the
+/// manifest gives when `expected` is set) and calling `visit` with each document and where it
+/// lies, in order. Memory is one piece and the largest document, whatever the segment's size.
+///
+/// The checksum covers the whole file and is known only at its end, so documents are visited
+/// before it is: a caller keeps nothing of a scan that fails. A damaged file fails as
+/// [`parse_segment`] always failed: when the checksum does not match, that is the error, even
+/// where a field before it already did not decode.
+pub fn scan_segment<R: Read>(
+    path: &Path,
+    source: R,
+    len: u64,
+    params: &FingerprintParams,
+    expected: Option<u64>,
+    visit: &mut dyn FnMut(&DocView<'_>, DocAt),
+) -> Result<u64> {
+    let problem = |p: IndexProblem| Error::Index {
+        path: path.to_path_buf(),
+        problem: p,
+    };
+    let damaged = |e: String| problem(IndexProblem::Damaged(e));
+    let io = |e: std::io::Error| match e.kind() {
+        // The file is shorter than it was when its length was taken.
+        std::io::ErrorKind::UnexpectedEof => damaged("ends early".into()),
+        _ => Error::with_path(path, e),
+    };
+    let mut source = source;
+    // Magic and version come before the checksum, as in `open_envelope`.
+    let mut head = [0u8; 12];
+    let got = len.min(12) as usize;
+    source.read_exact(&mut head[..got]).map_err(io)?;
+    if got < 8 || &head[..8] != SEGMENT_MAGIC {
+        return Err(problem(IndexProblem::NotAnIndex));
+    }
+    if got < 12 {
+        return Err(damaged("header ends early".into()));
+    }
+    let version = u32::from_le_bytes([head[8], head[9], head[10], head[11]]);
+    if version > FORMAT_VERSION {
+        return Err(problem(IndexProblem::NewerFormat {
+            found: version,
+            supported: FORMAT_VERSION,
+        }));
+    }
+    if version == 0 {
+        return Err(damaged("format version 0 is not one reprint writes".into()));
+    }
+    if len < 8 + 4 + 8 {
+        return Err(damaged("header ends early".into()));
+    }
+    let mut hashed = Hashed {
+        inner: source,
+        hasher: xxhash_rust::xxh3::Xxh3::new(),
+        left: len - 8 - 12,
+    };
+    hashed.hasher.update(&head);
+    let mut count = 0u64;
+    let outcome = scan_body(
+        &mut hashed,
+        path,
+        version,
+        params,
+        expected,
+        &mut |d, at| {
+            count += 1;
+            visit(d, at)
+        },
+    );
+    match outcome {
+        // Any failure before the checksum is checked: a checksum that does not match is the
+        // error, as when the whole file was checked before it was decoded.
+        Err(e) => match hashed.finish() {
+            Ok(false) => Err(damaged("checksum mismatch".into())),
+            _ => Err(e),
+        },
+        Ok(()) => match hashed.finish().map_err(io)? {
+            true => Ok(count),
+            false => Err(damaged("checksum mismatch".into())),
+        },
+    }
+}
+
+/// [`scan_segment`] after the magic and version: the parameters and the documents.
+fn scan_body<R: Read>(
+    hashed: &mut Hashed<R>,
+    path: &Path,
+    version: u32,
+    params: &FingerprintParams,
+    expected: Option<u64>,
+    visit: &mut dyn FnMut(&DocView<'_>, DocAt),
+) -> Result<()> {
+    let damaged = |e: String| Error::Index {
+        path: path.to_path_buf(),
+        problem: IndexProblem::Damaged(e),
+    };
+    let io = |e: std::io::Error| match e.kind() {
+        std::io::ErrorKind::UnexpectedEof => damaged("ends early".into()),
+        _ => Error::with_path(path, e),
+    };
+    let mut buf: Vec<u8> = Vec::new();
+    // A length field, then that many bytes, never more than the covered bytes left.
+    let field = |hashed: &mut Hashed<R>, buf: &mut Vec<u8>| -> Result<u64> {
+        buf.clear();
+        if hashed.left < 8 {
+            return Err(damaged("ends early".into()));
+        }
+        hashed.read_into(buf, 8).map_err(io)?;
+        Ok(u64::from_le_bytes([
+            buf[0], buf[1], buf[2], buf[3], buf[4], buf[5], buf[6], buf[7],
+        ]))
+    };
+    let n = field(hashed, &mut buf)?;
+    if n > hashed.left {
+        return Err(damaged(format!("length {n} is impossible here")));
+    }
+    buf.clear();
+    hashed.read_into(&mut buf, n as usize).map_err(io)?;
+    let json = std::str::from_utf8(&buf).map_err(|_| damaged("text is not UTF-8".into()))?;
+    let found: FingerprintParams =
+        serde_json::from_str(json).map_err(|e| damaged(format!("parameters: {e}")))?;
+    if version < SKETCH_VERSION && found.translations {
+        return Err(damaged(format!(
+            "format version {version} cannot hold translation sketches"
+        )));
+    }
+    let body_len = field(hashed, &mut buf)?;
+    if body_len > hashed.left {
+        return Err(damaged(format!("length {body_len} is impossible here")));
+    }
+    check_params(path, &found, params)?;
+    let sketches = version >= SKETCH_VERSION;
+    // Where the body starts in the file: the header, the parameters, two length fields.
+    let body_start = 12 + 8 + n + 8;
+    // Body bytes not yet read into `buf`.
+    let mut unread = body_len;
+    buf.clear();
+    let first = unread.min(READ_CHUNK as u64) as usize;
+    hashed.read_into(&mut buf, first).map_err(io)?;
+    unread -= first as u64;
+    let mut r = Reader { bytes: &buf };
+    // Each document takes well over 32 bytes, which bounds a damaged count.
+    let count = r
+        .len((body_len / 32).min(usize::MAX as u64) as usize)
+        .map_err(damaged)? as u64;
+    if let Some(want) = expected {
+        if count != want {
+            return Err(damaged(format!(
+                "holds {count} documents, the manifest says {want}"
+            )));
+        }
+    }
+    // Offset in `buf` of the next document, and in the file of `buf`'s first byte.
+    let mut pos = 8usize;
+    let mut buf_at = body_start;
+    for _ in 0..count {
+        loop {
+            let mut r = Reader { bytes: &buf[pos..] };
+            match decode_doc(&mut r, params, sketches) {
+                Ok(doc) => {
+                    let used = buf.len() - pos - r.bytes.len();
+                    visit(
+                        &doc,
+                        DocAt {
+                            offset: buf_at + pos as u64,
+                            sketches,
+                        },
+                    );
+                    pos += used;
+                    break;
+                }
+                // A record cut by the end of the piece decodes once more of the body is in:
+                // read at least as much again as is held (so a large record costs few
+                // retries), and fail only when the whole rest of the body is in.
+                Err(_) if unread > 0 => {
+                    buf.drain(..pos);
+                    buf_at += pos as u64;
+                    pos = 0;
+                    let more = unread.min(READ_CHUNK.max(buf.len()) as u64) as usize;
+                    hashed.read_into(&mut buf, more).map_err(io)?;
+                    unread -= more as u64;
+                }
+                Err(e) => return Err(damaged(e)),
+            }
+        }
+    }
+    if pos < buf.len() || unread > 0 {
+        return Err(damaged("bytes after the last document".into()));
+    }
+    Ok(())
+}
+
+/// Reads again the documents of the segment at `path` that lie at `at` (offsets from a scan
+/// of it, ascending), in that order. The scan checked the file, which is never rewritten while
+/// the lock is held; a record that does not decode here is still an error, not a panic.
+pub fn read_docs_at(
+    path: &Path,
+    params: &FingerprintParams,
+    at: &[DocAt],
+) -> Result<Vec<StoredDoc>> {
+    use std::io::{Seek, SeekFrom};
+    let damaged = |e: String| Error::Index {
+        path: path.to_path_buf(),
+        problem: IndexProblem::Damaged(e),
+    };
+    let mut file = File::open(path).map_err(|e| Error::with_path(path, e))?;
+    let len = file
+        .metadata()
+        .map_err(|e| Error::with_path(path, e))?
+        .len();
+    let mut buf: Vec<u8> = Vec::new();
+    let mut out = Vec::with_capacity(at.len());
+    for a in at {
+        if a.offset >= len {
+            return Err(damaged(format!("no document at byte {}", a.offset)));
+        }
+        // Most records are under a kilobyte; a larger one is read again, whole.
+        let mut want = 4096u64;
+        loop {
+            let n = want.min(len - a.offset) as usize;
+            buf.resize(n, 0);
+            file.seek(SeekFrom::Start(a.offset))
+                .and_then(|_| file.read_exact(&mut buf))
+                .map_err(|e| Error::with_path(path, e))?;
+            let mut r = Reader { bytes: &buf };
+            match decode_doc(&mut r, params, a.sketches) {
+                Ok(doc) => {
+                    out.push(doc.to_stored());
+                    break;
+                }
+                Err(_) if (n as u64) < len - a.offset => want = want.saturating_mul(4),
+                Err(e) => return Err(damaged(e)),
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// Reads one document's translation sketch: a language code and the anchors (their bytes).
+fn read_sketch<'a>(r: &mut Reader<'a>) -> std::result::Result<(Option<Lang>, &'a [u8]), String> {
     let code = r.array::<2>()?;
     let lang = match code {
         [0, 0] => None,
@@ -479,12 +876,7 @@ fn read_sketch(r: &mut Reader<'_>) -> std::result::Result<Sketch, String> {
     if n > r.bytes.len() / 4 {
         return Err(format!("{n} anchors is impossible here"));
     }
-    let raw = r.take(n * 4)?;
-    let anchors = raw
-        .chunks_exact(4)
-        .map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]]))
-        .collect();
-    Ok(Sketch { lang, anchors })
+    Ok((lang, r.take(n * 4)?))
 }
 
 /// Encodes a manifest's bytes.
@@ -810,6 +1202,63 @@ mod tests {
             fs::write(&path, &bytes[..cut]).unwrap();
             assert!(read_segment(&path, &params()).is_err(), "cut at {cut}");
         }
+    }
+
+    /// A segment larger than the reader's piece, with a document larger than a piece, reads
+    /// as it was written, each document at the place the scan gives; a document cut by the
+    /// end of the file is an error.
+    #[test]
+    fn streamed_reads_cross_pieces_and_find_documents_again() {
+        let mut docs: Vec<StoredDoc> = (0..3000)
+            .map(|i| doc(&format!("doc-{i}-{}", "x".repeat(i % 700)), Some(i as i64)))
+            .collect();
+        docs[1700].id = "y".repeat(3 * READ_CHUNK);
+        let bytes = encode_segment(&params(), &docs);
+        assert!(bytes.len() > 4 * READ_CHUNK);
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(segment_name(1));
+        fs::write(&path, &bytes).unwrap();
+        let mut seen = Vec::new();
+        let file = File::open(&path).unwrap();
+        let n = scan_segment(
+            &path,
+            file,
+            bytes.len() as u64,
+            &params(),
+            Some(3000),
+            &mut |d, at| seen.push((d.id.to_string(), d.date, at)),
+        )
+        .unwrap();
+        assert_eq!(n, 3000);
+        for (d, (id, date, _)) in docs.iter().zip(&seen) {
+            assert_eq!((&d.id, d.date), (id, *date));
+        }
+        let picks = [0usize, 1, 1699, 1700, 1701, 2999];
+        let at: Vec<DocAt> = picks.iter().map(|&i| seen[i].2).collect();
+        let again = read_docs_at(&path, &params(), &at).unwrap();
+        for (&i, d) in picks.iter().zip(&again) {
+            assert_eq!(d.id, docs[i].id);
+            assert_eq!(d.fingerprint.signature, docs[i].fingerprint.signature);
+            assert_eq!(d.sketch, docs[i].sketch);
+        }
+        // Another count than the manifest's is an error before any document is visited.
+        let err = scan_segment(
+            &path,
+            &bytes[..],
+            bytes.len() as u64,
+            &params(),
+            Some(7),
+            &mut |_, _| panic!("visited"),
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(
+            err.contains("holds 3000 documents, the manifest says 7"),
+            "{err}"
+        );
+        // Cut inside the large document: an error, never a panic.
+        let cut = &bytes[..bytes.len() / 2];
+        assert!(parse_segment(&path, cut, &params()).is_err());
     }
 
     #[test]
