@@ -554,16 +554,15 @@ fn run(
         }
     }
 
-    let documents = active.iter().filter(|a| **a).count();
     let report = build_report(
         config,
-        &docs,
         &ids,
         clusters,
         skipped,
-        Counts {
-            active,
-            documents,
+        &active,
+        RunCounts {
+            documents: active.iter().filter(|a| **a).count(),
+            repaired: docs.iter().filter(|n| n.repaired).count(),
             candidate_pairs: matched.candidate_pairs,
             verified_pairs: matched.edges.len(),
             translation_candidates,
@@ -1525,17 +1524,6 @@ pub(crate) fn strip_boilerplate(
     (texts, stats)
 }
 
-struct Counts {
-    active: Vec<bool>,
-    documents: usize,
-    candidate_pairs: usize,
-    verified_pairs: usize,
-    translation_candidates: usize,
-    translation_pairs: usize,
-    frequent_shingle_buckets: usize,
-    boilerplate: BoilerplateStats,
-}
-
 /// Like [`dedup`], against the persistent index in `index_dir` (created on the first run): the
 /// new documents are matched against the index and each other, assigned stable cluster ids,
 /// and added; the index is saved before this returns. The report's clusters are those the run
@@ -2099,41 +2087,27 @@ fn params(config: &Config, near: Banding, contained: Banding) -> Params {
     }
 }
 
+/// The report of a batch run: its clusters named by `ids`, the `active` documents (those
+/// fingerprinted) listed for the per-document outputs.
 fn build_report(
     config: &Config,
-    docs: &[Loaded],
     ids: &Ids,
     clusters: Vec<cluster::Cluster>,
     skipped: Vec<Skipped>,
-    counts: Counts,
+    active: &[bool],
+    counts: RunCounts,
     sketches: &SketchTable,
 ) -> Report {
     let out = cluster_reports(clusters, &|i| ids.get(i).to_string(), &|i| {
         sketches_lang(config, sketches, i)
     });
-    let document_ids = counts
-        .active
+    let document_ids = active
         .iter()
         .enumerate()
         .filter(|(_, a)| **a)
         .map(|(i, _)| ids.get(i).to_string())
         .collect();
-    assemble_report(
-        config,
-        out,
-        skipped,
-        RunCounts {
-            documents: counts.documents,
-            repaired: docs.iter().filter(|n| n.repaired).count(),
-            candidate_pairs: counts.candidate_pairs,
-            verified_pairs: counts.verified_pairs,
-            translation_candidates: counts.translation_candidates,
-            translation_pairs: counts.translation_pairs,
-            frequent_shingle_buckets: counts.frequent_shingle_buckets,
-            boilerplate: counts.boilerplate,
-        },
-        document_ids,
-    )
+    assemble_report(config, out, skipped, counts, document_ids)
 }
 
 /// The report's entries of `clusters` (ids still 0), their documents named by `id_of` and

@@ -589,11 +589,7 @@ fn read_jsonl(
 /// Fingerprints from the column buffers [`fingerprints`] gives (in a dict, rows in any
 /// selection), `width` lanes a signature.
 fn fps_from(cols: &Bound<'_, PyDict>, width: usize) -> PyResult<Vec<Fingerprint>> {
-    let get = |name: &str| -> PyResult<Vec<u8>> {
-        cols.get_item(name)?
-            .ok_or_else(|| PyValueError::new_err(format!("missing column {name}")))?
-            .extract()
-    };
+    let get = |name: &str| -> PyResult<Vec<u8>> { column(cols, name) };
     let lanes = from_le(&get("signature")?, "signature", u32::from_le_bytes)?;
     let shingles = from_le(&get("shingles")?, "shingles", u32::from_le_bytes)?;
     let length = from_le(&get("length")?, "length", u32::from_le_bytes)?;
@@ -631,6 +627,22 @@ fn fps_from(cols: &Bound<'_, PyDict>, width: usize) -> PyResult<Vec<Fingerprint>
             })
         })
         .collect()
+}
+
+/// Column `name` of a dict of columns; an error naming it when it is missing.
+fn column<'py, T: FromPyObjectOwned<'py>>(cols: &Bound<'py, PyDict>, name: &str) -> PyResult<T> {
+    cols.get_item(name)?
+        .ok_or_else(|| PyValueError::new_err(format!("missing column {name}")))?
+        .extract()
+        .map_err(Into::into)
+}
+
+/// The sketches of a dict of columns (`lang`, `anchors`, `anchors_offsets`).
+fn sketches_of(cols: &Bound<'_, PyDict>) -> PyResult<Vec<Sketch>> {
+    let langs: Vec<Option<String>> = column(cols, "lang")?;
+    let anchors: Vec<u8> = column(cols, "anchors")?;
+    let offsets: Vec<u8> = column(cols, "anchors_offsets")?;
+    sketches_from(&langs, &anchors, &offsets)
 }
 
 /// Sketches from a list of language codes and the `anchors` / `anchors_offsets` buffers.
@@ -863,22 +875,7 @@ fn verify_translations<'py>(
     let config = config_from(Vec::new(), options)?;
     let width = width_of(&config);
     let side = |d: &Bound<'py, PyDict>| -> PyResult<(Vec<Fingerprint>, Vec<Sketch>)> {
-        let langs: Vec<Option<String>> = d
-            .get_item("lang")?
-            .ok_or_else(|| PyValueError::new_err("missing column lang"))?
-            .extract()?;
-        let anchors: Vec<u8> = d
-            .get_item("anchors")?
-            .ok_or_else(|| PyValueError::new_err("missing column anchors"))?
-            .extract()?;
-        let offsets: Vec<u8> = d
-            .get_item("anchors_offsets")?
-            .ok_or_else(|| PyValueError::new_err("missing column anchors_offsets"))?
-            .extract()?;
-        Ok((
-            fps_from(d, width)?,
-            sketches_from(&langs, &anchors, &offsets)?,
-        ))
+        Ok((fps_from(d, width)?, sketches_of(d)?))
     };
     let ((fa, sa), (fb, sb)) = (side(a)?, side(b)?);
     same_length(&[fa.len(), fb.len()])?;
@@ -922,19 +919,7 @@ fn cluster_component(
 ) -> PyResult<Vec<String>> {
     let config = config_from(Vec::new(), options)?;
     let fps = fps_from(columns, width_of(&config))?;
-    let langs: Vec<Option<String>> = columns
-        .get_item("lang")?
-        .ok_or_else(|| PyValueError::new_err("missing column lang"))?
-        .extract()?;
-    let anchors: Vec<u8> = columns
-        .get_item("anchors")?
-        .ok_or_else(|| PyValueError::new_err("missing column anchors"))?
-        .extract()?;
-    let offsets: Vec<u8> = columns
-        .get_item("anchors_offsets")?
-        .ok_or_else(|| PyValueError::new_err("missing column anchors_offsets"))?
-        .extract()?;
-    let sketches = sketches_from(&langs, &anchors, &offsets)?;
+    let sketches = sketches_of(columns)?;
     same_length(&[ids.len(), fps.len(), sketches.len()])?;
     let ea = from_le(edges_a, "edges_a", u32::from_le_bytes)?;
     let eb = from_le(edges_b, "edges_b", u32::from_le_bytes)?;
