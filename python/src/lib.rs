@@ -564,21 +564,13 @@ fn bucket_pairs<'py>(
 /// site of records that name none.
 #[pyfunction]
 #[pyo3(signature = (jsonl, name = "<memory>", options = None, source = ""))]
-#[allow(clippy::type_complexity)]
 fn read_jsonl(
     py: Python<'_>,
     jsonl: Vec<u8>,
     name: &str,
     options: Option<&Bound<'_, PyDict>>,
     source: &str,
-) -> PyResult<(
-    Vec<String>,
-    Vec<String>,
-    Vec<String>,
-    Vec<Option<i64>>,
-    Vec<bool>,
-    Vec<(String, String)>,
-)> {
+) -> PyResult<DocumentColumns> {
     let config = config_from(Vec::new(), options)?;
     let mut input = Input::memory_jsonl(name, Arc::from(jsonl));
     // Records that name no site take the input's, as those of a file take its folder's.
@@ -1141,37 +1133,29 @@ fn discover(
 /// (see [`read_jsonl`] for what is returned).
 #[pyfunction]
 #[pyo3(signature = (input, options = None))]
-#[allow(clippy::type_complexity)]
 fn read_input(
     py: Python<'_>,
     input: (String, String, String),
     options: Option<&Bound<'_, PyDict>>,
-) -> PyResult<(
-    Vec<String>,
-    Vec<String>,
-    Vec<String>,
-    Vec<Option<i64>>,
-    Vec<bool>,
-    Vec<(String, String)>,
-)> {
+) -> PyResult<DocumentColumns> {
     let config = config_from(Vec::new(), options)?;
     let input = Input::file(PathBuf::from(input.1), &input.0, &input.2);
     Ok(py.detach(|| documents_of(&input, &config)))
 }
 
-/// The documents and skips of one input, as columns.
-#[allow(clippy::type_complexity)]
-fn documents_of(
-    input: &Input,
-    config: &Config,
-) -> (
+/// Documents as columns: ids, sources, texts as read, dates (Unix seconds), whether bytes were
+/// repaired; and the skips, `(name, reason)`.
+type DocumentColumns = (
     Vec<String>,
     Vec<String>,
     Vec<String>,
     Vec<Option<i64>>,
     Vec<bool>,
     Vec<(String, String)>,
-) {
+);
+
+/// The documents and skips of one input, as columns.
+fn documents_of(input: &Input, config: &Config) -> DocumentColumns {
     let (mut ids, mut sources, mut texts, mut dates, mut repaired, mut skipped) = (
         Vec::new(),
         Vec::new(),
