@@ -174,7 +174,7 @@ impl SketchTable {
     pub fn languages(&self) -> usize {
         let mut seen = 0u64;
         for (i, row) in self.rows.iter().enumerate() {
-            if row.lang != NO_LANG && self.get(i).anchors.len() >= MIN_ANCHORS {
+            if searches(self.get(i)) {
                 seen |= 1 << (row.lang % 64);
             }
         }

@@ -148,10 +148,7 @@ pub fn candidates_touching<T: Signatures + ?Sized>(
             pairs
         })
         .collect();
-    let mut all: Vec<(u32, u32)> = per_band.into_iter().flatten().collect();
-    all.par_sort_unstable();
-    all.dedup();
-    all
+    union_of(per_band)
 }
 
 /// One band of a banded index: signature lanes `lo..hi`, keyed with `seed`.
@@ -274,6 +271,14 @@ pub fn signature_band_keys(indexes: &[(Banding, u64)], signature: Lanes<'_>) -> 
 pub fn bucket_pairs(len: usize) -> impl Iterator<Item = (usize, usize)> {
     let window = window_of(len);
     (0..len).flat_map(move |x| ((x + 1)..len.min(x + window)).map(move |y| (x, y)))
+}
+
+/// The pairs of every band, sorted, each once: a pair several bands propose is one candidate.
+fn union_of(per_band: Vec<Vec<(u32, u32)>>) -> Vec<(u32, u32)> {
+    let mut all: Vec<(u32, u32)> = per_band.into_iter().flatten().collect();
+    all.par_sort_unstable();
+    all.dedup();
+    all
 }
 
 /// The bands of a night's search and the keys its new documents have in each: what an index's
@@ -416,10 +421,7 @@ pub fn night_pairs(
             pairs
         })
         .collect();
-    let mut all: Vec<(u32, u32)> = per_band.into_iter().flatten().collect();
-    all.par_sort_unstable();
-    all.dedup();
-    all
+    union_of(per_band)
 }
 
 /// [`CollisionFilter`] for the table search over SimHash fingerprints: the old fingerprints

@@ -1416,17 +1416,11 @@ pub fn fingerprint_documents(
                 )
             },
             |(shingler, bufs, extractor), &(source, raw, text)| {
-                let (kept, boilerplate, lang) = if config.keep_boilerplate {
-                    (
-                        text.to_string(),
-                        BoilerplateStats::default(),
-                        lang_of(config, text, None),
-                    )
-                } else {
-                    let infos = boilerplate::line_infos(text);
-                    let (mask, stats) = lines.decide(source, &infos);
-                    let lang = lang_of(config, text, Some(&mask));
-                    (boilerplate::kept_text(text, &mask), stats, lang)
+                let (mask, boilerplate) = decide_lines(config, lines, source, text);
+                let lang = lang_of(config, text, mask.as_deref());
+                let kept = match &mask {
+                    Some(mask) => boilerplate::kept_text(text, mask),
+                    None => text.to_string(),
                 };
                 DocumentFingerprint {
                     fingerprint: fingerprint_text(config, &hashers, shingler, bufs, &kept),
@@ -1449,14 +1443,25 @@ pub fn document_languages(
 ) -> Vec<Option<u8>> {
     docs.par_iter()
         .map(|&(source, text)| {
-            if config.keep_boilerplate {
-                lang_of(config, text, None)
-            } else {
-                let (mask, _) = lines.decide(source, &boilerplate::line_infos(text));
-                lang_of(config, text, Some(&mask))
-            }
+            let (mask, _) = decide_lines(config, lines, source, text);
+            lang_of(config, text, mask.as_deref())
         })
         .collect()
+}
+
+/// The boilerplate mask of one document of `source` with this normalized `text`, decided from
+/// the corpus's `lines`, and what it leaves out; no mask when boilerplate is kept.
+fn decide_lines(
+    config: &Config,
+    lines: &boilerplate::LineCounts,
+    source: &str,
+    text: &str,
+) -> (Option<Vec<bool>>, BoilerplateStats) {
+    if config.keep_boilerplate {
+        return (None, BoilerplateStats::default());
+    }
+    let (mask, stats) = lines.decide(source, &boilerplate::line_infos(text));
+    (Some(mask), stats)
 }
 
 /// The language of a normalized text's lines that `mask` keeps (all without one), told from
@@ -1626,7 +1631,7 @@ pub fn dedup_indexed(
             for &i in &fresh {
                 let s = sketches.get(i);
                 counter.add(s.lang, s.anchors, fps.get(i).length);
-                if s.lang.is_some() && s.anchors.len() >= crosslang::MIN_ANCHORS {
+                if crosslang::searches(s) {
                     languages |= crosslang::lang_bit(s.lang);
                 }
             }

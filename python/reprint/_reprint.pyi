@@ -67,3 +67,6 @@ def band_keys(
 
 def bucket_pairs(docs: bytes, ends: bytes) -> tuple[bytes, bytes]:
     """u64 buffers of the candidate pairs' documents, given buckets' sorted members."""
+
+MIN_ANCHORS: int
+"""Anchors a document needs to be searched across languages."""

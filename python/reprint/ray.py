@@ -57,31 +57,20 @@ def _read(batch: pa.Table, options: Dict[str, Any]) -> pa.Table:
             ids, sources, texts, dates, repaired, skipped = _reprint.read_input(
                 (row["id"], row["path"], row["source"]), options
             )
-        normalized = _reprint.normalize(texts)
-        docs = pa.table(
-            {
-                "id": pa.array(ids, pa.string()),
-                "source": pa.array(sources, pa.string()),
-                "text": pa.array(texts, pa.large_string()),
-                "normalized": pa.array(normalized, pa.large_string()),
-                "repaired": pa.array(repaired, pa.bool_()),
-                "doc": _doc_numbers(row["input"], len(ids)),
-                "skip": pa.array(
-                    [None if t else "no text left after normalization" for t in normalized],
-                    pa.string(),
-                ),
-            }
+        docs = stages.normalize(stages.documents_table(ids, sources, texts, dates, repaired))
+        docs = docs.append_column("doc", _doc_numbers(row["input"], len(ids))).append_column(
+            "skip",
+            pa.array(
+                [None if t else "no text left after normalization" for t in docs["normalized"].to_pylist()],
+                pa.string(),
+            ),
         )
-        skips = pa.table(
-            {
-                "id": pa.array([s[0] for s in skipped], pa.string()),
-                "source": pa.array([""] * len(skipped), pa.string()),
-                "text": pa.array([""] * len(skipped), pa.large_string()),
-                "normalized": pa.array([""] * len(skipped), pa.large_string()),
-                "repaired": pa.array([False] * len(skipped), pa.bool_()),
-                "doc": pa.array([0] * len(skipped), pa.uint64()),
-                "skip": pa.array([s[1] for s in skipped], pa.string()),
-            }
+        n = len(skipped)
+        skips = (
+            stages.documents_table([s[0] for s in skipped], [""] * n, [""] * n, [None] * n, [False] * n)
+            .append_column("normalized", pa.array([""] * n, pa.large_string()))
+            .append_column("doc", pa.array([0] * n, pa.uint64()))
+            .append_column("skip", pa.array([s[1] for s in skipped], pa.string()))
         )
         out += [docs, skips]
     return pa.concat_tables(out)
@@ -514,7 +503,7 @@ def _drop_anchors(batch: pa.Table) -> pa.Table:
 def _languages_that_search(active: Any) -> int:
     langs = active.map_batches(
         lambda t: pa.table(
-            {"lang": t.filter(pc.greater_equal(pc.list_value_length(t["anchors"]), 6))["lang"]}
+            {"lang": t.filter(pc.greater_equal(pc.list_value_length(t["anchors"]), _reprint.MIN_ANCHORS))["lang"]}
         ),
         batch_format="pyarrow",
     )

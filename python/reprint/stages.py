@@ -35,6 +35,7 @@ __all__ = [
     "assemble_report",
     "run_parts",
     "read_jsonl",
+    "documents_table",
     "line_counts",
     "add_line_counts",
     "shingle_counts",
@@ -70,7 +71,15 @@ def read_jsonl(jsonl: bytes, name: str = "<memory>", **options: Any) -> Tuple[pa
     """The documents of JSON Lines bytes as the command line reads a file named ``name``
     (columns ``id``, ``source``, ``text``, ``date``, ``repaired``), and its skipped records."""
     ids, sources, texts, dates, repaired, skipped = _reprint.read_jsonl(jsonl, name, options)
-    table = pa.table(
+    return documents_table(ids, sources, texts, dates, repaired), skipped
+
+
+def documents_table(
+    ids: Sequence[str], sources: Sequence[str], texts: Sequence[str], dates: Sequence[Any], repaired: Sequence[bool]
+) -> pa.Table:
+    """The table of documents the readers give as columns (``id``, ``source``, ``text``,
+    ``date``, ``repaired``)."""
+    return pa.table(
         {
             "id": pa.array(ids, pa.string()),
             "source": pa.array(sources, pa.string()),
@@ -79,7 +88,6 @@ def read_jsonl(jsonl: bytes, name: str = "<memory>", **options: Any) -> Tuple[pa
             "repaired": pa.array(repaired, pa.bool_()),
         }
     )
-    return table, skipped
 
 
 def normalize(table: pa.Table) -> pa.Table:
@@ -478,7 +486,7 @@ def run_parts(table: pa.Table, skipped: List[Tuple[str, str]], parts: int = 1, *
 
     # Translations: searched only when the documents that can match are in two languages.
     searching = options.get("translations", True) is not False and len(
-        {l for l, a in zip(active["lang"].to_pylist(), pc.list_value_length(active["anchors"]).to_pylist()) if l and (a or 0) >= 6}
+        {l for l, a in zip(active["lang"].to_pylist(), pc.list_value_length(active["anchors"]).to_pylist()) if l and (a or 0) >= _reprint.MIN_ANCHORS}
     ) >= 2
     empty_tr = pa.table({"a": pa.array([], pa.uint64()), "b": pa.array([], pa.uint64()), "score": pa.array([], pa.float64())})
     if searching:

@@ -193,11 +193,7 @@ fn line_counts<'py>(
     let config = config_from(Vec::new(), options)?;
     same_length(&[sources.len(), texts.len()])?;
     let (corpus, source) = py.detach(|| {
-        let docs: Vec<(&str, &str)> = sources
-            .iter()
-            .map(String::as_str)
-            .zip(texts.iter().map(String::as_str))
-            .collect();
+        let docs = str_pairs(&sources, &texts);
         let counts = pipeline::line_counts(&config, &docs);
         (counts.corpus_rows(), counts.source_rows())
     });
@@ -216,6 +212,15 @@ fn line_counts<'py>(
     ])
 }
 
+/// Two columns of text side by side, as the library's per-document stages take them.
+fn str_pairs<'a>(a: &'a [String], b: &'a [String]) -> Vec<(&'a str, &'a str)> {
+    a.iter()
+        .map(String::as_str)
+        .zip(b.iter().map(String::as_str))
+        .collect()
+}
+
+/// An error unless every column has the same number of rows.
 fn same_length(lengths: &[usize]) -> PyResult<()> {
     if lengths.windows(2).any(|w| w[0] != w[1]) {
         return Err(PyValueError::new_err(format!(
@@ -239,11 +244,7 @@ fn shingle_counts<'py>(
     let config = config_from(Vec::new(), options)?;
     same_length(&[ids.len(), texts.len()])?;
     let (counts, documents) = py.detach(|| {
-        let docs: Vec<(&str, &str)> = ids
-            .iter()
-            .map(String::as_str)
-            .zip(texts.iter().map(String::as_str))
-            .collect();
+        let docs = str_pairs(&ids, &texts);
         pipeline::shingle_counts(&config, &docs).to_parts()
     });
     Ok((
@@ -1069,11 +1070,7 @@ fn languages(
     let config = config_from(Vec::new(), options)?;
     same_length(&[sources.len(), texts.len()])?;
     Ok(py.detach(|| {
-        let docs: Vec<(&str, &str)> = sources
-            .iter()
-            .map(String::as_str)
-            .zip(texts.iter().map(String::as_str))
-            .collect();
+        let docs = str_pairs(&sources, &texts);
         pipeline::document_languages(&config, &decisions.lines, &docs)
             .into_iter()
             .map(|l| l.and_then(Lang::from_number).map(Lang::code))
@@ -1224,5 +1221,8 @@ fn _reprint(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(cluster_component, m)?)?;
     m.add_function(wrap_pyfunction!(assemble_report, m)?)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
+    // The anchors a document needs to be searched across languages (`crosslang::searches`):
+    // the Python stages decide whether a run searches at all by it.
+    m.add("MIN_ANCHORS", crosslang::MIN_ANCHORS)?;
     Ok(())
 }

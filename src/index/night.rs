@@ -130,7 +130,10 @@ impl Acc {
         anchors.clear();
         anchors.extend(view.anchors().take(crosslang::ROW_ANCHORS));
         self.counter.add(view.lang, &anchors, view.length);
-        if view.lang.is_some() && anchors.len() >= crosslang::MIN_ANCHORS {
+        if crosslang::searches(crosslang::SketchRef {
+            lang: view.lang,
+            anchors: &anchors,
+        }) {
             self.languages |= crosslang::lang_bit(view.lang);
         }
         // Under MinHash the second read finds these ([`Index::verify`]).
@@ -494,7 +497,7 @@ impl<'a> TranslationProbe<'a> {
         };
         for (y, s) in new.enumerate() {
             probe.langs.push(s.lang);
-            if s.lang.is_none() || s.anchors.len() < crosslang::MIN_ANCHORS {
+            if !crosslang::searches(s) {
                 continue;
             }
             for &a in s.anchors {
