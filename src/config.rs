@@ -130,6 +130,10 @@ pub struct Config {
     pub title_field: String,
     /// The JSON text field holds HTML, to be extracted like an HTML page.
     pub text_is_html: bool,
+    /// The run's clock in Unix seconds: a document date more than a day after it is not
+    /// credible (see [`crate::corpus::date::credible`]). [`Config::new`] reads
+    /// `SOURCE_DATE_EPOCH`, else the system clock.
+    pub now_seconds: i64,
 }
 
 /// Default Jaccard threshold; DESIGN.md shows the measurements behind it.
@@ -167,6 +171,7 @@ impl Config {
             text_field: "text".into(),
             title_field: "title".into(),
             text_is_html: false,
+            now_seconds: crate::corpus::date::now_seconds(),
         }
     }
 

@@ -77,7 +77,7 @@ pub(crate) struct Loaded {
     /// The document's site, a number of the run's [`Sources`].
     pub(crate) source: u32,
     pub(crate) repaired: bool,
-    pub(crate) date: Option<i64>,
+    pub(crate) date: Option<crate::corpus::date::Dated>,
     /// The language of its kept lines ([`crate::lang::Lang::number`]) when translations are on
     /// and it could be told, from the votes its lines cast in the first pass, once boilerplate
     /// is learned: a run in one language extracts no anchors at all. (Set by the streaming
@@ -1995,7 +1995,8 @@ pub fn dedup_indexed(
             .map(|&i| StoredDoc {
                 id: ids.get(i).to_string(),
                 source: sources.name(docs[i].source).to_string(),
-                date: docs[i].date,
+                date: docs[i].date.map(|d| d.seconds),
+                date_source: docs[i].date.map(|d| d.source),
                 added: now,
                 fingerprint: fps.get(i).to_fingerprint(),
                 sketch: sketches.sketch(i),

@@ -1167,7 +1167,7 @@ fn documents_of(input: &Input, config: &Config) -> DocumentColumns {
                 ids.push(doc.id.0);
                 sources.push(doc.source);
                 texts.push(doc.text);
-                dates.push(doc.date);
+                dates.push(doc.date.map(|d| d.seconds));
                 repaired.push(doc.repaired);
             }
             Err(skip) => skipped.push((skip.path, skip.reason)),

@@ -1,6 +1,91 @@
 //! Publication dates of documents: parsing the forms scrapes carry (RFC 3339 with any offset,
-//! a plain date, a space instead of the `T`, Unix seconds or milliseconds) into Unix seconds.
-//! Dates only feed the index's retention; a date that cannot be read is simply absent.
+//! a plain date, a space instead of the `T`, Unix seconds or milliseconds) into Unix seconds,
+//! where each date came from, and whether it is credible. Dates feed provenance (who published
+//! first) and the index's retention; a date that cannot be read, or is not credible, is absent
+//! and the next evidence is used.
+
+/// Where a document's date came from, best evidence first: a reader takes the first of these
+/// that gives a credible date.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum DateSource {
+    /// A JSON record's own date field (`date`, `published`, `published_at`, `timestamp`).
+    Field,
+    /// The page's HTML metadata (`article:published_time`, `itemprop`, JSON-LD
+    /// `datePublished`, `<time datetime>`).
+    HtmlMeta,
+    /// A dateline in the text itself ("Published 4 Dec 2010", "Mis à jour le 4 déc. 2010").
+    Text,
+    /// The WARC record's `WARC-Date`: when the page was captured, an upper bound of when it
+    /// was published.
+    Warc,
+    /// The file's modification time: when the scraper wrote it, the weakest evidence.
+    Mtime,
+}
+
+impl DateSource {
+    /// Its name in the report.
+    pub fn name(self) -> &'static str {
+        match self {
+            DateSource::Field => "field",
+            DateSource::HtmlMeta => "html-meta",
+            DateSource::Text => "text",
+            DateSource::Warc => "warc",
+            DateSource::Mtime => "mtime",
+        }
+    }
+
+    /// Its number in an index segment (never 0, which stands for "no date").
+    pub fn number(self) -> u8 {
+        self as u8 + 1
+    }
+
+    /// The source of a number [`DateSource::number`] gave.
+    pub fn from_number(n: u8) -> Option<DateSource> {
+        [
+            DateSource::Field,
+            DateSource::HtmlMeta,
+            DateSource::Text,
+            DateSource::Warc,
+            DateSource::Mtime,
+        ]
+        .get(usize::from(n).checked_sub(1)?)
+        .copied()
+    }
+}
+
+/// A document's publication date and the evidence it came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Dated {
+    /// Unix seconds, UTC.
+    pub seconds: i64,
+    /// Where it came from.
+    pub source: DateSource,
+}
+
+/// 1990-01-01T00:00:00Z: no article of a web scrape was published before it, so an earlier
+/// date is a parsing accident or a placeholder (`0`, `1970-01-01`).
+pub const EARLIEST_CREDIBLE_SECONDS: i64 = 631_152_000;
+
+/// How far after the run's clock a date may lie and still be credible: a publisher's clock or
+/// time zone may be off by hours, not by more than a day.
+pub const FUTURE_SLACK_SECONDS: i64 = 86_400;
+
+/// Whether `seconds` can be a publication date seen at `now_seconds` (the run's clock): not
+/// before 1990, not more than a day in the future.
+pub fn credible(seconds: i64, now_seconds: i64) -> bool {
+    seconds >= EARLIEST_CREDIBLE_SECONDS
+        && seconds <= now_seconds.saturating_add(FUTURE_SLACK_SECONDS)
+}
+
+/// The run's clock: `SOURCE_DATE_EPOCH` (Unix seconds) when set, so that a run can be repeated
+/// with the same judgement of which dates lie in the future, else the system clock.
+pub fn now_seconds() -> i64 {
+    std::env::var("SOURCE_DATE_EPOCH")
+        .ok()
+        .and_then(|v| v.trim().parse::<i64>().ok())
+        .unwrap_or_else(|| jiff::Timestamp::now().as_second())
+}
 
 /// Unix seconds (UTC) of a date string, or `None` when it is not a date this reader knows.
 pub fn parse(text: &str) -> Option<i64> {
@@ -89,5 +174,43 @@ mod tests {
         );
         assert_eq!(from_json(&serde_json::json!(null)), None);
         assert_eq!(format(1_795_687_200), "2026-11-26T10:00:00Z");
+    }
+
+    #[test]
+    fn credible_table() {
+        let now = 1_795_687_200;
+        let cases = [
+            (now, true),
+            (now + FUTURE_SLACK_SECONDS, true),
+            (now + FUTURE_SLACK_SECONDS + 1, false),
+            (EARLIEST_CREDIBLE_SECONDS, true),
+            (EARLIEST_CREDIBLE_SECONDS - 1, false),
+            (0, false),
+            (i64::MIN, false),
+            (i64::MAX, false),
+        ];
+        for (seconds, want) in cases {
+            assert_eq!(credible(seconds, now), want, "{seconds}");
+        }
+    }
+
+    #[test]
+    fn source_numbers_round_trip() {
+        for s in [
+            DateSource::Field,
+            DateSource::HtmlMeta,
+            DateSource::Text,
+            DateSource::Warc,
+            DateSource::Mtime,
+        ] {
+            assert_ne!(s.number(), 0);
+            assert_eq!(DateSource::from_number(s.number()), Some(s));
+            assert_eq!(
+                serde_json::to_value(s).ok(),
+                Some(serde_json::json!(s.name()))
+            );
+        }
+        assert_eq!(DateSource::from_number(0), None);
+        assert_eq!(DateSource::from_number(6), None);
     }
 }

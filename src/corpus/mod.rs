@@ -299,9 +299,10 @@ pub struct Doc {
     pub text: String,
     /// Whether invalid bytes had to be replaced while decoding.
     pub repaired: bool,
-    /// Publication date in Unix seconds: the record's `date` field, the WARC-Date, else the
-    /// file's modification time.
-    pub date: Option<i64>,
+    /// Publication date and its evidence: the first credible of the record's date field, the
+    /// page's HTML metadata, a dateline in the text, the WARC-Date, the file's modification
+    /// time (see [`date::DateSource`]).
+    pub date: Option<date::Dated>,
 }
 
 /// What the walk found: the inputs to read, in id order, and what was left out.
@@ -517,7 +518,7 @@ pub fn record(
 #[derive(Debug)]
 pub struct FileDate<'a> {
     input: &'a Input,
-    date: std::sync::OnceLock<Option<i64>>,
+    date: std::sync::OnceLock<Option<date::Dated>>,
 }
 
 impl<'a> FileDate<'a> {
@@ -537,7 +538,10 @@ impl<'a> FileDate<'a> {
                     .and_then(|m| m.modified())
                     .ok()
                     .and_then(|t| jiff::Timestamp::try_from(t).ok())
-                    .map(|t| t.as_second())
+                    .map(|t| date::Dated {
+                        seconds: t.as_second(),
+                        source: date::DateSource::Mtime,
+                    })
             });
         }
     }
@@ -692,7 +696,10 @@ fn record_doc(
             source: record.source.unwrap_or_else(|| input.source.clone()),
             text: record.text,
             repaired: record.repaired,
-            date: record.date,
+            date: record.date.map(|seconds| date::Dated {
+                seconds,
+                source: date::DateSource::Field,
+            }),
         }),
         Err(reason) => Err(Skipped {
             path: position(),
@@ -715,7 +722,10 @@ fn warc_doc(input: &Input, article: warc::Article) -> std::result::Result<Doc, S
             source: source.unwrap_or_else(|| input.source.clone()),
             text: page.text,
             repaired: page.repaired,
-            date: article.date,
+            date: article.date.map(|seconds| date::Dated {
+                seconds,
+                source: date::DateSource::Warc,
+            }),
         }),
         Err(reason) => Err(Skipped {
             path: id,

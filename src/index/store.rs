@@ -127,6 +127,9 @@ pub struct StoredDoc {
     pub source: String,
     /// Publication date in Unix seconds, when known.
     pub date: Option<i64>,
+    /// Where `date` came from (`None` without a date, or in a segment written before format
+    /// version 4, which kept no source).
+    pub date_source: Option<crate::corpus::date::DateSource>,
     /// Unix seconds of the run that added it.
     pub added: i64,
     /// Its fingerprint.
@@ -507,6 +510,7 @@ impl DocView<'_> {
             id: self.id.to_string(),
             source: self.source.to_string(),
             date: self.date,
+            date_source: None,
             added: self.added,
             fingerprint: Fingerprint {
                 signature: if self.simhash {
@@ -1149,6 +1153,7 @@ mod tests {
             id: id.into(),
             source: "site".into(),
             date,
+            date_source: None,
             added: 1_700_000_000,
             fingerprint: Fingerprint {
                 signature: vec![1, 2, 3, u32::MAX].into(),
