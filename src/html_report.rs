@@ -478,6 +478,10 @@ mod tests {
             containment: 0.9,
             kind,
             lang: None,
+            source: String::new(),
+            date: None,
+            date_source: None,
+            lag_seconds: None,
             new: None,
         };
         Report {
@@ -504,11 +508,13 @@ mod tests {
                 id: 0,
                 size: 2,
                 representative: "a</script>".into(),
+                origin: None,
                 members: vec![
                     member("a</script>", MatchKind::Representative),
                     member("b", MatchKind::Contained),
                 ],
             }],
+            sources: Vec::new(),
             skipped: vec![],
             index: None,
             document_ids: vec!["a</script>".into(), "b".into()],

@@ -24,6 +24,7 @@ pub mod lsh;
 pub mod minhash;
 pub mod normalize;
 pub mod pipeline;
+pub mod provenance;
 pub mod report;
 pub mod shingle;
 pub mod simhash;

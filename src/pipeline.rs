@@ -506,6 +506,7 @@ fn run(
 ) -> (Report, Texts) {
     let Fingerprinted {
         docs,
+        sources,
         ids,
         texts: full_texts,
         mut kept_texts,
@@ -556,7 +557,6 @@ fn run(
 
     let report = build_report(
         config,
-        &ids,
         clusters,
         skipped,
         &active,
@@ -569,8 +569,14 @@ fn run(
             translation_pairs: translation_edges.len(),
             frequent_shingle_buckets: frequent.len(),
             boilerplate,
+            sources: source_counts(&docs, &sources, &active),
         },
-        &sketches,
+        &|i| DocInfo {
+            id: ids.get(i).to_string(),
+            lang: sketches_lang(config, &sketches, i),
+            source: sources.name(docs[i].source).to_string(),
+            date: docs[i].date,
+        },
     );
     (report, texts)
 }
@@ -1780,6 +1786,23 @@ pub fn dedup_indexed(
             }
         };
         let lang_of = |i: usize| config.translations.then(|| sketch_of(i).lang).flatten();
+        let source_of = |i: usize| -> &str {
+            if i < first_new {
+                &old[i].source
+            } else {
+                sources.name(docs[fresh[i - first_new]].source)
+            }
+        };
+        // An indexed document stored before the index kept date sources has none.
+        let date_of = |i: usize| -> Option<(i64, Option<crate::corpus::date::DateSource>)> {
+            if i < first_new {
+                old[i].date.map(|d| (d, old[i].date_source))
+            } else {
+                docs[fresh[i - first_new]]
+                    .date
+                    .map(|d| (d.seconds, Some(d.source)))
+            }
+        };
         let matched = match found {
             // The pairs found over the whole index, numbered in the subset.
             Some((edges, candidate_pairs)) => Matched {
@@ -1860,6 +1883,7 @@ pub fn dedup_indexed(
                     id: c.id,
                     size: c.members.len(),
                     representative: id_of(rep).to_string(),
+                    origin: None,
                     members: order
                         .iter()
                         .map(|&m| {
@@ -1897,6 +1921,10 @@ pub fn dedup_indexed(
                                 containment: measures.map_or(1.0, |x| report::round4(x.1)),
                                 kind,
                                 lang: lang_of(m).map(crate::lang::Lang::code),
+                                source: source_of(m).to_string(),
+                                date: date_of(m).map(|d| crate::corpus::date::format(d.0)),
+                                date_source: date_of(m).and_then(|d| d.1),
+                                lag_seconds: None,
                                 new: Some(m >= first_new),
                             }
                         })
@@ -1905,6 +1933,17 @@ pub fn dedup_indexed(
             })
             .collect();
         clusters.sort_by(|a, b| b.size.cmp(&a.size).then(a.id.cmp(&b.id)));
+        for c in &mut clusters {
+            crate::provenance::annotate(c);
+        }
+        let fresh_sources = {
+            let mut active = vec![false; docs.len()];
+            for &i in fresh.iter() {
+                active[i] = true;
+            }
+            source_counts(&docs, &sources, &active)
+        };
+        let source_reports = crate::provenance::sources(&clusters, &fresh_sources);
 
         let rep_of_cluster: std::collections::BTreeMap<u64, &str> = assigned
             .clusters
@@ -2027,6 +2066,7 @@ pub fn dedup_indexed(
             params,
             stats,
             clusters,
+            sources: source_reports,
             skipped,
             index: Some(index_report),
             document_ids,
@@ -2073,6 +2113,19 @@ fn sketches_lang(config: &Config, sketches: &SketchTable, doc: usize) -> Option<
     sketches.get(doc).lang.map(crate::lang::Lang::code)
 }
 
+/// The `active` documents of each named site.
+fn source_counts(docs: &[Loaded], sources: &Sources, active: &[bool]) -> BTreeMap<String, usize> {
+    let mut by_number: BTreeMap<u32, usize> = BTreeMap::new();
+    for (d, _) in docs.iter().zip(active).filter(|(_, a)| **a) {
+        *by_number.entry(d.source).or_default() += 1;
+    }
+    by_number
+        .into_iter()
+        .map(|(n, count)| (sources.name(n).to_string(), count))
+        .filter(|(name, _)| !name.is_empty())
+        .collect()
+}
+
 /// The report's parameters of a run whose indexes are banded `near` and `contained`.
 fn params(config: &Config, near: Banding, contained: Banding) -> Params {
     Params {
@@ -2093,52 +2146,69 @@ fn params(config: &Config, near: Banding, contained: Banding) -> Params {
     }
 }
 
-/// The report of a batch run: its clusters named by `ids`, the `active` documents (those
-/// fingerprinted) listed for the per-document outputs.
+/// The report of a batch run: its clusters, documents described by `info`, the `active` ones
+/// (those fingerprinted) listed for the per-document outputs.
 fn build_report(
     config: &Config,
-    ids: &Ids,
     clusters: Vec<cluster::Cluster>,
     skipped: Vec<Skipped>,
     active: &[bool],
     counts: RunCounts,
-    sketches: &SketchTable,
+    info: &dyn Fn(usize) -> DocInfo,
 ) -> Report {
-    let out = cluster_reports(clusters, &|i| ids.get(i).to_string(), &|i| {
-        sketches_lang(config, sketches, i)
-    });
+    let out = cluster_reports(clusters, info);
     let document_ids = active
         .iter()
         .enumerate()
         .filter(|(_, a)| **a)
-        .map(|(i, _)| ids.get(i).to_string())
+        .map(|(i, _)| info(i).id)
         .collect();
     assemble_report(config, out, skipped, counts, document_ids)
 }
 
-/// The report's entries of `clusters` (ids still 0), their documents named by `id_of` and
-/// their languages told by `lang_of` (none when translations are off).
+/// What a cluster's entry says of one of its documents besides how it matched.
+#[derive(Debug, Clone, Default)]
+pub struct DocInfo {
+    /// Its id.
+    pub id: String,
+    /// Its language (ISO 639-1), when translations are on and it was told.
+    pub lang: Option<&'static str>,
+    /// Its site (empty when unknown).
+    pub source: String,
+    /// Its publication date and where it came from.
+    pub date: Option<crate::corpus::date::Dated>,
+}
+
+/// The report's entries of `clusters` (ids still 0), their documents described by `info`;
+/// origins and lags are left to [`assemble_report`].
 pub fn cluster_reports(
     clusters: Vec<cluster::Cluster>,
-    id_of: &dyn Fn(usize) -> String,
-    lang_of: &dyn Fn(usize) -> Option<&'static str>,
+    info: &dyn Fn(usize) -> DocInfo,
 ) -> Vec<ClusterReport> {
     clusters
         .into_iter()
         .map(|c| ClusterReport {
             id: 0,
             size: c.members.len(),
-            representative: id_of(c.representative),
+            representative: info(c.representative).id,
+            origin: None,
             members: c
                 .members
                 .iter()
-                .map(|m| MemberReport {
-                    id: id_of(m.doc),
-                    similarity: report::round4(m.measures.jaccard),
-                    containment: report::round4(m.measures.containment),
-                    kind: m.kind,
-                    lang: lang_of(m.doc),
-                    new: None,
+                .map(|m| {
+                    let d = info(m.doc);
+                    MemberReport {
+                        id: d.id,
+                        similarity: report::round4(m.measures.jaccard),
+                        containment: report::round4(m.measures.containment),
+                        kind: m.kind,
+                        lang: d.lang,
+                        source: d.source,
+                        date: d.date.map(|x| crate::corpus::date::format(x.seconds)),
+                        date_source: d.date.map(|x| x.source),
+                        lag_seconds: None,
+                        new: None,
+                    }
                 })
                 .collect(),
         })
@@ -2164,6 +2234,8 @@ pub struct RunCounts {
     pub frequent_shingle_buckets: usize,
     /// What boilerplate detection left out.
     pub boilerplate: BoilerplateStats,
+    /// Documents fingerprinted, by source (site) name.
+    pub sources: BTreeMap<String, usize>,
 }
 
 /// The report of a run from its clusters' entries (in any order: they are sorted, largest
@@ -2186,6 +2258,10 @@ pub fn assemble_report(
         c.id = i as u64;
     }
     skipped.sort();
+    for c in &mut clusters {
+        crate::provenance::annotate(c);
+    }
+    let sources = crate::provenance::sources(&clusters, &counts.sources);
     let clustered: usize = clusters.iter().map(|c| c.size).sum();
     let stats = Stats {
         documents: counts.documents,
@@ -2207,6 +2283,7 @@ pub fn assemble_report(
         params: params(config, near, contained),
         stats,
         clusters,
+        sources,
         skipped,
         index: None,
         document_ids,

@@ -9,6 +9,7 @@ use serde::Serialize;
 
 use crate::boilerplate::BoilerplateStats;
 use crate::cluster::MatchKind;
+use crate::corpus::date::DateSource;
 use crate::corpus::Skipped;
 use crate::error::{Error, Result};
 
@@ -28,6 +29,9 @@ pub struct Report {
     pub stats: Stats,
     /// Groups of two or more reprints, largest first, then by representative id.
     pub clusters: Vec<ClusterReport>,
+    /// Each named source (site) of the run, by name: its documents, the stories it published
+    /// first and those it reprinted, and whom it reprinted from (see [`crate::provenance`]).
+    pub sources: Vec<SourceReport>,
     /// Inputs that were not used, sorted by path.
     pub skipped: Vec<Skipped>,
     /// With `--index`: what this run did to the index (absent without an index).
@@ -188,6 +192,11 @@ pub struct ClusterReport {
     pub size: usize,
     /// Id of the most complete member.
     pub representative: String,
+    /// Id of the earliest dated member, the copy published first: among members dated by
+    /// publication evidence (a field, the page's metadata, a dateline, the WARC-Date) when
+    /// any is, else among those dated by the file's mtime; ties go to the smaller id. `null`
+    /// when no member has a date.
+    pub origin: Option<String>,
     /// Members, representative first.
     pub members: Vec<MemberReport>,
 }
@@ -209,9 +218,52 @@ pub struct MemberReport {
     /// The language of its text (ISO 639-1), when translations are on and it could be told.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub lang: Option<&'static str>,
+    /// The site it came from (absent when unknown).
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub source: String,
+    /// Its publication date, RFC 3339 in UTC, or `null` when no evidence gave a credible one.
+    pub date: Option<String>,
+    /// Where `date` came from: `field`, `html-meta`, `text`, `warc` or `mtime` (`null` without
+    /// a date, or for an indexed document stored before the index kept sources).
+    pub date_source: Option<DateSource>,
+    /// Seconds it was published after the cluster's origin (0 for the origin); `null` when it
+    /// has no date, or only a weaker kind of date than the origin (an mtime against a
+    /// publication date says nothing about the delay).
+    pub lag_seconds: Option<i64>,
     /// With `--index`: whether this run added it (false: it was in the index already).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub new: Option<bool>,
+}
+
+/// One source (site) of the run and how it takes part in the run's clusters.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SourceReport {
+    /// The source's name.
+    pub source: String,
+    /// This run's documents from it (with `--index`, the night's new ones).
+    pub documents: usize,
+    /// Clusters whose origin is one of its documents.
+    pub originated: usize,
+    /// Its documents that are later copies of another source's story (members of a cluster
+    /// whose origin is from another source).
+    pub reprinted: usize,
+    /// Whom its reprints came from: one entry a source, most copies first, then by name.
+    pub from: Vec<SourceEdge>,
+}
+
+/// Reprints of one source's stories by another: an edge from the origin's source to the
+/// copy's.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SourceEdge {
+    /// The source that published first.
+    pub source: String,
+    /// Copies of its stories.
+    pub count: usize,
+    /// Of those, copies in another language than the origin (translations).
+    pub translated: usize,
+    /// The median delay of the copies whose lag is known (the lower median of an even
+    /// number), `null` when none is.
+    pub median_lag_seconds: Option<i64>,
 }
 
 /// One line of `--format jsonl`.
@@ -226,6 +278,20 @@ struct JsonlLine<'a> {
     containment: Option<f64>,
     #[serde(skip_serializing_if = "Option::is_none")]
     outcome: Option<&'a str>,
+}
+
+/// How many sources the summary names as top origins and top reprinters.
+const TOP_SOURCES: usize = 10;
+
+/// A delay in seconds for a reader: `45s`, `12m`, `3.5h`, `2.1d`.
+fn human_lag(seconds: i64) -> String {
+    let s = seconds as f64;
+    match seconds {
+        i64::MIN..=59 => format!("{seconds}s"),
+        60..=3599 => format!("{}m", seconds / 60),
+        3600..=86_399 => format!("{:.1}h", s / 3600.0),
+        _ => format!("{:.1}d", s / 86_400.0),
+    }
 }
 
 /// Rounds a measure so that reports stay readable and stable.
@@ -313,6 +379,60 @@ impl Report {
         self.to_text_styled(false)
     }
 
+    /// The summary's provenance lines: the sources that published most stories first, and
+    /// those that reprinted most, with whom they reprint most and how fast. Nothing when no
+    /// cluster has an origin from a named source.
+    fn sources_text(&self, out: &mut String, p: &Palette) {
+        use std::fmt::Write as _;
+        let mut origins: Vec<&SourceReport> =
+            self.sources.iter().filter(|s| s.originated > 0).collect();
+        if origins.is_empty() {
+            return;
+        }
+        origins.sort_by(|a, b| {
+            b.originated
+                .cmp(&a.originated)
+                .then(a.source.cmp(&b.source))
+        });
+        let _ = writeln!(out, "\n{}", p.paint(p.heading, "top origins"));
+        for s in origins.iter().take(TOP_SOURCES) {
+            let _ = writeln!(
+                out,
+                "  {:>6} first  {} ({} documents)",
+                s.originated, s.source, s.documents
+            );
+        }
+        let mut reprinters: Vec<&SourceReport> =
+            self.sources.iter().filter(|s| s.reprinted > 0).collect();
+        if reprinters.is_empty() {
+            return;
+        }
+        reprinters.sort_by(|a, b| b.reprinted.cmp(&a.reprinted).then(a.source.cmp(&b.source)));
+        let _ = writeln!(out, "\n{}", p.paint(p.heading, "top reprinters"));
+        for s in reprinters.iter().take(TOP_SOURCES) {
+            // `from` is sorted most copies first.
+            let main = s.from.first().map(|e| {
+                let lag = e
+                    .median_lag_seconds
+                    .map(|l| format!(", median lag {}", human_lag(l)))
+                    .unwrap_or_default();
+                let translated = if e.translated > 0 {
+                    format!(", {} translated", e.translated)
+                } else {
+                    String::new()
+                };
+                format!(" <- {} ({}{lag}{translated})", e.source, e.count)
+            });
+            let _ = writeln!(
+                out,
+                "  {:>6} copies {}{}",
+                s.reprinted,
+                s.source,
+                main.unwrap_or_default()
+            );
+        }
+    }
+
     /// The human summary of [`Report::to_text`], with ANSI colours when `color` is set: headings
     /// bold, each member's match kind in its own colour, the skipped heading in yellow. The
     /// caller decides (terminal, `NO_COLOR`, `--color`); without colour the text is exactly
@@ -378,6 +498,7 @@ impl Report {
                 );
             }
         }
+        self.sources_text(&mut out, &p);
         if let Some(ix) = &self.index {
             let count = |what: &str| ix.articles.iter().filter(|a| a.outcome == what).count();
             let _ = writeln!(
@@ -539,6 +660,10 @@ mod tests {
             containment: 0.95,
             kind,
             lang: None,
+            source: String::new(),
+            date: None,
+            date_source: None,
+            lag_seconds: None,
             new: None,
         };
         Report {
@@ -571,12 +696,14 @@ mod tests {
                 id: 0,
                 size: 3,
                 representative: "a.txt".into(),
+                origin: None,
                 members: vec![
                     member("a.txt", 1.0, MatchKind::Representative),
                     member("b.txt", 0.8, MatchKind::NearDuplicate),
                     member("c.txt", 0.3, MatchKind::Contained),
                 ],
             }],
+            sources: Vec::new(),
             skipped: vec![Skipped {
                 path: "x.bin".into(),
                 reason: "binary file".into(),

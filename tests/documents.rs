@@ -6,9 +6,12 @@ mod util;
 
 use reprint::{pipeline, Config, NoProgress};
 
-/// A JSON Lines record.
+/// A JSON Lines record, dated by its own field (records held in memory have no file to take
+/// a modification time from, so an undated one would differ from the file's by its date).
 fn record(id: &str, source: &str, text: &str) -> String {
-    serde_json::json!({ "id": id, "source": source, "text": text }).to_string() + "\n"
+    serde_json::json!({ "id": id, "source": source, "text": text, "date": "2026-12-01T10:00:00Z" })
+        .to_string()
+        + "\n"
 }
 
 #[test]

@@ -951,7 +951,11 @@ fn cluster_component(
             None
         }
     };
-    let reports = pipeline::cluster_reports(clusters, &|i| ids[i].clone(), &lang_of);
+    let reports = pipeline::cluster_reports(clusters, &|i| pipeline::DocInfo {
+        id: ids[i].clone(),
+        lang: lang_of(i),
+        ..Default::default()
+    });
     reports
         .iter()
         .map(|c| serde_json::to_string(c).map_err(|e| PyValueError::new_err(e.to_string())))
@@ -990,12 +994,17 @@ fn cluster_report(json: &str) -> PyResult<ClusterReport> {
                     .and_then(|l| l.as_str())
                     .and_then(Lang::from_code)
                     .map(Lang::code),
+                source: String::new(),
+                date: None,
+                date_source: None,
+                lag_seconds: None,
                 new: None,
             })
         })
         .collect::<PyResult<Vec<MemberReport>>>()?;
     Ok(ClusterReport {
         id: 0,
+        origin: None,
         size: members.len(),
         representative: text(&v, "representative")?,
         members,
@@ -1044,6 +1053,7 @@ fn assemble_report(
             corpus_lines: line("corpus_lines")?,
             kept_whole: line("kept_whole")?,
         },
+        sources: Default::default(),
     };
     let clusters = clusters
         .iter()
