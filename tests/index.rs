@@ -1,7 +1,8 @@
 //! The persistent index across nightly runs: three nights with stable ids, a merge and gates;
 //! a kill -9 at every step of a save; the lock; refusing other parameters, newer formats and
 //! damaged files without changing anything; retention and statistics; translations that join
-//! their original's cluster on a later night; an index in the format before translations.
+//! their original's cluster on a later night; indexes in the formats before translations and
+//! before date sources.
 
 mod util;
 
@@ -800,11 +801,13 @@ fn a_reprint_joins_a_story_led_by_its_translation() {
     assert_eq!(member(&r2, id, "delta/harbour.txt")["lang"], "en");
 }
 
-/// Rewrites an index built with `--translations off` as reprint wrote it before translation
-/// sketches (format version 1): the `translations` parameter gone, each document's sketch
-/// (an empty language code and no anchors) gone from the segments, and the manifest's frequent
-/// shingles (format version 3) gone.
-fn to_format_1(state: &Path) {
+/// Rewrites an index written in the current format (4) as an earlier reprint wrote it, in
+/// format `version`: 3 without each document's date source (the byte after its date); 1 also
+/// (for an index built with `--translations off`) without the `translations` parameter, each
+/// document's sketch (an empty language code and no anchors) and the manifest's frequent
+/// shingles (format version 3).
+fn to_format(state: &Path, version: u32) {
+    assert!(version == 1 || version == 3, "{version}");
     fn u32_at(b: &[u8], at: usize) -> usize {
         u32::from_le_bytes(b[at..at + 4].try_into().unwrap()) as usize
     }
@@ -812,39 +815,53 @@ fn to_format_1(state: &Path) {
         u64::from_le_bytes(b[at..at + 8].try_into().unwrap()) as usize
     }
     for (path, bytes) in snapshot(state) {
-        assert_eq!(u32_at(&bytes, 8), 3, "{}", path.display());
+        assert_eq!(u32_at(&bytes, 8), 4, "{}", path.display());
         let json_len = u64_at(&bytes, 12);
         let json = &bytes[20..20 + json_len];
         let mut params: serde_json::Value = serde_json::from_slice(json).unwrap();
-        assert_eq!(params["translations"], false);
-        params.as_object_mut().unwrap().remove("translations");
+        if version == 1 {
+            assert_eq!(params["translations"], false);
+            params.as_object_mut().unwrap().remove("translations");
+        }
         let at = 20 + json_len;
         let body_len = u64_at(&bytes, at);
         let mut body = bytes[at + 8..at + 8 + body_len].to_vec();
         if path.extension().is_some_and(|e| e == "rps") {
-            // id, source, date, added, length, shingles, figures, signature; then the sketch.
+            // id, source, date, date source; added, length, shingles, figures, signature; then
+            // the sketch.
             let mut out = body[..8].to_vec();
             let mut p = 8;
             for _ in 0..u64_at(&body, 0) {
                 let start = p;
                 p += 8 + u64_at(&body, p);
                 p += 8 + u64_at(&body, p);
-                p += 8 * 4;
+                p += 8;
+                out.extend_from_slice(&body[start..p]);
+                assert!(body[p] <= 5, "a date source");
+                p += 1;
+                let start = p;
+                p += 8 * 3;
                 p += 4 + 8 * u32_at(&body, p);
                 p += 4 + 4 * u32_at(&body, p);
                 out.extend_from_slice(&body[start..p]);
-                assert_eq!(body[p..p + 6], [0; 6], "an index without translations");
-                p += 6;
+                let start = p;
+                p += 2;
+                p += 4 + 4 * u32_at(&body, p);
+                if version == 1 {
+                    assert_eq!(body[start..p], [0; 6], "an index without translations");
+                } else {
+                    out.extend_from_slice(&body[start..p]);
+                }
             }
             assert_eq!(p, body.len());
             body = out;
-        } else {
+        } else if version == 1 {
             // The manifest's frequent shingles (format version 3): none in a night this small.
             assert_eq!(body[body.len() - 8..], [0; 8], "no frequent shingles");
             body.truncate(body.len() - 8);
         }
         let mut file = bytes[..8].to_vec();
-        file.extend_from_slice(&1u32.to_le_bytes());
+        file.extend_from_slice(&version.to_le_bytes());
         let json = params.to_string();
         file.extend_from_slice(&(json.len() as u64).to_le_bytes());
         file.extend_from_slice(json.as_bytes());
@@ -856,6 +873,94 @@ fn to_format_1(state: &Path) {
     }
 }
 
+/// The format version of each file of an index, by name.
+fn file_versions(state: &Path) -> Vec<(String, u32)> {
+    snapshot(state)
+        .into_iter()
+        .map(|(p, b)| {
+            let name = p.file_name().unwrap().to_string_lossy().into_owned();
+            (name, u32::from_le_bytes(b[8..12].try_into().unwrap()))
+        })
+        .collect()
+}
+
+/// Each article's outcome and cluster in a night's report.
+fn decisions(report: &serde_json::Value) -> Vec<(String, String, serde_json::Value)> {
+    let mut out: Vec<_> = report["index"]["articles"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| {
+            (
+                a["id"].as_str().unwrap().to_string(),
+                a["outcome"].as_str().unwrap().to_string(),
+                a["cluster"].clone(),
+            )
+        })
+        .collect();
+    out.sort_by(|a, b| a.0.cmp(&b.0));
+    out
+}
+
+/// An index written before date sources (format version 3) goes on: its segments are read as
+/// they are, each night adds a segment in the current format beside them, and the nights
+/// decide as on the same index written in the current format throughout; a prune rewrites it
+/// whole in the current format.
+#[test]
+fn an_index_from_before_date_sources_goes_on_with_segments_of_both_formats() {
+    let s = stories();
+    let work = Dir::new();
+    let current = indexed_night_one(&s, &work, "current");
+    let old = work.path().join("old");
+    copy_dir(&current, &old);
+    to_format(&old, 3);
+    assert_eq!(stats(&old)["format_version"], 3);
+    assert_eq!(stats(&old)["documents"], 7);
+
+    // Night 2 adds a copy of A and a new story; night 3 the whole of F, which unites the
+    // clusters of its halves (members read again from the old segment).
+    let n2 = night_two(&s);
+    let n3 = Dir::new();
+    n3.write("w/full.txt", reprint_of("W", &s.full));
+    n3.write("v/b.txt", reprint_of("V", &s.b));
+    for n in [&n2, &n3] {
+        let (code, want, stderr) = night(n.path(), &current, &[]);
+        assert_eq!(code, 0, "{stderr}");
+        let (code, got, stderr) = night(n.path(), &old, &[]);
+        assert_eq!(code, 0, "{stderr}");
+        assert_eq!(decisions(&got), decisions(&want));
+        assert_eq!(util::groups(&got), util::groups(&want));
+        assert!(!util::groups(&got).is_empty());
+    }
+    let after = stats(&old);
+    assert_eq!(after["format_version"], 4);
+    assert_eq!(after["documents"], stats(&current)["documents"]);
+    assert_eq!(after["clusters"], stats(&current)["clusters"]);
+    let versions = file_versions(&old);
+    let segments: Vec<u32> = versions
+        .iter()
+        .filter(|(n, _)| n.ends_with(".rps"))
+        .map(|&(_, v)| v)
+        .collect();
+    assert_eq!(segments, [3, 4, 4], "{versions:?}");
+
+    // A prune that keeps every document rewrites them as one segment of the current format.
+    let out = run(&[
+        "index",
+        "prune",
+        old.to_str().unwrap(),
+        "--older-than",
+        "36500d",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(stats(&old)["documents"], after["documents"]);
+    assert!(file_versions(&old).iter().all(|&(_, v)| v == 4));
+}
+
 #[test]
 fn an_index_from_before_translations_is_refused_with_what_to_do_or_used_without_them() {
     let work = Dir::new();
@@ -865,7 +970,7 @@ fn an_index_from_before_translations_is_refused_with_what_to_do_or_used_without_
     let id = article(&r1, "alpha/harbour.txt")["cluster"]
         .as_u64()
         .unwrap();
-    to_format_1(&st);
+    to_format(&st, 1);
     assert_eq!(stats(&st)["format_version"], 1);
     assert_eq!(stats(&st)["documents"], 2);
     let before = snapshot(&st);
@@ -890,7 +995,7 @@ fn an_index_from_before_translations_is_refused_with_what_to_do_or_used_without_
     assert_eq!(article(&r2, "delta/harbour.txt")["cluster"], id);
     assert_eq!(article(&r2, "gamma/port.txt")["outcome"], "unique");
     let after = stats(&st);
-    assert_eq!(after["format_version"], 3);
+    assert_eq!(after["format_version"], 4);
     assert_eq!(after["documents"], 4);
     assert_eq!(after["params"]["translations"], false);
 }

@@ -6,7 +6,7 @@
 
 use rustc_hash::{FxHashMap, FxHashSet};
 
-use super::store::{DocView, StoredDoc};
+use super::store::{DocAt, DocView, StoredDoc};
 use super::{Index, Place};
 use crate::cluster::FingerprintRef;
 use crate::crosslang::{self, AnchorCounter};
@@ -232,8 +232,9 @@ pub struct Verified {
     /// The old documents of `edges`, ascending.
     pub docs: Vec<(u32, StoredDoc)>,
     /// Where each document asked for lies, ascending by document: `(document, segment,
-    /// offset)`, the offset's top bit set when the segment holds sketches (16 bytes a
-    /// document: at ten million documents, millions are members of clusters a night may touch).
+    /// record)`, the record as [`DocAt::pack`] packs its offset and its segment's layout (16
+    /// bytes a document: at ten million documents, millions are members of clusters a night
+    /// may touch).
     places: Vec<(u32, u32, u64)>,
     /// The old documents that form a candidate pair across languages with a new one,
     /// ascending (their documents are in `docs`).
@@ -250,10 +251,7 @@ impl Verified {
         let (_, segment, at) = self.places[i];
         Some(Place {
             segment,
-            at: super::store::DocAt {
-                offset: at & !(1 << 63),
-                sketches: at >> 63 == 1,
-            },
+            at: DocAt::unpack(at),
         })
     }
 }
@@ -313,10 +311,7 @@ impl Index {
                     .get(doc / 64)
                     .is_some_and(|w| w >> (doc % 64) & 1 == 1)
                 {
-                    let sketches = u64::from(at.at.sketches) << 63;
-                    acc.out
-                        .places
-                        .push((d, at.segment, at.at.offset | sketches));
+                    acc.out.places.push((d, at.segment, at.at.pack()));
                 }
                 let translating = translates.is_some_and(|t| t(view));
                 if translating {

@@ -18,6 +18,7 @@ use xxhash_rust::xxh3::xxh3_64;
 
 use crate::anchor::Sketch;
 use crate::cluster::Fingerprint;
+use crate::corpus::date::DateSource;
 use crate::error::{Error, IndexProblem, Result};
 use crate::frequent::FrequentShingles;
 use crate::lang::Lang;
@@ -28,13 +29,48 @@ use crate::lang::Lang;
 /// 2: each document's translation sketch (its language and anchors) follows its fingerprint,
 /// and the parameters say whether translations are on. A version 1 file is still read, as an
 /// index built with translations off (it has no sketches to match across languages).
-pub const FORMAT_VERSION: u32 = 3;
+///
+/// 3: the manifest ends with the frequent shingles the first night learned ([`FREQUENT_VERSION`]).
+///
+/// 4: each document's date source ([`DateSource::number`], 0 when none is known) follows its
+/// date, one byte. Segments of versions 1 to 3 are still read, their documents without a date
+/// source; they are never rewritten (but by `index prune`), so one index may hold segments of
+/// several versions, each read by its own ([`Layout`]).
+pub const FORMAT_VERSION: u32 = 4;
 
 /// The first version whose segments hold translation sketches.
 pub const SKETCH_VERSION: u32 = 2;
 
 /// The first format version whose manifest holds the frequent shingles.
 pub const FREQUENT_VERSION: u32 = 3;
+
+/// The first format version whose segments hold each document's date source.
+pub const DATE_SOURCE_VERSION: u32 = 4;
+
+/// What a segment's document records hold beyond those of format version 1, as its format
+/// version says: a reader decides it once a segment and decodes every record by it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Layout {
+    /// The record carries a translation sketch ([`SKETCH_VERSION`] on).
+    pub sketches: bool,
+    /// The record carries its date source ([`DATE_SOURCE_VERSION`] on).
+    pub date_source: bool,
+}
+
+impl Layout {
+    /// The layout a segment of format `version` has.
+    pub fn of_version(version: u32) -> Layout {
+        Layout {
+            sketches: version >= SKETCH_VERSION,
+            date_source: version >= DATE_SOURCE_VERSION,
+        }
+    }
+
+    /// The layout this reprint writes.
+    pub fn current() -> Layout {
+        Layout::of_version(FORMAT_VERSION)
+    }
+}
 
 const MANIFEST_MAGIC: &[u8; 8] = b"RPRINTMF";
 const SEGMENT_MAGIC: &[u8; 8] = b"RPRINTSG";
@@ -129,7 +165,7 @@ pub struct StoredDoc {
     pub date: Option<i64>,
     /// Where `date` came from (`None` without a date, or in a segment written before format
     /// version 4, which kept no source).
-    pub date_source: Option<crate::corpus::date::DateSource>,
+    pub date_source: Option<DateSource>,
     /// Unix seconds of the run that added it.
     pub added: i64,
     /// Its fingerprint.
@@ -337,17 +373,24 @@ fn read_file(path: &Path) -> Result<Vec<u8>> {
 
 /// Encodes documents as a segment file's bytes.
 pub fn encode_segment(params: &FingerprintParams, docs: &[StoredDoc]) -> Vec<u8> {
-    envelope(SEGMENT_MAGIC, params, &segment_body(docs, true))
+    envelope(
+        SEGMENT_MAGIC,
+        params,
+        &segment_body(docs, Layout::current()),
+    )
 }
 
-/// A segment's body; `sketches`: with each document's translation sketch (format version 2 on).
-fn segment_body(docs: &[StoredDoc], sketches: bool) -> Vec<u8> {
+/// A segment's body, its records in `layout` (an older one only to build old files in tests).
+fn segment_body(docs: &[StoredDoc], layout: Layout) -> Vec<u8> {
     let mut w = Writer::default();
     w.u64(docs.len() as u64);
     for d in docs {
         w.str(&d.id);
         w.str(&d.source);
         w.i64(d.date.unwrap_or(i64::MIN));
+        if layout.date_source {
+            w.0.push(d.date_source.map_or(0, DateSource::number));
+        }
         w.i64(d.added);
         let fp = &d.fingerprint;
         w.u64(fp.length as u64);
@@ -366,7 +409,7 @@ fn segment_body(docs: &[StoredDoc], sketches: bool) -> Vec<u8> {
         for &v in &words {
             w.u32(v);
         }
-        if !sketches {
+        if !layout.sketches {
             continue;
         }
         // The language by its ISO 639-1 code, not by `Lang::number` (a position in the
@@ -424,8 +467,33 @@ pub fn parse_segment(
 pub struct DocAt {
     /// Byte offset of its record in its segment file.
     pub offset: u64,
-    /// Whether its segment's records carry translation sketches (format version 2 on).
-    pub sketches: bool,
+    /// How its segment's records are laid out.
+    pub layout: Layout,
+}
+
+impl DocAt {
+    /// Bits of a packed place that hold the offset; the two above them hold the layout. No
+    /// segment file comes near 2^62 bytes.
+    const OFFSET_BITS: u32 = 62;
+
+    /// The place in one word: the offset, with the layout in the top two bits.
+    pub fn pack(self) -> u64 {
+        debug_assert!(self.offset >> Self::OFFSET_BITS == 0);
+        let layout = u64::from(self.layout.sketches) | u64::from(self.layout.date_source) << 1;
+        self.offset | layout << Self::OFFSET_BITS
+    }
+
+    /// The place [`DocAt::pack`] packed.
+    pub fn unpack(word: u64) -> DocAt {
+        let layout = word >> Self::OFFSET_BITS;
+        DocAt {
+            offset: word & ((1 << Self::OFFSET_BITS) - 1),
+            layout: Layout {
+                sketches: layout & 1 == 1,
+                date_source: layout & 2 == 2,
+            },
+        }
+    }
 }
 
 /// One document as it lies in a segment's bytes: decoded and checked, but its strings,
@@ -439,6 +507,8 @@ pub struct DocView<'a> {
     pub source: &'a str,
     /// Publication date in Unix seconds, when known.
     pub date: Option<i64>,
+    /// Where `date` came from (`None` in a segment of format version 3 or older).
+    pub date_source: Option<DateSource>,
     /// Unix seconds of the run that added it.
     pub added: i64,
     /// Length of its kept text in characters.
@@ -510,7 +580,7 @@ impl DocView<'_> {
             id: self.id.to_string(),
             source: self.source.to_string(),
             date: self.date,
-            date_source: None,
+            date_source: self.date_source,
             added: self.added,
             fingerprint: Fingerprint {
                 signature: if self.simhash {
@@ -535,12 +605,11 @@ impl DocView<'_> {
     }
 }
 
-/// Decodes one document record; `sketches`: it carries a translation sketch (format version 2
-/// on). Fails, never panics, on any bytes.
+/// Decodes one document record laid out as `layout`. Fails, never panics, on any bytes.
 fn decode_doc<'a>(
     r: &mut Reader<'a>,
     params: &FingerprintParams,
-    sketches: bool,
+    layout: Layout,
 ) -> std::result::Result<DocView<'a>, String> {
     let simhash = params.method == "simhash";
     let text = |r: &mut Reader<'a>| -> std::result::Result<&'a str, String> {
@@ -550,6 +619,17 @@ fn decode_doc<'a>(
     let id = text(r)?;
     let source = text(r)?;
     let date = Some(r.i64()?).filter(|&d| d != i64::MIN);
+    let date_source = if layout.date_source {
+        match r.array::<1>()? {
+            [0] => None,
+            [n] => Some(
+                DateSource::from_number(n)
+                    .ok_or_else(|| format!("date source {n} is not one reprint writes"))?,
+            ),
+        }
+    } else {
+        None
+    };
     let added = r.i64()?;
     let length = r.len(u32::MAX as usize)? as u32;
     let shingles = r.len(u32::MAX as usize)? as u32;
@@ -568,7 +648,7 @@ fn decode_doc<'a>(
             params.num_perm
         ));
     }
-    let (lang, anchors) = if sketches {
+    let (lang, anchors) = if layout.sketches {
         read_sketch(r)?
     } else {
         (None, &[][..])
@@ -577,6 +657,7 @@ fn decode_doc<'a>(
         id,
         source,
         date,
+        date_source,
         added,
         length,
         shingles,
@@ -756,7 +837,7 @@ fn scan_body<R: Read>(
         return Err(damaged(format!("length {body_len} is impossible here")));
     }
     check_params(path, &found, params)?;
-    let sketches = version >= SKETCH_VERSION;
+    let layout = Layout::of_version(version);
     // Where the body starts in the file: the header, the parameters, two length fields.
     let body_start = 12 + 8 + n + 8;
     // Body bytes not yet read into `buf`.
@@ -783,14 +864,14 @@ fn scan_body<R: Read>(
     for _ in 0..count {
         loop {
             let mut r = Reader { bytes: &buf[pos..] };
-            match decode_doc(&mut r, params, sketches) {
+            match decode_doc(&mut r, params, layout) {
                 Ok(doc) => {
                     let used = buf.len() - pos - r.bytes.len();
                     visit(
                         &doc,
                         DocAt {
                             offset: buf_at + pos as u64,
-                            sketches,
+                            layout,
                         },
                     );
                     pos += used;
@@ -850,7 +931,7 @@ pub fn read_docs_at(
                 .and_then(|_| file.read_exact(&mut buf))
                 .map_err(|e| Error::with_path(path, e))?;
             let mut r = Reader { bytes: &buf };
-            match decode_doc(&mut r, params, a.sketches) {
+            match decode_doc(&mut r, params, a.layout) {
                 Ok(doc) => {
                     out.push(doc.to_stored());
                     break;
@@ -1381,7 +1462,11 @@ mod tests {
         let docs = vec![doc("a", Some(3)), doc("b", None)];
         fs::write(
             &path,
-            version_1(SEGMENT_MAGIC, &off, &segment_body(&docs, false)),
+            version_1(
+                SEGMENT_MAGIC,
+                &off,
+                &segment_body(&docs, Layout::of_version(1)),
+            ),
         )
         .unwrap();
         let back = read_segment(&path, &off).unwrap();
@@ -1423,6 +1508,164 @@ mod tests {
         assert!(err.contains("--translations off"), "{err}");
         assert!(err.contains("new state directory"), "{err}");
         assert_eq!(err.lines().count(), 1, "{err}");
+    }
+
+    /// Every date source, and none, reads back as written, by the whole read, the streamed
+    /// scan and the read again at a document's place.
+    #[test]
+    fn date_sources_round_trip() {
+        let sources = [
+            None,
+            Some(DateSource::Field),
+            Some(DateSource::HtmlMeta),
+            Some(DateSource::Text),
+            Some(DateSource::Warc),
+            Some(DateSource::Mtime),
+        ];
+        for n in 1..=5 {
+            assert!(sources.contains(&DateSource::from_number(n)), "{n}");
+        }
+        let docs: Vec<StoredDoc> = sources
+            .iter()
+            .enumerate()
+            .map(|(i, &s)| StoredDoc {
+                date_source: s,
+                ..doc(&format!("d{i}"), s.map(|_| 1_000 + i as i64))
+            })
+            .collect();
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(segment_name(1));
+        let bytes = encode_segment(&params(), &docs);
+        fs::write(&path, &bytes).unwrap();
+        let back = read_segment(&path, &params()).unwrap();
+        let got: Vec<_> = back.iter().map(|d| (d.date, d.date_source)).collect();
+        let want: Vec<_> = docs.iter().map(|d| (d.date, d.date_source)).collect();
+        assert_eq!(got, want);
+        let mut at = Vec::new();
+        scan_segment(
+            &path,
+            &bytes[..],
+            bytes.len() as u64,
+            &params(),
+            Some(docs.len() as u64),
+            &mut |d, a| {
+                assert_eq!(d.date_source, docs[at.len()].date_source);
+                assert_eq!(a.layout, Layout::current());
+                at.push(a);
+            },
+        )
+        .unwrap();
+        let again = read_docs_at(&path, &params(), &at).unwrap();
+        let got: Vec<_> = again.iter().map(|d| d.date_source).collect();
+        assert_eq!(got, sources);
+    }
+
+    /// A segment of format version 3, as reprint wrote before date sources (no byte after the
+    /// date), still reads, by every reader, its documents without a date source.
+    #[test]
+    fn version_3_segments_read_without_date_sources() {
+        let mut docs = vec![doc("a", Some(3)), doc("b", None)];
+        docs[0].date_source = Some(DateSource::Warc);
+        let json = serde_json::to_string(&params()).unwrap();
+        let old = Layout::of_version(3);
+        assert_eq!(
+            old,
+            Layout {
+                sketches: true,
+                date_source: false
+            }
+        );
+        let bytes = envelope_as(SEGMENT_MAGIC, 3, &json, &segment_body(&docs, old));
+        // One byte a document shorter than the current layout.
+        assert_eq!(
+            encode_segment(&params(), &docs).len(),
+            bytes.len() + docs.len()
+        );
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(segment_name(1));
+        fs::write(&path, &bytes).unwrap();
+        let back = read_segment(&path, &params()).unwrap();
+        assert_eq!(back.len(), 2);
+        assert_eq!((back[0].id.as_str(), back[0].date), ("a", Some(3)));
+        assert_eq!(back[0].date_source, None);
+        assert_eq!(back[1].id, "b");
+        assert_eq!(back[0].sketch, docs[0].sketch);
+        assert_eq!(back[1].fingerprint.signature, docs[1].fingerprint.signature);
+        let mut at = Vec::new();
+        scan_segment(
+            &path,
+            &bytes[..],
+            bytes.len() as u64,
+            &params(),
+            Some(2),
+            &mut |_, a| at.push(a),
+        )
+        .unwrap();
+        assert!(at.iter().all(|a| a.layout == old));
+        // Its places survive the night's packing, so that the document reads again.
+        let at: Vec<DocAt> = at.iter().map(|a| DocAt::unpack(a.pack())).collect();
+        let again = read_docs_at(&path, &params(), &at).unwrap();
+        assert_eq!(again[1].id, "b");
+        assert_eq!(again[0].date_source, None);
+        assert_eq!(again[0].sketch, docs[0].sketch);
+    }
+
+    /// A date source byte that names no source is damage, reported by every reader, never a
+    /// panic (the file's checksum is right: only the record is wrong).
+    #[test]
+    fn an_unknown_date_source_is_damage() {
+        let mut d = doc("a", Some(9));
+        d.date_source = Some(DateSource::Text);
+        let json = serde_json::to_string(&params()).unwrap();
+        let mut body = segment_body(&[d], Layout::current());
+        // The count, the id, the source and the date come before it.
+        let at = 8 + (8 + 1) + (8 + "site".len()) + 8;
+        assert_eq!(body[at], DateSource::Text.number());
+        for bad in [6u8, 7, 0x80, u8::MAX] {
+            body[at] = bad;
+            let bytes = envelope_as(SEGMENT_MAGIC, FORMAT_VERSION, &json, &body);
+            let path = Path::new("seg");
+            let err = parse_segment(path, &bytes, &params())
+                .unwrap_err()
+                .to_string();
+            assert!(
+                err.contains(&format!("date source {bad} is not one")),
+                "{err}"
+            );
+            let dir = tempfile::tempdir().unwrap();
+            let path = dir.path().join(segment_name(1));
+            fs::write(&path, &bytes).unwrap();
+            assert!(matches!(
+                read_segment(&path, &params()),
+                Err(Error::Index {
+                    problem: IndexProblem::Damaged(_),
+                    ..
+                })
+            ));
+            let place = DocAt {
+                offset: bytes.len() as u64 - 8 - body.len() as u64 + 8,
+                layout: Layout::current(),
+            };
+            assert!(read_docs_at(&path, &params(), &[place]).is_err());
+        }
+        // Read as version 3, the same bytes are one byte too long: damage too.
+        body[at] = DateSource::Text.number();
+        let bytes = envelope_as(SEGMENT_MAGIC, 3, &json, &body);
+        assert!(parse_segment(Path::new("seg"), &bytes, &params()).is_err());
+    }
+
+    /// A place packs into one word and back, whatever its segment's layout.
+    #[test]
+    fn places_pack_with_their_layout() {
+        for version in 1..=FORMAT_VERSION {
+            for offset in [0u64, 20, 1 << 40, (1 << 62) - 1] {
+                let at = DocAt {
+                    offset,
+                    layout: Layout::of_version(version),
+                };
+                assert_eq!(DocAt::unpack(at.pack()), at, "{version} {offset}");
+            }
+        }
     }
 
     #[test]
