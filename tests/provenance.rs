@@ -20,7 +20,9 @@ const DAY0: i64 = 1_796_083_200;
 /// A copy of `story` as `site` prints it: its banner and footer around the text, the first
 /// sentence's case changed so that no two copies are byte-identical.
 fn copy(site: &str, story: &str) -> String {
-    format!("{site} | breaking news\n\n{story}\n\nRead more at {site}. Subscribe to our newsletter.")
+    format!(
+        "{site} | breaking news\n\n{story}\n\nRead more at {site}. Subscribe to our newsletter."
+    )
 }
 
 /// One copy of a generated story.
@@ -70,7 +72,13 @@ fn cluster_of<'a>(report: &'a Value, id: &str) -> &'a Value {
         .as_array()
         .expect("clusters")
         .iter()
-        .find(|c| c["members"].as_array().unwrap().iter().any(|m| m["id"] == id))
+        .find(|c| {
+            c["members"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|m| m["id"] == id)
+        })
         .unwrap_or_else(|| panic!("{id} is in no cluster"))
 }
 
@@ -183,7 +191,10 @@ fn known_publication_order_gives_origins_lags_and_source_edges() {
         }
     }
     let sources = report["sources"].as_array().expect("sources");
-    let names: Vec<&str> = sources.iter().map(|s| s["source"].as_str().unwrap()).collect();
+    let names: Vec<&str> = sources
+        .iter()
+        .map(|s| s["source"].as_str().unwrap())
+        .collect();
     let mut sorted = names.clone();
     sorted.sort_unstable();
     assert_eq!(names, sorted, "sources are sorted by name");
@@ -212,12 +223,24 @@ fn known_publication_order_gives_origins_lags_and_source_edges() {
 
     // One thread or two, the same bytes.
     let one = reprint()
-        .args(["dedup", path.to_str().unwrap(), "-j1", "--progress", "never"])
+        .args([
+            "dedup",
+            path.to_str().unwrap(),
+            "-j1",
+            "--progress",
+            "never",
+        ])
         .env("SOURCE_DATE_EPOCH", NOW)
         .output()
         .unwrap();
     let two = reprint()
-        .args(["dedup", path.to_str().unwrap(), "-j2", "--progress", "never"])
+        .args([
+            "dedup",
+            path.to_str().unwrap(),
+            "-j2",
+            "--progress",
+            "never",
+        ])
         .env("SOURCE_DATE_EPOCH", NOW)
         .output()
         .unwrap();
@@ -283,7 +306,10 @@ fn absurd_dates_are_skipped_for_the_next_evidence_never_fatal() {
     let path = dir.write("night.jsonl", &lines);
     let report = dedup(&[path.to_str().unwrap()], None);
     let c = cluster_of(&report, "wire/1");
-    assert_eq!(c["origin"], "wire/1", "a publication date outranks any mtime");
+    assert_eq!(
+        c["origin"], "wire/1",
+        "a publication date outranks any mtime"
+    );
     for (id, _) in &records[1..] {
         let m = member(c, id);
         assert_eq!(m["date_source"], "mtime", "{id}");
@@ -298,8 +324,7 @@ fn with_an_index_the_origin_of_a_story_picked_up_nights_later_is_on_the_first_ni
     let dir = Dir::new();
     let state = dir.path().join("state");
     let record = |id: &str, site: &str, date: i64, text: &str| {
-        json!({"id": id, "source": site, "date": date, "text": copy(site, text)}).to_string()
-            + "\n"
+        json!({"id": id, "source": site, "date": date, "text": copy(site, text)}).to_string() + "\n"
     };
     let nights = [
         record("wire/story", "wire", DAY0, &story),
