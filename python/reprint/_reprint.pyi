@@ -15,10 +15,36 @@ def dedup_paths(paths: Sequence[str], options: Optional[Mapping[str, Any]] = Non
 def option_names() -> list[str]:
     """The option names the entry points take."""
 
+DocumentColumns = tuple[
+    list[str],
+    list[str],
+    list[str],
+    list[Optional[int]],
+    list[Optional[str]],
+    list[bool],
+    list[tuple[str, str]],
+]
+"""Documents as columns (ids, sources, texts, dates in Unix seconds, date sources: ``field``,
+``html-meta``, ``text``, ``warc``, ``mtime`` or None, repaired) and skips ``(name, reason)``."""
+
 def read_jsonl(
-    jsonl: bytes, name: str = "<memory>", options: Optional[Mapping[str, Any]] = None
-) -> tuple[list[str], list[str], list[str], list[Optional[int]], list[bool], list[tuple[str, str]]]:
-    """Documents (ids, sources, texts, dates, repaired) and skipped records of JSON Lines bytes."""
+    jsonl: bytes,
+    name: str = "<memory>",
+    options: Optional[Mapping[str, Any]] = None,
+    source: str = "",
+) -> DocumentColumns:
+    """Documents and skipped records of JSON Lines bytes (in memory: undated records get no
+    mtime)."""
+
+def discover(
+    paths: Sequence[str], options: Optional[Mapping[str, Any]] = None
+) -> tuple[list[tuple[str, str, str]], list[tuple[str, str]]]:
+    """The inputs ``(id, path, source)`` `reprint dedup PATHS` reads, and the files it skips."""
+
+def read_input(
+    input: tuple[str, str, str], options: Optional[Mapping[str, Any]] = None
+) -> DocumentColumns:
+    """Documents and skips of one discovered input (undated documents of a file get its mtime)."""
 
 def normalize(texts: list[str]) -> list[str]:
     """The normalized text of each text."""
@@ -67,6 +93,31 @@ def band_keys(
 
 def bucket_pairs(docs: bytes, ends: bytes) -> tuple[bytes, bytes]:
     """u64 buffers of the candidate pairs' documents, given buckets' sorted members."""
+
+def cluster_component(
+    ids: list[str],
+    sources: list[str],
+    dates: list[Optional[int]],
+    date_sources: list[Optional[str]],
+    columns: Mapping[str, Any],
+    edges_a: bytes,
+    edges_b: bytes,
+    tr_a: bytes,
+    tr_b: bytes,
+    tr_score: bytes,
+    weights: Any,
+    options: Optional[Mapping[str, Any]] = None,
+) -> list[str]:
+    """The cluster entries (JSON) of one component; members carry their source and date."""
+
+def assemble_report(
+    clusters: list[str],
+    skipped: list[tuple[str, str]],
+    counts: Mapping[str, Any],
+    options: Optional[Mapping[str, Any]] = None,
+) -> str:
+    """The report (JSON text) from the cluster entries, skips and counts (``counts["sources"]``:
+    fingerprinted documents by source name); sets origins, lags and the report's sources."""
 
 MIN_ANCHORS: int
 """Anchors a document needs to be searched across languages."""

@@ -14,7 +14,9 @@ candidate pairs:
 5. the same for the search across languages, shuffled by anchor;
 6. connected components of the verified pairs by iterated minimum-label propagation (joins);
 7. documents and pairs are shuffled by component, each block clustered by the library's rule;
-8. the driver assembles the report from the clusters (the report's size, not the corpus's).
+8. the driver assembles the report from the clusters (the report's size, not the corpus's) and
+   the documents of each source (aggregated by source); origins, lags and the report's
+   ``sources`` come from the members' sources and dates, which ride with the fingerprints.
 
 The report is byte-identical to ``reprint dedup``'s for the same inputs and options, whatever
 the number of workers and partitions (documents are numbered by ``(input, position)``, which
@@ -52,12 +54,12 @@ def _read(batch: pa.Table, options: Dict[str, Any]) -> pa.Table:
     out = []
     for row in batch.to_pylist():
         if row["path"].lower().endswith(".parquet"):
-            ids, sources, texts, dates, repaired, skipped = _read_parquet(row, options)
+            ids, sources, texts, dates, date_sources, repaired, skipped = _read_parquet(row, options)
         else:
-            ids, sources, texts, dates, repaired, skipped = _reprint.read_input(
+            ids, sources, texts, dates, date_sources, repaired, skipped = _reprint.read_input(
                 (row["id"], row["path"], row["source"]), options
             )
-        docs = stages.normalize(stages.documents_table(ids, sources, texts, dates, repaired))
+        docs = stages.normalize(stages.documents_table(ids, sources, texts, dates, date_sources, repaired))
         docs = docs.append_column("doc", _doc_numbers(row["input"], len(ids))).append_column(
             "skip",
             pa.array(
@@ -67,7 +69,7 @@ def _read(batch: pa.Table, options: Dict[str, Any]) -> pa.Table:
         )
         n = len(skipped)
         skips = (
-            stages.documents_table([s[0] for s in skipped], [""] * n, [""] * n, [None] * n, [False] * n)
+            stages.documents_table([s[0] for s in skipped], [""] * n, [""] * n, [None] * n, [None] * n, [False] * n)
             .append_column("normalized", pa.array([""] * n, pa.large_string()))
             .append_column("doc", pa.array([0] * n, pa.uint64()))
             .append_column("skip", pa.array([s[1] for s in skipped], pa.string()))
@@ -87,16 +89,22 @@ def _read_parquet(row: Dict[str, Any], options: Dict[str, Any]) -> Tuple[Any, ..
     try:
         records = pq.read_table(row["path"]).to_pylist()
     except (OSError, pa.ArrowException) as e:
-        return [], [], [], [], [], [(row["id"], f"unreadable Parquet: {e}")]
+        return [], [], [], [], [], [], [(row["id"], f"unreadable Parquet: {e}")]
     # One record a line, as written: the reader names a record without an id by its line.
     lines = "".join(
         json.dumps({str(k): _json_value(v) for k, v in r.items()}, ensure_ascii=False) + "\n"
         for r in records
     ).encode("utf-8")
-    ids, sources, texts, dates, repaired, skipped = _reprint.read_jsonl(lines, row["id"], options, row["source"])
-    # Undated records take the file's modification time, as those of a JSON Lines file do.
-    mtime = int(os.stat(row["path"]).st_mtime)
-    return ids, sources, texts, [mtime if d is None else d for d in dates], repaired, skipped
+    ids, sources, texts, dates, date_sources, repaired, skipped = _reprint.read_jsonl(
+        lines, row["id"], options, row["source"]
+    )
+    # Undated records take the file's modification time (date source ``mtime``), as those of
+    # a JSON Lines file do; the bytes handed over above are in memory, which has none.
+    if any(d is None for d in dates):
+        mtime = int(os.stat(row["path"]).st_mtime)
+        date_sources = ["mtime" if d is None else s for d, s in zip(dates, date_sources)]
+        dates = [mtime if d is None else d for d in dates]
+    return ids, sources, texts, dates, date_sources, repaired, skipped
 
 
 def _first_of_each_id(block: pa.Table) -> pa.Table:
@@ -137,12 +145,17 @@ def _line_rows(batch: pa.Table, options: Dict[str, Any]) -> pa.Table:
     )
 
 
+def _source_rows(batch: pa.Table) -> pa.Table:
+    counted = stages.source_counts(batch)
+    return pa.table({"source": pa.array(list(counted), pa.string()), "n": pa.array(list(counted.values()), pa.uint64())})
+
+
 def _language_rows(batch: pa.Table, decisions: Any, options: Dict[str, Any]) -> pa.Table:
     codes = stages.languages(batch, decisions, **options)
     return pa.table({"lang": pa.array([c or "" for c in codes], pa.string()), "n": pa.array([1] * len(codes), pa.uint64())})
 
 
-FP_KEEP = ["id", "doc", "repaired", "signature", "shingles", "length", "simhash", "numbers", "lang", "anchors"]
+FP_KEEP = ["id", "doc", "source", "date", "date_source", "repaired", "signature", "shingles", "length", "simhash", "numbers", "lang", "anchors"]
 
 
 def _fingerprint(batch: pa.Table, decisions: Any, anchors: bool, options: Dict[str, Any]) -> pa.Table:
@@ -377,6 +390,17 @@ def dedup_json(paths: List[str], num_workers: int = 2, partitions: Optional[int]
     ]
     active = _where(fps, lambda t: pc.greater(t["shingles"], 0)).materialize()
     documents = active.count()
+    # The fingerprinted documents of each source: counted block by block, summed by source
+    # (one row a source reaches the driver).
+    sources = (
+        active.map_batches(_source_rows, batch_format="pyarrow", batch_size=None)
+        .groupby("source")
+        .sum("n")
+        .take_all()
+        if documents
+        else []
+    )
+    source_counts = {r["source"]: int(r["sum(n)"]) for r in sources if r["source"]}
 
     pairs = (
         active.map_batches(_band_rows, fn_args=(options,), batch_format="pyarrow", batch_size=None)
@@ -454,6 +478,7 @@ def dedup_json(paths: List[str], num_workers: int = 2, partitions: Optional[int]
         "translation_pairs": translation_pairs,
         "frequent_shingle_buckets": decisions.frequent_shingle_buckets,
         "boilerplate": boilerplate,
+        "sources": source_counts,
     }
     return _reprint.assemble_report(clusters, skipped, counts, options)
 
@@ -466,6 +491,9 @@ def _union_schema(signature: pa.DataType) -> pa.Schema:
         ("label", pa.uint64()),
         ("id", pa.string()),
         ("doc", pa.uint64()),
+        ("source", pa.string()),
+        ("date", pa.int64()),
+        ("date_source", pa.string()),
         ("signature", signature),
         ("shingles", pa.uint32()),
         ("length", pa.uint32()),
@@ -610,6 +638,7 @@ def _counts_of_nothing() -> dict:
         "translation_pairs": 0,
         "frequent_shingle_buckets": 0,
         "boilerplate": {"chrome_lines": 0, "source_lines": 0, "corpus_lines": 0, "kept_whole": 0},
+        "sources": {},
     }
 
 

@@ -36,6 +36,8 @@ __all__ = [
     "run_parts",
     "read_jsonl",
     "documents_table",
+    "source_counts",
+    "add_source_counts",
     "line_counts",
     "add_line_counts",
     "shingle_counts",
@@ -69,25 +71,53 @@ def _buffer(column: Any) -> bytes:
 
 def read_jsonl(jsonl: bytes, name: str = "<memory>", **options: Any) -> Tuple[pa.Table, List[Tuple[str, str]]]:
     """The documents of JSON Lines bytes as the command line reads a file named ``name``
-    (columns ``id``, ``source``, ``text``, ``date``, ``repaired``), and its skipped records."""
-    ids, sources, texts, dates, repaired, skipped = _reprint.read_jsonl(jsonl, name, options)
-    return documents_table(ids, sources, texts, dates, repaired), skipped
+    (columns ``id``, ``source``, ``text``, ``date``, ``date_source``, ``repaired``), and its
+    skipped records. Bytes in memory have no modification time: a record without a date of
+    its own stays undated (the command line would date it by the file's mtime)."""
+    ids, sources, texts, dates, date_sources, repaired, skipped = _reprint.read_jsonl(jsonl, name, options)
+    return documents_table(ids, sources, texts, dates, date_sources, repaired), skipped
 
 
 def documents_table(
-    ids: Sequence[str], sources: Sequence[str], texts: Sequence[str], dates: Sequence[Any], repaired: Sequence[bool]
+    ids: Sequence[str],
+    sources: Sequence[str],
+    texts: Sequence[str],
+    dates: Sequence[Any],
+    date_sources: Sequence[Any],
+    repaired: Sequence[bool],
 ) -> pa.Table:
     """The table of documents the readers give as columns (``id``, ``source``, ``text``,
-    ``date``, ``repaired``)."""
+    ``date`` in Unix seconds, ``date_source``: where the date came from, ``field``,
+    ``html-meta``, ``text``, ``warc`` or ``mtime``, null without a date; ``repaired``)."""
     return pa.table(
         {
             "id": pa.array(ids, pa.string()),
             "source": pa.array(sources, pa.string()),
             "text": pa.array(texts, pa.large_string()),
             "date": pa.array(dates, pa.int64()),
+            "date_source": pa.array(date_sources, pa.string()),
             "repaired": pa.array(repaired, pa.bool_()),
         }
     )
+
+
+def source_counts(table: pa.Table) -> dict:
+    """The documents of each named source in ``table`` (``{source: count}``, empty names left
+    out): the counts of the documents a run fingerprints, summed over parts, are the
+    ``counts["sources"]`` of :func:`assemble_report`."""
+    if table.num_rows == 0:
+        return {}
+    counted = table.select(["source"]).group_by("source").aggregate([("source", "count")])
+    return {s: n for s, n in zip(counted["source"].to_pylist(), counted["source_count"].to_pylist()) if s}
+
+
+def add_source_counts(parts: Iterable[dict]) -> dict:
+    """The sum of several parts' :func:`source_counts`."""
+    total: dict = {}
+    for part in parts:
+        for source, n in part.items():
+            total[source] = total.get(source, 0) + n
+    return total
 
 
 def normalize(table: pa.Table) -> pa.Table:
@@ -421,9 +451,10 @@ def components(edges: Iterable[Tuple[int, int]]) -> dict:
 def cluster_component(
     docs: pa.Table, edges: pa.Table, translation_edges: pa.Table, weights: AnchorWeights, **options: Any
 ) -> List[str]:
-    """The cluster entries (JSON) of one component: its documents (fingerprint columns, ``id``
-    and ``doc``), its verified pairs ``(a, b)`` and pairs across languages ``(a, b, score)``,
-    in document numbers."""
+    """The cluster entries (JSON) of one component: its documents (fingerprint columns, ``id``,
+    ``doc``, ``source``, ``date`` and ``date_source``), its verified pairs ``(a, b)`` and pairs
+    across languages ``(a, b, score)``, in document numbers. Members carry their source and
+    date; :func:`assemble_report` sets origins and lags."""
     docs = docs.sort_by("doc")
     local = {d: i for i, d in enumerate(docs["doc"].to_pylist())}
     edges = edges.sort_by([("a", "ascending"), ("b", "ascending")])
@@ -434,6 +465,9 @@ def cluster_component(
     tb = pa.array([local[x] for x in tr["b"].to_pylist()], pa.uint32())
     return _reprint.cluster_component(
         docs["id"].to_pylist(),
+        docs["source"].to_pylist(),
+        docs["date"].to_pylist(),
+        docs["date_source"].to_pylist(),
         _fp_buffers(docs),
         _buffer(ea),
         _buffer(eb),
@@ -446,7 +480,9 @@ def cluster_component(
 
 
 def assemble_report(clusters: List[str], skipped: List[Tuple[str, str]], counts: dict, **options: Any) -> dict:
-    """The run's report from every component's cluster entries, what it skipped and its counts."""
+    """The run's report from every component's cluster entries, what it skipped and its counts
+    (``counts["sources"]``: the fingerprinted documents of each source, see
+    :func:`source_counts`)."""
     import json
 
     return json.loads(_reprint.assemble_report(clusters, skipped, counts, options))
@@ -524,5 +560,6 @@ def run_parts(table: pa.Table, skipped: List[Tuple[str, str]], parts: int = 1, *
         "translation_pairs": translations.num_rows,
         "frequent_shingle_buckets": decisions.frequent_shingle_buckets,
         "boilerplate": boilerplate,
+        "sources": add_source_counts(source_counts(p) for p in cut(active)),
     }
     return assemble_report(clusters, skipped, counts, **options)

@@ -14,6 +14,7 @@ use reprint::anchor::Sketch;
 use reprint::boilerplate::LineCounts;
 use reprint::cluster::{self, Fingerprint, FingerprintRef, MatchKind};
 use reprint::config::{Config, Method, ShingleSpec};
+use reprint::corpus::date::{DateSource, Dated};
 use reprint::corpus::Input;
 use reprint::corpus::Skipped;
 use reprint::crosslang::{self, AnchorCounts, SketchTable};
@@ -560,9 +561,11 @@ fn bucket_pairs<'py>(
 }
 
 /// The documents of JSON Lines bytes as the corpus stage reads them (ids, sources, texts as
-/// read, dates in Unix seconds or None, whether bytes were repaired) and the records it skips
-/// (`(name, reason)`), in file order: the first stage of a distributed run. `source` is the
-/// site of records that name none.
+/// read, dates in Unix seconds or None, their date sources, whether bytes were repaired) and
+/// the records it skips (`(name, reason)`), in file order: the first stage of a distributed
+/// run. `source` is the site of records that name none. Bytes held in memory have no
+/// modification time: an undated record stays undated (a caller that read them from a file
+/// dates them by its mtime, as the command line does).
 #[pyfunction]
 #[pyo3(signature = (jsonl, name = "<memory>", options = None, source = ""))]
 fn read_jsonl(
@@ -890,17 +893,46 @@ fn verify_translations<'py>(
     ))
 }
 
+/// The date of a document from its columns: Unix seconds and the name of where they came from
+/// (both or neither).
+fn dated(seconds: Option<i64>, source: Option<&str>) -> PyResult<Option<Dated>> {
+    match (seconds, source) {
+        (None, None) => Ok(None),
+        (Some(seconds), Some(name)) => Ok(Some(Dated {
+            seconds,
+            source: date_source(name)?,
+        })),
+        (Some(_), None) => Err(PyValueError::new_err("a date without its date_source")),
+        (None, Some(name)) => Err(PyValueError::new_err(format!(
+            "date_source {name:?} without a date"
+        ))),
+    }
+}
+
+/// The date source of its name in the report (`field`, `html-meta`, `text`, `warc`, `mtime`).
+fn date_source(name: &str) -> PyResult<DateSource> {
+    (1..=u8::MAX)
+        .map_while(DateSource::from_number)
+        .find(|s| s.name() == name)
+        .ok_or_else(|| PyValueError::new_err(format!("unknown date_source {name:?}")))
+}
+
 /// The clusters of one connected component (see the library's `pipeline::cluster_component`):
-/// its documents' `ids`, fingerprint columns with `lang` / `anchors` / `anchors_offsets` (rows
-/// in the run's order), its verified pairs (`edges_a`, `edges_b`: u32 rows of the component,
-/// sorted) and pairs across languages (`tr_a`, `tr_b`, `tr_score`). Returns each cluster's
-/// report entry as JSON, for [`assemble_report`].
+/// its documents' `ids`, `sources` (sites, `""` when unknown), `dates` (Unix seconds or None)
+/// and `date_sources` (where each date came from, as [`read_jsonl`] names it), fingerprint
+/// columns with `lang` / `anchors` / `anchors_offsets` (rows in the run's order), its verified
+/// pairs (`edges_a`, `edges_b`: u32 rows of the component, sorted) and pairs across languages
+/// (`tr_a`, `tr_b`, `tr_score`). Returns each cluster's report entry as JSON, for
+/// [`assemble_report`] (which sets origins and lags).
 #[pyfunction]
-#[pyo3(signature = (ids, columns, edges_a, edges_b, tr_a, tr_b, tr_score, weights, options = None))]
+#[pyo3(signature = (ids, sources, dates, date_sources, columns, edges_a, edges_b, tr_a, tr_b, tr_score, weights, options = None))]
 #[allow(clippy::too_many_arguments)]
 fn cluster_component(
     py: Python<'_>,
     ids: Vec<String>,
+    sources: Vec<String>,
+    dates: Vec<Option<i64>>,
+    date_sources: Vec<Option<String>>,
     columns: &Bound<'_, PyDict>,
     edges_a: &[u8],
     edges_b: &[u8],
@@ -913,7 +945,19 @@ fn cluster_component(
     let config = config_from(Vec::new(), options)?;
     let fps = fps_from(columns, width_of(&config))?;
     let sketches = sketches_of(columns)?;
-    same_length(&[ids.len(), fps.len(), sketches.len()])?;
+    same_length(&[
+        ids.len(),
+        sources.len(),
+        dates.len(),
+        date_sources.len(),
+        fps.len(),
+        sketches.len(),
+    ])?;
+    let dates = dates
+        .into_iter()
+        .zip(&date_sources)
+        .map(|(d, s)| dated(d, s.as_deref()))
+        .collect::<PyResult<Vec<_>>>()?;
     let ea = from_le(edges_a, "edges_a", u32::from_le_bytes)?;
     let eb = from_le(edges_b, "edges_b", u32::from_le_bytes)?;
     let ta = from_le(tr_a, "tr_a", u32::from_le_bytes)?;
@@ -954,7 +998,8 @@ fn cluster_component(
     let reports = pipeline::cluster_reports(clusters, &|i| pipeline::DocInfo {
         id: ids[i].clone(),
         lang: lang_of(i),
-        ..Default::default()
+        source: sources[i].clone(),
+        date: dates[i],
     });
     reports
         .iter()
@@ -994,9 +1039,18 @@ fn cluster_report(json: &str) -> PyResult<ClusterReport> {
                     .and_then(|l| l.as_str())
                     .and_then(Lang::from_code)
                     .map(Lang::code),
-                source: String::new(),
-                date: None,
-                date_source: None,
+                source: m
+                    .get("source")
+                    .and_then(|s| s.as_str())
+                    .unwrap_or_default()
+                    .to_string(),
+                date: m.get("date").and_then(|d| d.as_str()).map(str::to_string),
+                date_source: m
+                    .get("date_source")
+                    .and_then(|d| d.as_str())
+                    .map(date_source)
+                    .transpose()?,
+                // Origins and lags are the report's to set, from all of a cluster's members.
                 lag_seconds: None,
                 new: None,
             })
@@ -1014,7 +1068,9 @@ fn cluster_report(json: &str) -> PyResult<ClusterReport> {
 /// The run's report (JSON text) from every component's cluster entries, the skipped inputs
 /// (`(name, reason)`) and the counts (a dict of the report's `stats` fields that are not
 /// about clusters: `documents`, `repaired`, `candidate_pairs`, `verified_pairs`,
-/// `translation_candidates`, `translation_pairs`, `frequent_shingle_buckets`, `boilerplate`).
+/// `translation_candidates`, `translation_pairs`, `frequent_shingle_buckets`, `boilerplate`;
+/// and `sources`, the documents fingerprinted by source name, for the report's `sources`).
+/// Clusters' origins and members' lags are set here, as a single run sets them.
 #[pyfunction]
 #[pyo3(signature = (clusters, skipped, counts, options = None))]
 fn assemble_report(
@@ -1053,7 +1109,13 @@ fn assemble_report(
             corpus_lines: line("corpus_lines")?,
             kept_whole: line("kept_whole")?,
         },
-        sources: Default::default(),
+        sources: counts
+            .get_item("sources")?
+            .ok_or_else(|| PyValueError::new_err("missing count sources"))?
+            .extract::<std::collections::BTreeMap<String, usize>>()?
+            .into_iter()
+            .filter(|(name, _)| !name.is_empty())
+            .collect(),
     };
     let clusters = clusters
         .iter()
@@ -1150,40 +1212,36 @@ fn read_input(
     Ok(py.detach(|| documents_of(&input, &config)))
 }
 
-/// Documents as columns: ids, sources, texts as read, dates (Unix seconds), whether bytes were
-/// repaired; and the skips, `(name, reason)`.
+/// Documents as columns: ids, sources, texts as read, dates (Unix seconds), where each date
+/// came from (`field`, `html-meta`, `text`, `warc`, `mtime`; `None` without a date), whether
+/// bytes were repaired; and the skips, `(name, reason)`.
 type DocumentColumns = (
     Vec<String>,
     Vec<String>,
     Vec<String>,
     Vec<Option<i64>>,
+    Vec<Option<&'static str>>,
     Vec<bool>,
     Vec<(String, String)>,
 );
 
 /// The documents and skips of one input, as columns.
 fn documents_of(input: &Input, config: &Config) -> DocumentColumns {
-    let (mut ids, mut sources, mut texts, mut dates, mut repaired, mut skipped) = (
-        Vec::new(),
-        Vec::new(),
-        Vec::new(),
-        Vec::new(),
-        Vec::new(),
-        Vec::new(),
-    );
+    let mut c: DocumentColumns = Default::default();
     for res in reprint::corpus::read(input, config) {
         match res {
             Ok(doc) => {
-                ids.push(doc.id.0);
-                sources.push(doc.source);
-                texts.push(doc.text);
-                dates.push(doc.date.map(|d| d.seconds));
-                repaired.push(doc.repaired);
+                c.0.push(doc.id.0);
+                c.1.push(doc.source);
+                c.2.push(doc.text);
+                c.3.push(doc.date.map(|d| d.seconds));
+                c.4.push(doc.date.map(|d| d.source.name()));
+                c.5.push(doc.repaired);
             }
-            Err(skip) => skipped.push((skip.path, skip.reason)),
+            Err(skip) => c.6.push((skip.path, skip.reason)),
         }
     }
-    (ids, sources, texts, dates, repaired, skipped)
+    c
 }
 
 /// Rebuilds pickled [`Decisions`].

@@ -27,14 +27,21 @@ def cli() -> pathlib.Path:
     return binary
 
 
-def run_cli(*args: str) -> dict:
+def run_cli(*args: str, stdin: bytes = b"") -> dict:
     out = subprocess.run(
         [str(cli()), "dedup", *args, "--progress", "never"],
         check=True,
         capture_output=True,
-        text=True,
+        input=stdin,
     )
     return json.loads(out.stdout)
+
+
+def run_cli_on(records: list, *flags: str) -> dict:
+    """The command line's report of ``records`` as JSON Lines on its standard input: like
+    records in memory, a stream has no modification time to date undated records by (a file
+    would give them its mtime, date source ``mtime``)."""
+    return run_cli("-", *flags, stdin=reprint.to_jsonl(records))
 
 
 def corpus_records(folder: pathlib.Path = CORPUS) -> list:
@@ -67,11 +74,17 @@ def test_paths_give_the_command_lines_report():
 def test_records_give_the_report_of_the_same_records_as_a_jsonl_file(tmp_path):
     records = corpus_records()
     assert len(records) > 10
-    path = tmp_path / "corpus.jsonl"
-    path.write_bytes(reprint.to_jsonl(records))
-    from_file = run_cli(str(path))
+    # Undated records: no mtime in memory, none on a stream either.
     in_memory = reprint.dedup(records)
-    assert in_memory == from_file
+    assert in_memory == run_cli_on(records)
+    assert all(m["date"] is None for c in in_memory["clusters"] for m in c["members"])
+    # Dated records: the file's mtime is never used, the file gives the same report.
+    dated = [{**r, "date": f"2026-11-{1 + i % 28:02d}T{i % 24:02d}:00:00Z"} for i, r in enumerate(records)]
+    path = tmp_path / "corpus.jsonl"
+    path.write_bytes(reprint.to_jsonl(dated))
+    from_file = run_cli(str(path))
+    assert reprint.dedup(dated) == from_file
+    assert all(c["origin"] for c in from_file["clusters"]) and from_file["sources"]
     # The bundled corpus has reprints: the comparison is not of two empty reports.
     assert from_file["stats"]["clusters"] >= 3
 
@@ -85,10 +98,8 @@ def test_records_give_the_report_of_the_same_records_as_a_jsonl_file(tmp_path):
         {"keep_boilerplate": True, "translations": False},
     ],
 )
-def test_options_reach_the_pipeline_as_the_flags_do(tmp_path, options):
+def test_options_reach_the_pipeline_as_the_flags_do(options):
     records = corpus_records()
-    path = tmp_path / "corpus.jsonl"
-    path.write_bytes(reprint.to_jsonl(records))
     flags = []
     for key, value in options.items():
         flag = "--" + key.replace("_", "-")
@@ -98,7 +109,7 @@ def test_options_reach_the_pipeline_as_the_flags_do(tmp_path, options):
             flags += [flag, "on" if value else "off"]
         else:
             flags += [flag, str(value)]
-    assert reprint.dedup(records, **options) == run_cli(str(path), *flags)
+    assert reprint.dedup(records, **options) == run_cli_on(records, *flags)
 
 
 def test_a_list_of_texts_is_numbered_by_position():
