@@ -253,28 +253,64 @@ fn translation_of(
 pub fn word_diff(a: &str, b: &str) -> Vec<DiffRun> {
     let wa: Vec<&str> = a.split_whitespace().collect();
     let wb: Vec<&str> = b.split_whitespace().collect();
-    let diff = similar::TextDiff::configure()
-        .algorithm(similar::Algorithm::Patience)
-        .diff_slices(&wa, &wb);
-    let mut runs: Vec<DiffRun> = Vec::new();
-    for change in diff.iter_all_changes() {
-        let side = match change.tag() {
-            similar::ChangeTag::Equal => "both",
-            similar::ChangeTag::Delete => "only_a",
-            similar::ChangeTag::Insert => "only_b",
-        };
-        match runs.last_mut() {
-            Some(run) if run.side == side => {
-                run.text.push(' ');
-                run.text.push_str(change.value());
+    align(&wa, &wb)
+        .into_iter()
+        .map(|span| {
+            let words = match span.side {
+                "only_b" => &wb[span.b],
+                _ => &wa[span.a],
+            };
+            DiffRun {
+                side: span.side,
+                text: words.join(" "),
             }
-            _ => runs.push(DiffRun {
-                side,
-                text: change.value().to_string(),
-            }),
+        })
+        .collect()
+}
+
+/// One run of an alignment of two sequences: a stretch both have (`both`), or one only `a` or
+/// only `b` has; `a` and `b` are the run's ranges in each (the other side's range is empty for
+/// a one-sided run).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Span {
+    /// `both`, `only_a` or `only_b`.
+    pub side: &'static str,
+    /// The run's items in `a`.
+    pub a: std::ops::Range<usize>,
+    /// The run's items in `b`.
+    pub b: std::ops::Range<usize>,
+}
+
+/// Aligns two sequences (patience diff): the runs in order, neighbours never on the same side.
+/// What [`word_diff`] draws; the HTML report aligns the keys of two copies' published words
+/// with it and draws the words themselves.
+pub fn align<T: std::hash::Hash + Eq + Ord>(a: &[T], b: &[T]) -> Vec<Span> {
+    let mut spans: Vec<Span> = Vec::new();
+    let mut push = |side: &'static str, a: std::ops::Range<usize>, b: std::ops::Range<usize>| {
+        if a.is_empty() && b.is_empty() {
+            return;
+        }
+        match spans.last_mut() {
+            Some(last) if last.side == side => {
+                last.a.end = a.end;
+                last.b.end = b.end;
+            }
+            _ => spans.push(Span { side, a, b }),
+        }
+    };
+    for op in similar::capture_diff_slices(similar::Algorithm::Patience, a, b) {
+        let (x, y) = (op.old_range(), op.new_range());
+        match op {
+            similar::DiffOp::Equal { .. } => push("both", x, y),
+            similar::DiffOp::Delete { .. } => push("only_a", x, y.start..y.start),
+            similar::DiffOp::Insert { .. } => push("only_b", x.start..x.start, y),
+            similar::DiffOp::Replace { .. } => {
+                push("only_a", x.clone(), y.start..y.start);
+                push("only_b", x.end..x.end, y);
+            }
         }
     }
-    runs
+    spans
 }
 
 impl Explanation {

@@ -244,13 +244,17 @@ impl SeenIds {
     }
 }
 
-/// The text of one clustered document as fingerprinted, and what was left out of it.
+/// The text of one clustered document as fingerprinted, and what was left out of it, both as
+/// normalized and as published.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct DocText {
     /// The lines that were fingerprinted (boilerplate removed), joined by newlines.
     pub kept: String,
     /// The lines left out of the fingerprint as boilerplate, in order.
     pub boilerplate: Vec<String>,
+    /// The kept text and the boilerplate in the document's own words (case, punctuation), see
+    /// [`crate::published`].
+    pub published: crate::published::Published,
 }
 
 /// Texts of the members of clusters, by document id (documents in no cluster are absent).
@@ -328,6 +332,8 @@ pub(crate) struct Fingerprinted {
     pub(crate) texts: Vec<String>,
     /// The kept text of each document (empty unless texts were asked for).
     pub(crate) kept_texts: Vec<String>,
+    /// The text of each document as read (empty unless texts were asked for).
+    pub(crate) raw: Vec<String>,
     /// The fingerprint of each document.
     pub(crate) fps: FingerprintTable,
     /// The translation sketch of each document (empty rows when translations are off).
@@ -366,7 +372,7 @@ pub(crate) fn fingerprint_inputs_with(
     if !want_texts {
         return fingerprint_streaming(config, inputs, skipped, progress, always_anchors, fixed);
     }
-    let (corpus, mut skipped) = load_with(config, inputs, skipped, progress, fixed);
+    let (corpus, mut skipped) = load_with(config, inputs, skipped, progress, fixed, true);
     let (kept_texts, boilerplate) = strip_boilerplate(config, &corpus);
 
     progress.start(Stage::Fingerprint, corpus.docs.len() as u64);
@@ -390,6 +396,7 @@ pub(crate) fn fingerprint_inputs_with(
         sources: corpus.sources,
         texts: corpus.texts,
         kept_texts,
+        raw: corpus.raw,
         fps,
         sketches,
         skipped,
@@ -510,6 +517,7 @@ fn run(
         ids,
         texts: full_texts,
         mut kept_texts,
+        raw,
         fps,
         mut sketches,
         skipped,
@@ -548,10 +556,24 @@ fn run(
 
     let mut texts = Texts::new();
     if want_texts {
-        for m in clusters.iter().flat_map(|c| &c.members) {
-            let kept = std::mem::take(&mut kept_texts[m.doc]);
-            let boilerplate = removed_lines(&full_texts[m.doc], &kept);
-            texts.insert(ids.get(m.doc).to_string(), DocText { kept, boilerplate });
+        let members: Vec<usize> = clusters
+            .iter()
+            .flat_map(|c| &c.members)
+            .map(|m| m.doc)
+            .collect();
+        let published: Vec<crate::published::Published> = members
+            .par_iter()
+            .map(|&d| crate::published::of(&raw[d], &kept_texts[d]))
+            .collect();
+        for (d, published) in members.into_iter().zip(published) {
+            let kept = std::mem::take(&mut kept_texts[d]);
+            let boilerplate = removed_lines(&full_texts[d], &kept);
+            let text = DocText {
+                kept,
+                boilerplate,
+                published,
+            };
+            texts.insert(ids.get(d).to_string(), text);
         }
     }
 
@@ -603,16 +625,18 @@ pub(crate) fn load(
     skipped: Vec<Skipped>,
     progress: &dyn Progress,
 ) -> (LoadedCorpus, Vec<Skipped>) {
-    load_with(config, inputs, skipped, progress, None)
+    load_with(config, inputs, skipped, progress, None, config.translations)
 }
 
-/// [`load`], with the frequent shingles `fixed` (an index's) instead of learned.
+/// [`load`], with the frequent shingles `fixed` (an index's) instead of learned, and the texts
+/// as read kept when `keep_raw` (translations need them; so does a report that shows them).
 fn load_with(
     config: &Config,
     inputs: Vec<Input>,
     mut skipped: Vec<Skipped>,
     progress: &dyn Progress,
     fixed: Option<&FrequentShingles>,
+    keep_raw: bool,
 ) -> (LoadedCorpus, Vec<Skipped>) {
     progress.start(Stage::Read, inputs.len() as u64);
     let counter = frequent_counter(config, fixed.is_none());
@@ -640,12 +664,8 @@ fn load_with(
                                 &text,
                             );
                             // The text as read tells names by their capitals; only
-                            // translations need it.
-                            let raw = if config.translations {
-                                doc.text
-                            } else {
-                                String::new()
-                            };
+                            // translations and a report showing the text need it.
+                            let raw = if keep_raw { doc.text } else { String::new() };
                             Ok((corpus::Doc { text: raw, ..doc }, text))
                         }
                     })
@@ -679,7 +699,7 @@ fn load_with(
                         lang: None,
                     });
                     corpus.texts.push(text);
-                    if config.translations {
+                    if keep_raw {
                         corpus.raw.push(doc.text);
                     }
                 }
@@ -1347,6 +1367,7 @@ fn fingerprint_streaming(
         sources,
         texts: Vec::new(),
         kept_texts: Vec::new(),
+        raw: Vec::new(),
         fps,
         sketches,
         skipped,
