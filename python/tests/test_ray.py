@@ -101,15 +101,50 @@ def test_a_parquet_file_reads_as_the_same_records_in_json_lines(tmp_path):
     # Some records without an id: named by their row, as by their line in JSON Lines.
     for r in records[::7]:
         del r["id"]
+    # Some dated by a field, the rest by the file's modification time.
+    for i, r in enumerate(records):
+        r["date"] = f"2026-11-{1 + i % 28:02d}T{i % 24:02d}:00:00Z" if i % 2 else None
     (tmp_path / "pq" / "dump").mkdir(parents=True)
     (tmp_path / "js" / "dump").mkdir(parents=True)
-    schema = pa.schema([("id", pa.string()), ("source", pa.string()), ("text", pa.string())])
+    schema = pa.schema([("id", pa.string()), ("source", pa.string()), ("text", pa.string()), ("date", pa.string())])
     pq.write_table(pa.Table.from_pylist(records, schema=schema), tmp_path / "pq" / "dump" / "all.parquet")
     # Parquet has a null where a record has no id; JSON Lines, the same.
     lines = "".join(json.dumps({"id": None, **r}, ensure_ascii=False) + "\n" for r in records)
     (tmp_path / "js" / "dump" / "all.parquet").write_text(lines, encoding="utf-8")
+    # The same modification time: undated records take it.
+    mtime = 1_795_000_000
+    for folder in ("pq", "js"):
+        os.utime(tmp_path / folder / "dump" / "all.parquet", (mtime, mtime))
     # The same bytes as JSON Lines under the same name: the command line reads them by content.
     expected = cli_report(str(tmp_path / "js"))
     assert b'all.parquet:1"' in expected
+    report = json.loads(expected)
+    members = [m for c in report["clusters"] for m in c["members"]]
+    assert {m["date_source"] for m in members} == {"field", "mtime"}
+    assert all(m["date"] == "2026-11-18T11:06:40Z" for m in members if m["date_source"] == "mtime")
     got = reprint_ray.dedup_json([str(tmp_path / "pq")], num_workers=2, partitions=3)
     assert got.encode() == expected.replace(b"/js/", b"/pq/")
+
+
+def test_origins_lags_and_sources_survive_the_ray_job(tmp_path):
+    from test_stages import dated_records
+
+    # The dated records, and the same stories again in a second file, undated: those get the
+    # file's mtime, which never outranks a publication date.
+    (tmp_path / "feeds").mkdir()
+    records = dated_records()
+    (tmp_path / "feeds" / "dated.jsonl").write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    again = [{"id": "late/" + r["id"], "source": "late", "text": r["text"]} for r in records]
+    (tmp_path / "feeds" / "undated.jsonl").write_text("".join(json.dumps(r) + "\n" for r in again), encoding="utf-8")
+    os.utime(tmp_path / "feeds" / "undated.jsonl", (1_700_000_000, 1_700_000_000))
+    expected = cli_report(str(tmp_path / "feeds"))
+    report = json.loads(expected)
+    story = next(c for c in report["clusters"] if any(m["id"] == "wire/1" for m in c["members"]))
+    assert story["origin"] == "wire/1"
+    late = next(m for m in story["members"] if m["id"] == "late/wire/1")
+    assert late["date_source"] == "mtime" and late["lag_seconds"] is None
+    blog = next(s for s in report["sources"] if s["source"] == "blog")
+    assert blog["from"] == [{"source": "wire", "count": 1, "translated": 0, "median_lag_seconds": 3600}]
+    assert {s["source"]: s["documents"] for s in report["sources"]} == {"agg": 1, "blog": 1, "late": 5, "wire": 2}
+    got = reprint_ray.dedup_json([str(tmp_path / "feeds")], num_workers=2, partitions=2)
+    assert got.encode() == expected

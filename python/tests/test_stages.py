@@ -80,7 +80,11 @@ def test_columns_of_different_lengths_are_refused():
 @pytest.mark.parametrize("parts", [1, 3, 7])
 @pytest.mark.parametrize("options", [{}, {"translations": False}, {"threshold": 0.4, "keep_boilerplate": True}])
 def test_the_stages_on_parts_give_the_command_lines_report(parts, options):
-    records = corpus_records()
+    # Every third record dated (origins, lags and sources' edges are in the report).
+    records = [
+        {**r, "date": f"2026-11-{1 + i % 28:02d}T{i % 24:02d}:00:00Z"} if i % 3 else r
+        for i, r in enumerate(corpus_records())
+    ]
     table, skipped = stages.read_jsonl(reprint.to_jsonl(records), **options)
     assert stages.run_parts(table, skipped, parts, **options) == reprint.dedup(records, **options)
 
@@ -93,3 +97,58 @@ def test_translations_found_on_parts_join_as_in_one_run(parts):
     assert expected["stats"]["translation_pairs"] > 0
     table, skipped = stages.read_jsonl(reprint.to_jsonl(records))
     assert stages.run_parts(table, skipped, parts) == expected
+
+
+def dated_records():
+    """A wire story reprinted by a blog an hour later and by an aggregator two hours later,
+    another wire story, and an undated copy from an unknown site."""
+    from test_dedup import OTHER, STORY
+
+    return [
+        {"id": "agg/1", "source": "agg", "date": "2026-11-26T12:00:00Z", "text": STORY},
+        {"id": "blog/1", "source": "blog", "date": "2026-11-26T11:00:00+00:00", "text": STORY.replace("Tuesday", "Wednesday")},
+        {"id": "wire/1", "source": "wire", "date": "2026-11-26T10:00:00Z", "text": STORY},
+        {"id": "wire/2", "source": "wire", "date": "2026-11-20T08:00:00Z", "text": OTHER},
+        {"id": "x/1", "text": STORY},
+    ]
+
+
+@pytest.mark.parametrize("parts", [1, 2, 5])
+def test_origins_lags_and_sources_survive_the_stages(parts):
+    records = dated_records()
+    expected = reprint.dedup(records)
+    table, skipped = stages.read_jsonl(reprint.to_jsonl(records))
+    assert table["date_source"].to_pylist() == ["field"] * 4 + [None]
+    got = stages.run_parts(table, skipped, parts)
+    assert got == expected
+    [cluster] = got["clusters"]
+    assert cluster["origin"] == "wire/1"
+    members = {m["id"]: m for m in cluster["members"]}
+    assert {i: m["lag_seconds"] for i, m in members.items()} == {
+        "agg/1": 7200, "blog/1": 3600, "wire/1": 0, "x/1": None
+    }
+    assert members["blog/1"]["date"] == "2026-11-26T11:00:00Z"
+    assert members["blog/1"]["date_source"] == "field" and members["blog/1"]["source"] == "blog"
+    assert "source" not in members["x/1"] and members["x/1"]["date_source"] is None
+    by_name = {s["source"]: s for s in got["sources"]}
+    assert by_name["wire"]["documents"] == 2 and by_name["wire"]["originated"] == 1
+    assert by_name["blog"]["reprinted"] == 1
+    assert by_name["blog"]["from"] == [
+        {"source": "wire", "count": 1, "translated": 0, "median_lag_seconds": 3600}
+    ]
+    assert set(by_name) == {"agg", "blog", "wire"}
+
+
+def test_source_counts_add_up_over_parts():
+    table, _ = stages.read_jsonl(reprint.to_jsonl(dated_records()))
+    parts = [stages.source_counts(table.slice(i, 2)) for i in range(0, table.num_rows, 2)]
+    assert stages.add_source_counts(parts) == {"agg": 1, "blog": 1, "wire": 2}
+
+
+def test_a_date_without_its_source_is_refused():
+    table, skipped = stages.read_jsonl(reprint.to_jsonl(dated_records()))
+    broken = table.set_column(
+        table.schema.get_field_index("date_source"), "date_source", pa.array([None] * table.num_rows, pa.string())
+    )
+    with pytest.raises(ValueError, match="date_source"):
+        stages.run_parts(broken, skipped)
