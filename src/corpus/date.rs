@@ -1,5 +1,7 @@
 //! Publication dates of documents: parsing the forms scrapes carry (RFC 3339 with any offset,
-//! a plain date, a space instead of the `T`, Unix seconds or milliseconds) into Unix seconds,
+//! with or without its colon, seconds optional; a plain date; a space instead of the `T`;
+//! RFC 2822 as in mail and HTTP; Unix seconds or milliseconds; a written date such as
+//! "December 4, 2010") into Unix seconds,
 //! where each date came from, and whether it is credible. Dates feed provenance (who published
 //! first) and the index's retention; a date that cannot be read, or is not credible, is absent
 //! and the next evidence is used.
@@ -99,6 +101,20 @@ pub fn parse(text: &str) -> Option<i64> {
     if let Ok(n) = text.parse::<i64>() {
         return Some(from_number(n));
     }
+    // "2010-12-04 10:32:00 +0100": the space before the offset is all that stops RFC 3339.
+    if let Some(at) = text.rfind([' ', '+', '-']).filter(|&at| at > 10) {
+        let (civil, offset) = text.split_at(at);
+        let offset = offset.trim_start();
+        if offset.starts_with(['+', '-']) {
+            let joined = format!("{}{offset}", civil.trim_end().replacen(' ', "T", 1));
+            if let Ok(ts) = joined.parse::<jiff::Timestamp>() {
+                return Some(ts.as_second());
+            }
+        }
+    }
+    if let Ok(zoned) = jiff::fmt::rfc2822::parse(text) {
+        return Some(zoned.timestamp().as_second());
+    }
     // A civil date-time without an offset is taken as UTC: scrapes rarely say otherwise and
     // retention by days does not need the hours.
     if let Ok(dt) = text.replacen(' ', "T", 1).parse::<jiff::civil::DateTime>() {
@@ -113,13 +129,15 @@ pub fn parse(text: &str) -> Option<i64> {
             .ok()
             .map(|z| z.timestamp().as_second());
     }
-    None
+    // Written dates ("December 4, 2010", "4 déc. 2010 10:32") as pages put them in metadata.
+    super::dateline::parse_bare(text)
 }
 
 /// Unix seconds of a number that is seconds or, when too large for seconds of this era,
 /// milliseconds.
 pub fn from_number(n: i64) -> i64 {
-    if n.abs() >= 100_000_000_000 {
+    // `unsigned_abs`: `i64::MIN.abs()` overflows.
+    if n.unsigned_abs() >= 100_000_000_000 {
         n / 1000
     } else {
         n
@@ -155,8 +173,18 @@ mod tests {
             ("2026-11-26 10:00:00", Some(1_795_687_200)),
             ("2026-11-26T10:00:00", Some(1_795_687_200)),
             ("2026-11-26", Some(1_795_651_200)),
+            ("2026-11-26T11:00:00+0100", Some(1_795_687_200)),
+            ("2026-11-26T10:00Z", Some(1_795_687_200)),
+            ("2026-11-26T10:00:00.123Z", Some(1_795_687_200)),
+            ("2026-11-26 11:00:00 +0100", Some(1_795_687_200)),
+            ("2026-11-26T05:00:00 -05:00", Some(1_795_687_200)),
+            ("Thu, 26 Nov 2026 10:00:00 GMT", Some(1_795_687_200)),
+            ("Thu, 26 Nov 2026 11:00:00 +0100", Some(1_795_687_200)),
+            ("November 26, 2026", Some(1_795_651_200)),
+            ("26 novembre 2026 10:00", Some(1_795_687_200)),
             ("1795687200", Some(1_795_687_200)),
             ("1795687200000", Some(1_795_687_200)),
+            ("-9223372036854775808", Some(i64::MIN / 1000)),
             ("yesterday", None),
             ("", None),
             ("2026-13-40", None),

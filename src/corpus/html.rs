@@ -1,8 +1,9 @@
 //! HTML pages: the visible article text of a page, parsed with html5ever (through `scraper`) the
 //! way a browser would. Chrome (scripts, navigation, headers, footers, asides, forms) is
 //! dropped, `<article>` or `<main>` is preferred when it holds the story, block elements become
-//! line and paragraph breaks, and the headline goes first as its own line. Every walk over the
-//! tree is iterative, so a hostile nesting depth cannot overflow the stack.
+//! line and paragraph breaks, and the headline goes first as its own line. The page's own
+//! publication date is read from its metadata (`<meta>`, `itemprop`, JSON-LD, `<time>`). Every
+//! walk over the tree is iterative, so a hostile nesting depth cannot overflow the stack.
 
 use ego_tree::NodeRef;
 use scraper::{Html, Node};
@@ -94,6 +95,8 @@ pub struct Extracted {
     pub text: String,
     /// Whether bytes had to be replaced, or the charset guessed, while decoding.
     pub repaired: bool,
+    /// The publication date the page's metadata states, in Unix seconds (see [`page_date`]).
+    pub date: Option<i64>,
 }
 
 /// The article text of an HTML page given as bytes; the charset comes from a byte-order mark,
@@ -146,11 +149,171 @@ pub fn extract_str(html: &str) -> Result<Extracted, Reason> {
         }
         _ => body,
     };
+    let date = page_date(doc.tree.root(), content);
     Ok(Extracted {
         title,
         text,
         repaired: false,
+        date,
     })
+}
+
+/// `<meta>` keys (`property`, `name` or `itemprop`, lowercased) that name the publication
+/// date, best first: Open Graph's article, then the names CMSs and analytics tags use.
+/// Modification dates (`article:modified_time`, `dateModified`) are absent on purpose: the date
+/// a page was last edited says nothing about when it was first published.
+const PUBLISHED_META: &[&str] = &[
+    "article:published_time",
+    "og:published_time",
+    "og:article:published_time",
+    "datepublished",
+    "date",
+    "pubdate",
+    "publishdate",
+    "publish-date",
+    "publish_date",
+    "dc.date",
+    "dc.date.issued",
+    "dcterms.date",
+    "dcterms.issued",
+    "dcterms.created",
+    "sailthru.date",
+    "parsely-pub-date",
+    "article.published",
+];
+
+/// How deep a JSON-LD value is searched for `datePublished`: the article is at the top, in an
+/// `@graph` list, or one or two objects down (`mainEntity`); deeper ones are other things'
+/// dates (a comment's, a review's).
+const MAX_JSON_LD_DEPTH: usize = 6;
+
+/// The publication date a page's metadata states, in Unix seconds: the best `<meta>` of
+/// [`PUBLISHED_META`], else the first `itemprop="datePublished"` element, else the first
+/// JSON-LD `datePublished`, else the first `<time datetime>` of the story (`content`, outside
+/// navigation and asides). A value that cannot be read, or lies before 1990 (a placeholder
+/// such as `0`), is passed over for the next.
+pub fn page_date(root: NodeRef<'_, Node>, content: NodeRef<'_, Node>) -> Option<i64> {
+    let read = |value: &str| {
+        super::date::parse(value).filter(|&s| s >= super::date::EARLIEST_CREDIBLE_SECONDS)
+    };
+    let mut meta: Option<(usize, i64)> = None;
+    let mut itemprop = None;
+    let mut json_ld = None;
+    for node in root.descendants() {
+        let Some(el) = node.value().as_element() else {
+            continue;
+        };
+        match el.name() {
+            "meta" => {
+                let Some(value) = el.attr("content") else {
+                    continue;
+                };
+                for key in [el.attr("property"), el.attr("name"), el.attr("itemprop")]
+                    .into_iter()
+                    .flatten()
+                {
+                    let rank = PUBLISHED_META
+                        .iter()
+                        .position(|k| k.eq_ignore_ascii_case(key.trim()));
+                    if let Some(rank) = rank.filter(|&r| meta.is_none_or(|(best, _)| r < best)) {
+                        if let Some(s) = read(value) {
+                            meta = Some((rank, s));
+                        }
+                    }
+                }
+            }
+            "script"
+                if json_ld.is_none()
+                    && el
+                        .attr("type")
+                        .is_some_and(|t| t.trim().eq_ignore_ascii_case("application/ld+json")) =>
+            {
+                let text: String = node
+                    .children()
+                    .filter_map(|c| c.value().as_text().map(|t| t.to_string()))
+                    .collect();
+                json_ld = json_ld_date(&text).and_then(|v| read(&v));
+            }
+            _ => {}
+        }
+        if itemprop.is_none()
+            && el.name() != "meta"
+            && el
+                .attr("itemprop")
+                .is_some_and(|p| p.trim().eq_ignore_ascii_case("datePublished"))
+        {
+            itemprop = el.attr("content").or(el.attr("datetime")).and_then(read);
+        }
+    }
+    meta.map(|(_, s)| s)
+        .or(itemprop)
+        .or(json_ld)
+        .or_else(|| story_time(content).and_then(read))
+}
+
+/// The first `datePublished` in the JSON-LD text of a `<script>`, searched breadth first (the
+/// top object, then `@graph` and other lists and objects) down to [`MAX_JSON_LD_DEPTH`].
+/// Broken JSON gives nothing; serde_json's own nesting limit keeps a hostile one from
+/// overflowing the stack.
+fn json_ld_date(text: &str) -> Option<String> {
+    let text = text.trim();
+    // Some CMSs wrap the JSON in a comment or CDATA for old browsers.
+    let text = text
+        .trim_start_matches("<!--")
+        .trim_end_matches("-->")
+        .trim_start_matches("//<![CDATA[")
+        .trim_end_matches("//]]>")
+        .trim()
+        .trim_end_matches(';');
+    let value: serde_json::Value = serde_json::from_str(text).ok()?;
+    let mut level = vec![&value];
+    for _ in 0..MAX_JSON_LD_DEPTH {
+        let mut next = Vec::new();
+        for v in level {
+            match v {
+                serde_json::Value::Object(map) => {
+                    match map.get("datePublished") {
+                        Some(serde_json::Value::String(s)) => return Some(s.clone()),
+                        Some(serde_json::Value::Array(list)) => {
+                            if let Some(s) = list.iter().find_map(|d| d.as_str()) {
+                                return Some(s.to_string());
+                            }
+                        }
+                        _ => {}
+                    }
+                    next.extend(map.values());
+                }
+                serde_json::Value::Array(list) => next.extend(list),
+                _ => {}
+            }
+        }
+        if next.is_empty() {
+            break;
+        }
+        level = next;
+    }
+    None
+}
+
+/// The `datetime` of the first `<time>` in the story, outside navigation, asides and scripts
+/// (where other stories' times are).
+fn story_time<'a>(content: NodeRef<'a, Node>) -> Option<&'a str> {
+    let mut stack = vec![content];
+    while let Some(node) = stack.pop() {
+        if let Some(el) = node.value().as_element() {
+            match el.name() {
+                "time" => {
+                    if let Some(datetime) = el.attr("datetime") {
+                        return Some(datetime);
+                    }
+                }
+                "nav" | "aside" | "script" | "style" | "template" | "noscript" => continue,
+                _ => {}
+            }
+        }
+        stack.extend(node.children().rev());
+    }
+    None
 }
 
 /// Whether the elements of a page nest deeper than `limit`, judged by a linear scan of its
@@ -530,6 +693,153 @@ mod tests {
         for (page, want) in cases {
             let got = extract_str(page).unwrap_or_else(|e| panic!("{page}: {e}"));
             assert_eq!(got.text, *want, "{page}");
+        }
+    }
+
+    #[test]
+    fn page_date_table() {
+        // 2010-12-04T10:32:00Z and the next day, as pages write them
+        let day1 = 1_291_458_720;
+        let day2 = day1 + 86_400;
+        let body = "<p>The story.</p>";
+        let cases: Vec<(String, Option<i64>)> = vec![
+            (
+                format!(
+                    r#"<meta property="article:published_time" content="2010-12-04T10:32:00Z">{body}"#
+                ),
+                Some(day1),
+            ),
+            (
+                format!(
+                    r#"<meta name="article:published_time" content="2010-12-04T11:32:00+0100">{body}"#
+                ),
+                Some(day1),
+            ),
+            (
+                format!(r#"<meta property="og:published_time" content="2010-12-04T10:32Z">{body}"#),
+                Some(day1),
+            ),
+            (
+                format!(r#"<meta name="DC.date.issued" content="2010-12-04T10:32:00Z">{body}"#),
+                Some(day1),
+            ),
+            (
+                format!(
+                    r#"<meta name="sailthru.date" content="Sat, 04 Dec 2010 10:32:00 GMT">{body}"#
+                ),
+                Some(day1),
+            ),
+            (
+                format!(r#"<meta name="parsely-pub-date" content="2010-12-04T10:32:00Z">{body}"#),
+                Some(day1),
+            ),
+            // The better key wins whatever the order in the page.
+            (
+                format!(
+                    r#"<meta name="date" content="2010-12-05T10:32:00Z">
+                    <meta property="article:published_time" content="2010-12-04T10:32:00Z">{body}"#
+                ),
+                Some(day1),
+            ),
+            // A modified date is never a publication date, even before the published one.
+            (
+                format!(
+                    r#"<meta property="article:modified_time" content="2010-12-05T10:32:00Z">
+                    <meta property="article:published_time" content="2010-12-04T10:32:00Z">{body}"#
+                ),
+                Some(day1),
+            ),
+            (
+                format!(
+                    r#"<meta property="article:modified_time" content="2010-12-05T10:32:00Z">{body}"#
+                ),
+                None,
+            ),
+            // A placeholder is passed over for the next evidence.
+            (
+                format!(
+                    r#"<meta property="article:published_time" content="1970-01-01T00:00:00Z">
+                    <meta name="pubdate" content="2010-12-04T10:32:00Z">{body}"#
+                ),
+                Some(day1),
+            ),
+            (
+                format!(r#"<meta property="article:published_time" content="soon">{body}"#),
+                None,
+            ),
+            (
+                format!(
+                    r#"<p>x <time itemprop="datePublished" datetime="2010-12-04T10:32:00Z">Sat</time></p>{body}"#
+                ),
+                Some(day1),
+            ),
+            (
+                format!(
+                    r#"<span itemprop="datePublished" content="2010-12-04T10:32:00Z"></span>{body}"#
+                ),
+                Some(day1),
+            ),
+            (
+                format!(
+                    r#"<script type="application/ld+json">{{"@type":"NewsArticle","dateModified":"2010-12-05T10:32:00Z","datePublished":"2010-12-04T10:32:00Z"}}</script>{body}"#
+                ),
+                Some(day1),
+            ),
+            (
+                format!(
+                    r#"<script type="application/ld+json">{{"@context":"https://schema.org","@graph":[{{"@type":"WebSite","name":"x"}},{{"@type":"NewsArticle","datePublished":"2010-12-04T10:32:00Z"}}]}}</script>{body}"#
+                ),
+                Some(day1),
+            ),
+            (
+                format!(
+                    r#"<script type="application/ld+json">[{{"@type":"BreadcrumbList"}},{{"@type":"Article","datePublished":"2010-12-04T10:32:00Z"}}]</script>{body}"#
+                ),
+                Some(day1),
+            ),
+            // Broken JSON-LD gives nothing; the next one (or the <time>) is used.
+            (
+                format!(
+                    r#"<script type="application/ld+json">{{"datePublished":"2010-12-05T10:32:00Z",</script>
+                    <script type="application/ld+json">{{"datePublished":"2010-12-04T10:32:00Z"}}</script>{body}"#
+                ),
+                Some(day1),
+            ),
+            (
+                r#"<script type="application/ld+json">{"datePublished": [</script>
+                <article><p>Story text long enough.</p><time datetime="2010-12-05T10:32:00Z">x</time></article>"#
+                    .to_string(),
+                Some(day2),
+            ),
+            (
+                format!(
+                    r#"<script type="application/ld+json">{}1{}</script>{body}"#,
+                    "[".repeat(10_000),
+                    "]".repeat(10_000)
+                ),
+                None,
+            ),
+            // Meta outranks JSON-LD and <time>.
+            (
+                format!(
+                    r#"<script type="application/ld+json">{{"datePublished":"2010-12-05T10:32:00Z"}}</script>
+                    <meta name="pubdate" content="2010-12-04T10:32:00Z">{body}"#
+                ),
+                Some(day1),
+            ),
+            // The story's <time>, not the sidebar's.
+            (
+                r#"<aside><time datetime="2010-12-05T10:32:00Z">x</time></aside>
+                <article><header><time datetime="2010-12-04T10:32:00Z">Sat</time></header>
+                <p>The story, long enough to be the page's content.</p></article>"#
+                    .to_string(),
+                Some(day1),
+            ),
+            (body.to_string(), None),
+        ];
+        for (page, want) in cases {
+            let got = extract_str(&page).unwrap_or_else(|e| panic!("{page}: {e}"));
+            assert_eq!(got.date, want, "{page}");
         }
     }
 

@@ -25,6 +25,9 @@ pub struct Fields {
     pub title: String,
     /// The text field holds HTML, whose visible text is extracted.
     pub text_is_html: bool,
+    /// The run's clock (Unix seconds), against which a date field is judged credible: a
+    /// record's date fields are tried in order and the first credible one is its date.
+    pub now_seconds: i64,
 }
 
 impl Fields {
@@ -51,6 +54,7 @@ impl Default for Fields {
             text: "text".into(),
             title: "title".into(),
             text_is_html: false,
+            now_seconds: super::date::now_seconds(),
         }
     }
 }
@@ -63,6 +67,7 @@ impl Fields {
             text: config.text_field.clone(),
             title: config.title_field.clone(),
             text_is_html: config.text_is_html,
+            now_seconds: config.now_seconds,
         }
     }
 }
@@ -78,8 +83,11 @@ pub struct Record {
     pub text: String,
     /// Whether invalid UTF-8 had to be replaced.
     pub repaired: bool,
-    /// The first readable of the fields `date`, `published`, `published_at`, `timestamp`.
+    /// The first readable and credible of the fields `date`, `published`, `published_at`,
+    /// `timestamp`.
     pub date: Option<i64>,
+    /// The publication date of the text's HTML metadata, when the text is HTML.
+    pub html_date: Option<i64>,
 }
 
 /// Where a record starts in its input: `LINE`, or `LINE:COLUMN` for a record that starts on
@@ -233,14 +241,17 @@ pub fn record_from_value(value: Value, fields: &Fields, repaired: bool) -> Resul
         Some(Value::String(s)) if !s.trim().is_empty() => Some(s.trim().to_string()),
         _ => map.get("url").and_then(Value::as_str).and_then(url_host),
     };
-    let date = DATE_FIELDS
-        .iter()
-        .find_map(|name| map.get(*name).and_then(super::date::from_json));
+    let date = DATE_FIELDS.iter().find_map(|name| {
+        map.get(*name)
+            .and_then(super::date::from_json)
+            .filter(|&s| super::date::credible(s, fields.now_seconds))
+    });
     let raw = text_of(&mut map, fields)?;
-    let text = if fields.text_is_html {
-        html::extract_str(&raw)?.text
+    let (text, html_date) = if fields.text_is_html {
+        let page = html::extract_str(&raw)?;
+        (page.text, page.date)
     } else {
-        raw
+        (raw, None)
     };
     if text.trim().is_empty() {
         return Err(Reason::NoText);
@@ -256,6 +267,7 @@ pub fn record_from_value(value: Value, fields: &Fields, repaired: bool) -> Resul
         text,
         repaired,
         date,
+        html_date,
     })
 }
 
@@ -615,6 +627,7 @@ mod tests {
             text: text.to_string(),
             repaired: false,
             date: None,
+            html_date: None,
         }
     }
 
@@ -726,6 +739,7 @@ mod tests {
             text: "html".into(),
             title: "headline".into(),
             text_is_html: true,
+            ..Fields::default()
         };
         let line =
             br#"{"guid":"g","headline":"Big news","html":"<nav>Menu</nav><p>One &amp; two</p>"}"#;

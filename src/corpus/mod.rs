@@ -6,6 +6,7 @@
 
 pub mod compress;
 pub mod date;
+pub mod dateline;
 mod encoding;
 pub mod html;
 pub mod jsonl;
@@ -484,7 +485,7 @@ pub fn read_each_unparsed(
     let mut dated = |item: Item<'_>| {
         sink(match item {
             Item::Doc(res) => Item::Doc(res.map(|mut doc| {
-                file_date.fill(&mut doc);
+                file_date.fill(&mut doc, config.now_seconds);
                 doc
             })),
             record => record,
@@ -507,8 +508,9 @@ pub fn record(
     at: jsonl::Position,
     json: &[u8],
 ) -> std::result::Result<Doc, Skipped> {
-    record_doc(input, &at, jsonl::parse_record(json, fields)).map(|mut doc| {
-        file_date.fill(&mut doc);
+    let now = fields.now_seconds;
+    record_doc(input, &at, jsonl::parse_record(json, fields), now).map(|mut doc| {
+        file_date.fill(&mut doc, now);
         doc
     })
 }
@@ -530,19 +532,24 @@ impl<'a> FileDate<'a> {
         }
     }
 
-    /// Dates `doc` by the file when it has no date of its own (never from standard input).
-    fn fill(&self, doc: &mut Doc) {
+    /// Dates `doc` by the file when it has no date of its own (never from standard input),
+    /// if the file's time is credible at `now_seconds` (a file restored from an archive
+    /// without its times may say 1970).
+    fn fill(&self, doc: &mut Doc, now_seconds: i64) {
         if doc.date.is_none() && !self.input.is_stdin() && self.input.memory.is_none() {
-            doc.date = *self.date.get_or_init(|| {
-                std::fs::metadata(&self.input.path)
-                    .and_then(|m| m.modified())
-                    .ok()
-                    .and_then(|t| jiff::Timestamp::try_from(t).ok())
-                    .map(|t| date::Dated {
-                        seconds: t.as_second(),
-                        source: date::DateSource::Mtime,
-                    })
-            });
+            doc.date = self
+                .date
+                .get_or_init(|| {
+                    std::fs::metadata(&self.input.path)
+                        .and_then(|m| m.modified())
+                        .ok()
+                        .and_then(|t| jiff::Timestamp::try_from(t).ok())
+                        .map(|t| date::Dated {
+                            seconds: t.as_second(),
+                            source: date::DateSource::Mtime,
+                        })
+                })
+                .filter(|d| date::credible(d.seconds, now_seconds));
         }
     }
 }
@@ -614,25 +621,31 @@ fn decode(
                     Some(size) => Reason::FileTooLarge { size, limit },
                     None => Reason::InflatedTooLarge { limit },
                 })?;
-            let raw = match format {
+            let (raw, html_date) = match format {
                 Format::Html => {
                     let page = html::extract(&bytes)?;
-                    RawDoc {
+                    let raw = RawDoc {
                         text: page.text,
                         repaired: page.repaired,
-                    }
+                    };
+                    (raw, page.date)
                 }
-                _ => text::decode(&bytes)?,
+                _ => (text::decode(&bytes)?, None),
             };
             if raw.text.trim().is_empty() {
                 return Err(Reason::NoText);
             }
+            let date = Evidence {
+                html: html_date,
+                ..Evidence::default()
+            }
+            .date(&raw.text, config.now_seconds);
             out(Item::Doc(Ok(Doc {
                 id: input.id.clone(),
                 source: input.source.clone(),
                 text: raw.text,
                 repaired: raw.repaired,
-                date: None,
+                date,
             })));
             Ok(())
         }
@@ -649,7 +662,9 @@ fn decode(
             let mut emit = |at: jsonl::Position, res: std::result::Result<&[u8], Reason>| {
                 out(match res {
                     Ok(json) => Item::Record { at, json },
-                    Err(reason) => Item::Doc(record_doc(input, &at, Err(reason))),
+                    Err(reason) => {
+                        Item::Doc(record_doc(input, &at, Err(reason), config.now_seconds))
+                    }
                 });
             };
             let res = if format == Format::JsonLines {
@@ -667,7 +682,9 @@ fn decode(
         Format::Warc => {
             let reader = io::BufReader::with_capacity(READ_BUFFER_BYTES, stream);
             let res = warc::read_records(reader, limit, |event| match event {
-                warc::Event::Article(article) => out(Item::Doc(warc_doc(input, article))),
+                warc::Event::Article(article) => {
+                    out(Item::Doc(warc_doc(input, article, config.now_seconds)))
+                }
                 warc::Event::Damaged(reason) => out(Item::Doc(Err(Skipped {
                     path: input.id.0.clone(),
                     reason: reason.to_string(),
@@ -688,18 +705,21 @@ fn record_doc(
     input: &Input,
     at: &jsonl::Position,
     res: std::result::Result<jsonl::Record, Reason>,
+    now_seconds: i64,
 ) -> std::result::Result<Doc, Skipped> {
     let position = || format!("{}:{at}", input.id);
     match res {
         Ok(record) => Ok(Doc {
             id: DocId(record.id.unwrap_or_else(position)),
             source: record.source.unwrap_or_else(|| input.source.clone()),
+            date: Evidence {
+                field: record.date,
+                html: record.html_date,
+                warc: None,
+            }
+            .date(&record.text, now_seconds),
             text: record.text,
             repaired: record.repaired,
-            date: record.date.map(|seconds| date::Dated {
-                seconds,
-                source: date::DateSource::Field,
-            }),
         }),
         Err(reason) => Err(Skipped {
             path: position(),
@@ -710,7 +730,11 @@ fn record_doc(
 
 /// The document (or skip) of one WARC record: named by its target URI, else its record id,
 /// else its position; the URI's host is its source.
-fn warc_doc(input: &Input, article: warc::Article) -> std::result::Result<Doc, Skipped> {
+fn warc_doc(
+    input: &Input,
+    article: warc::Article,
+    now_seconds: i64,
+) -> std::result::Result<Doc, Skipped> {
     let source = article.uri.as_deref().and_then(jsonl::url_host);
     let id = article
         .uri
@@ -720,17 +744,49 @@ fn warc_doc(input: &Input, article: warc::Article) -> std::result::Result<Doc, S
         Ok(page) => Ok(Doc {
             id: DocId(id),
             source: source.unwrap_or_else(|| input.source.clone()),
+            date: Evidence {
+                field: None,
+                html: page.date,
+                warc: article.date,
+            }
+            .date(&page.text, now_seconds),
             text: page.text,
             repaired: page.repaired,
-            date: article.date.map(|seconds| date::Dated {
-                seconds,
-                source: date::DateSource::Warc,
-            }),
         }),
         Err(reason) => Err(Skipped {
             path: id,
             reason: reason.to_string(),
         }),
+    }
+}
+
+/// The dates a reader found for one document, besides the dateline of its text and its
+/// file's modification time (which [`FileDate`] adds only when none of these is credible).
+#[derive(Debug, Default, Clone, Copy)]
+struct Evidence {
+    /// A JSON record's date field.
+    field: Option<i64>,
+    /// The page's HTML metadata.
+    html: Option<i64>,
+    /// The WARC record's `WARC-Date`.
+    warc: Option<i64>,
+}
+
+impl Evidence {
+    /// The first credible date, best evidence first: the record's own field, the page's
+    /// metadata, a dateline of `text` (looked for only when those two fail: it is the one that
+    /// costs), the capture date. What a publisher states beats when a crawler saw the page.
+    fn date(self, text: &str, now_seconds: i64) -> Option<date::Dated> {
+        use date::DateSource::{Field, HtmlMeta, Text, Warc};
+        let credible = |source, seconds: Option<i64>| {
+            seconds
+                .filter(|&s| date::credible(s, now_seconds))
+                .map(|seconds| date::Dated { seconds, source })
+        };
+        credible(Field, self.field)
+            .or_else(|| credible(HtmlMeta, self.html))
+            .or_else(|| credible(Text, dateline::find(text)))
+            .or_else(|| credible(Warc, self.warc))
     }
 }
 
