@@ -81,7 +81,7 @@ fn draw_histogram(
         .margin(10)
         .x_label_area_size(36)
         .y_label_area_size(48)
-        .build_cartesian_2d((0..n).into_segmented(), 0..y_max)?;
+        .build_cartesian_2d((0..n - 1).into_segmented(), 0..y_max)?;
     let label = |v: &SegmentValue<usize>| match v {
         SegmentValue::CenterOf(i) => buckets.get(*i).map_or(String::new(), |b| b.0.to_string()),
         _ => String::new(),
@@ -98,8 +98,8 @@ fn draw_histogram(
         .y_label_formatter(&|v| v.to_string())
         .x_desc("documents in the cluster")
         .y_desc("clusters")
-        .label_style((FONT, 12))
-        .axis_desc_style((FONT, 12))
+        .label_style((FONT, 14))
+        .axis_desc_style((FONT, 14))
         .draw()?;
     chart.draw_series(buckets.iter().enumerate().map(|(i, &(_, count))| {
         let mut bar = Rectangle::new(
@@ -112,7 +112,7 @@ fn draw_histogram(
         bar.set_margin(0, 0, 6, 6);
         bar
     }))?;
-    let above = TextStyle::from((FONT, 12).into_font()).pos(Pos::new(HPos::Center, VPos::Bottom));
+    let above = TextStyle::from((FONT, 14).into_font()).pos(Pos::new(HPos::Center, VPos::Bottom));
     chart.draw_series(buckets.iter().enumerate().filter(|(_, b)| b.1 > 0).map(
         |(i, &(_, count))| {
             Text::new(
@@ -213,8 +213,8 @@ fn draw_timeline(
     let x_max = (max_lag as f64 / per as f64 * 1.08).max(1.0);
     // Row labels get what their longest needs, within limits.
     let label_chars = rows.iter().map(|r| r.chars().count()).max().unwrap_or(0);
-    let label_width = (label_chars as u32 * 7 + 12).clamp(60, 220);
-    let height = 58 + 22 * n as u32;
+    let label_width = (label_chars as u32 * 8 + 14).clamp(60, 240);
+    let height = 62 + 24 * n as u32;
     let root = SVGBackend::with_string(svg, (width, height)).into_drawing_area();
     root.fill(&WHITE)?;
     let mut chart = ChartBuilder::on(&root)
@@ -247,8 +247,8 @@ fn draw_timeline(
         .x_label_formatter(&x_label)
         .y_label_formatter(&row_label)
         .x_desc(format!("{unit_name} after the origin"))
-        .label_style((FONT, 12))
-        .axis_desc_style((FONT, 12))
+        .label_style((FONT, 14))
+        .axis_desc_style((FONT, 14))
         .draw()?;
     let x = |lag: i64| lag.max(0) as f64 / per as f64;
     // Each row's span from its first to its last copy, drawn under the dots.

@@ -33,7 +33,7 @@ const OVERVIEW_TIMELINES: usize = 6;
 /// Sources on each side of the reprint matrix.
 const MATRIX_SOURCES: usize = 15;
 /// Width of a timeline in pixels.
-const TIMELINE_WIDTH: u32 = 640;
+const TIMELINE_WIDTH: u32 = 580;
 
 /// The data blob the script reads: everything a cluster's body needs.
 #[derive(Serialize)]
@@ -351,8 +351,8 @@ pub fn render(report: &Report, texts: &Texts, max_chars: usize) -> String {
         .collect();
     let mut o = String::with_capacity(16 * 1024);
     o.push_str(HEAD);
-    summary(&mut o, report);
     overview(&mut o, report, &clusters);
+    summary(&mut o, report);
     let data = Data {
         max_chars,
         clusters,

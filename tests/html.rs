@@ -530,3 +530,170 @@ fn html_translation_drawn_in_two_labelled_columns() {
         .expect("reprint");
     assert_eq!(serde_json::Value::Array(spans), shown_re["diff"]);
 }
+
+/// The page of the dated demo corpus ([`util::demo_corpus_jsonl`]), built with `ARGS` and a
+/// fixed clock.
+fn demo_page(dir: &util::Dir, args: &[&str], name: &str) -> String {
+    let corpus = dir.path().join("demo.jsonl");
+    if !corpus.exists() {
+        std::fs::write(&corpus, util::demo_corpus_jsonl()).expect("write the demo corpus");
+    }
+    let out = dir.path().join(name);
+    let res = util::reprint()
+        .arg("dedup")
+        .arg(&corpus)
+        .args(args)
+        .arg("--html")
+        .arg(&out)
+        .args(["--progress", "never", "-o", "/dev/null"])
+        .env("SOURCE_DATE_EPOCH", "1800000000")
+        .output()
+        .expect("run reprint");
+    assert!(
+        res.status.success(),
+        "{}",
+        String::from_utf8_lossy(&res.stderr)
+    );
+    std::fs::read_to_string(out).expect("page written")
+}
+
+/// The overview of a dated corpus: the size histogram and the timelines as SVG, the reprint
+/// matrix, the stories that travelled furthest; each cluster headed by its headline (never the
+/// source's banner), its texts as published, its diff drawn on the published words, its
+/// timeline; the same page at any thread count.
+#[test]
+fn html_demo_page_has_charts_and_published_text() {
+    let dir = util::Dir::new();
+    let html = demo_page(&dir, &["-j1"], "j1.html");
+    assert!(
+        html == demo_page(&dir, &["-j2"], "j2.html"),
+        "-j1 and -j2 pages differ"
+    );
+
+    let overview = &html[html.find("<section id=\"overview\">").expect("overview")
+        ..html.find("<section id=\"summary\">").expect("summary")];
+    let sizes = &overview[overview.find("<figure id=\"sizes\"").expect("histogram")..];
+    assert!(sizes.starts_with(
+        "<figure id=\"sizes\" class=\"chart\">\n<figcaption>Clusters by size (8 clusters)"
+    ));
+    assert!(
+        sizes.contains("<svg") && sizes.contains("<rect"),
+        "histogram bars"
+    );
+    assert!(overview.contains("<table class=\"matrix\">"));
+    // wire-agency's stories reprinted by dailyharbor: four, with the median delay in the title.
+    assert!(
+        overview.contains("title=\"dailyharbor reprinted 4 of wire-agency's stories, median delay +25 min\">4</td>"),
+        "{overview}"
+    );
+    assert!(overview.contains("<table id=\"furthest\">"));
+    let timelines = &overview[overview.find("<div id=\"timelines\">").expect("timelines")..];
+    assert_eq!(
+        timelines
+            .matches("<figure class=\"chart timeline\">")
+            .count(),
+        6
+    );
+    assert!(timelines.matches("<circle").count() >= 6 * 2);
+    assert!(
+        timelines.contains(">riverside-echo</text>")
+            || timelines.contains("riverside-echo\n</text>")
+    );
+
+    let data = data(&html);
+    let stories = util::demo_stories();
+    for c in data["clusters"].as_array().expect("clusters") {
+        let rep = c["rep"]["id"].as_str().expect("rep id");
+        let story: usize = rep
+            .rsplit('-')
+            .next()
+            .expect("n")
+            .parse()
+            .expect("story number");
+        // The heading is the story's headline, never the banner of the source.
+        assert_eq!(c["headline"], stories[story].headline.as_str(), "{rep}");
+        let text = c["rep"]["text"].as_str().expect("text");
+        assert!(text.starts_with(&stories[story].headline), "{text}");
+        for (_, banner, footer) in util::DEMO_SOURCES {
+            assert!(!text.contains(banner) && !text.contains(footer), "{text}");
+        }
+        // The banner is listed, as printed, among the boilerplate.
+        let source = c["rep"]["source"].as_str().expect("source");
+        let (_, banner, _) = util::DEMO_SOURCES
+            .iter()
+            .find(|s| s.0 == source)
+            .expect("a demo source");
+        assert!(c["rep"]["boilerplate"]
+            .as_array()
+            .expect("bp")
+            .iter()
+            .any(|l| l == banner));
+        let origin = c["origin"].as_str().expect("origin");
+        assert!(origin.ends_with(&format!("story-{story}")), "{origin}");
+        assert!(c["timeline"]
+            .as_str()
+            .expect("timeline")
+            .starts_with("<svg"));
+    }
+    let story0 = &data["clusters"][0];
+    assert_eq!(story0["origin"], "wire-agency/story-0");
+    assert_eq!(story0["span"], "+3 d 1 h");
+    assert!(story0["rep"]["text"]
+        .as_str()
+        .expect("text")
+        .contains("“We will not stop,” one added."));
+    let member = |id: &str| {
+        story0["members"]
+            .as_array()
+            .expect("members")
+            .iter()
+            .find(|m| m["id"] == id)
+            .unwrap_or_else(|| panic!("{id}"))
+            .clone()
+    };
+    let runs = |id: &str| -> Vec<(String, String)> {
+        member(id)["diff"]
+            .as_array()
+            .expect("diff")
+            .iter()
+            .map(|r| {
+                (
+                    r[0].as_str().expect("class").into(),
+                    r[1].as_str().expect("words").into(),
+                )
+            })
+            .collect()
+    };
+    // The uppercased headline and the straight quotes are the same words: shared, and drawn as
+    // that copy printed them.
+    let metro = runs("metrowire/story-0");
+    assert_eq!(metro[0].0, "both");
+    assert!(
+        metro[0].1.starts_with("RESERVOIR PLAN FOR KESSEL VALLEY"),
+        "{metro:?}"
+    );
+    let north = runs("northgazette/story-0");
+    assert!(
+        north
+            .iter()
+            .any(|(c, w)| c == "both" && w.contains("\"We will not stop,\" one added.")),
+        "{north:?}"
+    );
+    // What only a copy has (a credit line) and what it lacks (a cut paragraph).
+    let credit = "Additional reporting by Coastal Post staff in Marrowgate.";
+    if story0["rep"]["id"] == "coastalpost/story-0" {
+        assert!(
+            north
+                .iter()
+                .any(|(c, w)| c == "missing" && w.ends_with(credit)),
+            "{north:?}"
+        );
+    } else {
+        assert!(runs("coastalpost/story-0")
+            .iter()
+            .any(|(c, w)| c == "only-member" && w == credit));
+    }
+    assert!(north.iter().any(|(c, _)| c == "missing"), "{north:?}");
+    assert_eq!(member("dailyharbor/story-0")["lag"], "+25 min");
+    assert_eq!(member("dailyharbor/story-0")["date_source"], "field");
+}
