@@ -29,6 +29,7 @@ import argparse
 import json
 import logging
 import os
+import signal
 import sys
 import tempfile
 from typing import Any, Dict, List, Optional, Tuple
@@ -158,7 +159,27 @@ def _language_rows(batch: pa.Table, decisions: Any, options: Dict[str, Any]) -> 
 FP_KEEP = ["id", "doc", "source", "date", "date_source", "repaired", "signature", "shingles", "length", "simhash", "numbers", "lang", "anchors"]
 
 
+#: Test hook: the path of a marker file. The first fingerprinting task to create it kills its
+#: own worker process (SIGKILL, as the kernel's OOM killer or a lost node would), so that the
+#: tests can check that Ray's retry of the task neither loses nor duplicates documents.
+KILL_ONCE_ENV = "REPRINT_RAY_TEST_KILL_ONCE"
+
+
+def _maybe_die_once() -> None:
+    marker = os.environ.get(KILL_ONCE_ENV)
+    if not marker:
+        return
+    try:
+        fd = os.open(marker, os.O_CREAT | os.O_EXCL | os.O_WRONLY)
+    except FileExistsError:
+        return
+    os.write(fd, str(os.getpid()).encode())
+    os.close(fd)
+    os.kill(os.getpid(), signal.SIGKILL)
+
+
 def _fingerprint(batch: pa.Table, decisions: Any, anchors: bool, options: Dict[str, Any]) -> pa.Table:
+    _maybe_die_once()
     table, boilerplate = stages.fingerprints(batch, decisions, anchors, **options)
     table = table.select(FP_KEEP)
     # The batch's boilerplate counts ride on its first row, so that a sum over the dataset

@@ -7,6 +7,7 @@ import os
 import pathlib
 import shutil
 import subprocess
+import sys
 
 import pytest
 
@@ -148,3 +149,28 @@ def test_origins_lags_and_sources_survive_the_ray_job(tmp_path):
     assert {s["source"]: s["documents"] for s in report["sources"]} == {"agg": 1, "blog": 1, "late": 5, "wire": 2}
     got = reprint_ray.dedup_json([str(tmp_path / "feeds")], num_workers=2, partitions=2)
     assert got.encode() == expected
+
+
+def test_a_worker_killed_mid_run_is_retried_without_losing_or_duplicating_documents(tmp_path):
+    """A worker process dies (SIGKILL) in the middle of fingerprinting a block: Ray retries the
+    task and the report is still the command line's, byte for byte. The job runs in its own
+    process so that its local Ray's workers inherit the test hook's environment."""
+    corpus = generated(tmp_path, 600)
+    expected = cli_report(str(corpus))
+    marker = tmp_path / "killed"
+    out = tmp_path / "report.json"
+    env = dict(os.environ, RAY_USAGE_STATS_ENABLED="0")
+    env[reprint_ray.KILL_ONCE_ENV] = str(marker)
+    env.pop("RAY_ADDRESS", None)
+    job = subprocess.Popen(
+        [sys.executable, "-m", "reprint.ray", "dedup", str(corpus), "-o", str(out), "--num-workers", "2"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    _, stderr = job.communicate(timeout=600)
+    assert job.returncode == 0, stderr[-3000:]
+    killed = int(marker.read_text())
+    assert killed not in (os.getpid(), job.pid), "the hook must kill a worker, not a driver"
+    assert out.read_bytes() == expected
