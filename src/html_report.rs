@@ -520,9 +520,11 @@ fn matrix(o: &mut String, report: &Report) {
         v.into_iter().take(MATRIX_SOURCES).map(|(s, _)| s).collect()
     }
     let (rows, cols) = (top(out_of), top(into));
-    o.push_str(
-        "<figure id=\"matrix\" class=\"chart\">\n<figcaption>Who reprints whom: copies of \
-         each row's stories published by each column's source</figcaption>\n",
+    let _ = write!(
+        o,
+        "<figure id=\"matrix\" class=\"chart\">\n<figcaption>Who reprints whom</figcaption>\n\
+         <p class=\"legend\">Copies of each row's stories that each column's source published \
+         later (the top {MATRIX_SOURCES} of each).</p>\n",
     );
     if cells.is_empty() {
         o.push_str("<p>No source reprinted another's story in this run.</p>\n</figure>\n");

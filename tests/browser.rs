@@ -1,7 +1,10 @@
 //! The HTML page of `reprint dedup --html` in a real browser: headless Chromium, driven by
 //! chromedriver over the W3C WebDriver protocol, opens the report of the bundled corpus from
-//! disk, filters the clusters, opens one and checks its diff markup and dimmed boilerplate, and
-//! checks that the page sent no request (a proxy the test owns receives no connection, and the
+//! disk, filters the clusters, opens one and checks its diff markup and dimmed boilerplate;
+//! opens the page of a dated demo corpus and checks that its charts are drawn (the overview's
+//! SVG histogram, bars, timelines and dots laid out with a size, the reprint matrix shaded) and
+//! that a cluster opened from the overview draws its timeline; and checks that the pages sent no
+//! request (a proxy the test owns receives no connection, and the
 //! page's resource timing list is empty).
 //!
 //! Needs Debian's `chromium` and `chromium-driver`. Without them the test says it was skipped
@@ -615,11 +618,132 @@ fn html_report_in_headless_chromium() {
         assert!(opacity < 0.8 && opacity < text_opacity, "not dimmed: {e}");
     }
 
-    // The picture: the filter box, the list and the opened cluster.
-    b.exec(
-        "document.getElementById('clusters').scrollIntoView();",
+    // The demo corpus's page (dated copies from eight sources): its charts are drawn, and a
+    // cluster opened from the overview draws its timeline.
+    let demo = dir.path().join("demo.jsonl");
+    std::fs::write(&demo, util::demo_corpus_jsonl()).expect("write the demo corpus");
+    let demo_path = dir.path().join("demo.html");
+    let res = util::reprint()
+        .arg("dedup")
+        .arg(&demo)
+        .arg("--html")
+        .arg(&demo_path)
+        .args(["--progress", "never", "-o", "/dev/null"])
+        .env("SOURCE_DATE_EPOCH", "1800000000")
+        .output()
+        .expect("run reprint");
+    assert!(
+        res.status.success(),
+        "{}",
+        String::from_utf8_lossy(&res.stderr)
+    );
+    let demo_url = format!("file://{}", demo_path.display());
+    b.navigate(&demo_url);
+    b.wait_for(
+        "return document.querySelectorAll('details.cluster').length;",
+        &json!(8),
+        "the demo page's clusters",
+    );
+    // Every chart of the overview is laid out with a size, and so are its bars and dots.
+    let charts = b.exec(
+        "function box(e) { var r = e.getBoundingClientRect(); return [r.width, r.height]; }
+         var o = document.getElementById('overview');
+         return {
+           svgs: Array.from(o.querySelectorAll('svg')).map(box),
+           bars: Array.from(o.querySelectorAll('#sizes svg rect')).map(box),
+           dots: Array.from(o.querySelectorAll('#timelines svg circle')).map(box),
+           labels: Array.from(o.querySelectorAll('#timelines svg text')).map(function (t) {
+             return t.textContent.trim(); }),
+           cells: Array.from(o.querySelectorAll('table.matrix td.cell')).filter(function (td) {
+             return td.textContent !== '' && getComputedStyle(td).backgroundColor !== 'rgba(0, 0, 0, 0)';
+           }).length,
+           furthest: o.querySelectorAll('#furthest tr').length
+         };",
         json!([]),
     );
+    let sized = |key: &str| -> Vec<Value> {
+        charts[key]
+            .as_array()
+            .expect("boxes")
+            .iter()
+            .filter(|b| b[0].as_f64().unwrap_or(0.0) > 0.0 && b[1].as_f64().unwrap_or(0.0) > 0.0)
+            .cloned()
+            .collect()
+    };
+    let svgs = charts["svgs"].as_array().expect("svgs").len();
+    assert_eq!(svgs, 1 + 6, "a histogram and six timelines: {charts}");
+    assert_eq!(
+        sized("svgs").len(),
+        svgs,
+        "a chart without a size: {charts}"
+    );
+    assert!(sized("bars").len() > 5, "histogram bars: {charts}");
+    let dots = charts["dots"].as_array().expect("dots").len();
+    assert!(dots >= 6 * 2, "timeline dots: {charts}");
+    assert_eq!(sized("dots").len(), dots, "a dot without a size: {charts}");
+    let labels = charts["labels"].as_array().expect("labels");
+    for source in ["wire-agency", "dailyharbor", "riverside-echo", "origin"] {
+        assert!(
+            labels.iter().any(|l| l == source),
+            "no {source:?} label: {charts}"
+        );
+    }
+    assert!(
+        charts["cells"].as_u64().unwrap_or(0) >= 10,
+        "shaded matrix cells: {charts}"
+    );
+    assert_eq!(
+        charts["furthest"], 9,
+        "a header and eight stories: {charts}"
+    );
+
+    // The first story of the travelled-furthest table, opened from its link: its timeline and
+    // its copies' dates, the origin tagged.
+    let link = b.element("#furthest a.to-cluster");
+    b.click(&link);
+    b.wait_for(
+        "var d = document.getElementById('c-0');
+         return d.open && d.querySelectorAll('.prov svg circle').length;",
+        &json!(8),
+        "the opened cluster's timeline",
+    );
+    let opened = b.exec(
+        "var d = document.getElementById('c-0');
+         var svg = d.querySelector('.prov svg').getBoundingClientRect();
+         return {
+           svg: [svg.width, svg.height],
+           rows: d.querySelectorAll('.prov table.copies tr').length,
+           origin: Array.from(d.querySelectorAll('.prov .origin-tag')).map(function (t) {
+             return t.parentNode.firstChild.textContent.trim(); }),
+           headline: d.querySelector('summary .headline').textContent,
+           rep: d.querySelector('.rep .text').textContent
+         };",
+        json!([]),
+    );
+    assert!(
+        opened["svg"][0].as_f64().unwrap_or(0.0) > 100.0
+            && opened["svg"][1].as_f64().unwrap_or(0.0) > 50.0,
+        "{opened}"
+    );
+    assert_eq!(opened["rows"], 9, "a header and eight copies: {opened}");
+    assert_eq!(opened["origin"], json!(["wire-agency/story-0"]), "{opened}");
+    let stories = util::demo_stories();
+    assert_eq!(opened["headline"], stories[0].headline.as_str());
+    assert!(
+        opened["rep"]
+            .as_str()
+            .unwrap_or_default()
+            .starts_with(&stories[0].headline),
+        "{opened}"
+    );
+
+    // The picture: the demo page's overview, its charts, in a taller window.
+    b.call(
+        "POST",
+        &b.session_path("/window/rect"),
+        Some(json!({"width": WINDOW.0, "height": 1500})),
+    );
+    b.exec("window.scrollTo(0, 0);", json!([]));
     let png = b.screenshot();
     let viewport = b.exec("return [window.innerWidth, window.innerHeight];", json!([]));
     let (w, h) = png_size(&png);
@@ -638,8 +762,12 @@ fn html_report_in_headless_chromium() {
         "the DevTools log misses the page itself: {requested:?}"
     );
     assert!(
-        requested.iter().all(|u| u == &report_url),
-        "the page requested: {requested:?}"
+        requested.contains(&demo_url),
+        "the DevTools log misses the demo page: {requested:?}"
+    );
+    assert!(
+        requested.iter().all(|u| u == &report_url || u == &demo_url),
+        "the pages requested: {requested:?}"
     );
     assert_eq!(
         b.exec(
