@@ -1943,7 +1943,7 @@ pub fn dedup_indexed(
                                 kind,
                                 lang: lang_of(m).map(crate::lang::Lang::code),
                                 source: source_of(m).to_string(),
-                                date: date_of(m).map(|d| crate::corpus::date::format(d.0)),
+                                date: date_of(m).map(|d| crate::corpus::date::format_evidence(d.0)),
                                 date_source: date_of(m).and_then(|d| d.1),
                                 lag_seconds: None,
                                 new: Some(m >= first_new),
@@ -2225,7 +2225,9 @@ pub fn cluster_reports(
                         kind: m.kind,
                         lang: d.lang,
                         source: d.source,
-                        date: d.date.map(|x| crate::corpus::date::format(x.seconds)),
+                        date: d
+                            .date
+                            .map(|x| crate::corpus::date::format_evidence(x.seconds)),
                         date_source: d.date.map(|x| x.source),
                         lag_seconds: None,
                         new: None,

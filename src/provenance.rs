@@ -27,10 +27,21 @@ fn kind(source: Option<DateSource>) -> u8 {
     }
 }
 
-/// A member's date as (kind, Unix seconds), when it has one the reader can read back.
-fn dated(m: &MemberReport) -> Option<(u8, i64)> {
+/// A member's date as (kind, Unix seconds, whether it is only a day), when it has one the
+/// reader can read back.
+fn dated(m: &MemberReport) -> Option<(u8, i64, bool)> {
     let seconds = date::parse(m.date.as_deref()?)?;
-    Some((kind(m.date_source), seconds))
+    Some((kind(m.date_source), seconds, date::is_day_only(seconds)))
+}
+
+/// The last instant a date can stand for: a day stands for any time of it, so a copy timed at
+/// 09:42 on the 11th is not taken to come after one that only says "11 March".
+fn latest(seconds: i64, day_only: bool) -> i64 {
+    if day_only {
+        seconds.saturating_add(86_399)
+    } else {
+        seconds
+    }
 }
 
 /// Sets `cluster.origin` and every member's `lag_seconds` from the members' dates.
@@ -38,18 +49,21 @@ pub fn annotate(cluster: &mut ClusterReport) {
     let origin = cluster
         .members
         .iter()
-        .filter_map(|m| dated(m).map(|(k, s)| (k, s, m.id.as_str())))
+        .filter_map(|m| dated(m).map(|(k, s, day)| ((k, latest(s, day), m.id.as_str()), (s, day))))
         .min()
-        .map(|(k, s, id)| (k, s, id.to_string()));
+        .map(|((k, _, id), (s, day))| (k, s, day, id.to_string()));
     for m in &mut cluster.members {
         m.lag_seconds = match (&origin, dated(m)) {
-            // The origin is the earliest of the best kind, so a lag of that kind is never
-            // negative.
-            (Some((ok, os, _)), Some((k, s))) if k == *ok => Some(s.saturating_sub(*os)),
+            // Only between dates of one kind and one precision: an mtime against a publication
+            // date measures the crawler, a day against a time invents hours. The origin is the
+            // earliest of its kind, so a lag is never negative.
+            (Some((ok, os, oday, _)), Some((k, s, day))) if k == *ok && day == *oday => {
+                Some(s.saturating_sub(*os).max(0))
+            }
             _ => None,
         };
     }
-    cluster.origin = origin.map(|(_, _, id)| id);
+    cluster.origin = origin.map(|(_, _, _, id)| id);
 }
 
 /// The report's `sources`: every named source with documents in the run (`documents`, by
@@ -167,6 +181,8 @@ mod tests {
     const T0: &str = "2026-12-01T10:00:00Z";
     const T1: &str = "2026-12-01T11:00:00Z";
     const T2: &str = "2026-12-01T13:00:00Z";
+    const D0: &str = "2026-11-30";
+    const D1: &str = "2026-12-01";
 
     #[test]
     fn origin_and_lags_table() {
@@ -209,6 +225,26 @@ mod tests {
                 vec![None, Some(0)],
             ),
             (vec![("u", None), ("v", None)], None, vec![None, None]),
+            // A day stands for any time of it: the timed copy of that day is the origin, and
+            // a day against a time has no lag; an earlier day wins; days have day lags.
+            (
+                vec![("day", Some((D1, Text))), ("timed", Some((T1, HtmlMeta)))],
+                Some("timed"),
+                vec![None, Some(0)],
+            ),
+            (
+                vec![
+                    ("timed", Some((T1, HtmlMeta))),
+                    ("before", Some((D0, Text))),
+                ],
+                Some("before"),
+                vec![None, Some(0)],
+            ),
+            (
+                vec![("d1", Some((D1, Text))), ("d0", Some((D0, Field)))],
+                Some("d0"),
+                vec![Some(86_400), Some(0)],
+            ),
         ];
         for (members, origin, lags) in cases {
             let mut c = cluster(

@@ -98,7 +98,8 @@ fn generated() -> Vec<Vec<Copy>> {
     let mut stories = Vec::new();
     for s in 0..8u64 {
         let origin_source = if s % 3 == 0 { "agency" } else { "wire" };
-        let published = (s as i64) * 7_200;
+        // From 06:30 UTC: a date at midnight reads as a day without a time.
+        let published = 23_400 + (s as i64) * 7_200;
         let mut copies = vec![Copy {
             id: format!("{origin_source}/{s}"),
             source: origin_source.into(),
@@ -327,10 +328,10 @@ fn with_an_index_the_origin_of_a_story_picked_up_nights_later_is_on_the_first_ni
         json!({"id": id, "source": site, "date": date, "text": copy(site, text)}).to_string() + "\n"
     };
     let nights = [
-        record("wire/story", "wire", DAY0, &story),
-        record("other/unrelated", "other", DAY0 + 86_400, &other),
-        record("alpha/story", "alpha", DAY0 + 2 * 86_400 + 60, &story)
-            + &record("beta/story", "beta", DAY0 + 2 * 86_400 + 3_600, &story),
+        record("wire/story", "wire", DAY0 + 600, &story),
+        record("other/unrelated", "other", DAY0 + 86_400 + 600, &other),
+        record("alpha/story", "alpha", DAY0 + 2 * 86_400 + 660, &story)
+            + &record("beta/story", "beta", DAY0 + 2 * 86_400 + 4_200, &story),
     ];
     let mut last = Value::Null;
     for (n, lines) in nights.iter().enumerate() {

@@ -154,6 +154,24 @@ pub fn from_json(value: &serde_json::Value) -> Option<i64> {
     }
 }
 
+/// Whether a date carries no time of day. A date without one (`2025-03-11`, "Published 11 March
+/// 2025", a JSON-LD `datePublished` of a day) reads as midnight UTC; a real publication at
+/// exactly 00:00:00 UTC is rare enough to be taken for one too.
+pub fn is_day_only(seconds: i64) -> bool {
+    seconds.rem_euclid(86_400) == 0
+}
+
+/// A date as the report writes it: RFC 3339 in UTC, or only the day (ISO 8601 `2025-03-11`)
+/// when the evidence gave no time of day ([`is_day_only`]), so that no precision is invented.
+pub fn format_evidence(seconds: i64) -> String {
+    if is_day_only(seconds) {
+        if let Ok(t) = jiff::Timestamp::from_second(seconds) {
+            return t.to_zoned(jiff::tz::TimeZone::UTC).date().to_string();
+        }
+    }
+    format(seconds)
+}
+
 /// RFC 3339 text of Unix seconds, in UTC.
 pub fn format(seconds: i64) -> String {
     jiff::Timestamp::from_second(seconds)
@@ -202,6 +220,14 @@ mod tests {
         );
         assert_eq!(from_json(&serde_json::json!(null)), None);
         assert_eq!(format(1_795_687_200), "2026-11-26T10:00:00Z");
+    }
+
+    #[test]
+    fn evidence_keeps_its_precision() {
+        assert_eq!(format_evidence(1_795_687_200), "2026-11-26T10:00:00Z");
+        assert_eq!(format_evidence(1_795_651_200), "2026-11-26");
+        assert_eq!(parse(&format_evidence(1_795_651_200)), Some(1_795_651_200));
+        assert_eq!(format_evidence(-86_400), "1969-12-31");
     }
 
     #[test]
