@@ -61,7 +61,7 @@ fn read_all(dir: &Path, mut config: Config) -> Vec<Doc> {
     docs
 }
 
-fn date_of<'a>(docs: &'a [Doc], id: &str) -> Option<Dated> {
+fn date_of(docs: &[Doc], id: &str) -> Option<Dated> {
     docs.iter()
         .find(|d| d.id.0 == id)
         .unwrap_or_else(|| {

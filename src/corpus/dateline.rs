@@ -22,40 +22,55 @@ const MAX_LINE_CHARS: usize = 200;
 const KEYWORD_REACH: usize = 10;
 
 /// Month names, full and abbreviated as they are written, lowercased and without accents,
-/// one string a month: en fr de es it pt nl ru pl sv da no cs hu (genitive forms where a
+/// one list a month: en fr de es it pt nl ru pl sv da no cs hu (genitive forms where a
 /// language writes the day before the month in another case). A word names a month when it is
 /// one of these, else when it begins at least one of them (three letters or more) and every
 /// name it begins is of the same month ("déc." → "dec" → December).
-const MONTHS: [&str; 12] = [
-    "january janvier januar enero gennaio janeiro januari январь января styczen stycznia leden ledna",
-    "february fevrier februar febrero febbraio fevereiro februari февраль февраля luty lutego unor unora februar",
-    "march mars marz marzo marco maart март марта marzec marca brezen brezna marcius",
-    "april avril abril aprile апрель апреля kwiecien kwietnia duben dubna aprilis",
-    "may mai mayo maggio maio mei май мая maj maja kveten kvetna majus",
-    "june juin juni junio giugno junho июнь июня czerwiec czerwca cerven cervna junius",
-    "july juillet juli julio luglio julho июль июля lipiec lipca cervenec cervence julius",
-    "august aout agosto augustus augusti август августа sierpien sierpnia srpen srpna augusztus",
-    "september septembre septiembre settembre setembro сентябрь сентября wrzesien wrzesnia zari szeptember sept",
-    "october octobre oktober octubre ottobre outubro октябрь октября pazdziernik pazdziernika rijen rijna",
-    "november novembre noviembre novembro ноябрь ноября listopad listopada listopadu",
-    "december decembre dezember diciembre dicembre dezembro декабрь декабря grudzien grudnia prosinec prosince",
+#[rustfmt::skip]
+const MONTHS: [&[&str]; 12] = [
+    &["january", "janvier", "januar", "enero", "gennaio", "janeiro", "januari", "январь",
+        "января", "styczen", "stycznia", "leden", "ledna"],
+    &["february", "fevrier", "februar", "febrero", "febbraio", "fevereiro", "februari", "февраль",
+        "февраля", "luty", "lutego", "unor", "unora", "februar"],
+    &["march", "mars", "marz", "marzo", "marco", "maart", "март", "марта", "marzec", "marca",
+        "brezen", "brezna", "marcius"],
+    &["april", "avril", "abril", "aprile", "апрель", "апреля", "kwiecien", "kwietnia", "duben",
+        "dubna", "aprilis"],
+    &["may", "mai", "mayo", "maggio", "maio", "mei", "май", "мая", "maj", "maja", "kveten",
+        "kvetna", "majus"],
+    &["june", "juin", "juni", "junio", "giugno", "junho", "июнь", "июня", "czerwiec", "czerwca",
+        "cerven", "cervna", "junius"],
+    &["july", "juillet", "juli", "julio", "luglio", "julho", "июль", "июля", "lipiec", "lipca",
+        "cervenec", "cervence", "julius"],
+    &["august", "aout", "agosto", "augustus", "augusti", "август", "августа", "sierpien",
+        "sierpnia", "srpen", "srpna", "augusztus"],
+    &["september", "septembre", "septiembre", "settembre", "setembro", "сентябрь", "сентября",
+        "wrzesien", "wrzesnia", "zari", "szeptember", "sept"],
+    &["october", "octobre", "oktober", "octubre", "ottobre", "outubro", "октябрь", "октября",
+        "pazdziernik", "pazdziernika", "rijen", "rijna"],
+    &["november", "novembre", "noviembre", "novembro", "ноябрь", "ноября", "listopad",
+        "listopada", "listopadu"],
+    &["december", "decembre", "dezember", "diciembre", "dicembre", "dezembro", "декабрь",
+        "декабря", "grudzien", "grudnia", "prosinec", "prosince"],
 ];
 
 /// Weekday names (and the words that complete some of them), lowercased and without accents:
 /// a weekday is allowed around a date and never read. A word is a weekday when it begins one
 /// of these with two letters or more ("sa.", "sam.", "saturday").
-const WEEKDAYS: &str = "monday tuesday wednesday thursday friday saturday sunday \
-    lundi mardi mercredi jeudi vendredi samedi dimanche \
-    montag dienstag mittwoch donnerstag freitag samstag sonnabend sonntag \
-    lunes martes miercoles jueves viernes sabado domingo \
-    lunedi martedi mercoledi giovedi venerdi sabato domenica \
-    segunda terca quarta quinta sexta feira \
-    maandag dinsdag woensdag donderdag vrijdag zaterdag zondag \
-    понедельник вторник среда четверг пятница суббота воскресенье \
-    poniedzialek wtorek sroda czwartek piatek sobota niedziela \
-    mandag tisdag tirsdag onsdag torsdag fredag lordag sondag \
-    pondeli utery streda ctvrtek patek \
-    hetfo kedd szerda csutortok pentek szombat vasarnap";
+#[rustfmt::skip]
+const WEEKDAYS: &[&str] = &[
+    "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "lundi",
+    "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche", "montag", "dienstag",
+    "mittwoch", "donnerstag", "freitag", "samstag", "sonnabend", "sonntag", "lunes", "martes",
+    "miercoles", "jueves", "viernes", "sabado", "domingo", "lunedi", "martedi", "mercoledi",
+    "giovedi", "venerdi", "sabato", "domenica", "segunda", "terca", "quarta", "quinta", "sexta",
+    "feira", "maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag",
+    "понедельник", "вторник", "среда", "четверг", "пятница", "суббота", "воскресенье",
+    "poniedzialek", "wtorek", "sroda", "czwartek", "piatek", "sobota", "niedziela", "mandag",
+    "tisdag", "tirsdag", "onsdag", "torsdag", "fredag", "lordag", "sondag", "pondeli", "utery",
+    "streda", "ctvrtek", "patek", "hetfo", "kedd", "szerda", "csutortok", "pentek", "szombat",
+    "vasarnap",
+];
 
 /// Small words that may stand around a date without changing it: prepositions and articles
 /// ("on", "le", "am", "el", "de", "в"), "at" before the time, the year's "г." and "r.", the
@@ -245,9 +260,10 @@ struct Scan {
 impl Scan {
     /// Looks at one line; `true` when it gave a publication date, which nothing beats.
     fn line(&mut self, line: &str) -> bool {
-        // The cheap test every document pays: most lines have no digit or are paragraphs.
-        if !line.bytes().any(|b| b.is_ascii_digit())
-            || line.len() > 4 * MAX_LINE_CHARS
+        // The cheap test every document pays: every date form read here has a four-digit year,
+        // and most lines have none or are paragraphs.
+        if line.len() > 4 * MAX_LINE_CHARS
+            || !has_year(line)
             || line.chars().count() > MAX_LINE_CHARS
         {
             return false;
@@ -264,6 +280,21 @@ impl Scan {
         }
         found.0 == Kind::Published
     }
+}
+
+/// Whether `line` holds a run of exactly four ASCII digits, as every date read here does.
+fn has_year(line: &str) -> bool {
+    let mut run = 0;
+    for b in line.bytes() {
+        if b.is_ascii_digit() {
+            run += 1;
+        } else if run == 4 {
+            return true;
+        } else {
+            run = 0;
+        }
+    }
+    run == 4
 }
 
 /// One token of a folded line.
@@ -344,9 +375,10 @@ fn month(word: &str) -> Option<u32> {
     // Two letters name no month unambiguously.
     word.chars().nth(2)?;
     let mut found = None;
+    let lead = word.as_bytes()[0];
     for (m, names) in (1..).zip(MONTHS) {
-        for name in names.split(' ') {
-            if name == word {
+        for name in names.iter().filter(|n| n.as_bytes()[0] == lead) {
+            if *name == word {
                 return Some(m);
             }
             if name.starts_with(word) {
@@ -364,7 +396,11 @@ fn month(word: &str) -> Option<u32> {
 
 /// Whether a word is a weekday, per [`WEEKDAYS`].
 fn weekday(word: &str) -> bool {
-    word.chars().nth(1).is_some() && WEEKDAYS.split(' ').any(|w| w.starts_with(word))
+    let lead = word.as_bytes().first();
+    word.chars().nth(1).is_some()
+        && WEEKDAYS
+            .iter()
+            .any(|w| w.as_bytes().first() == lead && w.starts_with(word))
 }
 
 fn filler(word: &str) -> bool {
@@ -385,11 +421,19 @@ fn ignorable(tok: &Tok<'_>) -> bool {
 fn dateline(toks: &[Tok<'_>]) -> Option<(Kind, i64)> {
     let mut best: Option<(Kind, i64)> = None;
     for i in 0..toks.len() {
+        // No keyword is shorter than three letters ("mis").
         let Tok::Word(first) = toks[i] else {
             continue;
         };
+        if first.len() < 3 {
+            continue;
+        }
         for &(phrase, kind, day_first) in KEYWORDS {
             if best.is_some_and(|(k, _)| k <= kind) {
+                continue;
+            }
+            // One byte decides most keywords without a call.
+            if phrase.as_bytes().first() != first.as_bytes().first() {
                 continue;
             }
             let Some(after) = phrase_at(toks, i, first, phrase) else {
@@ -412,10 +456,13 @@ fn dateline(toks: &[Tok<'_>]) -> Option<(Kind, i64)> {
 /// The index after the keyword `phrase` when its words start at `toks[i]` (whose word is
 /// `first`).
 fn phrase_at(toks: &[Tok<'_>], i: usize, first: &str, phrase: &str) -> Option<usize> {
-    let mut words = phrase.split(' ');
-    if words.next() != Some(first) {
+    // Compared as bytes before anything is split: this runs for every word of a line against
+    // every keyword.
+    let rest = phrase.strip_prefix(first)?;
+    if !(rest.is_empty() || rest.starts_with(' ')) {
         return None;
     }
+    let words = rest.split(' ').filter(|w| !w.is_empty());
     let mut at = i + 1;
     for w in words {
         if toks.get(at) != Some(&Tok::Word(w)) {
@@ -834,6 +881,20 @@ mod tests {
         for (line, want) in cases {
             let text = format!("A headline\n\n{line}\n\nThe story begins here.");
             assert_eq!(find(&text), *want, "{line}");
+        }
+    }
+
+    #[test]
+    fn year_prefilter_table() {
+        for (line, want) in [
+            ("4 Dec 2010", true),
+            ("2010-12-04", true),
+            ("x2010", true),
+            ("12345 678", false),
+            ("10:32 04/12/10", false),
+            ("", false),
+        ] {
+            assert_eq!(has_year(line), want, "{line}");
         }
     }
 
