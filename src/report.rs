@@ -425,8 +425,9 @@ impl Report {
             });
             let _ = writeln!(
                 out,
-                "  {:>6} copies {}{}",
+                "  {:>6} {} {}{}",
                 s.reprinted,
+                if s.reprinted == 1 { "copy  " } else { "copies" },
                 s.source,
                 main.unwrap_or_default()
             );
