@@ -89,7 +89,7 @@ fn draw_histogram(
     chart
         .configure_mesh()
         .disable_x_mesh()
-        .light_line_style(WHITE)
+        .light_line_style(TRANSPARENT)
         .bold_line_style(GRID)
         .axis_style(RGBColor(120, 120, 120))
         .x_labels(n)
@@ -239,7 +239,7 @@ fn draw_timeline(
     chart
         .configure_mesh()
         .disable_y_mesh()
-        .light_line_style(WHITE)
+        .light_line_style(TRANSPARENT)
         .bold_line_style(GRID)
         .axis_style(RGBColor(120, 120, 120))
         .x_labels(6)
