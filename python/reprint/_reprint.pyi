@@ -42,9 +42,20 @@ def discover(
     """The inputs ``(id, path, source)`` `reprint dedup PATHS` reads, and the files it skips."""
 
 def read_input(
-    input: tuple[str, str, str], options: Optional[Mapping[str, Any]] = None
+    input: tuple[str, str, str],
+    options: Optional[Mapping[str, Any]] = None,
+    range: Optional[tuple[int, int, int]] = None,
 ) -> DocumentColumns:
-    """Documents and skips of one discovered input (undated documents of a file get its mtime)."""
+    """Documents and skips of one discovered input (undated documents of a file get its mtime);
+    with ``range`` ``(start, end, newlines_before)``, only the records starting in that part of
+    a JSON Lines file, named by the whole file's line numbers."""
+
+def input_cuts(input: tuple[str, str, str], part_bytes: int) -> Optional[list[tuple[int, int]]]:
+    """``(start, end)`` byte pairs cutting a large plain JSON Lines file into parts of about
+    ``part_bytes``; None when the input must be read whole."""
+
+def count_newlines(path: str, start: int, end: int) -> int:
+    """Line breaks in bytes ``start..end`` of the file at ``path``."""
 
 def normalize(texts: list[str]) -> list[str]:
     """The normalized text of each text."""

@@ -39,14 +39,58 @@ import pyarrow.compute as pc
 
 from . import _reprint, stages
 
-POSITION_BITS = 32
+#: A document's number: its input's number, the part of the input (a large JSON Lines file is
+#: read in parts), its position in the part; numbers order documents as the command line reads
+#: them. An input read whole is part 0, its positions may use the part's bits too.
+INPUT_SHIFT = 40
+PART_SHIFT = 24
+#: Default size of the parts a large JSON Lines file is read in: at 3 bytes or more a record,
+#: a part holds fewer than 2**PART_SHIFT records.
+SPLIT_BYTES = 32 << 20
 #: Rows of the shingle-count aggregate: buckets, then one row holding the documents counted.
 DOCUMENTS_ROW = 1 << 20
 
 
-def _doc_numbers(input_index: int, n: int) -> pa.Array:
-    base = input_index << POSITION_BITS
+def _doc_numbers(input_index: int, part: int, n: int) -> pa.Array:
+    base = (input_index << INPUT_SHIFT) | (part << PART_SHIFT)
     return pa.array(range(base, base + n), pa.uint64())
+
+
+def _plan_parts(inputs: List[Tuple[str, str, str]], split_bytes: int) -> List[Dict[str, Any]]:
+    """One read task a discovered input, or a task a part of a large JSON Lines file, its
+    records named by the whole file's line numbers: the line breaks before each part are
+    counted by Ray tasks, one a part, and summed here (one number a part)."""
+    import ray.data
+
+    rows: List[Dict[str, Any]] = []
+    for i, (a, b, c) in enumerate(inputs):
+        cuts = _reprint.input_cuts((a, b, c), split_bytes) if split_bytes > 0 else None
+        if not cuts:
+            rows.append({"input": i, "part": 0, "id": a, "path": b, "source": c, "range": None})
+            continue
+        for k, (start, end) in enumerate(cuts):
+            rows.append({"input": i, "part": k, "id": a, "path": b, "source": c, "range": (start, end)})
+    split = [r for r in rows if r["range"] is not None]
+    if split:
+        counted = (
+            ray.data.from_items(
+                [{"input": r["input"], "part": r["part"], "path": r["path"], "start": r["range"][0],
+                  "end": r["range"][1]} for r in split],
+                override_num_blocks=len(split),
+            )
+            .map(lambda r: {"input": r["input"], "part": r["part"],
+                            "n": _reprint.count_newlines(r["path"], r["start"], r["end"])})
+            .take_all()
+        )
+        newlines = {(r["input"], r["part"]): r["n"] for r in counted}
+        before = 0
+        for r in split:
+            if r["part"] == 0:
+                before = 0
+            start, end = r["range"]
+            r["range"] = (start, end, before)
+            before += newlines[(r["input"], r["part"])]
+    return rows
 
 
 def _read(batch: pa.Table, options: Dict[str, Any]) -> pa.Table:
@@ -57,11 +101,12 @@ def _read(batch: pa.Table, options: Dict[str, Any]) -> pa.Table:
         if row["path"].lower().endswith(".parquet"):
             ids, sources, texts, dates, date_sources, repaired, skipped = _read_parquet(row, options)
         else:
+            part = tuple(row["range"]) if row["range"] is not None else None
             ids, sources, texts, dates, date_sources, repaired, skipped = _reprint.read_input(
-                (row["id"], row["path"], row["source"]), options
+                (row["id"], row["path"], row["source"]), options, part
             )
         docs = stages.normalize(stages.documents_table(ids, sources, texts, dates, date_sources, repaired))
-        docs = docs.append_column("doc", _doc_numbers(row["input"], len(ids))).append_column(
+        docs = docs.append_column("doc", _doc_numbers(row["input"], row["part"], len(ids))).append_column(
             "skip",
             pa.array(
                 [None if t else "no text left after normalization" for t in docs["normalized"].to_pylist()],
@@ -325,13 +370,27 @@ def _with_label(ds: Any, labels: Any, on: str, partitions: int) -> Any:
     return ds.join(labels.rename_columns({"doc": "_" + on}), "inner", partitions, on=(on,), right_on=("_" + on,))
 
 
-def dedup(paths: List[str], num_workers: int = 2, partitions: Optional[int] = None, **options: Any) -> dict:
+def dedup(
+    paths: List[str],
+    num_workers: int = 2,
+    partitions: Optional[int] = None,
+    split_bytes: int = SPLIT_BYTES,
+    **options: Any,
+) -> dict:
     """The report of ``reprint dedup PATHS`` (same options), computed with Ray Data on the
-    current Ray cluster (a local one of ``num_workers`` CPUs when none is running)."""
-    return json.loads(dedup_json(paths, num_workers, partitions, **options))
+    current Ray cluster (a local one of ``num_workers`` CPUs when none is running). A plain JSON
+    Lines file larger than ``split_bytes`` is read in parts of about that size by several
+    tasks (0: every input by one task)."""
+    return json.loads(dedup_json(paths, num_workers, partitions, split_bytes, **options))
 
 
-def dedup_json(paths: List[str], num_workers: int = 2, partitions: Optional[int] = None, **options: Any) -> str:
+def dedup_json(
+    paths: List[str],
+    num_workers: int = 2,
+    partitions: Optional[int] = None,
+    split_bytes: int = SPLIT_BYTES,
+    **options: Any,
+) -> str:
     """:func:`dedup`'s report as the JSON text ``reprint dedup`` writes, byte for byte."""
     import ray
     import ray.data
@@ -354,7 +413,7 @@ def dedup_json(paths: List[str], num_workers: int = 2, partitions: Optional[int]
 
     inputs, skipped = _reprint.discover([str(p) for p in paths], options)
     skipped = [tuple(s) for s in skipped]
-    rows = [{"input": i, "id": a, "path": b, "source": c} for i, (a, b, c) in enumerate(inputs)]
+    rows = _plan_parts(inputs, split_bytes)
     if not rows:
         return _reprint.assemble_report([], skipped, _counts_of_nothing(), options)
     read = (
@@ -688,6 +747,13 @@ def main(argv: Optional[List[str]] = None) -> int:
     d.add_argument("--num-workers", type=int, default=2, help="CPUs of the local Ray started when none runs (default 2)")
     d.add_argument("--partitions", type=int, help="blocks of every shuffle (default: twice the workers)")
     d.add_argument("--address", help="the Ray cluster to join (default: RAY_ADDRESS, else a local one)")
+    d.add_argument(
+        "--split-bytes",
+        type=int,
+        default=SPLIT_BYTES,
+        help=f"read a plain JSON Lines file larger than this in parts of about this size, one task a part "
+        f"(default {SPLIT_BYTES}; 0: one task a file)",
+    )
     for name, kind in [("threshold", float), ("containment", float), ("num-perm", int), ("shingle", str),
                        ("method", str), ("frequent-shingles", float), ("seed", int), ("max-file-bytes", int),
                        ("id-field", str), ("text-field", str), ("title-field", str)]:
@@ -699,6 +765,9 @@ def main(argv: Optional[List[str]] = None) -> int:
     args = parser.parse_args(argv)
     if args.num_workers < 1 or (args.partitions is not None and args.partitions < 1):
         print("reprint.ray: --num-workers and --partitions must be at least 1", file=sys.stderr)
+        return 2
+    if args.split_bytes < 0:
+        print("reprint.ray: --split-bytes must be 0 or more", file=sys.stderr)
         return 2
     options = {
         k: getattr(args, k)
@@ -712,7 +781,13 @@ def main(argv: Optional[List[str]] = None) -> int:
 
         ray.init(address=args.address)
     try:
-        report = dedup_json(args.paths, num_workers=args.num_workers, partitions=args.partitions, **options)
+        report = dedup_json(
+            args.paths,
+            num_workers=args.num_workers,
+            partitions=args.partitions,
+            split_bytes=args.split_bytes,
+            **options,
+        )
     except (ValueError, OSError, TypeError) as e:
         print(f"reprint.ray: {e}", file=sys.stderr)
         return 2

@@ -15,6 +15,7 @@ use reprint::boilerplate::LineCounts;
 use reprint::cluster::{self, Fingerprint, FingerprintRef, MatchKind};
 use reprint::config::{Config, Method, ShingleSpec};
 use reprint::corpus::date::{DateSource, Dated};
+use reprint::corpus::range::{self, ByteRange};
 use reprint::corpus::Input;
 use reprint::corpus::Skipped;
 use reprint::crosslang::{self, AnchorCounts, SketchTable};
@@ -1199,17 +1200,46 @@ fn discover(
 }
 
 /// The documents of one discovered input `(id, path, source)` as the corpus stage reads them
-/// (see [`read_jsonl`] for what is returned).
+/// (see [`read_jsonl`] for what is returned); with `range` `(start, end, newlines_before)`,
+/// only the records that start in that part of a JSON Lines file (see [`input_cuts`]).
 #[pyfunction]
-#[pyo3(signature = (input, options = None))]
+#[pyo3(signature = (input, options = None, range = None))]
 fn read_input(
     py: Python<'_>,
     input: (String, String, String),
     options: Option<&Bound<'_, PyDict>>,
+    range: Option<(u64, u64, u64)>,
 ) -> PyResult<DocumentColumns> {
     let config = config_from(Vec::new(), options)?;
-    let input = Input::file(PathBuf::from(input.1), &input.0, &input.2);
+    let mut input = Input::file(PathBuf::from(input.1), &input.0, &input.2);
+    input.range = range.map(|(start, end, newlines_before)| ByteRange {
+        start,
+        end,
+        newlines_before,
+    });
     Ok(py.detach(|| documents_of(&input, &config)))
+}
+
+/// Where to cut a discovered input `(id, path, source)` into parts of about `part_bytes` for
+/// several readers: `(start, end)` byte pairs, or `None` when it must be read whole (small,
+/// compressed, not JSON Lines by its name, UTF-16 or binary). An unreadable file is `None`
+/// too: its one reader then skips it with the reason.
+#[pyfunction]
+fn input_cuts(
+    py: Python<'_>,
+    input: (String, String, String),
+    part_bytes: u64,
+) -> Option<Vec<(u64, u64)>> {
+    let input = Input::file(PathBuf::from(input.1), &input.0, &input.2);
+    py.detach(|| range::cuts(&input, part_bytes).ok().flatten())
+}
+
+/// Line breaks in bytes `start..end` of the file at `path`: summed over the parts before one,
+/// what its reader needs to name records by the whole file's line numbers.
+#[pyfunction]
+fn count_newlines(py: Python<'_>, path: PathBuf, start: u64, end: u64) -> PyResult<u64> {
+    py.detach(|| range::count_newlines(&path, start, end))
+        .map_err(|e| PyOSError::new_err(format!("{}: {e}", path.display())))
 }
 
 /// Documents as columns: ids, sources, texts as read, dates (Unix seconds), where each date
@@ -1272,6 +1302,8 @@ fn _reprint(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(read_jsonl, m)?)?;
     m.add_function(wrap_pyfunction!(discover, m)?)?;
     m.add_function(wrap_pyfunction!(read_input, m)?)?;
+    m.add_function(wrap_pyfunction!(input_cuts, m)?)?;
+    m.add_function(wrap_pyfunction!(count_newlines, m)?)?;
     m.add_function(wrap_pyfunction!(line_counts, m)?)?;
     m.add_function(wrap_pyfunction!(shingle_counts, m)?)?;
     m.add_function(wrap_pyfunction!(fingerprints, m)?)?;

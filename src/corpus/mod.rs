@@ -10,6 +10,7 @@ pub mod dateline;
 mod encoding;
 pub mod html;
 pub mod jsonl;
+pub mod range;
 mod text;
 pub mod warc;
 
@@ -59,6 +60,9 @@ pub struct Input {
     /// The input's bytes when they are held in memory (documents handed over by a program,
     /// not found on disk): read from here instead of `path`, as often as a run needs.
     pub memory: Option<std::sync::Arc<[u8]>>,
+    /// Only the records that start in this part of a large JSON Lines file (a distributed
+    /// run's reader of one part, see [`range`]); `None` reads the whole input.
+    pub range: Option<range::ByteRange>,
 }
 
 impl Input {
@@ -79,6 +83,7 @@ impl Input {
             format,
             compression,
             memory: None,
+            range: None,
         }
     }
 
@@ -93,6 +98,7 @@ impl Input {
             format: Some(Format::JsonLines),
             compression: None,
             memory: Some(bytes),
+            range: None,
         }
     }
 }
@@ -330,6 +336,7 @@ pub fn discover(config: &Config) -> Result<Discovery> {
                 format: Some(Format::JsonLines),
                 compression: None,
                 memory: None,
+                range: None,
             });
             continue;
         }
@@ -560,6 +567,9 @@ fn read_into(
     config: &Config,
     out: &mut dyn FnMut(Item<'_>),
 ) -> std::result::Result<(), Reason> {
+    if let Some(part) = input.range {
+        return read_range(input, config, part, out);
+    }
     let (raw, size): (Box<dyn Read>, Option<u64>) = if let Some(bytes) = &input.memory {
         let size = bytes.len() as u64;
         (Box::new(io::Cursor::new(bytes.clone())), Some(size))
@@ -589,6 +599,31 @@ fn read_into(
         });
     }
     decode(input, config, inner, Some(compression), None, out)
+}
+
+/// The records of one part of a plain JSON Lines file ([`range::cuts`] made the parts): as
+/// the whole file's reader gives them, named by the whole file's line numbers. A part in
+/// which no record starts gives nothing, not a skip.
+fn read_range(
+    input: &Input,
+    config: &Config,
+    part: range::ByteRange,
+    out: &mut dyn FnMut(Item<'_>),
+) -> std::result::Result<(), Reason> {
+    let (reader, lines_before) = range::open(&input.path, part)?;
+    let reader = io::BufReader::with_capacity(READ_BUFFER_BYTES, reader);
+    let mut emit = |mut at: jsonl::Position, res: std::result::Result<&[u8], Reason>| {
+        at.line += lines_before;
+        out(match res {
+            Ok(json) => Item::Record { at, json },
+            Err(reason) => Item::Doc(record_doc(input, &at, Err(reason), config.now_seconds)),
+        });
+    };
+    match jsonl::split_lines(reader, config.max_file_bytes, &mut emit) {
+        Ok(_) => Ok(()),
+        Err(ReadError::Io(err)) => Err(Reason::Io(err)),
+        Err(ReadError::Damaged(reason)) => Err(reason),
+    }
 }
 
 /// Runs the format's reader over an opened (and inflated) stream. `size` is the file's size
