@@ -5,7 +5,6 @@
 mod util;
 
 use std::io::Write;
-use std::process::Stdio;
 
 use serde_json::Value;
 use util::{groups, prose, run, run_json, Dir};
@@ -295,20 +294,9 @@ fn standard_input_is_read_as_json_lines() {
     let input = json_line("in-1", &story)
         + &serde_json::json!({ "text": story }).to_string()
         + "\n{not json\n";
-    let mut child = util::reprint()
-        .args(["dedup", "-", "--progress", "never"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("spawn reprint");
-    child
-        .stdin
-        .take()
-        .expect("stdin")
-        .write_all(input.as_bytes())
-        .expect("write stdin");
-    let out = child.wait_with_output().expect("wait");
+    let mut cmd = util::reprint();
+    cmd.args(["dedup", "-", "--progress", "never"]);
+    let out = util::output_with_stdin(cmd, &input);
     assert!(
         out.status.success(),
         "{}",

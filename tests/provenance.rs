@@ -35,29 +35,15 @@ struct Copy {
     lag: Option<i64>,
 }
 
-/// Runs `reprint dedup ARGS --progress never` with the fixed clock; the parsed report.
+/// Runs `reprint dedup ARGS --progress never` with the fixed clock, `stdin` on its standard
+/// input when given; the parsed report.
 fn dedup(args: &[&str], stdin: Option<&str>) -> Value {
-    use std::io::Write as _;
     let mut cmd = reprint();
     cmd.arg("dedup")
         .args(args)
         .args(["--progress", "never"])
-        .env("SOURCE_DATE_EPOCH", NOW)
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped());
-    if stdin.is_some() {
-        cmd.stdin(std::process::Stdio::piped());
-    }
-    let mut child = cmd.spawn().expect("run reprint");
-    if let Some(input) = stdin {
-        child
-            .stdin
-            .take()
-            .expect("stdin")
-            .write_all(input.as_bytes())
-            .expect("write stdin");
-    }
-    let out = child.wait_with_output().expect("wait for reprint");
+        .env("SOURCE_DATE_EPOCH", NOW);
+    let out = util::output_with_stdin(cmd, stdin.unwrap_or(""));
     assert!(
         out.status.success(),
         "reprint failed: {}",

@@ -50,6 +50,25 @@ pub fn run(args: &[&str]) -> Output {
     reprint().args(args).output().expect("run reprint")
 }
 
+/// Runs `cmd` with `input` written to its standard input; its output.
+pub fn output_with_stdin(mut cmd: Command, input: &str) -> Output {
+    use std::io::Write as _;
+    use std::process::Stdio;
+    let mut child = cmd
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn reprint");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(input.as_bytes())
+        .expect("write stdin");
+    child.wait_with_output().expect("wait for reprint")
+}
+
 /// Runs `reprint ARGS`, asserts success and parses standard output as JSON.
 pub fn run_json(args: &[&str]) -> serde_json::Value {
     let out = run(args);
