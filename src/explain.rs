@@ -8,7 +8,9 @@ use crate::cluster::{self, MatchKind, Rule};
 use crate::config::Config;
 use crate::crosslang;
 use crate::error::{Error, Result};
-use crate::pipeline::{self, removed_lines, NoProgress};
+use crate::passes::document::{fingerprint_all, sketch_all};
+use crate::passes::memory::{load, removed_lines, strip_boilerplate};
+use crate::pipeline::{self, NoProgress};
 use crate::report::round4;
 use crate::shingle;
 
@@ -99,7 +101,7 @@ pub struct TranslationExplanation {
 /// Explains the pair `a`, `b` (document ids of the corpus in `config.paths`).
 pub fn explain(config: &Config, a: &str, b: &str) -> Result<Explanation> {
     pipeline::in_pool(config, |found| {
-        let (corpus, _) = pipeline::load(config, found.inputs, found.skipped, &NoProgress);
+        let (corpus, _) = load(config, found.inputs, found.skipped, &NoProgress);
         let find = |id: &str| {
             corpus.ids.position(id).ok_or_else(|| Error::InvalidConfig {
                 name: "document",
@@ -107,9 +109,9 @@ pub fn explain(config: &Config, a: &str, b: &str) -> Result<Explanation> {
             })
         };
         let (ia, ib) = (find(a)?, find(b)?);
-        let (kept, _) = pipeline::strip_boilerplate(config, &corpus);
+        let (kept, _) = strip_boilerplate(config, &corpus);
         let pair = [kept[ia].clone(), kept[ib].clone()];
-        let fps = pipeline::fingerprint_all(config, &pair, &corpus.frequent, &NoProgress);
+        let fps = fingerprint_all(config, &pair, &corpus.frequent, &NoProgress);
         let m = cluster::measure(&fps[0], &fps[1]);
         let figures = crate::shingle::figure_slots(&fps[0].numbers, &fps[1].numbers);
         let rule = Rule::from_config(config);
@@ -219,7 +221,7 @@ fn translation_of(
     (ia, ib): (usize, usize),
     same_text_jaccard: f64,
 ) -> TranslationExplanation {
-    let table = pipeline::sketch_all(config, raw, kept, true);
+    let table = sketch_all(config, raw, kept, true);
     let chars: Vec<u32> = kept.iter().map(|t| t.chars().count() as u32).collect();
     let counts = crosslang::AnchorCounts::new(&table, &vec![true; table.len()], &chars);
     let mut extractor = crate::anchor::Extractor::default();

@@ -24,6 +24,8 @@ pub mod lang;
 pub mod lsh;
 pub mod minhash;
 pub mod normalize;
+pub mod pairs;
+pub mod passes;
 pub mod pipeline;
 pub mod provenance;
 pub mod published;

@@ -1,5 +1,8 @@
 //! The report: the serde types of the JSON output (schema version 1), the human summary, and
-//! writing either to stdout or atomically to a file.
+//! writing either to stdout or atomically to a file. [`assemble`] builds one from a run's clusters
+//! and counts.
+
+pub mod assemble;
 
 use std::io::Write;
 use std::path::Path;
