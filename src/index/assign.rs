@@ -23,7 +23,10 @@
 
 use std::collections::BTreeSet;
 
-use crate::cluster::{self, FingerprintRef, Rule};
+use super::numbering::Numbered;
+use super::Index;
+use crate::cluster::{self, FingerprintRef, Fingerprints, Rule};
+use crate::config::Config;
 use crate::crosslang::{self, Edge};
 use crate::lang::Lang;
 
@@ -522,6 +525,46 @@ fn tie_key(t: Target) -> (u8, usize) {
         Target::Cluster(s) => (0, s),
         Target::Single(o) => (1, o),
     }
+}
+
+/// Assigns the new documents of `night` given the clusters of `index` at `searched`
+/// (positions in [`Index::clusters`]: every member of them is among the night's old
+/// documents), the verified `edges` and the verified `translations`, all numbered as `night`
+/// numbers its documents.
+pub(crate) fn assign_night(
+    config: &Config,
+    index: &Index,
+    searched: &[usize],
+    night: &Numbered,
+    edges: &[(u32, u32)],
+    translations: &[Edge],
+) -> Assignment {
+    let existing: Vec<WorkCluster> = searched
+        .iter()
+        .map(|&c| {
+            let c = &index.clusters()[c];
+            WorkCluster {
+                id: c.id,
+                representative: night.local(c.representative),
+                members: c.members.iter().map(|&m| night.local(m)).collect(),
+            }
+        })
+        .collect();
+    let new_docs: Vec<usize> = (night.first_new()..night.total()).collect();
+    assign(
+        &|i| night.get(i),
+        &|i| night.lang(i),
+        Existing {
+            total_docs: night.total(),
+            first_new: night.first_new(),
+            clusters: existing,
+            next_cluster: index.next_cluster(),
+        },
+        &new_docs,
+        edges,
+        translations,
+        crate::pairs::rule(config),
+    )
 }
 
 #[cfg(test)]

@@ -2,11 +2,16 @@
 //! (never its text) and the clusters over them under stable ids, kept in a state directory that
 //! each run opens under a lock, extends, and saves crash-safely.
 //!
-//! [`store`] owns the bytes on disk; [`assign`] owns how new documents take cluster ids. This
-//! module ties them to a run: open, match, retention, statistics.
+//! [`store`] owns the bytes on disk; [`assign`] owns how new documents take cluster ids. A
+//! night's run goes through `search` (what the night pairs with: [`night`] reads it from the
+//! segments, `numbering` numbers it), [`assign`] and `report` (what it reports and commits).
+//! This module ties them to a run: open, match, retention, statistics.
 
 pub mod assign;
 pub mod night;
+pub(crate) mod numbering;
+pub(crate) mod report;
+pub(crate) mod search;
 pub mod store;
 
 use std::collections::HashSet;
