@@ -15,7 +15,7 @@ use crate::cluster::{FingerprintTable, Fingerprints};
 use crate::config::Config;
 use crate::corpus::{Input, Skipped};
 use crate::crosslang::SketchTable;
-use crate::frequent::FrequentShingles;
+use crate::frequent::{self, FrequentShingles};
 use crate::normalize;
 use crate::pipeline::{Progress, Stage};
 use crate::shingle::Shingler;
@@ -82,6 +82,15 @@ impl Masks {
         Masks { bits, ends }
     }
 
+    /// The kept lines of document `slot`'s normalized `text`, or None when the text no longer
+    /// fits its mask (the file changed between the two passes); `mask` is scratch space.
+    fn kept(&self, text: &str, slot: usize, mask: &mut Vec<bool>) -> Option<String> {
+        if !self.get(slot, mask) {
+            return Some(text.to_string());
+        }
+        (normalize::line_count(text) == mask.len()).then(|| boilerplate::kept_text(text, mask))
+    }
+
     /// Writes document `slot`'s mask into `out`; false when there is none (boilerplate is
     /// kept).
     fn get(&self, slot: usize, out: &mut Vec<bool>) -> bool {
@@ -96,8 +105,8 @@ impl Masks {
 
 /// Reads, normalizes, strips boilerplate and fingerprints every input in two passes without
 /// holding the corpus: the first learns boilerplate from line hashes, the second reads each
-/// input again and fingerprints it. Gives what [`fingerprint_inputs`] gives without texts: both
-/// normalize the same bytes and apply the same masks (a test compares the two).
+/// input again and fingerprints it. Gives what [`super::fingerprint_inputs`] gives without
+/// texts: both normalize the same bytes and apply the same masks (a test compares the two).
 pub(super) fn fingerprint_streaming(
     config: &Config,
     inputs: Vec<Input>,
@@ -106,11 +115,63 @@ pub(super) fn fingerprint_streaming(
     always_anchors: bool,
     fixed: Option<&FrequentShingles>,
 ) -> Fingerprinted {
-    let all: Vec<(usize, &Input)> = inputs.iter().enumerate().collect();
     let counter = frequent_counter(config, fixed.is_none());
+    progress.start(Stage::Read, inputs.len() as u64);
+    let (first, sources) = first_pass(config, &inputs, progress, counter.as_ref());
+    progress.finish();
+    let (mut slots, shapes) = number(first, &mut skipped);
+    let (masks, boilerplate) = learn_boilerplate(config, &mut slots.docs, shapes, &sources);
+    let anchors = always_anchors || multilingual(slots.docs.iter().map(|d| d.lang));
+    let frequent = frequent_set(config, counter, fixed);
+    let hashers = Hashers::new(config, &frequent);
+    progress.start(Stage::Fingerprint, inputs.len() as u64);
+    let rows = second_pass(
+        config, &inputs, progress, &mut slots, &masks, &hashers, anchors,
+    );
+    progress.finish();
+    drop(masks);
+    let Slots {
+        mut docs,
+        mut ids,
+        plan,
+        ..
+    } = slots;
+    drop(plan);
+    let Rows {
+        mut fps,
+        written,
+        mut sketches,
+    } = rows;
+    narrow(&written, &mut ids, &mut fps, &mut sketches, &mut skipped);
+    let mut read_twice = written.iter().copied();
+    docs.retain(|_| read_twice.next().unwrap_or(false));
+    drop(written);
+    Fingerprinted {
+        docs,
+        ids,
+        sources,
+        texts: Vec::new(),
+        kept_texts: Vec::new(),
+        raw: Vec::new(),
+        fps,
+        sketches,
+        skipped,
+        boilerplate,
+        frequent,
+    }
+}
+
+/// The first pass: each input's documents normalized, their line shapes and language votes
+/// kept (see [`FirstPass`]), the sampled ones counted into `counter`, and the sites numbered.
+fn first_pass(
+    config: &Config,
+    inputs: &[Input],
+    progress: &dyn Progress,
+    counter: Option<&frequent::Counter>,
+) -> (Vec<FirstPass>, Sources) {
+    let all: Vec<(usize, &Input)> = inputs.iter().enumerate().collect();
     // Site names are numbered as documents are read, so that no document holds a copy of one.
     let sources = std::sync::Mutex::new(Sources::default());
-    progress.start(Stage::Read, inputs.len() as u64);
     let first = map_inputs(
         config,
         &all,
@@ -124,7 +185,7 @@ pub(super) fn fingerprint_streaming(
                     reason: "no text left after normalization".into(),
                 });
             }
-            count_if_sampled(counter.as_ref(), config, shingler, buf, &doc.id.0, &text);
+            count_if_sampled(counter, config, shingler, buf, &doc.id.0, &text);
             let lines = if config.keep_boilerplate {
                 Vec::new()
             } else {
@@ -187,20 +248,46 @@ pub(super) fn fingerprint_streaming(
                 }))
         },
     );
-    progress.finish();
     let sources = sources
         .into_inner()
         .unwrap_or_else(|poisoned| poisoned.into_inner());
+    (first, sources)
+}
+
+/// The documents the run fingerprints, numbered (their slots) in id order, the first document
+/// of an id winning, as in `load`.
+struct Slots {
+    /// The documents' records, by slot.
+    docs: Vec<Loaded>,
+    /// Their ids.
+    ids: Ids,
+    /// By input, the slot of each document read from it, in file order ([`NO_SLOT`] for one
+    /// not fingerprinted).
+    plan: Vec<Vec<u32>>,
+    /// The texts as read of the documents from standard input, with their slots.
+    stdin_texts: Vec<(usize, String)>,
+}
+
+/// The line shapes of the numbered documents, kept apart from their records: they go once
+/// boilerplate is learned.
+struct Shapes {
+    /// By slot, where the document's line shapes and votes are.
+    spans: Vec<Span>,
+    /// By input, the line shapes of its documents.
+    lines: Vec<Vec<LineInfo>>,
+    /// By input, the language votes of those lines (empty when not asked for).
+    votes: Vec<Vec<crate::lang::Vote>>,
+}
+
+/// Numbers the documents of the first pass (see [`Slots`]); those not fingerprinted go to
+/// `skipped`.
+fn number(first: Vec<FirstPass>, skipped: &mut Vec<Skipped>) -> (Slots, Shapes) {
     let mut lines = Vec::with_capacity(first.len());
     let mut votes = Vec::with_capacity(first.len());
-
-    // Slots in id order, the first document of an id winning, as in `load`. The documents'
-    // records and their line spans are kept apart: the spans go once boilerplate is learned.
     let documents = first.iter().map(|p| p.docs.len()).sum();
     let mut docs: Vec<Loaded> = Vec::with_capacity(documents);
     let mut spans: Vec<Span> = Vec::with_capacity(documents);
     let mut ids = Ids::default();
-    // By input, the slot of each document read from it, in file order.
     let mut plan: Vec<Vec<u32>> = Vec::with_capacity(first.len());
     let mut stdin_texts: Vec<(usize, String)> = Vec::new();
     let mut repeated = SeenIds::default();
@@ -240,8 +327,35 @@ pub(super) fn fingerprint_streaming(
         }
         plan.push(slots);
     }
-    drop(repeated);
+    (
+        Slots {
+            docs,
+            ids,
+            plan,
+            stdin_texts,
+        },
+        Shapes {
+            spans,
+            lines,
+            votes,
+        },
+    )
+}
 
+/// Learns boilerplate from the line shapes of the documents `docs` and, when translations are
+/// on, tells each one's language from the votes of its kept lines. Returns the masks and what
+/// they leave out.
+fn learn_boilerplate(
+    config: &Config,
+    docs: &mut [Loaded],
+    shapes: Shapes,
+    sources: &Sources,
+) -> (Masks, BoilerplateStats) {
+    let Shapes {
+        spans,
+        lines,
+        votes,
+    } = shapes;
     let (masks, boilerplate) = if config.keep_boilerplate {
         (Vec::new(), BoilerplateStats::default())
     } else {
@@ -269,22 +383,40 @@ pub(super) fn fingerprint_streaming(
         }
     }
     drop(votes);
-    let anchors = always_anchors || multilingual(docs.iter().map(|d| d.lang));
     drop(lines);
     drop(spans);
-    let masks = Masks::new(masks);
+    (Masks::new(masks), boilerplate)
+}
 
-    // The kept lines of a document's text, or None when the text no longer fits its mask
-    // (the file changed between the two passes); `mask` is scratch space.
-    let kept = |text: &str, slot: usize, mask: &mut Vec<bool>| -> Option<String> {
-        if !masks.get(slot, mask) {
-            return Some(text.to_string());
-        }
-        (normalize::line_count(text) == mask.len()).then(|| boilerplate::kept_text(text, mask))
-    };
-    let frequent = frequent_set(config, counter, fixed);
-    let hashers = Hashers::new(config, &frequent);
-    let files: Vec<(usize, &Input)> = all.iter().copied().filter(|(_, i)| !i.is_stdin()).collect();
+/// The rows the second pass wrote.
+struct Rows {
+    /// The fingerprint of each slot.
+    fps: FingerprintTable,
+    /// Whether each slot's row was written: a document read only once has none.
+    written: Vec<bool>,
+    /// The translation sketch of each slot.
+    sketches: SketchTable,
+}
+
+/// The second pass: every input read again (standard input's texts kept by the first), each
+/// numbered document's kept lines (by `masks`) fingerprinted and sketched, with anchors when
+/// `anchors`.
+fn second_pass(
+    config: &Config,
+    inputs: &[Input],
+    progress: &dyn Progress,
+    slots: &mut Slots,
+    masks: &Masks,
+    hashers: &Hashers,
+    anchors: bool,
+) -> Rows {
+    let Slots { docs, plan, .. } = &*slots;
+    let kept = |text: &str, slot: usize, mask: &mut Vec<bool>| masks.kept(text, slot, mask);
+    let files: Vec<(usize, &Input)> = inputs
+        .iter()
+        .enumerate()
+        .filter(|(_, i)| !i.is_stdin())
+        .collect();
     // Each fingerprint goes to its row as its batch is done: no input's list of them is held.
     // A row is marked when written; a document read only once has none.
     let fps = std::sync::Mutex::new((
@@ -292,7 +424,6 @@ pub(super) fn fingerprint_streaming(
         vec![false; docs.len()],
         SketchTable::with_rows(docs.len()),
     ));
-    progress.start(Stage::Fingerprint, inputs.len() as u64);
     map_inputs(
         config,
         &files,
@@ -312,7 +443,7 @@ pub(super) fn fingerprint_streaming(
             };
             let text = normalize::normalize(&doc.text);
             Ok(kept(&text, slot, mask).map(|k| {
-                let fp = fingerprint_text(config, &hashers, shingler, bufs, &k);
+                let fp = fingerprint_text(config, hashers, shingler, bufs, &k);
                 (
                     slot,
                     fp,
@@ -338,10 +469,12 @@ pub(super) fn fingerprint_streaming(
     let (mut shingler, mut bufs, mut mask) =
         (Shingler::default(), ShingleBufs::default(), Vec::new());
     let mut extractor = Extractor::default();
+    let stdin_texts = std::mem::take(&mut slots.stdin_texts);
+    let docs = &slots.docs;
     for (slot, raw) in stdin_texts {
         let text = normalize::normalize(&raw);
         if let Some(k) = kept(&text, slot, &mut mask) {
-            let fp = fingerprint_text(config, &hashers, &mut shingler, &mut bufs, &k);
+            let fp = fingerprint_text(config, hashers, &mut shingler, &mut bufs, &k);
             fps.set(slot, (&fp).into());
             written[slot] = true;
             sketches.set(
@@ -350,12 +483,23 @@ pub(super) fn fingerprint_streaming(
             );
         }
     }
-    progress.finish();
-    drop(masks);
-    drop(plan);
+    Rows {
+        fps,
+        written,
+        sketches,
+    }
+}
 
-    // The documents and their fingerprints are the run's largest tables: they are narrowed
-    // where they lie rather than copied.
+/// Narrows the tables to the documents `written` by the second pass, where they lie rather
+/// than copied (the documents and their fingerprints are the run's largest tables); those read
+/// once, and those with no words to fingerprint, go to `skipped`.
+fn narrow(
+    written: &[bool],
+    ids: &mut Ids,
+    fps: &mut FingerprintTable,
+    sketches: &mut SketchTable,
+    skipped: &mut Vec<Skipped>,
+) {
     for (i, &read_twice) in written.iter().enumerate() {
         if !read_twice {
             skipped.push(Skipped {
@@ -374,24 +518,8 @@ pub(super) fn fingerprint_streaming(
         for (i, _) in written.iter().enumerate().filter(|(_, w)| **w) {
             kept.push(ids.get(i));
         }
-        ids = kept;
-        fps.retain(&written);
-        sketches.retain(&written);
-    }
-    let mut read_twice = written.iter().copied();
-    docs.retain(|_| read_twice.next().unwrap_or(false));
-    drop(written);
-    Fingerprinted {
-        docs,
-        ids,
-        sources,
-        texts: Vec::new(),
-        kept_texts: Vec::new(),
-        raw: Vec::new(),
-        fps,
-        sketches,
-        skipped,
-        boilerplate,
-        frequent,
+        *ids = kept;
+        fps.retain(written);
+        sketches.retain(written);
     }
 }
