@@ -269,7 +269,9 @@ impl Scan {
             return false;
         }
         self.folded.clear();
-        fold(line, &mut self.folded);
+        // Scraped text keeps HTML entities ("Publi&eacute; le", "2011 &mdash; Jane Roe"),
+        // which the normalizer decodes later; a dateline is read on the decoded line.
+        fold(&html_escape::decode_html_entities(line), &mut self.folded);
         let mut toks = Vec::with_capacity(32);
         tokenize(&self.folded, &mut toks);
         let Some(found) = dateline(&toks) else {
@@ -447,10 +449,24 @@ fn dateline(toks: &[Tok<'_>]) -> Option<(Kind, i64)> {
     if best.is_some_and(|(k, _)| k == Kind::Published) {
         return best;
     }
-    match (best, bare(toks)) {
+    match (best, bare(toks).or_else(|| byline(toks))) {
         (_, Some(s)) => Some((Kind::Bare, s)),
         (best, None) => best,
     }
+}
+
+/// Characters that part the fields of a byline ("By Jane Roe | 4 December 2010, 10:32",
+/// "4 déc. 2010 — Agence", "Jane Roe · 12 mars 2025"); never part of a date.
+const FIELD_SEPARATORS: &[char] = &['|', '—', '–', '·', '•', '‖', '¦'];
+
+/// The date of a byline: the first of its fields that is only a date. A byline names its
+/// author and the day, and is how most sites date a story under the headline.
+fn byline(toks: &[Tok<'_>]) -> Option<i64> {
+    let separator = |t: &Tok<'_>| matches!(t, Tok::Punct(c) if FIELD_SEPARATORS.contains(c));
+    if !toks.iter().any(separator) {
+        return None;
+    }
+    toks.split(separator).find_map(|field| bare(field))
 }
 
 /// The index after the keyword `phrase` when its words start at `toks[i]` (whose word is
@@ -543,8 +559,8 @@ fn punct(toks: &[Tok<'_>], i: usize, c: char) -> bool {
 }
 
 /// The date starting at `toks[i]` (midnight UTC, Unix seconds) and the index after it. A
-/// numeric date is read day first only when `day_first` (a keyword of a day-first language)
-/// or when the day is above 12; ISO's year first is always read.
+/// numeric date is read day first only when `day_first` (a keyword of a day-first language),
+/// when it is written with dots, or when the day is above 12; ISO's year first is always read.
 fn date_at(toks: &[Tok<'_>], i: usize, day_first: bool) -> Option<(i64, usize)> {
     // A date does not continue a number: "1.12.04.2010", "3-12-12-2010".
     if i > 0 {
@@ -596,6 +612,9 @@ fn date_at(toks: &[Tok<'_>], i: usize, day_first: bool) -> Option<(i64, usize)> 
                     punct(toks, i + 3, *sep),
                     year(toks.get(i + 4)),
                 ) {
+                    // Dots part the day-first dates of Central and Eastern Europe and
+                    // Scandinavia ("04.12.2010"); no month-first convention writes them.
+                    let day_first = day_first || *sep == '.';
                     let (d, m) = if a > 12 || (day_first && b <= 12) {
                         (a, b)
                     } else if b > 12 {
@@ -865,9 +884,20 @@ mod tests {
             ("2010-12-04 10:32", Some(at)),
             ("2010年12月4日 10:32", Some(at)),
             ("24.12.2010", Some(utc(2010, 12, 24, 0, 0))),
+            // a byline's field that is only a date
+            ("By Jane Roe | 4 December 2010, 10:32", Some(at)),
+            ("4 December 2010 — Jane Roe, Agence", Some(day)),
+            ("Jane Roe · samedi 4 déc. 2010 à 10h32", Some(at)),
+            ("Sport • Rugby • 4 December 2010", Some(day)),
             // not datelines
+            ("Lions 3 | 2010 season | Page 2", None),
+            ("By Jane Roe | The ceasefire of 4 December 2010", None),
             ("04/12/2010", None),
-            ("04.12.2010", None),
+            // dotted numeric dates are day first
+            ("04.12.2010", Some(day)),
+            ("Par Camille Fournier | 04.12.2010", Some(day)),
+            ("Publi&eacute; le 04.12.2010, 10:32", Some(at)),
+            ("4 d&eacute;cembre 2010 10:32 &mdash; &Eacute;lise Mercier", Some(at)),
             ("The ceasefire signed on 4 December 2010 collapsed.", None),
             ("Call +44 20 7946 0958 or 555-123-4567", None),
             ("Arsenal 3-2 Chelsea", None),
