@@ -897,7 +897,10 @@ mod tests {
             ("04.12.2010", Some(day)),
             ("Par Camille Fournier | 04.12.2010", Some(day)),
             ("Publi&eacute; le 04.12.2010, 10:32", Some(at)),
-            ("4 d&eacute;cembre 2010 10:32 &mdash; &Eacute;lise Mercier", Some(at)),
+            (
+                "4 d&eacute;cembre 2010 10:32 &mdash; &Eacute;lise Mercier",
+                Some(at),
+            ),
             ("The ceasefire signed on 4 December 2010 collapsed.", None),
             ("Call +44 20 7946 0958 or 555-123-4567", None),
             ("Arsenal 3-2 Chelsea", None),
