@@ -19,6 +19,10 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Group the reprints in one or more corpus directories or files.
+    #[command(
+        after_help = "Environment:\n  SOURCE_DATE_EPOCH  the run's clock in Unix seconds: a document date more than a day \
+                      after it is not credible (default: the system clock)\n  NO_COLOR           no colour in --format text"
+    )]
     Dedup(DedupArgs),
     /// Score a report against ground truth (pairwise P/R/F1, ARI, B-cubed).
     Eval(EvalArgs),
