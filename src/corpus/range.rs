@@ -25,8 +25,8 @@ pub struct ByteRange {
 /// Where to cut `input` into ranges of about `part_bytes` (cuts fall anywhere; readers move
 /// them to line starts): `None` when it must be read whole, being small, compressed (a
 /// compressed stream cannot be entered in the middle), not named as JSON Lines, held in memory
-/// or standard input, UTF-16 (whose line breaks are two bytes), or binary (the whole file's
-/// reader skips it with that reason).
+/// or standard input, UTF-16 (whose line breaks are two bytes), binary (the whole file's
+/// reader skips it with that reason), or blank for its first [`super::HEAD_BYTES`].
 pub fn cuts(input: &Input, part_bytes: u64) -> io::Result<Option<Vec<(u64, u64)>>> {
     if input.format != Some(Format::JsonLines)
         || input.compression.is_some()
@@ -44,9 +44,17 @@ pub fn cuts(input: &Input, part_bytes: u64) -> io::Result<Option<Vec<(u64, u64)>
     let mut head = vec![0u8; super::HEAD_BYTES];
     let got = read_up_to(&mut file, &mut head)?;
     let head = &head[..got];
+    // A head of only white space may be a file with no record at all, which its one reader
+    // lists as such; parts would each find nothing and say nothing.
+    let blank = head
+        .strip_prefix(b"\xef\xbb\xbf")
+        .unwrap_or(head)
+        .iter()
+        .all(u8::is_ascii_whitespace);
     if Compression::sniff(head).is_some()
         || super::encoding::utf16_bom(head).is_some()
         || super::encoding::is_binary(head)
+        || blank
     {
         return Ok(None);
     }
@@ -220,8 +228,14 @@ mod tests {
     fn only_large_plain_json_lines_files_are_cut() {
         let dir = tempfile::tempdir().expect("temp dir");
         let lines = "{\"text\": \"a record\"}\n".repeat(100);
-        let cases: [(&str, Vec<u8>, bool); 5] = [
+        let cases: [(&str, Vec<u8>, bool); 7] = [
             ("big.jsonl", lines.clone().into_bytes(), true),
+            ("blank.jsonl", " \n\r\n".repeat(300).into_bytes(), false),
+            (
+                "bom-blank.jsonl",
+                [&b"\xef\xbb\xbf"[..], &[b'\n'; 900]].concat(),
+                false,
+            ),
             ("small.jsonl", b"{}\n".to_vec(), false),
             ("big.json", lines.clone().into_bytes(), false),
             ("nul.jsonl", [lines.as_bytes(), b"\0"].concat(), false),
