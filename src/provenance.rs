@@ -46,14 +46,17 @@ fn latest(seconds: i64, day_only: bool) -> i64 {
 
 /// Sets `cluster.origin` and every member's `lag_seconds` from the members' dates.
 pub fn annotate(cluster: &mut ClusterReport) {
+    // Each member's date is read back from its text once.
+    let dates: Vec<Option<(u8, i64, bool)>> = cluster.members.iter().map(dated).collect();
     let origin = cluster
         .members
         .iter()
-        .filter_map(|m| dated(m).map(|(k, s, day)| ((k, latest(s, day), m.id.as_str()), (s, day))))
+        .zip(&dates)
+        .filter_map(|(m, d)| d.map(|(k, s, day)| ((k, latest(s, day), m.id.as_str()), (s, day))))
         .min()
         .map(|((k, _, id), (s, day))| (k, s, day, id.to_string()));
-    for m in &mut cluster.members {
-        m.lag_seconds = match (&origin, dated(m)) {
+    for (m, d) in cluster.members.iter_mut().zip(dates) {
+        m.lag_seconds = match (&origin, d) {
             // Only between dates of one kind and one precision: an mtime against a publication
             // date measures the crawler, a day against a time invents hours. The origin is the
             // earliest of its kind, so a lag is never negative.

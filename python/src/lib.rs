@@ -912,9 +912,7 @@ fn dated(seconds: Option<i64>, source: Option<&str>) -> PyResult<Option<Dated>> 
 
 /// The date source of its name in the report (`field`, `html-meta`, `text`, `warc`, `mtime`).
 fn date_source(name: &str) -> PyResult<DateSource> {
-    (1..=u8::MAX)
-        .map_while(DateSource::from_number)
-        .find(|s| s.name() == name)
+    DateSource::from_name(name)
         .ok_or_else(|| PyValueError::new_err(format!("unknown date_source {name:?}")))
 }
 

@@ -42,17 +42,23 @@ impl DateSource {
         self as u8 + 1
     }
 
+    /// Every source, best evidence first.
+    pub const ALL: [DateSource; 5] = [
+        DateSource::Field,
+        DateSource::HtmlMeta,
+        DateSource::Text,
+        DateSource::Warc,
+        DateSource::Mtime,
+    ];
+
     /// The source of a number [`DateSource::number`] gave.
     pub fn from_number(n: u8) -> Option<DateSource> {
-        [
-            DateSource::Field,
-            DateSource::HtmlMeta,
-            DateSource::Text,
-            DateSource::Warc,
-            DateSource::Mtime,
-        ]
-        .get(usize::from(n).checked_sub(1)?)
-        .copied()
+        Self::ALL.get(usize::from(n).checked_sub(1)?).copied()
+    }
+
+    /// The source of its name in the report ([`DateSource::name`]).
+    pub fn from_name(name: &str) -> Option<DateSource> {
+        Self::ALL.into_iter().find(|s| s.name() == name)
     }
 }
 
@@ -250,15 +256,10 @@ mod tests {
 
     #[test]
     fn source_numbers_round_trip() {
-        for s in [
-            DateSource::Field,
-            DateSource::HtmlMeta,
-            DateSource::Text,
-            DateSource::Warc,
-            DateSource::Mtime,
-        ] {
+        for s in DateSource::ALL {
             assert_ne!(s.number(), 0);
             assert_eq!(DateSource::from_number(s.number()), Some(s));
+            assert_eq!(DateSource::from_name(s.name()), Some(s));
             assert_eq!(
                 serde_json::to_value(s).ok(),
                 Some(serde_json::json!(s.name()))
@@ -266,5 +267,6 @@ mod tests {
         }
         assert_eq!(DateSource::from_number(0), None);
         assert_eq!(DateSource::from_number(6), None);
+        assert_eq!(DateSource::from_name("Field"), None);
     }
 }

@@ -614,15 +614,26 @@ fn read_range(
     let reader = io::BufReader::with_capacity(READ_BUFFER_BYTES, reader);
     let mut emit = |mut at: jsonl::Position, res: std::result::Result<&[u8], Reason>| {
         at.line += lines_before;
-        out(match res {
-            Ok(json) => Item::Record { at, json },
-            Err(reason) => Item::Doc(record_doc(input, &at, Err(reason), config.now_seconds)),
-        });
+        out(record_item(input, config, at, res));
     };
     match jsonl::split_lines(reader, config.max_file_bytes, &mut emit) {
         Ok(_) => Ok(()),
         Err(ReadError::Io(err)) => Err(Reason::Io(err)),
         Err(ReadError::Damaged(reason)) => Err(reason),
+    }
+}
+
+/// What a record splitter's result at `at` becomes: the record's bytes for [`record`], or the
+/// skip of a record that could not be cut out.
+fn record_item<'a>(
+    input: &Input,
+    config: &Config,
+    at: jsonl::Position,
+    res: std::result::Result<&'a [u8], Reason>,
+) -> Item<'a> {
+    match res {
+        Ok(json) => Item::Record { at, json },
+        Err(reason) => Item::Doc(record_doc(input, &at, Err(reason), config.now_seconds)),
     }
 }
 
@@ -695,12 +706,7 @@ fn decode(
             };
             let reader = io::BufReader::with_capacity(READ_BUFFER_BYTES, reader);
             let mut emit = |at: jsonl::Position, res: std::result::Result<&[u8], Reason>| {
-                out(match res {
-                    Ok(json) => Item::Record { at, json },
-                    Err(reason) => {
-                        Item::Doc(record_doc(input, &at, Err(reason), config.now_seconds))
-                    }
-                });
+                out(record_item(input, config, at, res));
             };
             let res = if format == Format::JsonLines {
                 jsonl::split_lines(reader, limit, &mut emit)
