@@ -60,6 +60,9 @@ pub struct Explanation {
     /// Places (the words beside a figure) where both texts carry a figure, and how many of them
     /// hold the same figure on both sides: `[agreeing, shared]`.
     pub figure_slots: [usize; 2],
+    /// Of the agreeing places, those whose figure has one or two digits: weak evidence, which
+    /// counts half (`shingle::WEAK_DIGITS`).
+    pub weak_figure_slots: usize,
     /// The rule that groups them, or `None` when dedup would keep them apart.
     pub verdict: Option<MatchKind>,
     /// A sentence saying why.
@@ -113,7 +116,7 @@ pub fn explain(config: &Config, a: &str, b: &str) -> Result<Explanation> {
         let pair = [kept[ia].clone(), kept[ib].clone()];
         let fps = fingerprint_all(config, &pair, &corpus.frequent, &NoProgress);
         let m = cluster::measure(&fps[0], &fps[1]);
-        let figures = crate::shingle::figure_slots(&fps[0].numbers, &fps[1].numbers);
+        let figures = crate::shingle::figure_agreement(&fps[0].numbers, &fps[1].numbers);
         let rule = Rule::from_config(config);
         let mut verdict = cluster::verify(m, rule);
         let translation = config
@@ -154,9 +157,9 @@ pub fn explain(config: &Config, a: &str, b: &str) -> Result<Explanation> {
             }
             _ if m.figures_differ => {
                 format!(
-                    "kept apart: their figures agree in {} of the {} places where both have one \
-                     (a template story)",
-                    figures.0, figures.1
+                    "kept apart: their figures agree in {} of the {} places where both have one, \
+                     {} of them small numbers that count half (a template story)",
+                    figures.agree, figures.common, figures.weak
                 )
             }
             Some(MatchKind::NearDuplicate) if m.hamming_bits.is_some() => format!(
@@ -202,7 +205,8 @@ pub fn explain(config: &Config, a: &str, b: &str) -> Result<Explanation> {
             shared_shingles: shared,
             distinct_shingles: union - shared,
             figures_differ: m.figures_differ,
-            figure_slots: [figures.0, figures.1],
+            figure_slots: [figures.agree, figures.common],
+            weak_figure_slots: figures.weak,
             verdict,
             reason,
             diff: word_diff(&pair[0], &pair[1]),
