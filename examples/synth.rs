@@ -4,7 +4,8 @@
 //! cargo run --release --example synth -- --out DIR \
 //!     [--from ../shared/eval/news-base/articles.jsonl | --generated] [--lang cs|de|es|hu|it|ru|any] \
 //!     [--stories N | --articles N] [--sources N] [--seed S] [--format txt|jsonl] [--words MIN:MAX] \
-//!     [--adversarial exact-half|shared-footer] [--translations RATE [--same-event RATE]]
+//!     [--adversarial exact-half|shared-footer] [--translations RATE [--same-event RATE]] \
+//!     [--long-tail RATE]
 //! ```
 //!
 //! Originals come either from a JSON Lines file `{id, doc, lang, title, text}` read at run time
@@ -43,6 +44,14 @@
 //! published within a day of X; docs for the N are set aside from the end of the shuffled docs
 //! before the stories take theirs, so `--stories` may then make fewer stories. Both flags draw from
 //! their own random streams: without them the output is byte for byte what it was before them.
+//!
+//! `--long-tail RATE` (default 0) moves about RATE of the copies (twice that of briefs) to sites
+//! seen once or twice, on a few shared platforms (about 40 copies each): a platform's consent
+//! paragraph sits above the headline and its newsletter pitch after the first paragraph (inside
+//! the opening lines by which a brief's reprint count is judged), the footer is one plain-text
+//! paragraph of the site's own sentences (name, phone, address) and the platform's (support,
+//! donation), and half the pages are hard-wrapped with the day's date right under a long menu.
+//! It draws from its own stream: without it the output is byte for byte what it was before it.
 //!
 //! Output (txt): `DIR/corpus/<site>/<slug>.txt`; (jsonl): `DIR/corpus.jsonl` with
 //! `{"id","source","title","text"}` (text = the same page text as the .txt file), one record a
@@ -994,6 +1003,12 @@ struct Args {
     /// another language with the story's names and numbers substituted in
     #[arg(long, default_value_t = 0.0, value_name = "RATE")]
     same_event: f64,
+    /// Share (0..1) of copies published instead on long-tail sites, each seen once or twice: a
+    /// platform's consent paragraph above the headline and newsletter pitch after the first
+    /// paragraph (in the lede window of a brief), a plain-text footer whose sentences recur on the
+    /// platform's other sites, and hard wraps that reach the menu and dateline
+    #[arg(long, default_value_t = 0.0, value_name = "RATE")]
+    long_tail: f64,
 }
 
 // RNG streams: every story draws from its own stream, so output does not depend on
@@ -1012,6 +1027,8 @@ const P_TCOPY: u64 = 7;
 const P_EVENT: u64 = 8;
 /// The substitution of names and numbers into a same-event negative's text.
 const P_EVENT_TEXT: u64 = 9;
+/// `--long-tail`: which copies move to long-tail sites, and those sites' pages.
+const P_TAIL: u64 = 10;
 
 fn rng_for(seed: u64, purpose: u64, idx: u64) -> ChaCha8Rng {
     let mut r = ChaCha8Rng::seed_from_u64(
@@ -1116,6 +1133,17 @@ struct Site {
     title_suffix: Option<String>,
     crlf: bool,
     weight: f64,
+    /// `--long-tail`: the platform texts of a site seen once or twice (none on other sites).
+    tail: Option<TailPage>,
+}
+
+/// What a long-tail site's pages carry besides the regular chrome: texts of the platform (a
+/// hosting company or CMS shared by many small sites) that fall inside a brief's opening lines.
+struct TailPage {
+    /// Consent paragraph above the headline, verbatim on every site of the platform.
+    consent: String,
+    /// Newsletter pitch after the story's first paragraph, verbatim on the platform.
+    pitch: String,
 }
 
 struct Art {
@@ -2479,6 +2507,7 @@ fn build_sites(n: usize, corpus_lang: &str, seed: u64) -> Vec<Site> {
             title_suffix,
             crlf: rng.gen_bool(0.04),
             weight: 1.0 / ((i % 7) as f64 + 1.5).powf(0.7) * rng.gen_range(0.6..1.4),
+            tail: None,
         });
     }
     sites
@@ -2649,7 +2678,7 @@ fn plan(args: &Args, docs: Vec<Doc>, lex: Lex) -> Result<Ctx, String> {
         pool = idx[n_reg + n_brief..].to_vec();
     }
 
-    let sites = build_sites(
+    let mut sites = build_sites(
         args.sources.max(1),
         if args.generated && args.lang == "any" {
             "en"
@@ -2815,6 +2844,10 @@ fn plan(args: &Args, docs: Vec<Doc>, lex: Lex) -> Result<Ctx, String> {
         let negatives = plan_same_event(args, &docs, &sites, &stories, &mut free_docs);
         stories.extend(negatives);
     }
+    // --long-tail, last and from its own stream: without it the plan is the same as ever.
+    if args.long_tail > 0.0 {
+        plan_long_tail(args, &mut sites, &mut stories);
+    }
 
     let (wmin, wmax) = args
         .words
@@ -2895,6 +2928,195 @@ fn sites_in(sites: &[Site], lang: &str, taken: &[u16]) -> Vec<usize> {
         return other;
     }
     (0..sites.len()).collect()
+}
+
+// ---------------------------------------------------------------------------
+// --long-tail: sites seen once or twice, on shared platforms
+// ---------------------------------------------------------------------------
+
+/// Consent paragraphs of the long-tail platforms (one a platform, verbatim on all its sites).
+const TAIL_CONSENT: [&str; 4] = [
+    "We and our partners use cookies and similar technologies to store and access information on your device, to personalise content and adverts and to analyse our traffic. By clicking accept or by continuing to use this site you consent to this processing.",
+    "This site stores small files on your computer so that pages load faster and so that we can count our readers. You can withdraw your consent at any time in the privacy settings linked at the bottom of every page.",
+    "Your privacy matters to us. We process personal data such as your IP address and browsing behaviour to show you relevant content; the details and your right to object are explained in our privacy notice.",
+    "To keep this local news service free we rely on measurement tools and advertising partners that may read and store information on your device. Choose manage options at any time to change your preferences.",
+];
+
+/// Newsletter pitches of the long-tail platforms, placed after a story's first paragraph.
+const TAIL_PITCH: [&str; 4] = [
+    "Get the local headlines that matter delivered straight to your inbox every weekday morning, together with the weather, the roadworks and what is on this weekend: sign up for our free email bulletin today.",
+    "Never miss a story from your neighbourhood again. Our free morning briefing brings the council, the courts, the schools and the sports results to your inbox before eight o'clock.",
+    "Like what you are reading? Join thousands of readers who start their day with our daily digest of the stories people are talking about in town, sent free every morning at seven.",
+    "Stay informed with our weekly roundup of local news, events and community notices, hand-picked by our editors and delivered to your inbox every Friday at noon free of charge.",
+];
+
+/// Sentences of a long-tail site's plain-text footer that recur across the platform's sites,
+/// each inside a paragraph that is unique to its site (name, address, phone number).
+const TAIL_SUPPORT: [&str; 4] = [
+    "We are funded by our readers and answer to no owner, party or advertiser.",
+    "Our reporters live in the communities they cover and have done so for many years.",
+    "Everything we publish is free to read and always will be, thanks to the generosity of our members.",
+    "We are a member of the independent community news network and follow its editors' code of practice.",
+];
+const TAIL_DONATE: [&str; 4] = [
+    "Independent journalism costs money: if you value our reporting, please consider a small monthly donation through our supporters page.",
+    "If you can, support local reporting with a one-off or regular gift; every contribution, however small, helps us keep reporters on the beat.",
+    "Help us keep covering the stories that nobody else will by becoming a member for the price of a coffee a month.",
+    "Donations are tax deductible and go straight to our newsroom; you can cancel a regular gift at any time without giving a reason.",
+];
+const TAIL_TOWNS: &[&str] = &[
+    "Ashford",
+    "Brackley",
+    "Corbridge",
+    "Dunmore",
+    "Ellesmere",
+    "Felton",
+    "Glenrock",
+    "Hartwell",
+    "Ivybridge",
+    "Kelso",
+    "Langport",
+    "Millbrook",
+    "Northam",
+    "Oakham",
+    "Penrith",
+    "Quarrington",
+    "Redhill",
+    "Stanwick",
+    "Thornbury",
+    "Upton",
+    "Wetherby",
+    "Yarmouth",
+];
+const TAIL_KINDS: &[&str] = &[
+    "Courier",
+    "Echo",
+    "Voice",
+    "Post",
+    "Chronicle",
+    "Messenger",
+    "Bulletin",
+    "Record",
+    "Sentinel",
+];
+const TAIL_STREETS: &[&str] = &[
+    "High Street",
+    "Station Road",
+    "Church Lane",
+    "Market Place",
+    "Mill Street",
+    "Bridge Street",
+];
+
+/// `--long-tail RATE`: about RATE of the copies (twice that of briefs) move to long-tail sites,
+/// each new or, three times in ten, the previous one when it has a single article (so sites are
+/// seen once or twice). Sites belong to one of a few platforms, about 40 copies each, whose
+/// consent paragraph, newsletter pitch and footer sentences they share. The sites are appended
+/// after the regular ones with weight 0, so nothing else picks them.
+fn plan_long_tail(args: &Args, sites: &mut Vec<Site>, stories: &mut [Story]) {
+    let mut rng = rng_for(args.seed, P_TAIL, 0);
+    let rate = args.long_tail.clamp(0.0, 1.0);
+    let p_of = |kind: Kind| {
+        if kind == Kind::Brief {
+            (2.0 * rate).min(1.0)
+        } else {
+            rate
+        }
+    };
+    let expected: f64 = stories
+        .iter()
+        .map(|s| s.sites.len() as f64 * p_of(s.kind))
+        .sum();
+    let platforms = ((expected / 40.0).round() as usize).max(2);
+    let mut last: Option<(u16, usize)> = None; // (site, articles)
+    for s in stories.iter_mut() {
+        for c in 0..s.sites.len() {
+            if !rng.gen_bool(p_of(s.kind)) {
+                continue;
+            }
+            let reuse = match last {
+                Some((site, 1)) if rng.gen_bool(0.3) && !s.sites.contains(&site) => Some(site),
+                _ => None,
+            };
+            let site = match reuse {
+                Some(site) => site,
+                None => {
+                    let k = rng.gen_range(0..platforms);
+                    let lang = tab_for(s.lang).unwrap_or(&EN);
+                    sites.push(tail_site(sites.len(), k, lang, &mut rng));
+                    (sites.len() - 1) as u16
+                }
+            };
+            last = Some((site, if reuse.is_some() { 2 } else { 1 }));
+            s.sites[c] = site;
+        }
+    }
+}
+
+/// One long-tail site of platform `k`: a banner with a long menu, its article's date under it
+/// (hard-wrapped, the two were glued into one line), the platform's consent text and pitch, and
+/// a plain-text footer paragraph made of the site's own sentences and the platform's.
+fn tail_site(idx: usize, k: usize, tab: &'static Tab, rng: &mut ChaCha8Rng) -> Site {
+    let town = pick(rng, TAIL_TOWNS);
+    let name = format!("{town} {}", pick(rng, TAIL_KINDS));
+    let domain = format!("{}{}.com", slugify(&name, 4).replace('-', ""), idx);
+    let year: u32 = rng.gen_range(2003..=2013);
+    let phone = format!(
+        "0{} {} {}",
+        rng.gen_range(1200..1999),
+        rng.gen_range(100..999),
+        rng.gen_range(100..999)
+    );
+    let street = format!("{} {}", rng.gen_range(2..140), pick(rng, TAIL_STREETS));
+    let own = format!(
+        "The {name} is an independent news site covering {town} and the surrounding villages since {year}."
+    );
+    let support = TAIL_SUPPORT[(k + rng.gen_range(0..2)) % 4];
+    let contact = format!("Call the newsroom on {phone} or visit us at {street}, {town}.");
+    let donate = TAIL_DONATE[(k + rng.gen_range(0..2)) % 4];
+    let mut sentences = [own, support.to_string(), contact, donate.to_string()];
+    sentences[1..].shuffle(rng);
+    let footer = format!(
+        "{}\n\nSign up for the {name} newsletter and never miss a local story\n© {year}–2014 {name}. {}",
+        sentences.join(" "),
+        tab.rights
+    );
+    let mut menu: Vec<&str> = tab.nav.to_vec();
+    menu.truncate(rng.gen_range(7..=9));
+    let menu = format!("{} | {} | {}", menu.join(" | "), tab.search, tab.login);
+    Site {
+        dir: format!("tail{idx:05}"),
+        name: name.clone(),
+        domain,
+        tab,
+        generic: false,
+        banner: vec![name, menu],
+        crumb_sep: None,
+        byline_style: rng.gen_range(0..6),
+        date_fmt: 0,
+        share: None,
+        share_top: false,
+        footer,
+        long_footer: false,
+        network: None,
+        related: None,
+        para_sep: "\n\n",
+        quote_pref: 0,
+        dash_pref: 0,
+        p_wrap: 0.5,
+        p_entities: 0.0,
+        ad_every: 0,
+        photo_credit: false,
+        authors: Vec::new(),
+        slug_style: rng.gen_range(0..4),
+        title_suffix: None,
+        crlf: false,
+        weight: 0.0,
+        tail: Some(TailPage {
+            consent: TAIL_CONSENT[k % 4].to_string(),
+            pitch: TAIL_PITCH[(k / 4 + k) % 4].to_string(),
+        }),
+    }
 }
 
 /// `--translations`: about RATE of the regular stories whose doc has another language version
@@ -3750,6 +3972,13 @@ fn render_copy(
     // page assembly
     let mut blocks: Vec<String> = Vec::new();
     blocks.push(site.banner.join("\n"));
+    if let Some(t) = &site.tail {
+        // The day's date right under the menu, and the platform's consent text above the story.
+        let banner = blocks.last_mut().expect("banner pushed");
+        banner.push('\n');
+        banner.push_str(&fmt_date(tab, 0, day));
+        blocks.push(t.consent.clone());
+    }
     if let Some(sep) = site.crumb_sep {
         let sec = tab.nav[rng.gen_range(1..8)];
         blocks.push(if rng.gen_bool(0.5) {
@@ -3813,6 +4042,11 @@ fn render_copy(
             });
         }
         body.push(p);
+        if j == 0 {
+            if let Some(t) = &site.tail {
+                body.push(t.pitch.clone());
+            }
+        }
     }
     body.extend(tail);
     blocks.push(body.join(site.para_sep));
@@ -4352,6 +4586,11 @@ fn run(args: Args) -> Result<(), String> {
         manifest["translated_copies"] = n_translated.into();
         manifest["translated_langs"] = serde_json::json!(translated_langs);
         manifest["same_event_negatives"] = n_same_event.into();
+    }
+    if args.long_tail > 0.0 {
+        // only with the flag, so that other corpora keep their bytes
+        manifest["args"]["long_tail"] = args.long_tail.into();
+        manifest["long_tail_sites"] = ctx.sites.iter().filter(|s| s.tail.is_some()).count().into();
     }
     fs::write(
         args.out.join("synth.json"),
