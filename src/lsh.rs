@@ -224,14 +224,9 @@ fn old_matches<T: Signatures + ?Sized>(
     if first_new == 0 {
         return vec![Vec::new(); bands.len()];
     }
-    let wanted: Vec<std::collections::HashSet<u64>> = bands
-        .par_iter()
-        .map(|&band| {
-            new_keys(signatures, active, first_new, band)
-                .map(|(k, _)| k)
-                .collect()
-        })
-        .collect();
+    let wanted = WantedKeys::new(bands.len(), |b| {
+        new_keys(signatures, active, first_new, bands[b]).map(|(k, _)| k)
+    });
     let found: Vec<Vec<(u32, u64, u32)>> = (0..first_new)
         .into_par_iter()
         .fold(Vec::new, |mut acc, i| {
@@ -239,7 +234,7 @@ fn old_matches<T: Signatures + ?Sized>(
                 let sig = signatures.signature(i);
                 for (b, band) in bands.iter().enumerate() {
                     let k = band.key(sig);
-                    if wanted[b].contains(&k) {
+                    if wanted.contains(b, k) {
                         acc.push((b as u32, k, i as u32));
                     }
                 }
@@ -281,13 +276,66 @@ fn union_of(per_band: Vec<Vec<(u32, u32)>>) -> Vec<(u32, u32)> {
     all
 }
 
+/// The keys new documents have in each band, asked about once for every band of every old
+/// document (43 questions an old document, tens of millions a night against an index of a
+/// million): nearly every answer is no, so a bitmap of (band, key) slots answers most of them
+/// with one bit test before the band's hash set is asked.
+#[derive(Debug)]
+struct WantedKeys {
+    bits: Vec<u64>,
+    shift: u32,
+    sets: Vec<rustc_hash::FxHashSet<u64>>,
+}
+
+impl WantedKeys {
+    /// Bits of the bitmap a key: about 1 in 16 of the slots are set, so 1 in 16 unwanted keys
+    /// reaches a hash set.
+    const BITS_PER_KEY: usize = 16;
+
+    /// The keys of `keys(b)` for each of `bands` bands.
+    fn new<I: IntoIterator<Item = u64>>(bands: usize, keys: impl Fn(usize) -> I) -> Self {
+        let sets: Vec<rustc_hash::FxHashSet<u64>> =
+            (0..bands).map(|b| keys(b).into_iter().collect()).collect();
+        let total: usize = sets.iter().map(|s| s.len()).sum();
+        let slots = (total * Self::BITS_PER_KEY)
+            .next_power_of_two()
+            .clamp(1 << 12, 1 << 26);
+        let mut wanted = WantedKeys {
+            bits: vec![0; slots / 64],
+            shift: 64 - slots.trailing_zeros(),
+            sets,
+        };
+        for b in 0..bands {
+            let keys: Vec<u64> = wanted.sets[b].iter().copied().collect();
+            for k in keys {
+                let slot = wanted.slot(b, k);
+                wanted.bits[slot / 64] |= 1 << (slot % 64);
+            }
+        }
+        wanted
+    }
+
+    /// The bitmap slot of `key` in band `band`.
+    fn slot(&self, band: usize, key: u64) -> usize {
+        ((key ^ (band as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15))
+            .wrapping_mul(0xbf58_476d_1ce4_e5b9)
+            >> self.shift) as usize
+    }
+
+    /// Whether a new document has `key` in band `band`.
+    fn contains(&self, band: usize, key: u64) -> bool {
+        let slot = self.slot(band, key);
+        self.bits[slot / 64] >> (slot % 64) & 1 == 1 && self.sets[band].contains(&key)
+    }
+}
+
 /// The bands of a night's search and the keys its new documents have in each: what an index's
 /// documents are told against, one signature at a time, as they are streamed ([`OldBucket`],
 /// [`night_pairs`]).
 #[derive(Debug)]
 pub struct NightBands {
     bands: Vec<Band>,
-    wanted: Vec<rustc_hash::FxHashSet<u64>>,
+    wanted: WantedKeys,
 }
 
 impl NightBands {
@@ -295,12 +343,12 @@ impl NightBands {
     /// takes them).
     pub fn new<'a>(new: impl Iterator<Item = Lanes<'a>>, indexes: &[(Banding, u64)]) -> Self {
         let bands = bands_of(indexes);
-        let mut wanted = vec![rustc_hash::FxHashSet::default(); bands.len()];
-        for sig in new {
-            for (b, band) in bands.iter().enumerate() {
-                wanted[b].insert(band.key(sig));
-            }
-        }
+        let new: Vec<Lanes<'a>> = new.collect();
+        let wanted = WantedKeys::new(bands.len(), |b| {
+            new.iter()
+                .map(|&sig| bands[b].key(sig))
+                .collect::<Vec<u64>>()
+        });
         NightBands { bands, wanted }
     }
 
@@ -316,9 +364,9 @@ impl NightBands {
 
     /// Calls `hit(band, key)` for each band where `sig`'s key is one a new signature has.
     pub fn hits(&self, sig: Lanes, hit: &mut dyn FnMut(usize, u64)) {
-        for (b, (band, wanted)) in self.bands.iter().zip(&self.wanted).enumerate() {
+        for (b, band) in self.bands.iter().enumerate() {
             let k = band.key(sig);
-            if wanted.contains(&k) {
+            if self.wanted.contains(b, k) {
                 hit(b, k);
             }
         }
@@ -1490,6 +1538,26 @@ mod tests {
 
     proptest::proptest! {
         #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
+
+        /// The bitmap in front of the hash sets only answers "no" early: a key is wanted in a
+        /// band exactly when that band's set has it, whatever the other bands hold.
+        #[test]
+        fn wanted_keys_answer_as_their_sets_do(
+            keys in proptest::collection::vec(
+                proptest::collection::vec(proptest::prelude::any::<u64>(), 0..300), 1..5),
+            asked in proptest::collection::vec((0usize..5, proptest::prelude::any::<u64>()), 0..300),
+        ) {
+            let wanted = WantedKeys::new(keys.len(), |b| keys[b].clone());
+            for (b, band) in keys.iter().enumerate() {
+                for &k in band {
+                    proptest::prop_assert!(wanted.contains(b, k));
+                }
+            }
+            for &(b, k) in &asked {
+                let b = b % keys.len();
+                proptest::prop_assert_eq!(wanted.contains(b, k), keys[b].contains(&k));
+            }
+        }
 
         /// The tables find every pair within k, as brute force does: fingerprints made of a few
         /// random bases with up to 2k random bit flips each, so that pairs at every distance
