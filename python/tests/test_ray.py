@@ -55,11 +55,37 @@ def generated(tmp: pathlib.Path, articles: int) -> pathlib.Path:
     return out / "corpus"
 
 
-def test_a_generated_corpus_gives_the_command_lines_report(tmp_path):
+def json_lines_feed(corpus: pathlib.Path, records: int, path: pathlib.Path) -> pathlib.Path:
+    """One JSON Lines file of the first ``records`` texts of ``corpus``: records without ids
+    (named by their line), blank lines and broken records among them."""
+    lines = []
+    for i, text_path in enumerate(sorted(corpus.rglob("*.txt"))[:records]):
+        record = {"text": text_path.read_text(encoding="utf-8"), "source": text_path.parent.name}
+        if i % 3:
+            record["id"] = f"r{i}"
+        lines.append(json.dumps(record, ensure_ascii=False))
+        if i % 50 == 7:
+            lines.append("")
+            lines.append("{not json")
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def test_a_generated_corpus_and_a_json_lines_file_read_in_parts_give_the_command_lines_report(tmp_path):
+    """A few thousand generated articles as files, and beside them one JSON Lines file cut into
+    many parts (records without ids, named by their line; broken records; blank lines; a record
+    crossing every cut), each part read by its own task: the report is the command line's byte
+    for byte. (One job for both: each job costs a minute of fixed scheduling here.)"""
     corpus = generated(tmp_path, 2000)
-    expected = cli_report(str(corpus))
-    assert reprint_ray.dedup_json([str(corpus)], num_workers=2).encode() == expected
+    feed = json_lines_feed(corpus, 300, tmp_path / "feed.jsonl")
+    expected = cli_report(str(corpus), str(feed))
+    size = feed.stat().st_size
+    cuts = reprint_ray._reprint.input_cuts((feed.name, str(feed), ""), size // 9)
+    assert cuts is not None and len(cuts) >= 9
+    got = reprint_ray.dedup_json([str(corpus), str(feed)], num_workers=2, split_bytes=size // 9)
+    assert got.encode() == expected
     assert b'"near-duplicate"' in expected
+    assert b'"skipped": []' not in expected, "the broken records are listed as skips"
 
 
 def test_partitions_translations_repeated_ids_and_bad_files_change_nothing(tmp_path):
@@ -175,28 +201,3 @@ def test_a_worker_killed_mid_run_is_retried_without_losing_or_duplicating_docume
     killed = int(marker.read_text())
     assert killed not in (os.getpid(), job.pid), "the hook must kill a worker, not a driver"
     assert out.read_bytes() == expected
-
-
-def test_a_large_json_lines_file_read_in_parts_gives_the_command_lines_report(tmp_path):
-    """One JSON Lines file cut into many parts (records without ids, named by their line; a
-    broken record; blank lines; a record crossing every cut): each part read by its own task,
-    the report still the command line's byte for byte."""
-    corpus = generated(tmp_path, 300)
-    lines = []
-    for i, path in enumerate(sorted(corpus.rglob("*.txt"))):
-        record = {"text": path.read_text(encoding="utf-8"), "source": path.parent.name}
-        if i % 3:
-            record["id"] = f"r{i}"
-        lines.append(json.dumps(record, ensure_ascii=False))
-        if i % 50 == 7:
-            lines.append("")
-            lines.append("{not json")
-    feed = tmp_path / "feed.jsonl"
-    feed.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    expected = cli_report(str(feed))
-    size = feed.stat().st_size
-    cuts = reprint_ray._reprint.input_cuts((feed.name, str(feed), ""), size // 9)
-    assert cuts is not None and len(cuts) >= 9
-    got = reprint_ray.dedup_json([str(feed)], num_workers=2, split_bytes=size // 9)
-    assert got.encode() == expected
-    assert b'"skipped": []' not in expected, "the broken records are listed as skips"
