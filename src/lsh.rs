@@ -300,31 +300,27 @@ impl WantedKeys {
         let slots = (total * Self::BITS_PER_KEY)
             .next_power_of_two()
             .clamp(1 << 12, 1 << 26);
-        let mut wanted = WantedKeys {
-            bits: vec![0; slots / 64],
-            shift: 64 - slots.trailing_zeros(),
-            sets,
-        };
-        for b in 0..bands {
-            let keys: Vec<u64> = wanted.sets[b].iter().copied().collect();
-            for k in keys {
-                let slot = wanted.slot(b, k);
-                wanted.bits[slot / 64] |= 1 << (slot % 64);
+        let shift = 64 - slots.trailing_zeros();
+        let mut bits = vec![0u64; slots / 64];
+        for (b, set) in sets.iter().enumerate() {
+            for &k in set {
+                let slot = Self::slot(shift, b, k);
+                bits[slot / 64] |= 1 << (slot % 64);
             }
         }
-        wanted
+        WantedKeys { bits, shift, sets }
     }
 
-    /// The bitmap slot of `key` in band `band`.
-    fn slot(&self, band: usize, key: u64) -> usize {
+    /// The bitmap slot of `key` in band `band`, for a bitmap of `2^(64 - shift)` slots.
+    fn slot(shift: u32, band: usize, key: u64) -> usize {
         ((key ^ (band as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15))
             .wrapping_mul(0xbf58_476d_1ce4_e5b9)
-            >> self.shift) as usize
+            >> shift) as usize
     }
 
     /// Whether a new document has `key` in band `band`.
     fn contains(&self, band: usize, key: u64) -> bool {
-        let slot = self.slot(band, key);
+        let slot = Self::slot(self.shift, band, key);
         self.bits[slot / 64] >> (slot % 64) & 1 == 1 && self.sets[band].contains(&key)
     }
 }
@@ -345,9 +341,8 @@ impl NightBands {
         let bands = bands_of(indexes);
         let new: Vec<Lanes<'a>> = new.collect();
         let wanted = WantedKeys::new(bands.len(), |b| {
-            new.iter()
-                .map(|&sig| bands[b].key(sig))
-                .collect::<Vec<u64>>()
+            let band = bands[b];
+            new.iter().map(move |&sig| band.key(sig))
         });
         NightBands { bands, wanted }
     }

@@ -233,9 +233,14 @@ fn pack_value(digits: &str) -> u64 {
     (d.len() as u64) << 28 | n
 }
 
+/// How many digits a packed value ([`pack_value`]) has kept.
+fn value_digits(v: u64) -> usize {
+    ((v >> 28) as usize).min(VALUE_DIGITS)
+}
+
 /// The digits of a packed value ([`pack_value`]) into `out`; returns how many.
 fn unpack_value(v: u64, out: &mut [u8; VALUE_DIGITS]) -> usize {
-    let len = ((v >> 28) as usize).min(VALUE_DIGITS);
+    let len = value_digits(v);
     let mut n = v & ((1 << 28) - 1);
     for k in (0..len).rev() {
         out[k] = b'0' + (n % 10) as u8;
@@ -523,7 +528,7 @@ pub fn figure_agreement(a: &[u64], b: &[u64]) -> FigureAgreement {
             });
             if let Some(&x) = hit {
                 agree += 1;
-                weak += usize::from(((x & VALUE_MASK) >> 28) <= WEAK_DIGITS);
+                weak += usize::from(value_digits(x & VALUE_MASK) <= WEAK_DIGITS);
             }
             (i, j) = (end_a, end_b);
         }
@@ -549,7 +554,7 @@ pub struct FigureAgreement {
 /// Figures of at most this many digits are weak evidence when they agree: a temperature, a
 /// score or a percentage of one template story is another's by chance far more often than a
 /// price or a count of thousands is.
-pub const WEAK_DIGITS: u64 = 2;
+pub const WEAK_DIGITS: usize = 2;
 
 /// What an agreeing slot of a weak figure counts for, against 1 for a slot whose figures
 /// differ.
