@@ -58,12 +58,14 @@ now() { date +%s.%N; }
 elapsed() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", b - a }'; }
 
 # --- build ------------------------------------------------------------------
-log "cargo build --release"
-if cargo build --release >>"$LOG" 2>&1 && [ -x "$REPRINT" ]; then
+log "cargo build --release --bins --examples"
+# With the examples, as `cargo test` builds them: dev-dependencies unify features, and a build
+# of the binary alone would compile the library once more for the other feature set.
+if cargo build --release --bins --examples >>"$LOG" 2>&1 && [ -x "$REPRINT" ]; then
     REPRINT_BUILT=1
 else
     REPRINT_BUILT=0
-    log "cargo build --release failed (see $LOG): reprint rows will say FAILED"
+    log "cargo build --release --bins --examples failed (see $LOG): reprint rows will say FAILED"
 fi
 read -r -a EVAL_CMD <<<"${REPRINT_EVAL:-$REPRINT eval}"
 
