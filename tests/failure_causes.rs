@@ -202,6 +202,72 @@ fn site_footer_merges_different_briefs() {
     );
 }
 
+/// One page of a site seen once, on a hosting platform whose sites all print the platform's
+/// notices: a cookie banner above the headline, a newsletter pitch after the first paragraph
+/// and a call for donations in the footer. Each site has its own name and menu.
+fn platform_page(site: &str, brief: &str) -> String {
+    let (first, rest) = brief.split_once(". ").unwrap_or((brief, ""));
+    format!(
+        "{site}\n\
+         News | Sport | What's on | Property | Jobs\n\n\
+         We and our partners use cookies and similar tools to keep this site working, to \
+         understand how it is used and to show you adverts that match your interests; by \
+         clicking OK or by continuing to use this site you consent to all of this.\n\n\
+         {first}.\n\n\
+         Want the day's local stories first? Sign up for our free morning newsletter and \
+         get them delivered to your inbox at seven, with the weather and the roadworks.\n\n\
+         {rest}\n\n\
+         Local news is expensive to produce and free to read. If you value our reporting, \
+         please consider a small monthly donation through our supporters page: every gift \
+         keeps a reporter in the town hall.\n"
+    )
+}
+
+#[test]
+fn briefs_of_sites_seen_once_under_one_platforms_notices_stay_apart() {
+    // Six different briefs, each on its own site of one platform (so no site repeats the
+    // notices, and the corpus counts them as often as a story six sites reprint), and the
+    // first brief reprinted plainly by a wire site.
+    let sites = [
+        "The Fenwick Herald",
+        "Ashby Evening Post",
+        "Marlow Vale Times",
+        "The Kestrel Examiner",
+        "Dunmore Chronicle",
+        "Weston Bay Courier",
+    ];
+    let mut docs: Vec<(String, String)> = BRIEFS
+        .iter()
+        .zip(sites)
+        .enumerate()
+        .map(|(i, ((name, text), site))| (format!("site{i}/{name}.txt"), platform_page(site, text)))
+        .collect();
+    docs.push((
+        "wire/quay-dredging.2.txt".into(),
+        format!("{}\n", BRIEFS[0].1),
+    ));
+
+    let before = baseline(&docs);
+    assert!(
+        !mixed(&before).is_empty(),
+        "the baseline was expected to merge different briefs by their notices: {before:?}"
+    );
+
+    let after = reprint(&docs);
+    assert!(
+        mixed(&after).is_empty(),
+        "reprint merged stories: {after:?}"
+    );
+    assert_eq!(
+        after,
+        vec![vec![
+            "site0/quay-dredging.txt".to_string(),
+            "wire/quay-dredging.2.txt".to_string()
+        ]],
+        "the reprinted brief must be found"
+    );
+}
+
 /// A full-length wire story (about 260 words).
 const LONG_STORY: &str =
     "Engineers have begun draining the old reservoir above Kelby for the first \
