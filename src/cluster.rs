@@ -603,6 +603,25 @@ impl UnionFind {
     }
 }
 
+/// The connected components of a graph given as edges between document numbers: every
+/// document in an edge once, ascending, with its component's label, the smallest document in
+/// it. The distributed run groups its verified pairs by these labels before it clusters each
+/// component (what [`cluster`] does after its own union-find); any edge order gives the same.
+pub fn component_labels(edges: impl Iterator<Item = (u64, u64)> + Clone) -> Vec<(u64, u64)> {
+    let mut docs: Vec<u64> = edges.clone().flat_map(|(a, b)| [a, b]).collect();
+    docs.sort_unstable();
+    docs.dedup();
+    let index = |d: u64| docs.partition_point(|&x| x < d) as u32;
+    let mut uf = UnionFind::new(docs.len());
+    for (a, b) in edges {
+        uf.union(index(a), index(b));
+    }
+    // The smaller root wins every union, so a root is its component's smallest number.
+    (0..docs.len())
+        .map(|i| (docs[i], docs[uf.find(i as u32) as usize]))
+        .collect()
+}
+
 /// Builds the clusters from verified `edges` (pairs `(i, j)`, `i < j`, sorted).
 ///
 /// Union-find gives connected components; each component is then split greedily: its most
@@ -894,6 +913,32 @@ mod tests {
         assert_eq!(got[0].representative, 0);
         assert_eq!(got[0].members.len(), 2);
         assert!(got[0].members.iter().all(|m| m.doc != 2));
+    }
+
+    #[test]
+    fn component_labels_are_the_smallest_document_of_each_component() {
+        // (edges, (doc, label) expected)
+        type Pairs = &'static [(u64, u64)];
+        let cases: &[(Pairs, Pairs)] = &[
+            (&[], &[]),
+            (&[(7, 3)], &[(3, 3), (7, 3)]),
+            // A chain given from its far end, and a second component.
+            (
+                &[(40, 30), (30, 20), (20, 10), (9, 1 << 40)],
+                &[(9, 9), (10, 10), (20, 10), (30, 10), (40, 10), (1 << 40, 9)],
+            ),
+            // Repeated edges, a document paired with itself, a star.
+            (
+                &[(5, 5), (6, 2), (6, 2), (2, 8), (8, 4)],
+                &[(2, 2), (4, 2), (5, 5), (6, 2), (8, 2)],
+            ),
+        ];
+        for (edges, want) in cases {
+            let got = component_labels(edges.iter().copied());
+            assert_eq!(got.as_slice(), *want, "{edges:?}");
+            let reversed = component_labels(edges.iter().rev().map(|&(a, b)| (b, a)));
+            assert_eq!(reversed, got, "edge order and direction: {edges:?}");
+        }
     }
 
     #[test]

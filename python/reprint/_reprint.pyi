@@ -105,6 +105,10 @@ def band_keys(
 def bucket_pairs(docs: bytes, ends: bytes) -> tuple[bytes, bytes]:
     """u64 buffers of the candidate pairs' documents, given buckets' sorted members."""
 
+def component_labels(a: bytes, b: bytes) -> tuple[bytes, bytes]:
+    """u64 buffers of every document of the edges ``(a, b)``, ascending, and of its
+    component's smallest document."""
+
 def cluster_component(
     ids: list[str],
     sources: list[str],

@@ -45,6 +45,7 @@ __all__ = [
     "fingerprints",
     "band_keys",
     "bucket_pairs",
+    "component_labels",
 ]
 
 SHINGLE_BUCKETS = 1 << 20
@@ -279,6 +280,16 @@ def bucket_pairs(keys: pa.Table) -> pa.Table:
     a, b = _reprint.bucket_pairs(_buffer(keys["doc"]), pa.array(ends, pa.uint64()).buffers()[1].to_pybytes())
     pairs = pa.table({"a": _u64(a), "b": _u64(b)})
     return pairs.group_by(["a", "b"]).aggregate([]).sort_by([("a", "ascending"), ("b", "ascending")])
+
+
+def component_labels(edges: pa.Table) -> pa.Table:
+    """``(doc, label)`` for every document of the pairs ``(a, b)`` (any order, any number of
+    parts concatenated), ascending by ``doc``: ``label`` is the smallest document of its
+    connected component, as the single binary's union-find finds it."""
+    docs, labels = _reprint.component_labels(
+        _buffer(edges["a"].cast(pa.uint64())), _buffer(edges["b"].cast(pa.uint64()))
+    )
+    return pa.table({"doc": _u64(docs), "label": _u64(labels)})
 
 
 FP_COLUMNS = ("signature", "shingles", "length", "simhash", "numbers")

@@ -561,6 +561,30 @@ fn bucket_pairs<'py>(
     ))
 }
 
+/// The connected components of verified pairs: `a` and `b` (u64 document numbers, an edge
+/// each). Returns the u64 buffers of every document in an edge, ascending, and of its label,
+/// the smallest document of its component (`cluster::component_labels`).
+#[pyfunction]
+fn component_labels<'py>(
+    py: Python<'py>,
+    a: &[u8],
+    b: &[u8],
+) -> PyResult<(Bound<'py, PyBytes>, Bound<'py, PyBytes>)> {
+    let a = from_le(a, "a", u64::from_le_bytes)?;
+    let b = from_le(b, "b", u64::from_le_bytes)?;
+    if a.len() != b.len() {
+        return Err(PyValueError::new_err(
+            "a and b must hold one document an edge each",
+        ));
+    }
+    let labels =
+        py.detach(|| reprint::cluster::component_labels(a.iter().copied().zip(b.iter().copied())));
+    Ok((
+        PyBytes::new(py, &le_bytes(labels.iter().map(|l| l.0), u64::to_le_bytes)),
+        PyBytes::new(py, &le_bytes(labels.iter().map(|l| l.1), u64::to_le_bytes)),
+    ))
+}
+
 /// The documents of JSON Lines bytes as the corpus stage reads them (ids, sources, texts as
 /// read, dates in Unix seconds or None, their date sources, whether bytes were repaired) and
 /// the records it skips (`(name, reason)`), in file order: the first stage of a distributed
@@ -1293,6 +1317,7 @@ fn option_names() -> Vec<&'static str> {
 /// The module's contents.
 #[pymodule]
 fn _reprint(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_function(wrap_pyfunction!(component_labels, m)?)?;
     m.add_function(wrap_pyfunction!(dedup_jsonl, m)?)?;
     m.add_function(wrap_pyfunction!(dedup_paths, m)?)?;
     m.add_function(wrap_pyfunction!(option_names, m)?)?;

@@ -83,7 +83,7 @@ def json_lines_feed(corpus: pathlib.Path, records: int, path: pathlib.Path) -> p
 def test_a_generated_corpus_and_a_json_lines_file_read_in_parts_with_a_worker_killed_give_the_command_lines_report(
     tmp_path, local_ray
 ):
-    """A few thousand generated articles as files, and beside them one JSON Lines file cut into
+    """A thousand generated articles as files, and beside them one JSON Lines file cut into
     many parts (records without ids, named by their line; broken records; blank lines; a record
     crossing every cut), each part read by its own task, and a worker process killed (SIGKILL,
     as by the kernel's OOM killer or a lost node) in the middle of fingerprinting a block: Ray
@@ -91,7 +91,7 @@ def test_a_generated_corpus_and_a_json_lines_file_read_in_parts_with_a_worker_ki
     counted twice. (One job for all three: each job costs a minute of fixed scheduling here.)"""
     marker = local_ray
     assert not marker.exists(), "this is the module's first job: the hook has not fired yet"
-    corpus = generated(tmp_path, 2000)
+    corpus = generated(tmp_path, 1000)
     feed = json_lines_feed(corpus, 300, tmp_path / "feed.jsonl")
     expected = cli_report(str(corpus), str(feed))
     size = feed.stat().st_size
@@ -177,6 +177,8 @@ def test_origins_lags_and_sources_survive_the_ray_job(tmp_path, monkeypatch):
     # Ray's default shuffle, as a large input gets it (the other tests' inputs are small, and
     # shuffled by Ray's hash shuffle): the report must not depend on which.
     monkeypatch.setenv("RAY_DATA_DEFAULT_SHUFFLE_STRATEGY", "shuffle_v2")
+    # And components by label propagation, as for more pairs than the driver gathers.
+    monkeypatch.setattr(reprint_ray, "LOCAL_COMPONENTS_MAX_EDGES", 0)
 
     # The dated records, and the same stories again in a second file, undated: those get the
     # file's mtime, which never outranks a publication date.

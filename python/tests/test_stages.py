@@ -152,3 +152,32 @@ def test_a_date_without_its_source_is_refused():
     )
     with pytest.raises(ValueError, match="date_source"):
         stages.run_parts(broken, skipped)
+
+
+def test_component_labels_are_each_components_smallest_document():
+    import random
+
+    rng = random.Random(7)
+    edges = [(rng.randrange(200), rng.randrange(200)) for _ in range(150)] + [(2**63 + 5, 3)]
+    # Breadth-first search, the slow way.
+    neighbours: dict = {}
+    for a, b in edges:
+        neighbours.setdefault(a, set()).add(b)
+        neighbours.setdefault(b, set()).add(a)
+    expected = {}
+    for start in sorted(neighbours):
+        if start in expected:
+            continue
+        seen, todo = {start}, [start]
+        while todo:
+            for n in neighbours[todo.pop()]:
+                if n not in seen:
+                    seen.add(n)
+                    todo.append(n)
+        for d in seen:
+            expected[d] = min(seen)
+    table = pa.table({"a": pa.array([a for a, _ in edges], pa.uint64()), "b": pa.array([b for _, b in edges], pa.uint64())})
+    got = stages.component_labels(table)
+    assert got["doc"].to_pylist() == sorted(expected)
+    assert dict(zip(got["doc"].to_pylist(), got["label"].to_pylist())) == expected
+    assert stages.component_labels(table.slice(0, 0)).num_rows == 0
