@@ -181,13 +181,26 @@ fn site_footer_merges_different_briefs() {
         docs.push((format!("wire/{name}.2.txt"), format!("{text}\n")));
     }
 
-    let before = baseline(&docs);
+    briefs_merged_by_the_baseline_kept_apart_by_reprint(
+        &docs,
+        "their footer",
+        "harbourgazette/quay-dredging.txt",
+    );
+}
+
+/// The baseline merges different briefs of `docs` (by what they share, `by`); reprint keeps
+/// them apart and finds the one reprinted brief, `first` and `wire/quay-dredging.2.txt`.
+fn briefs_merged_by_the_baseline_kept_apart_by_reprint(
+    docs: &[(String, String)],
+    by: &str,
+    first: &str,
+) {
+    let before = baseline(docs);
     assert!(
         !mixed(&before).is_empty(),
-        "the baseline was expected to merge different briefs by their footer: {before:?}"
+        "the baseline was expected to merge different briefs by {by}: {before:?}"
     );
-
-    let after = reprint(&docs);
+    let after = reprint(docs);
     assert!(
         mixed(&after).is_empty(),
         "reprint merged stories: {after:?}"
@@ -195,7 +208,7 @@ fn site_footer_merges_different_briefs() {
     assert_eq!(
         after,
         vec![vec![
-            "harbourgazette/quay-dredging.txt".to_string(),
+            first.to_string(),
             "wire/quay-dredging.2.txt".to_string()
         ]],
         "the reprinted brief must be found"
@@ -247,24 +260,10 @@ fn briefs_of_sites_seen_once_under_one_platforms_notices_stay_apart() {
         format!("{}\n", BRIEFS[0].1),
     ));
 
-    let before = baseline(&docs);
-    assert!(
-        !mixed(&before).is_empty(),
-        "the baseline was expected to merge different briefs by their notices: {before:?}"
-    );
-
-    let after = reprint(&docs);
-    assert!(
-        mixed(&after).is_empty(),
-        "reprint merged stories: {after:?}"
-    );
-    assert_eq!(
-        after,
-        vec![vec![
-            "site0/quay-dredging.txt".to_string(),
-            "wire/quay-dredging.2.txt".to_string()
-        ]],
-        "the reprinted brief must be found"
+    briefs_merged_by_the_baseline_kept_apart_by_reprint(
+        &docs,
+        "their notices",
+        "site0/quay-dredging.txt",
     );
 }
 
