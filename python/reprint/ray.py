@@ -531,7 +531,9 @@ def dedup_json(
     fps = docs.map_batches(
         _fingerprint, fn_args=(decisions, anchors, options), batch_format="pyarrow", batch_size=None
     ).materialize()
-    boilerplate = {k: _total(fps, "b_" + k) for k in ("chrome_lines", "source_lines", "corpus_lines", "kept_whole")}
+    kinds = ("chrome_lines", "source_lines", "corpus_lines", "kept_whole")
+    summed = _totals(fps, ["b_" + k for k in kinds])
+    boilerplate = {k: summed["b_" + k] for k in kinds}
     repaired = _where(fps, lambda t: t["repaired"]).count()
     skipped += [
         (r["id"], "no words to fingerprint")
@@ -769,12 +771,19 @@ def _decisions(ray: Any, lines: Any, shingles: Any, options: Dict[str, Any]) -> 
 
 
 def _total(ds: Any, column: str) -> int:
-    """The sum of an integer column, block by block (a keyed aggregate of one partition costs
-    seconds of scheduling)."""
+    """The sum of an integer column (see `_totals`)."""
+    return _totals(ds, [column])[column]
+
+
+def _totals(ds: Any, columns: List[str]) -> Dict[str, int]:
+    """The sums of integer columns, block by block, in one execution (a keyed aggregate of one
+    partition costs seconds of scheduling, and so does each execution on a small machine)."""
     parts = ds.map_batches(
-        lambda t: pa.table({"s": [int(pc.sum(t[column]).as_py() or 0)]}), batch_format="pyarrow", batch_size=None
+        lambda t: pa.table({c: [int(pc.sum(t[c]).as_py() or 0)] for c in columns}),
+        batch_format="pyarrow",
+        batch_size=None,
     ).take_all()
-    return sum(r["s"] for r in parts)
+    return {c: sum(r[c] for r in parts) for c in columns}
 
 
 def _where(ds: Any, predicate: Any) -> Any:

@@ -83,7 +83,7 @@ def json_lines_feed(corpus: pathlib.Path, records: int, path: pathlib.Path) -> p
 def test_a_generated_corpus_and_a_json_lines_file_read_in_parts_with_a_worker_killed_give_the_command_lines_report(
     tmp_path, local_ray
 ):
-    """A thousand generated articles as files, and beside them one JSON Lines file cut into
+    """Six hundred generated articles as files, and beside them one JSON Lines file cut into
     many parts (records without ids, named by their line; broken records; blank lines; a record
     crossing every cut), each part read by its own task, and a worker process killed (SIGKILL,
     as by the kernel's OOM killer or a lost node) in the middle of fingerprinting a block: Ray
@@ -91,7 +91,7 @@ def test_a_generated_corpus_and_a_json_lines_file_read_in_parts_with_a_worker_ki
     counted twice. (One job for all three: each job costs a minute of fixed scheduling here.)"""
     marker = local_ray
     assert not marker.exists(), "this is the module's first job: the hook has not fired yet"
-    corpus = generated(tmp_path, 1000)
+    corpus = generated(tmp_path, 600)
     feed = json_lines_feed(corpus, 300, tmp_path / "feed.jsonl")
     expected = cli_report(str(corpus), str(feed))
     size = feed.stat().st_size
@@ -105,7 +105,18 @@ def test_a_generated_corpus_and_a_json_lines_file_read_in_parts_with_a_worker_ki
     assert b'"skipped": []' not in expected, "the broken records are listed as skips"
 
 
-def test_partitions_translations_repeated_ids_and_bad_files_change_nothing(tmp_path):
+def test_partitions_translations_repeated_ids_bad_files_and_origins_change_nothing(tmp_path, monkeypatch):
+    """The bundled corpora with translations, an empty and a binary file, records reusing ids
+    of earlier files, and dated feeds (origins, lags, who copies whom), in one partition, by
+    Ray's default shuffle and by label propagation: the paths a large input takes (the other
+    tests' inputs take the hash shuffle and the driver's components). One job for all: each
+    costs most of a minute of fixed scheduling here."""
+    # Ray's default shuffle, as a large input gets it: the report must not depend on which.
+    monkeypatch.setenv("RAY_DATA_DEFAULT_SHUFFLE_STRATEGY", "shuffle_v2")
+    # And components by label propagation, as for more pairs than the driver gathers.
+    monkeypatch.setattr(reprint_ray, "LOCAL_COMPONENTS_MAX_EDGES", 0)
+    from test_stages import dated_records
+
     corpus = tmp_path / "corpus"
     shutil.copytree(ROOT / "testdata" / "corpus", corpus)
     shutil.copytree(ROOT / "testdata" / "translation", corpus / "translations")
@@ -120,9 +131,26 @@ def test_partitions_translations_repeated_ids_and_bad_files_change_nothing(tmp_p
     (corpus / "zz-dump" / "again.jsonl").write_text(
         "".join(json.dumps(r) + "\n" for r in again), encoding="utf-8"
     )
+    # The dated records, and the same stories again in a second file, undated: those get the
+    # file's mtime, which never outranks a publication date.
+    (corpus / "feeds").mkdir()
+    records = dated_records()
+    (corpus / "feeds" / "dated.jsonl").write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    late = [{"id": "late/" + r["id"], "source": "late", "text": r["text"]} for r in records]
+    (corpus / "feeds" / "undated.jsonl").write_text("".join(json.dumps(r) + "\n" for r in late), encoding="utf-8")
+    os.utime(corpus / "feeds" / "undated.jsonl", (1_700_000_000, 1_700_000_000))
     expected = cli_report(str(corpus))
     assert b'"translation"' in expected and b'"skipped": [\n    {' in expected
     assert expected.count(b"duplicate id") == 5
+    report = json.loads(expected)
+    story = next(c for c in report["clusters"] if any(m["id"] == "wire/1" for m in c["members"]))
+    assert story["origin"] == "wire/1"
+    late_copy = next(m for m in story["members"] if m["id"] == "late/wire/1")
+    assert late_copy["date_source"] == "mtime" and late_copy["lag_seconds"] is None
+    blog = next(s for s in report["sources"] if s["source"] == "blog")
+    assert blog["from"] == [{"source": "wire", "count": 1, "translated": 0, "median_lag_seconds": 3600}]
+    documents = {s["source"]: s["documents"] for s in report["sources"]}
+    assert {k: documents[k] for k in ("agg", "blog", "late", "wire")} == {"agg": 1, "blog": 1, "late": 5, "wire": 2}
     # One partition here, the default four and three in the other tests.
     got = reprint_ray.dedup_json([str(corpus)], num_workers=2, partitions=1)
     assert got.encode() == expected
@@ -169,36 +197,6 @@ def test_a_parquet_file_reads_as_the_same_records_in_json_lines(tmp_path):
     assert all(m["date"] == "2026-11-18T11:06:40Z" for m in members if m["date_source"] == "mtime")
     got = reprint_ray.dedup_json([str(tmp_path / "pq")], num_workers=2, partitions=3)
     assert got.encode() == expected.replace(b"/js/", b"/pq/")
-
-
-def test_origins_lags_and_sources_survive_the_ray_job(tmp_path, monkeypatch):
-    from test_stages import dated_records
-
-    # Ray's default shuffle, as a large input gets it (the other tests' inputs are small, and
-    # shuffled by Ray's hash shuffle): the report must not depend on which.
-    monkeypatch.setenv("RAY_DATA_DEFAULT_SHUFFLE_STRATEGY", "shuffle_v2")
-    # And components by label propagation, as for more pairs than the driver gathers.
-    monkeypatch.setattr(reprint_ray, "LOCAL_COMPONENTS_MAX_EDGES", 0)
-
-    # The dated records, and the same stories again in a second file, undated: those get the
-    # file's mtime, which never outranks a publication date.
-    (tmp_path / "feeds").mkdir()
-    records = dated_records()
-    (tmp_path / "feeds" / "dated.jsonl").write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
-    again = [{"id": "late/" + r["id"], "source": "late", "text": r["text"]} for r in records]
-    (tmp_path / "feeds" / "undated.jsonl").write_text("".join(json.dumps(r) + "\n" for r in again), encoding="utf-8")
-    os.utime(tmp_path / "feeds" / "undated.jsonl", (1_700_000_000, 1_700_000_000))
-    expected = cli_report(str(tmp_path / "feeds"))
-    report = json.loads(expected)
-    story = next(c for c in report["clusters"] if any(m["id"] == "wire/1" for m in c["members"]))
-    assert story["origin"] == "wire/1"
-    late = next(m for m in story["members"] if m["id"] == "late/wire/1")
-    assert late["date_source"] == "mtime" and late["lag_seconds"] is None
-    blog = next(s for s in report["sources"] if s["source"] == "blog")
-    assert blog["from"] == [{"source": "wire", "count": 1, "translated": 0, "median_lag_seconds": 3600}]
-    assert {s["source"]: s["documents"] for s in report["sources"]} == {"agg": 1, "blog": 1, "late": 5, "wire": 2}
-    got = reprint_ray.dedup_json([str(tmp_path / "feeds")], num_workers=2, partitions=2)
-    assert got.encode() == expected
 
 
 @pytest.mark.parametrize(
