@@ -531,17 +531,19 @@ enum Topic {
     Automaton(aho_corasick::AhoCorasick),
 }
 
+/// Every topic word: the cookie and consent, newsletter and donation words.
+fn topic_words() -> impl Iterator<Item = &'static &'static str> + Clone {
+    COOKIE_WORDS
+        .iter()
+        .chain(NEWSLETTER_WORDS)
+        .chain(DONATION_WORDS)
+}
+
 impl Topic {
     fn new() -> Topic {
-        let words = || {
-            COOKIE_WORDS
-                .iter()
-                .chain(NEWSLETTER_WORDS)
-                .chain(DONATION_WORDS)
-        };
-        match aho_corasick::packed::Searcher::new(words()) {
+        match aho_corasick::packed::Searcher::new(topic_words()) {
             Some(packed) => Topic::Packed(packed),
-            None => Topic::Automaton(dfa(words())),
+            None => Topic::Automaton(dfa(topic_words())),
         }
     }
 
@@ -1266,13 +1268,7 @@ mod tests {
 
     #[test]
     fn notice_topics_are_found_alike_with_or_without_the_packed_searcher() {
-        let words = || {
-            COOKIE_WORDS
-                .iter()
-                .chain(NEWSLETTER_WORDS)
-                .chain(DONATION_WORDS)
-        };
-        let automaton = Topic::Automaton(dfa(words()));
+        let automaton = Topic::Automaton(dfa(topic_words()));
         let lines = [
             ("we store cookies on your device", true),
             ("sign up for the hírlevél today", true),

@@ -64,7 +64,7 @@ SMALL_INPUT_BYTES = 64 << 20
 def _input_bytes(inputs: List[Tuple[str, str, str]]) -> int:
     """The size on disk of the discovered inputs' files (each file once)."""
     total = 0
-    for path in sorted({p for _, p, _ in inputs}):
+    for path in {p for _, p, _ in inputs}:
         try:
             total += os.stat(path).st_size
         except OSError:
