@@ -763,6 +763,18 @@ const SOURCE_SHORT_MIN_DOCS: usize = 2;
 /// Ten words: fewer is a banner or a dateline, more is a brief under a long footer, which must
 /// still lose the footer.
 const SOURCE_MIN_KEPT_WORDS: u32 = 10;
+/// The key, among a source's line hashes, under which its number of documents is counted, and
+/// the one under which the words of their non-chrome lines are summed: a line hash has
+/// [`LINE_HASH_BITS`] bits, so no line has either.
+const SOURCE_DOCS_KEY: u64 = u64::MAX;
+const SOURCE_WORDS_KEY: u64 = u64::MAX - 1;
+/// A source of this many documents (a site seen twice) loses the long lines its two pages
+/// share …
+const PAIR_SOURCE_DOCS: usize = 2;
+/// … unless they hold more than this share of the non-chrome words of either page: two pages
+/// of one story (an update, an excerpt) share nearly all of the smaller one, two stories
+/// under one site's template each keep their own.
+const PAIR_LINES_MAX_SHARE: f64 = 0.8;
 /// Lines of at most this many words count as short.
 const SHORT_LINE_WORDS: u32 = 8;
 /// A line in at least this many documents of the corpus can be corpus boilerplate …
@@ -872,6 +884,19 @@ pub fn detect(docs: &[(&str, &[LineInfo])]) -> (Vec<Vec<bool>>, BoilerplateStats
         .collect();
     let mut source_df: FxHashMap<(u32, u64), usize> = FxHashMap::default();
     source_df.extend(per_source.into_iter().flatten());
+    source_df.extend(
+        by_source
+            .iter()
+            .enumerate()
+            .filter(|(_, members)| members.len() >= 2)
+            .flat_map(|(id, members)| {
+                let words: usize = members.iter().map(|&i| non_chrome_words(docs[i].1)).sum();
+                [
+                    ((id as u32, SOURCE_DOCS_KEY), members.len()),
+                    ((id as u32, SOURCE_WORDS_KEY), words),
+                ]
+            }),
+    );
     let decided: Vec<(Vec<bool>, BoilerplateStats)> = docs
         .par_iter()
         .map(|(source, lines)| {
@@ -924,6 +949,12 @@ impl LineCounts {
             distinct.sort_unstable();
             distinct.dedup();
             let key = source_key(source);
+            if let Some(key) = key {
+                *counts.source.entry((key, SOURCE_DOCS_KEY)).or_default() += 1;
+                let words = u32::try_from(non_chrome_words(lines)).unwrap_or(u32::MAX);
+                let sum = counts.source.entry((key, SOURCE_WORDS_KEY)).or_default();
+                *sum = sum.saturating_add(words);
+            }
             for &h in &distinct {
                 *counts.corpus.entry(h).or_default() += 1;
                 if let Some(key) = key {
@@ -1040,6 +1071,21 @@ pub fn decide(
             (Some((th, tn)), Some(other)) if th == h => tn > OUTLIER_RATIO * other,
             _ => false,
         };
+        // A site seen twice: the long lines both its pages carry are its template unless they
+        // are nearly all of either page.
+        let pair_line = |l: &LineInfo| {
+            !l.chrome() && l.words() > SHORT_LINE_WORDS && sdf(l.hash()) == PAIR_SOURCE_DOCS
+        };
+        let pair_template = by_source && sdf(SOURCE_DOCS_KEY) == PAIR_SOURCE_DOCS && {
+            let shared: usize = lines
+                .iter()
+                .filter(|l| pair_line(l))
+                .map(|l| l.words() as usize)
+                .sum();
+            let own = non_chrome_words(lines);
+            let other = sdf(SOURCE_WORDS_KEY).saturating_sub(own);
+            shared > 0 && (shared as f64) <= PAIR_LINES_MAX_SHARE * own.min(other) as f64
+        };
         let mut mask = Vec::with_capacity(lines.len());
         let mut local = BoilerplateStats::default();
         for (pos, l) in lines.iter().enumerate() {
@@ -1050,7 +1096,8 @@ pub fn decide(
                 true
             } else if by_source
                 && (s >= SOURCE_MIN_DOCS
-                    || (s >= SOURCE_SHORT_MIN_DOCS && l.words() <= SHORT_LINE_WORDS))
+                    || (s >= SOURCE_SHORT_MIN_DOCS && l.words() <= SHORT_LINE_WORDS)
+                    || (pair_template && pair_line(l)))
             {
                 local.source_lines += 1;
                 true
@@ -1087,6 +1134,15 @@ pub fn decide(
         };
     }
     (mask, local)
+}
+
+/// The words of a document's lines that are not chrome by shape.
+fn non_chrome_words(lines: &[LineInfo]) -> usize {
+    lines
+        .iter()
+        .filter(|l| !l.chrome())
+        .map(|l| l.words() as usize)
+        .sum()
 }
 
 /// The lines of `text` that `keep` marks, joined by line breaks: the text a document is
@@ -1341,6 +1397,67 @@ mod tests {
             assert_eq!(mask, &vec![true, false]);
         }
         assert_eq!(stats.source_lines, 4);
+    }
+
+    #[test]
+    fn site_seen_twice_table() {
+        let footer = "the kelby clarion is written by volunteers in the upper valley and paid for by its readers since 1998";
+        let para = |story: &str, p: usize| {
+            format!("{story} paragraph {p} tells at length what the parish council decided about it this week")
+        };
+        let page = |story: &str, paras: std::ops::Range<usize>, extra: &str| {
+            let mut lines: Vec<String> = paras.map(|p| para(story, p)).collect();
+            if !extra.is_empty() {
+                lines.push(extra.to_string());
+            }
+            lines.push(footer.to_string());
+            lines.join("\n")
+        };
+        let brief = "the library opens on sundays from next month after a petition";
+        let update = "update: the council met again on friday evening and confirmed the decision";
+        // (what, the two pages, their masks)
+        type Row = (&'static str, [String; 2], [Vec<bool>; 2]);
+        let rows: Vec<Row> = vec![
+            (
+                "two stories: the footer is the site's",
+                [page("reservoir", 0..4, ""), page("bridge", 0..3, "")],
+                [
+                    vec![true, true, true, true, false],
+                    vec![true, true, true, false],
+                ],
+            ),
+            (
+                "a brief and a story: the footer is most of the brief, not of the story",
+                [page("reservoir", 0..4, ""), format!("{brief}\n{footer}")],
+                [vec![true, true, true, true, false], vec![true, false]],
+            ),
+            (
+                "a story and its update share nearly all of the first",
+                [page("reservoir", 0..4, ""), page("reservoir", 0..4, update)],
+                [vec![true; 5], vec![true; 6]],
+            ),
+            (
+                "a story and an excerpt of it",
+                [page("reservoir", 0..6, ""), page("reservoir", 0..1, "")],
+                [vec![true; 7], vec![true; 2]],
+            ),
+        ];
+        for (what, pages, masks) in rows {
+            let infos = pages.map(|p| info(&p));
+            let docs: Vec<(&str, &[LineInfo])> =
+                infos.iter().map(|l| ("clarion", l.as_slice())).collect();
+            let (keep, _) = detect(&docs);
+            assert_eq!(keep, masks.to_vec(), "{what}");
+            // Counted on parts, as a distributed run does, the same.
+            let mut counts = LineCounts::count(docs[..1].iter().copied());
+            counts.merge(LineCounts::count(docs[1..].iter().copied()));
+            counts.retain_repeated();
+            let decided: Vec<Vec<bool>> = infos
+                .iter()
+                .map(|l| counts.decide("clarion", l).0)
+                .collect();
+            assert_eq!(decided, keep, "{what}: counted on parts");
+        }
     }
 
     #[test]

@@ -267,6 +267,45 @@ fn briefs_of_sites_seen_once_under_one_platforms_notices_stay_apart() {
     );
 }
 
+/// A page of a small site seen twice in a night's scrape: its name, a menu, the text, and its
+/// footer as plain text (who runs the site, how to reach it, an appeal), too long and too
+/// particular for any shape rule.
+fn kelby_clarion_page(text: &str) -> String {
+    format!(
+        "The Kelby Clarion\n\
+         Home | Valley | Farming | Chapel news | Letters\n\n\
+         {text}\n\n\
+         The Kelby Clarion is written and edited by a group of volunteers in the upper valley, \
+         and has covered the parish council, the reservoir, the farms and the chapel since 1998. \
+         Letters and photographs can be left at the post office or sent to the editor at \
+         Clarion House, 14 Mill Lane, Kelby KB3 9QT, telephone 01632 960 418. The paper has no \
+         owner and no advertisers: it is paid for by the readers who send what they can, and \
+         every gift goes to the printer.\n"
+    )
+}
+
+#[test]
+fn pages_of_a_site_seen_twice_share_its_footer_not_their_story() {
+    // A small site's two pages, the reservoir story and a brief, under its footer; a wire
+    // site's plain copy of the reservoir story and another brief. The footer is on both pages
+    // of its site (the source rule needs three) and nowhere else (the corpus rule needs four),
+    // and it is most of the brief: the brief's page was "contained" in the story's page.
+    let docs = docs(&[
+        ("kelbyclarion/reservoir.txt", kelby_clarion_page(LONG_STORY)),
+        (
+            "kelbyclarion/library-hours.txt",
+            kelby_clarion_page(BRIEFS[1].1),
+        ),
+        ("wire/reservoir.2.txt", format!("{LONG_STORY}\n")),
+        ("wire/quay-dredging.txt", format!("{}\n", BRIEFS[0].1)),
+    ]);
+    assert_eq!(
+        reprint(&docs),
+        ids(&[&["kelbyclarion/reservoir.txt", "wire/reservoir.2.txt"]]),
+        "the reservoir story's copies belong together and the brief alone"
+    );
+}
+
 /// A full-length wire story (about 260 words).
 const LONG_STORY: &str =
     "Engineers have begun draining the old reservoir above Kelby for the first \

@@ -761,7 +761,7 @@ def _decisions(ray: Any, lines: Any, shingles: Any, options: Dict[str, Any]) -> 
                 {
                     "source_key": source["source_key"],
                     "hash": source["hash"],
-                    "documents": source["total"].cast(pa.uint32()),
+                    "documents": stages._saturating_u32(source["total"]),
                 }
             ),
         ),

@@ -157,10 +157,16 @@ def add_line_counts(parts: Iterable[Tuple[pa.Table, pa.Table]]) -> Tuple[pa.Tabl
             {
                 "source_key": source["source_key"],
                 "hash": source["hash"],
-                "documents": source["documents_sum"].cast(pa.uint32()),
+                "documents": _saturating_u32(source["documents_sum"]),
             }
         ),
     )
+
+
+def _saturating_u32(counts: Any) -> pa.Array:
+    """Summed counts (uint64) as the library's u32 counts: a sum past 32 bits saturates, as the
+    library's own sums do (a source's row of summed words can pass it)."""
+    return pc.min_element_wise(counts, pa.scalar(2**32 - 1, pa.uint64())).cast(pa.uint32())
 
 
 def shingle_counts(table: pa.Table, **options: Any) -> Tuple[pa.Array, int]:
