@@ -1,6 +1,7 @@
 //! Clustering: verifies candidate pairs against the full signatures, groups verified pairs, and
 //! splits every group so that each member is verified against its representative, the most
-//! complete document, which stops union-find from chaining unrelated stories together.
+//! complete document, which stops union-find from chaining unrelated stories together (a copy
+//! that only missed an inflated representative joins through the member it matches).
 
 use std::collections::BTreeSet;
 
@@ -522,8 +523,11 @@ pub struct Member {
     pub doc: usize,
     /// How it matched the representative.
     pub kind: MatchKind,
-    /// Its measures against the representative.
+    /// Its measures against the representative, or against `via`.
     pub measures: Measures,
+    /// The member it matched when it did not match the representative itself (see
+    /// [`cluster`]): `kind` and `measures` are then against that member.
+    pub via: Option<usize>,
 }
 
 /// A group of two or more reprints of one story.
@@ -622,13 +626,22 @@ pub fn component_labels(edges: impl Iterator<Item = (u64, u64)> + Clone) -> Vec<
         .collect()
 }
 
+/// A document left alone joins a cluster through one of its members only when it is at least
+/// this share of the way to matching the representative itself (of the threshold, or of the
+/// containment floor): a story that shares a block with one member only (a quotation, a list)
+/// shares next to nothing with the representative, and must not be chained in.
+const ORPHAN_REP_SHARE: f64 = 0.5;
+
 /// Builds the clusters from verified `edges` (pairs `(i, j)`, `i < j`, sorted).
 ///
 /// Union-find gives connected components; each component is then split greedily: its most
 /// complete document becomes a representative and keeps the documents that verify directly
 /// against it among those within two verified hops of it or of a document it kept; the rest of
 /// the component repeats the step. The hops recover pairs that LSH missed (or windowed away in
-/// a crowded bucket) while the direct check forbids chains.
+/// a crowded bucket) while the direct check forbids chains. A document of the component left
+/// in no cluster then joins the cluster of the member it matches best, when it is at least
+/// [`ORPHAN_REP_SHARE`] of the way to matching that cluster's representative and no figures
+/// tell the two apart (such a member has `via`).
 pub fn cluster<F: Fingerprints + ?Sized>(
     fps: &F,
     edges: &[(u32, u32)],
@@ -659,12 +672,16 @@ pub fn cluster<F: Fingerprints + ?Sized>(
     drop(uf);
     let mut assigned = vec![false; n];
     let mut clusters = Vec::new();
+    // The cluster (index into `clusters`) of each document placed in one.
+    let mut placed: Vec<u32> = vec![u32::MAX; n];
     for mut comp in components {
+        let first_cluster = clusters.len();
         // Most complete first; ties to the smallest index (the smallest id).
         comp.sort_by(|&a, &b| {
             let length = |d: u32| fps.get(d as usize).length;
             length(b).cmp(&length(a)).then(a.cmp(&b))
         });
+        let comp_docs = comp.clone();
         for rep in comp.into_iter().map(|d| d as usize) {
             if assigned[rep] {
                 continue;
@@ -700,18 +717,74 @@ pub fn cluster<F: Fingerprints + ?Sized>(
                 doc: rep,
                 kind: MatchKind::Representative,
                 measures: SELF,
+                via: None,
             }];
             members.extend(accepted.into_iter().map(|(doc, kind, measures)| Member {
                 doc,
                 kind,
                 measures,
+                via: None,
             }));
             if members.len() > 1 {
+                for m in &members {
+                    placed[m.doc] = clusters.len() as u32;
+                }
                 clusters.push(Cluster {
                     representative: rep,
                     members,
                 });
             }
+        }
+        // A document left alone though it verified against a member of one of the
+        // component's clusters joins that member's cluster (the best such match), unless its
+        // figures tell it from the representative: the representative is the longest copy,
+        // often inflated by an update or cut, and a copy edited the other way can miss it
+        // while it matches the story's plain copies.
+        let mut joins: Vec<(usize, Member)> = Vec::new();
+        for &doc in &comp_docs {
+            let doc = doc as usize;
+            if placed[doc] != u32::MAX {
+                continue;
+            }
+            // (Jaccard, cluster, member, kind, measures)
+            let mut best: Option<(f64, usize, usize, MatchKind, Measures)> = None;
+            for &nb in adjacency.of(doc) {
+                let nb = nb as usize;
+                let c = placed[nb];
+                if c == u32::MAX || (c as usize) < first_cluster {
+                    continue;
+                }
+                let m = measure(fps.get(doc), fps.get(nb));
+                if let Some(kind) = verify(m, rule) {
+                    // Ties to the smaller member: the neighbours come in index order.
+                    if best.as_ref().is_none_or(|b| m.jaccard > b.0) {
+                        best = Some((m.jaccard, c as usize, nb, kind, m));
+                    }
+                }
+            }
+            if let Some((_, c, via, kind, measures)) = best {
+                let rep = clusters[c].representative;
+                let to_rep = measure(fps.get(doc), fps.get(rep));
+                // SimHash finds near-identical copies only: no second chance there.
+                let near = to_rep.hamming_bits.is_none()
+                    && (to_rep.jaccard >= rule.threshold * ORPHAN_REP_SHARE
+                        || to_rep.containment >= rule.containment * ORPHAN_REP_SHARE);
+                if near && !to_rep.figures_differ {
+                    let member = Member {
+                        doc,
+                        kind,
+                        measures,
+                        via: Some(via),
+                    };
+                    joins.push((c, member));
+                }
+            }
+        }
+        for (c, member) in joins {
+            placed[member.doc] = c as u32;
+            let members = &mut clusters[c].members;
+            let at = members[1..].partition_point(|m| m.doc < member.doc) + 1;
+            members.insert(at, member);
         }
     }
     clusters
@@ -897,6 +970,42 @@ mod tests {
             assert_eq!(adjacency.of(doc), want.as_slice(), "document {doc}");
         }
         assert!(Adjacency::new(0, &[]).list.is_empty());
+    }
+
+    #[test]
+    fn document_left_alone_joins_through_the_member_it_matches() {
+        let lanes = |runs: &[std::ops::Range<u32>]| -> Vec<u32> {
+            runs.iter().cloned().flatten().collect()
+        };
+        // The representative; a copy sharing 12 of its 16 lanes.
+        let a = fp((0..16).collect(), 100, 300);
+        let b = fp(lanes(&[0..12, 100..104]), 100, 200);
+        // 10 lanes with b, 6 with a: 0.375 is under the threshold (0.5) but over half of it.
+        let c = fp(lanes(&[200..206, 6..12, 100..104]), 100, 100);
+        let got = cluster(&[a.clone(), b.clone(), c.clone()], &[(0, 1), (1, 2)], RULE);
+        assert_eq!(got.len(), 1);
+        let via: Vec<(usize, Option<usize>)> =
+            got[0].members.iter().map(|m| (m.doc, m.via)).collect();
+        assert_eq!(via, vec![(0, None), (1, None), (2, Some(1))]);
+        assert_eq!(got[0].members[2].measures, measure(&c, &b));
+        // Figures that tell it from the representative keep it out.
+        let with_figures = |f: &Fingerprint, value: u64| Fingerprint {
+            numbers: (1..=5u64).map(|slot| slot << 32 | value).collect(),
+            ..f.clone()
+        };
+        let docs = [with_figures(&a, 1), b.clone(), with_figures(&c, 2)];
+        let got = cluster(&docs, &[(0, 1), (1, 2)], RULE);
+        let members: Vec<usize> = got[0].members.iter().map(|m| m.doc).collect();
+        assert_eq!(members, vec![0, 1]);
+        // A copy sharing 8 lanes with the representative, and one that matches it (11 lanes)
+        // but shares under half the threshold with the representative (3 lanes): out, a
+        // block shared with one member is not a copy of the story.
+        let b = fp(lanes(&[0..8, 100..108]), 100, 200);
+        let d = fp(lanes(&[200..205, 5..8, 100..108]), 100, 100);
+        assert!(verify(measure(&d, &b), RULE).is_some());
+        let got = cluster(&[a, b, d], &[(0, 1), (1, 2)], RULE);
+        let members: Vec<usize> = got[0].members.iter().map(|m| m.doc).collect();
+        assert_eq!(members, vec![0, 1]);
     }
 
     #[test]

@@ -725,6 +725,7 @@ pub fn join<F: Fingerprints + ?Sized>(
                         doc: d as usize,
                         kind: MatchKind::Representative,
                         measures: cluster::SELF,
+                        via: None,
                     }],
                 });
             }
@@ -781,6 +782,7 @@ pub fn join<F: Fingerprints + ?Sized>(
                         containment: t.coverage,
                         ..m.measures
                     },
+                    via: None,
                 });
             }
         }

@@ -121,6 +121,10 @@ struct MemberData<'a> {
     containment: f64,
     #[serde(rename = "match")]
     kind: MatchKind,
+    /// The member it matched, when it did not match the representative (its measures are
+    /// against that member).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    via: Option<&'a str>,
     /// ISO 639-1 code of its text's language, when known.
     #[serde(skip_serializing_if = "Option::is_none")]
     lang: Option<&'static str>,
@@ -286,6 +290,7 @@ fn cluster_data<'a>(
                 similarity: m.similarity,
                 containment: m.containment,
                 kind: m.kind,
+                via: m.via.as_deref(),
                 lang: m.lang,
                 diff,
                 diff_cut,
@@ -794,7 +799,7 @@ const SCRIPT: &str = r##"
       box.appendChild(el("h3", "id", m.id));
       box.appendChild(when(m, c.origin === m.id));
       box.appendChild(el("p", "measures", "similarity " + m.similarity + " · containment " +
-        m.containment + " · " + m.match + langTag(m.lang)));
+        m.containment + " · " + m.match + langTag(m.lang) + (m.via ? " (via " + m.via + ")" : "")));
       if (m.match === "translation") {
         // Words of two languages do not align: the two texts side by side, not a diff.
         var pair = el("div", "pair");
@@ -920,6 +925,7 @@ mod tests {
             similarity: 0.5,
             containment: 0.9,
             kind,
+            via: None,
             lang: None,
             source: String::new(),
             date: None,

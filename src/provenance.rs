@@ -162,6 +162,7 @@ mod tests {
             similarity: 1.0,
             containment: 1.0,
             kind: MatchKind::NearDuplicate,
+            via: None,
             lang: None,
             source: source.into(),
             date: date.map(|(d, _)| d.into()),

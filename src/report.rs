@@ -218,6 +218,11 @@ pub struct MemberReport {
     /// How it matched.
     #[serde(rename = "match")]
     pub kind: MatchKind,
+    /// The id of the member it matched, when it did not match the representative itself (an
+    /// edited copy that misses a representative inflated by an update): `similarity`,
+    /// `containment` and `match` are then against that member.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub via: Option<String>,
     /// The language of its text (ISO 639-1), when translations are on and it could be told.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub lang: Option<&'static str>,
@@ -280,6 +285,8 @@ struct JsonlLine<'a> {
     similarity: Option<f64>,
     containment: Option<f64>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    via: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     outcome: Option<&'a str>,
 }
 
@@ -337,6 +344,7 @@ impl Report {
                 kind: found.map(|(_, m)| m.kind),
                 similarity: found.map(|(_, m)| m.similarity),
                 containment: found.map(|(_, m)| m.containment),
+                via: found.and_then(|(_, m)| m.via.as_deref()),
                 outcome: outcomes.get(id.as_str()).map(|a| a.outcome),
             };
             // Plain strings, numbers and enums: serializing cannot fail.
@@ -490,15 +498,21 @@ impl Report {
                     MatchKind::Translation => ("translation", p.translation),
                 };
                 let lang = m.lang.map(|l| format!(" [{l}]")).unwrap_or_default();
+                let via = m
+                    .via
+                    .as_ref()
+                    .map(|v| format!(" (via {v})"))
+                    .unwrap_or_default();
                 // Padding is applied before painting: escape codes must not count as width.
                 let _ = writeln!(
                     out,
-                    "  {:>6.3} {:>6.3}  {} {}{}",
+                    "  {:>6.3} {:>6.3}  {} {}{}{}",
                     m.similarity,
                     m.containment,
                     p.paint(style, &format!("{kind:<15}")),
                     m.id,
-                    lang
+                    lang,
+                    via
                 );
             }
         }
@@ -663,6 +677,7 @@ mod tests {
             similarity,
             containment: 0.95,
             kind,
+            via: None,
             lang: None,
             source: String::new(),
             date: None,
@@ -756,7 +771,10 @@ mod tests {
 
     #[test]
     fn jsonl_has_one_line_a_document() {
-        let text = report().to_jsonl();
+        let mut r = report();
+        // c.txt matched b.txt, not the representative.
+        r.clusters[0].members[2].via = Some("b.txt".into());
+        let text = r.to_jsonl();
         let lines: Vec<serde_json::Value> = text
             .lines()
             .map(|l| serde_json::from_str(l).unwrap())
@@ -774,7 +792,10 @@ mod tests {
             assert_eq!(line["representative"].as_str(), rep);
             assert_eq!(line["cluster"].is_null(), kind.is_none());
             assert!(line.get("outcome").is_none());
+            assert_eq!(line.get("via").is_some(), id == "c.txt", "{line}");
         }
+        assert_eq!(lines[2]["via"], "b.txt");
+        assert!(r.to_text().contains("contained       c.txt (via b.txt)\n"));
     }
 
     #[test]

@@ -1057,6 +1057,7 @@ fn cluster_report(json: &str) -> PyResult<ClusterReport> {
                 similarity: number(m, "similarity")?,
                 containment: number(m, "containment")?,
                 kind,
+                via: m.get("via").and_then(|x| x.as_str()).map(str::to_string),
                 lang: m
                     .get("lang")
                     .and_then(|l| l.as_str())

@@ -168,6 +168,7 @@ fn cluster_entries(
                             similarity: measures.map_or(1.0, |x| report::round4(x.0)),
                             containment: measures.map_or(1.0, |x| report::round4(x.1)),
                             kind,
+                            via: None,
                             lang: night.lang(m).map(crate::lang::Lang::code),
                             source: night.source(m).to_string(),
                             date: date.map(|d| crate::corpus::date::format_evidence(d.0)),

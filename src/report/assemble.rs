@@ -89,6 +89,7 @@ pub fn cluster_reports(
                         similarity: super::round4(m.measures.jaccard),
                         containment: super::round4(m.measures.containment),
                         kind: m.kind,
+                        via: m.via.map(|v| info(v).id),
                         lang: d.lang,
                         source: d.source,
                         date: d
