@@ -181,8 +181,8 @@ impl Window {
 /// 2: rolling polynomial hash of character windows. 3: figures also from lines of scripts
 /// written without spaces (their words counted by [`normalize::word_count`]). 4: one-permutation
 /// MinHash with densification ([`crate::minhash`]). 5: figures filed by the words beside them
-/// ([`number_sketch`]).
-pub const HASH_VERSION: u32 = 5;
+/// ([`number_sketch`]). 6: telephone numbers are not figures ([`phone_numbers`]).
+pub const HASH_VERSION: u32 = 6;
 
 /// Keeps shingle hashes apart from token hashes even for k = 1.
 const SHINGLE_SALT: u64 = 0x9e37_79b9_7f4a_7c15;
@@ -363,6 +363,60 @@ fn pieces_with_digit(line: &str) -> impl Iterator<Item = (Option<&str>, &str, Op
     })
 }
 
+/// Fewest digits of a telephone number ([`phone_numbers`]): eight-digit figures are often dates
+/// written as a run (`2014 03 05`).
+const PHONE_MIN_DIGITS: usize = 9;
+
+/// The byte ranges of `line` that hold telephone numbers: runs of two or more space-separated
+/// pieces of digits (a piece may open with `+` or `(` and close with punctuation) of
+/// [`PHONE_MIN_DIGITS`] digits or more, whose first group opens with `0` or `+` or `(`, or
+/// whose later groups are not all of three digits (`150 000 000` is a number). A site's
+/// contact line ("call the newsroom on 01632 960 418") is kept in the text of a site seen
+/// once, and its number differs from another site's in the same places, where the two
+/// copies' story figures agree: it is no figure of the story.
+fn phone_numbers(line: &str) -> Vec<std::ops::Range<usize>> {
+    let mut found = Vec::new();
+    if line.bytes().filter(u8::is_ascii_digit).count() < PHONE_MIN_DIGITS {
+        return found;
+    }
+    // (start of the run, digits, groups, the first group's opening, any later group not of 3)
+    let mut run: Option<(usize, usize, usize, bool, bool)> = None;
+    let mut close = |run: &mut Option<(usize, usize, usize, bool, bool)>, end: usize| {
+        if let Some((start, digits, groups, dialled, uneven)) = run.take() {
+            if groups >= 2 && digits >= PHONE_MIN_DIGITS && (dialled || uneven) {
+                found.push(start..end);
+            }
+        }
+    };
+    let mut pos = 0;
+    for piece in line.split(' ') {
+        let start = pos;
+        pos += piece.len() + 1;
+        let core = piece
+            .trim_start_matches(['+', '('])
+            .trim_end_matches(|c: char| !c.is_ascii_alphanumeric());
+        let core = core.trim_end_matches(')');
+        if core.is_empty() || !core.bytes().all(|b| b.is_ascii_digit()) {
+            close(&mut run, start);
+            continue;
+        }
+        match &mut run {
+            Some((_, digits, groups, _, uneven)) => {
+                *digits += core.len();
+                *groups += 1;
+                *uneven |= core.len() != 3;
+            }
+            None => {
+                let dialled =
+                    piece.starts_with(['+', '(']) || (core.len() >= 2 && core.starts_with('0'));
+                run = Some((start, core.len(), 1, dialled, false));
+            }
+        }
+    }
+    close(&mut run, line.len());
+    found
+}
+
 /// The figures of a text as a sketch of *slots*: each figure (a run of figure tokens, see
 /// [`Tok`]) of a prose line is filed under the word just before it and the word just after it
 /// (within its piece, else the neighbouring piece's edge word), one entry a side: the slot's
@@ -385,9 +439,14 @@ pub fn number_sketch(normalized: &str, seed: u64) -> (Vec<u64>, usize) {
         .filter(|l| l.bytes().any(|b| b.is_ascii_digit()))
         .filter(|l| normalize::word_count(l) >= FIGURE_LINE_MIN_WORDS)
     {
+        let phones = phone_numbers(line);
         // A figure has an ASCII digit: only the pieces with one are segmented (a tenth of a
         // prose line's), found with their neighbours in one pass over the line's bytes.
         for (prev, piece, next) in pieces_with_digit(line) {
+            let at = piece.as_ptr() as usize - line.as_ptr() as usize;
+            if phones.iter().any(|r| r.contains(&at)) {
+                continue;
+            }
             piece_tokens(piece, seed, &mut fig, &mut value, &mut toks);
             let mut edge_word = |at: Option<&str>, last: bool| -> Option<u64> {
                 let at = at?;
@@ -712,6 +771,37 @@ mod tests {
         let dateline =
             "by jane doe, updated 2010-01-24 06:12\nthe council met on monday and agreed on a plan";
         assert!(number_sketch(dateline, 1).0.is_empty());
+    }
+
+    #[test]
+    fn telephone_numbers_table() {
+        // (line, the telephone numbers in it)
+        let cases: &[(&str, &[&str])] = &[
+            (
+                "call the newsroom on 01632 960 418 or visit us at 14 mill lane",
+                &["01632 960 418"],
+            ),
+            ("ring +44 20 7946 0958 today", &["+44 20 7946 0958"]),
+            ("the hotline (555) 123 4567 is open", &["(555) 123 4567"]),
+            ("call 555 123 4567, any time", &["555 123 4567,"]),
+            // Numbers grouped by thousands, a date as a run, too few digits: figures.
+            ("a budget of 150 000 000 euros was voted", &[]),
+            ("the 2014 03 05 meeting", &[]),
+            ("the scores were 3 2 and 1 1 after extra time", &[]),
+            ("population 10 000 000 and 2 500 000 000 euros", &[]),
+        ];
+        for (line, want) in cases {
+            let got: Vec<&str> = phone_numbers(line)
+                .into_iter()
+                .map(|r| line[r].trim_end())
+                .collect();
+            assert_eq!(&got, want, "{line}");
+        }
+        // The contact line's number is no figure; the street number still is.
+        let a = "call the newsroom on 01632 960 418 or visit us at 14 mill lane, kelby";
+        let b = "call the newsroom on 01765 137 601 or visit us at 14 mill lane, kelby";
+        assert_eq!(number_sketch(a, 1), number_sketch(b, 1));
+        assert_eq!(number_sketch(a, 1).1, 2);
     }
 
     #[test]

@@ -306,6 +306,62 @@ fn pages_of_a_site_seen_twice_share_its_footer_not_their_story() {
     );
 }
 
+/// A story with small figures only (a fare rise in pence, a count of stations).
+const FARES_STORY: &str = "Bus fares across the county will rise by 35 pence from the first of \
+April, the transport authority confirmed on Wednesday, blaming the cost of fuel and drivers' pay.
+
+The authority also plans to close 12 stations on the rural routes, where it says fewer than \
+a dozen passengers a day now board. Councillors from the hill villages called the closures a \
+betrayal of the people who have no other way to reach the hospital or the market.
+
+A consultation opens next week and runs until the end of the month.";
+
+/// A page of a site seen once on a hosting platform, whose footer, in every site's own words,
+/// gives the newsroom's telephone number and street address.
+fn contact_footer_page(site: &str, phone: &str, street: &str, text: &str) -> String {
+    format!(
+        "{site}\n\n\
+         {text}\n\n\
+         {site} is an independent news site covering the town and the surrounding villages. \
+         Call the newsroom on {phone} or visit us at {street}, where the door is open every \
+         weekday morning.\n"
+    )
+}
+
+#[test]
+fn copies_whose_site_footers_give_other_telephone_numbers_stay_together() {
+    // Two sites of one platform, each seen once, print the same story under footers whose
+    // telephone numbers and street numbers differ in the same places (the number's two sides
+    // and the street's), against the story's small figures, which agree and count half: the
+    // figures check took them for two stories of one template.
+    let docs = docs(&[
+        (
+            "millbrookrecord/fares.txt",
+            contact_footer_page(
+                "The Millbrook Record",
+                "01517 748 731",
+                "31 Mill Street",
+                FARES_STORY,
+            ),
+        ),
+        (
+            "langportecho/fares.2.txt",
+            contact_footer_page(
+                "The Langport Echo",
+                "01765 137 601",
+                "137 Mill Street",
+                FARES_STORY,
+            ),
+        ),
+        ("wire/quay-dredging.txt", format!("{}\n", BRIEFS[0].1)),
+    ]);
+    assert_eq!(
+        reprint(&docs),
+        ids(&[&["langportecho/fares.2.txt", "millbrookrecord/fares.txt"]]),
+        "one story on two sites"
+    );
+}
+
 /// A full-length wire story (about 260 words).
 const LONG_STORY: &str =
     "Engineers have begun draining the old reservoir above Kelby for the first \
