@@ -521,9 +521,9 @@ pub fn verify(m: Measures, rule: Rule) -> Option<MatchKind> {
 pub struct Member {
     /// Index of the document.
     pub doc: usize,
-    /// How it matched the representative.
+    /// How it matched the representative (or `via`).
     pub kind: MatchKind,
-    /// Its measures against the representative, or against `via`.
+    /// Its measures against the representative (or `via`).
     pub measures: Measures,
     /// The member it matched when it did not match the representative itself (see
     /// [`cluster`]): `kind` and `measures` are then against that member.

@@ -77,12 +77,17 @@ fn baseline(docs: &[(String, String)]) -> Vec<Vec<String>> {
 /// Writes `docs` (id = path under the corpus root, whose first directory is the site) and
 /// returns the groups `reprint dedup` reports with default flags.
 fn reprint(docs: &[(String, String)]) -> Vec<Vec<String>> {
+    groups(&reprint_report(docs))
+}
+
+/// The report `reprint dedup` gives with default flags on `docs` (as [`reprint`] writes them).
+fn reprint_report(docs: &[(String, String)]) -> serde_json::Value {
     let dir = Dir::new();
     for (id, text) in docs {
         dir.write(id, text);
     }
     let root = dir.path().to_str().expect("utf-8 temp path");
-    groups(&run_json(&["dedup", root, "--progress", "never"]))
+    run_json(&["dedup", root, "--progress", "never"])
 }
 
 /// The story of a document id: the file name without its extension and copy suffix
@@ -438,18 +443,7 @@ fn truncated_reprint_is_missed() {
         "{before:?}"
     );
 
-    let report = {
-        let dir = Dir::new();
-        for (id, text) in &docs {
-            dir.write(id, text);
-        }
-        run_json(&[
-            "dedup",
-            dir.path().to_str().expect("utf-8"),
-            "--progress",
-            "never",
-        ])
-    };
+    let report = reprint_report(&docs);
     assert_eq!(groups(&report), vec![ids], "reprint must group every copy");
     // Each cut copy is reported with its containment in the full story above its Jaccard
     // similarity (which kind admitted it depends on the estimates: either is right).
@@ -670,18 +664,7 @@ trade is quietest and the bar staff have least to do.";
             format!("{half}\n\n{own_ending}\n"),
         ),
     ]);
-    let report = {
-        let dir = Dir::new();
-        for (id, text) in &docs {
-            dir.write(id, text);
-        }
-        run_json(&[
-            "dedup",
-            dir.path().to_str().expect("utf-8"),
-            "--progress",
-            "never",
-        ])
-    };
+    let report = reprint_report(&docs);
     assert_eq!(
         groups(&report),
         ids(&[&[
