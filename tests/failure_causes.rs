@@ -685,6 +685,35 @@ trade is quietest and the bar staff have least to do.";
     assert_eq!(edited["via"], "wire/reservoir.2.txt");
     assert!(edited["similarity"].as_f64() >= Some(0.2), "{edited}");
     assert!(members.iter().filter(|m| m.get("via").is_some()).count() == 1);
+
+    // A first night into an index reports the cluster the same way.
+    let (corpus, state) = (Dir::new(), Dir::new());
+    for (id, text) in &docs {
+        corpus.write(id, text);
+    }
+    let state = state.path().join("index");
+    let indexed = run_json(&[
+        "dedup",
+        corpus.path().to_str().expect("utf-8"),
+        "--index",
+        state.to_str().expect("utf-8"),
+        "--progress",
+        "never",
+    ]);
+    let strip = |r: &serde_json::Value| -> Vec<(String, String, String)> {
+        let mut m: Vec<(String, String, String)> = r["clusters"][0]["members"]
+            .as_array()
+            .expect("members")
+            .iter()
+            .map(|m| {
+                let s = |k: &str| m[k].as_str().unwrap_or_default().to_string();
+                (s("id"), s("match"), s("via"))
+            })
+            .collect();
+        m.sort();
+        m
+    };
+    assert_eq!(strip(&indexed), strip(&report));
 }
 
 // Issue 16: mechanisms that fooled reprint itself. Each test below failed on the main branch

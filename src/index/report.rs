@@ -135,18 +135,20 @@ fn cluster_entries(
                 members: order
                     .iter()
                     .map(|&m| {
-                        let (kind, measures) = if m == rep {
-                            (MatchKind::Representative, None)
+                        let (kind, measures, via) = if m == rep {
+                            (MatchKind::Representative, None, None)
                         } else {
                             let ms = cluster::measure(night.get(m), night.get(rep));
                             let same = (ms.jaccard, ms.containment);
                             // A member in another language than the representative is a
                             // translation, measured by its names and figures (as a batch run
-                            // measures one). A member admitted under an earlier representative
-                            // may verify only as contained or not at all against a newer,
-                            // fuller one; it stays (ids are stable) and says how it relates now.
+                            // measures one). A member that does not verify against the
+                            // representative (it joined through another member, as a batch run
+                            // lets a copy left alone do, or under an earlier, shorter
+                            // representative) names the member it matches best, `via`; failing
+                            // that it stays (ids are stable) and says how it relates now.
                             match (cluster::verify(ms, rule(config)), counts) {
-                                (Some(kind), _) => (kind, Some(same)),
+                                (Some(kind), _) => (kind, Some(same), None),
                                 (None, Some(counts))
                                     if night.lang(m).is_some()
                                         && night.lang(rep).is_some()
@@ -157,9 +159,14 @@ fn cluster_entries(
                                         night.sketch(rep),
                                         counts,
                                     );
-                                    (MatchKind::Translation, Some((t.score, t.coverage)))
+                                    (MatchKind::Translation, Some((t.score, t.coverage)), None)
                                 }
-                                (None, _) => (MatchKind::Contained, Some(same)),
+                                (None, _) => match best_member(config, night, &order, m) {
+                                    Some((x, kind, mx)) => {
+                                        (kind, Some((mx.jaccard, mx.containment)), Some(x))
+                                    }
+                                    None => (MatchKind::Contained, Some(same), None),
+                                },
                             }
                         };
                         let date = night.date(m);
@@ -168,7 +175,7 @@ fn cluster_entries(
                             similarity: measures.map_or(1.0, |x| report::round4(x.0)),
                             containment: measures.map_or(1.0, |x| report::round4(x.1)),
                             kind,
-                            via: None,
+                            via: via.map(|x| night.id(x).to_string()),
                             lang: night.lang(m).map(crate::lang::Lang::code),
                             source: night.source(m).to_string(),
                             date: date.map(|d| crate::corpus::date::format_evidence(d.0)),
@@ -186,6 +193,34 @@ fn cluster_entries(
         crate::provenance::annotate(c);
     }
     clusters
+}
+
+/// Members of a cluster searched for the one a member that misses the representative matches:
+/// the first this many, so that a cluster of thousands costs no more than a few hundred
+/// measures a member.
+const VIA_SEARCH_MEMBERS: usize = 256;
+
+/// The member of `members` (representative first) other than the representative and `m` that
+/// `m` verifies against with the highest estimated Jaccard (ties: the first), with how.
+fn best_member(
+    config: &Config,
+    night: &Numbered,
+    members: &[usize],
+    m: usize,
+) -> Option<(usize, MatchKind, cluster::Measures)> {
+    let mut best: Option<(usize, MatchKind, cluster::Measures)> = None;
+    for &x in members.iter().take(VIA_SEARCH_MEMBERS).skip(1) {
+        if x == m {
+            continue;
+        }
+        let mx = cluster::measure(night.get(m), night.get(x));
+        if let Some(kind) = cluster::verify(mx, rule(config)) {
+            if best.as_ref().is_none_or(|b| mx.jaccard > b.2.jaccard) {
+                best = Some((x, kind, mx));
+            }
+        }
+    }
+    best
 }
 
 /// The outcome of each new article, in order.
