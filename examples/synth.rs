@@ -5,7 +5,7 @@
 //!     [--from ../shared/eval/news-base/articles.jsonl | --generated] [--lang cs|de|es|hu|it|ru|any] \
 //!     [--stories N | --articles N] [--sources N] [--seed S] [--format txt|jsonl] [--words MIN:MAX] \
 //!     [--adversarial exact-half|shared-footer] [--translations RATE [--same-event RATE]] \
-//!     [--long-tail RATE]
+//!     [--long-tail RATE] [--statement-words MIN:MAX]
 //! ```
 //!
 //! Originals come either from a JSON Lines file `{id, doc, lang, title, text}` read at run time
@@ -1009,6 +1009,11 @@ struct Args {
     /// platform's other sites, and hard wraps that reach the menu and dateline
     #[arg(long, default_value_t = 0.0, value_name = "RATE")]
     long_tail: f64,
+    /// Length in words of the official statement a statement pair of stories both quote,
+    /// MIN:MAX (real news only). Longer statements make the pairs alike enough to be taken for
+    /// reprints of each other
+    #[arg(long, default_value = "45:90", value_name = "MIN:MAX")]
+    statement_words: String,
 }
 
 // RNG streams: every story draws from its own stream, so output does not depend on
@@ -2616,6 +2621,22 @@ fn make_statement(lang: &'static str, text: &str, rng: &mut ChaCha8Rng) -> Strin
 }
 
 fn plan(args: &Args, docs: Vec<Doc>, lex: Lex) -> Result<Ctx, String> {
+    let statement_words = args
+        .statement_words
+        .split_once(':')
+        .and_then(|(a, b)| {
+            Some((
+                a.trim().parse::<usize>().ok()?,
+                b.trim().parse::<usize>().ok()?,
+            ))
+        })
+        .filter(|(a, b)| *a >= 10 && a <= b)
+        .ok_or_else(|| {
+            format!(
+                "--statement-words must be MIN:MAX with 10 <= MIN <= MAX, got {:?}",
+                args.statement_words
+            )
+        })?;
     let mut rng = rng_for(args.seed, P_PLAN, 0);
     // story mix: 6% template stories, 10% briefs, 2% statement pairs (each pair takes a donor doc)
     let mix = |n: usize| -> (usize, usize, usize, usize) {
@@ -2795,7 +2816,7 @@ fn plan(args: &Args, docs: Vec<Doc>, lex: Lex) -> Result<Ctx, String> {
                     }
                 }
                 let Some(ps) = donor else { continue };
-                let target = rng.gen_range(45..=90);
+                let target = rng.gen_range(statement_words.0..=statement_words.1);
                 let mut acc = String::new();
                 for p in ps.iter().skip(1) {
                     if words_of(&acc) >= target {
@@ -2809,7 +2830,7 @@ fn plan(args: &Args, docs: Vec<Doc>, lex: Lex) -> Result<Ctx, String> {
                 if acc.is_empty() {
                     acc = ps[0].clone();
                 }
-                cut_words(&acc, 100)
+                cut_words(&acc, 100.max(statement_words.1 + 10))
             };
             let v = by_lang.get_mut(lang).unwrap();
             let a = v.swap_remove(rng.gen_range(0..v.len()));
@@ -4586,6 +4607,10 @@ fn run(args: Args) -> Result<(), String> {
         manifest["translated_copies"] = n_translated.into();
         manifest["translated_langs"] = serde_json::json!(translated_langs);
         manifest["same_event_negatives"] = n_same_event.into();
+    }
+    if args.statement_words != "45:90" {
+        // only with the flag, so that other corpora keep their bytes
+        manifest["args"]["statement_words"] = args.statement_words.clone().into();
     }
     if args.long_tail > 0.0 {
         // only with the flag, so that other corpora keep their bytes
