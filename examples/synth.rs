@@ -2620,9 +2620,9 @@ fn make_statement(lang: &'static str, text: &str, rng: &mut ChaCha8Rng) -> Strin
     )
 }
 
-fn plan(args: &Args, docs: Vec<Doc>, lex: Lex) -> Result<Ctx, String> {
-    let statement_words = args
-        .statement_words
+/// A `MIN:MAX` word count given to `flag`, with 10 <= MIN <= MAX.
+fn word_span(flag: &str, value: &str) -> Result<(usize, usize), String> {
+    value
         .split_once(':')
         .and_then(|(a, b)| {
             Some((
@@ -2631,12 +2631,11 @@ fn plan(args: &Args, docs: Vec<Doc>, lex: Lex) -> Result<Ctx, String> {
             ))
         })
         .filter(|(a, b)| *a >= 10 && a <= b)
-        .ok_or_else(|| {
-            format!(
-                "--statement-words must be MIN:MAX with 10 <= MIN <= MAX, got {:?}",
-                args.statement_words
-            )
-        })?;
+        .ok_or_else(|| format!("{flag} must be MIN:MAX with 10 <= MIN <= MAX, got {value:?}"))
+}
+
+fn plan(args: &Args, docs: Vec<Doc>, lex: Lex) -> Result<Ctx, String> {
+    let statement_words = word_span("--statement-words", &args.statement_words)?;
     let mut rng = rng_for(args.seed, P_PLAN, 0);
     // story mix: 6% template stories, 10% briefs, 2% statement pairs (each pair takes a donor doc)
     let mix = |n: usize| -> (usize, usize, usize, usize) {
@@ -2870,22 +2869,7 @@ fn plan(args: &Args, docs: Vec<Doc>, lex: Lex) -> Result<Ctx, String> {
         plan_long_tail(args, &mut sites, &mut stories);
     }
 
-    let (wmin, wmax) = args
-        .words
-        .split_once(':')
-        .and_then(|(a, b)| {
-            Some((
-                a.trim().parse::<usize>().ok()?,
-                b.trim().parse::<usize>().ok()?,
-            ))
-        })
-        .filter(|(a, b)| *a >= 10 && a <= b)
-        .ok_or_else(|| {
-            format!(
-                "--words must be MIN:MAX with 10 <= MIN <= MAX, got {:?}",
-                args.words
-            )
-        })?;
+    let (wmin, wmax) = word_span("--words", &args.words)?;
 
     let mut chains = BTreeMap::new();
     if !args.generated {

@@ -632,6 +632,27 @@ pub fn component_labels(edges: impl Iterator<Item = (u64, u64)> + Clone) -> Vec<
 /// shares next to nothing with the representative, and must not be chained in.
 const ORPHAN_REP_SHARE: f64 = 0.5;
 
+/// Of the documents `candidates` (in the order given), the one `doc` verifies against with the
+/// highest estimated Jaccard (ties: the first), with how it matched and its measures: the member
+/// a document that misses its representative is reported `via`.
+pub fn best_match<F: Fingerprints + ?Sized>(
+    fps: &F,
+    doc: usize,
+    candidates: impl IntoIterator<Item = usize>,
+    rule: Rule,
+) -> Option<(usize, MatchKind, Measures)> {
+    let mut best: Option<(usize, MatchKind, Measures)> = None;
+    for x in candidates {
+        let m = measure(fps.get(doc), fps.get(x));
+        if let Some(kind) = verify(m, rule) {
+            if best.as_ref().is_none_or(|b| m.jaccard > b.2.jaccard) {
+                best = Some((x, kind, m));
+            }
+        }
+    }
+    best
+}
+
 /// Builds the clusters from verified `edges` (pairs `(i, j)`, `i < j`, sorted).
 ///
 /// Union-find gives connected components; each component is then split greedily: its most
@@ -681,8 +702,7 @@ pub fn cluster<F: Fingerprints + ?Sized>(
             let length = |d: u32| fps.get(d as usize).length;
             length(b).cmp(&length(a)).then(a.cmp(&b))
         });
-        let comp_docs = comp.clone();
-        for rep in comp.into_iter().map(|d| d as usize) {
+        for rep in comp.iter().map(|&d| d as usize) {
             if assigned[rep] {
                 continue;
             }
@@ -741,28 +761,18 @@ pub fn cluster<F: Fingerprints + ?Sized>(
         // often inflated by an update or cut, and a copy edited the other way can miss it
         // while it matches the story's plain copies.
         let mut joins: Vec<(usize, Member)> = Vec::new();
-        for &doc in &comp_docs {
-            let doc = doc as usize;
+        for doc in comp.into_iter().map(|d| d as usize) {
             if placed[doc] != u32::MAX {
                 continue;
             }
-            // (Jaccard, cluster, member, kind, measures)
-            let mut best: Option<(f64, usize, usize, MatchKind, Measures)> = None;
-            for &nb in adjacency.of(doc) {
-                let nb = nb as usize;
-                let c = placed[nb];
-                if c == u32::MAX || (c as usize) < first_cluster {
-                    continue;
-                }
-                let m = measure(fps.get(doc), fps.get(nb));
-                if let Some(kind) = verify(m, rule) {
-                    // Ties to the smaller member: the neighbours come in index order.
-                    if best.as_ref().is_none_or(|b| m.jaccard > b.0) {
-                        best = Some((m.jaccard, c as usize, nb, kind, m));
-                    }
-                }
-            }
-            if let Some((_, c, via, kind, measures)) = best {
+            // Its neighbours in one of the component's clusters, in index order.
+            let placed_neighbours = adjacency
+                .of(doc)
+                .iter()
+                .map(|&nb| nb as usize)
+                .filter(|&nb| placed[nb] != u32::MAX && placed[nb] as usize >= first_cluster);
+            if let Some((via, kind, measures)) = best_match(fps, doc, placed_neighbours, rule) {
+                let c = placed[via] as usize;
                 let rep = clusters[c].representative;
                 let to_rep = measure(fps.get(doc), fps.get(rep));
                 // SimHash finds near-identical copies only: no second chance there.

@@ -161,7 +161,17 @@ fn cluster_entries(
                                     );
                                     (MatchKind::Translation, Some((t.score, t.coverage)), None)
                                 }
-                                (None, _) => match best_member(config, night, &order, m) {
+                                (None, _) => match cluster::best_match(
+                                    night,
+                                    m,
+                                    order
+                                        .iter()
+                                        .take(VIA_SEARCH_MEMBERS)
+                                        .skip(1)
+                                        .copied()
+                                        .filter(|&x| x != m),
+                                    rule(config),
+                                ) {
                                     Some((x, kind, mx)) => {
                                         (kind, Some((mx.jaccard, mx.containment)), Some(x))
                                     }
@@ -199,29 +209,6 @@ fn cluster_entries(
 /// the first this many, so that a cluster of thousands costs no more than a few hundred
 /// measures a member.
 const VIA_SEARCH_MEMBERS: usize = 256;
-
-/// The member of `members` (representative first) other than the representative and `m` that
-/// `m` verifies against with the highest estimated Jaccard (ties: the first), with how.
-fn best_member(
-    config: &Config,
-    night: &Numbered,
-    members: &[usize],
-    m: usize,
-) -> Option<(usize, MatchKind, cluster::Measures)> {
-    let mut best: Option<(usize, MatchKind, cluster::Measures)> = None;
-    for &x in members.iter().take(VIA_SEARCH_MEMBERS).skip(1) {
-        if x == m {
-            continue;
-        }
-        let mx = cluster::measure(night.get(m), night.get(x));
-        if let Some(kind) = cluster::verify(mx, rule(config)) {
-            if best.as_ref().is_none_or(|b| mx.jaccard > b.2.jaccard) {
-                best = Some((x, kind, mx));
-            }
-        }
-    }
-    best
-}
 
 /// The outcome of each new article, in order.
 fn articles(night: &Numbered, assigned: &Assignment) -> Vec<ArticleOutcome> {
