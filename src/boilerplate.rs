@@ -340,14 +340,8 @@ const MONTHS: &[&str] = &[
 /// once a phrase (over a hundred substring searches for every short line of every document).
 fn chrome_phrases() -> &'static aho_corasick::AhoCorasick {
     static AUTOMATON: std::sync::OnceLock<aho_corasick::AhoCorasick> = std::sync::OnceLock::new();
-    AUTOMATON.get_or_init(|| {
-        // Fixed, short ASCII and UTF-8 literals: building cannot fail on them.
-        // A full DFA: a few kilobytes for these phrases, and the fastest search of short lines.
-        aho_corasick::AhoCorasick::builder()
-            .kind(Some(aho_corasick::AhoCorasickKind::DFA))
-            .build(CHROME_PHRASES)
-            .expect("chrome phrases build an automaton")
-    })
+    // A full DFA: a few kilobytes for these phrases, and the fastest search of short lines.
+    AUTOMATON.get_or_init(|| dfa(CHROME_PHRASES))
 }
 
 /// Longer lines than [`CHROME_MAX_WORDS`] may still be a site's notice (below) up to this many
@@ -548,12 +542,13 @@ const NEWSLETTER_WORDS: &[&str] = &[
     "zpravodaj",
 ];
 
-/// A full DFA over `phrases` (fixed, short literals: building cannot fail on them).
+/// A full DFA over `phrases` (fixed, short ASCII and UTF-8 literals: building cannot fail on
+/// them).
 fn dfa<'p>(phrases: impl IntoIterator<Item = &'p &'p str>) -> aho_corasick::AhoCorasick {
     aho_corasick::AhoCorasick::builder()
         .kind(Some(aho_corasick::AhoCorasickKind::DFA))
         .build(phrases)
-        .expect("notice phrases build an automaton")
+        .expect("fixed phrases build an automaton")
 }
 
 /// The topic words of a notice (cookies and consent, newsletters, donations), searched by
