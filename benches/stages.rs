@@ -704,6 +704,7 @@ fn synthetic(n: usize, num_perm: usize, stream: u64) -> Synthetic {
             numbers.dedup();
             groups[g].push(i);
             Fingerprint {
+                quoted_lanes: 0,
                 signature,
                 simhash: None,
                 shingles,
@@ -719,6 +720,7 @@ fn synthetic(n: usize, num_perm: usize, stream: u64) -> Synthetic {
             numbers.dedup();
             groups.push(vec![i]);
             Fingerprint {
+                quoted_lanes: 0,
                 signature: (0..num_perm).map(|_| rng.gen()).collect(),
                 simhash: None,
                 shingles,

@@ -24,6 +24,10 @@ pub struct Fingerprint {
     pub length: u32,
     /// Bottom-k sketch of the figures (digit-bearing tokens) of the kept text.
     pub numbers: Box<[u64]>,
+    /// Bit `k` set when lane `k` of the signature is a shingle of the text's quotations (its
+    /// spans between double quotes, [`crate::shingle::quoted_text`]); 0 when it quotes nothing
+    /// and when that is not known (SimHash, an index written before quotations were kept).
+    pub quoted_lanes: u128,
 }
 
 impl AsRef<[u32]> for Fingerprint {
@@ -47,6 +51,8 @@ pub struct FingerprintRef<'a> {
     pub length: u32,
     /// Bottom-k sketch of the figures of the kept text.
     pub numbers: &'a [u64],
+    /// The lanes that are shingles of the text's quotations ([`Fingerprint::quoted_lanes`]).
+    pub quoted_lanes: u128,
 }
 
 impl<'a> From<&'a Fingerprint> for FingerprintRef<'a> {
@@ -57,6 +63,7 @@ impl<'a> From<&'a Fingerprint> for FingerprintRef<'a> {
             shingles: fp.shingles,
             length: fp.length,
             numbers: &fp.numbers,
+            quoted_lanes: fp.quoted_lanes,
         }
     }
 }
@@ -70,6 +77,7 @@ impl FingerprintRef<'_> {
             shingles: self.shingles,
             length: self.length,
             numbers: self.numbers.into(),
+            quoted_lanes: self.quoted_lanes,
         }
     }
 }
@@ -149,6 +157,8 @@ struct Meta {
     /// Where the document's sketch starts in `numbers` (above [`FIGURES_LEN_BITS`]) and its
     /// length (below).
     figures: u64,
+    /// [`Fingerprint::quoted_lanes`].
+    quoted_lanes: u128,
 }
 
 /// Bits of a [`FingerprintTable`]'s figure entry that hold the sketch's length: far more than
@@ -219,6 +229,7 @@ impl FingerprintTable {
             shingles: fp.shingles,
             length: fp.length,
             figures: (self.numbers.len() as u64) << FIGURES_LEN_BITS | numbers.len() as u64,
+            quoted_lanes: fp.quoted_lanes,
         };
         self.numbers.extend_from_slice(numbers);
     }
@@ -278,6 +289,7 @@ impl Fingerprints for FingerprintTable {
             shingles: meta.shingles,
             length: meta.length,
             numbers: &self.numbers[start..start + len],
+            quoted_lanes: meta.quoted_lanes,
         }
     }
 }
@@ -305,6 +317,7 @@ pub const SELF: Measures = Measures {
     figures_differ: false,
     size_ratio: 1.0,
     hamming_bits: None,
+    quoted_lanes: None,
 };
 
 /// Thresholds of the verification rule.
@@ -350,6 +363,10 @@ pub struct Measures {
     pub size_ratio: f64,
     /// Bits in which the SimHash fingerprints differ, for pairs measured by SimHash.
     pub hamming_bits: Option<u32>,
+    /// The lanes on which the two signatures agree, and of those, the ones whose shingle is
+    /// quoted in both texts ([`Fingerprint::quoted_lanes`]), of the first 128 lanes; none for
+    /// a SimHash pair.
+    pub quoted_lanes: Option<QuotedLanes>,
 }
 
 /// Slots ([`crate::shingle::number_sketch`]) two documents must share before their figures
@@ -384,6 +401,7 @@ pub fn measure<'a, 'b>(
             figures_differ,
             size_ratio,
             hamming_bits: Some(d),
+            quoted_lanes: None,
         };
     }
     let (jaccard, containment) = minhash_estimates(small, large);
@@ -393,7 +411,47 @@ pub fn measure<'a, 'b>(
         figures_differ,
         size_ratio,
         hamming_bits: None,
+        quoted_lanes: shared_quoted_lanes(a, b),
     }
+}
+
+/// How the agreement of a pair's first 128 lanes splits between quoted and other text, and
+/// how much of each text is quoted ([`is_quotation`]).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+pub struct QuotedLanes {
+    /// Lanes (of the first 128) on which the two signatures agree.
+    pub agreeing: u32,
+    /// Of those, the lanes whose shingle is quoted in both texts.
+    pub quoted: u32,
+    /// Of the first 128 lanes, the most that either text holds quoted shingles in.
+    pub most_quoted: u32,
+    /// The lanes compared (128, or fewer for a narrower signature).
+    pub lanes: u32,
+}
+
+/// The split of a MinHash pair's agreement between quoted and other text.
+fn shared_quoted_lanes(a: FingerprintRef, b: FingerprintRef) -> Option<QuotedLanes> {
+    let lanes = a.signature.len().min(b.signature.len()).min(128);
+    if lanes == 0 {
+        return None;
+    }
+    let mask = if lanes == 128 {
+        u128::MAX
+    } else {
+        (1u128 << lanes) - 1
+    };
+    let agree = (0..lanes)
+        .filter(|&k| a.signature.get(k) == b.signature.get(k))
+        .fold(0u128, |bits, k| bits | 1 << k);
+    let both = a.quoted_lanes & b.quoted_lanes & mask;
+    Some(QuotedLanes {
+        agreeing: agree.count_ones(),
+        quoted: (agree & both).count_ones(),
+        most_quoted: (a.quoted_lanes & mask)
+            .count_ones()
+            .max((b.quoted_lanes & mask).count_ones()),
+        lanes: lanes as u32,
+    })
 }
 
 /// The two documents, the one with fewer distinct shingles first.
@@ -491,17 +549,31 @@ pub fn min_agreeing_lanes(rule: Rule, num_perm: usize) -> usize {
         .min(CONTAINMENT_MIN_AGREEING)
 }
 
+/// Above this estimated Jaccard similarity a pair matches whatever part of the texts it
+/// shares; at or below it, not when all it shares is quoted ([`is_quotation`]). Two stories
+/// quoting one long statement score 0.15–0.3 (DESIGN.md, "Quotations").
+pub const QUOTATION_MAX_JACCARD: f64 = 0.35;
+
+/// A pair shares only a quotation when, of its agreeing lanes, the unquoted ones are fewer
+/// than this share of what the texts' unquoted parts would give if the pair shared its text
+/// evenly: paraphrase of the statement and common phrases, not a copied story.
+const QUOTATION_UNQUOTED_SHARE: f64 = 0.35;
+
+/// Fewest unquoted agreeing lanes an evenly shared pair would show before their absence is
+/// evidence: a text that is mostly quotes (an interview) is never judged by its few others.
+const QUOTATION_MIN_EXPECTED: f64 = 8.0;
+
 /// A document with at most this share of the other's shingles, and inside it, is a cut copy
 /// ("contained") even when its Jaccard similarity alone would pass.
 const CUT_COPY_MAX_SIZE_RATIO: f64 = 0.75;
 
-/// Applies the rule: documents whose figures differ never match; a SimHash pair matches as a
-/// near-duplicate within `max_hamming_bits` (the estimates derived from a distance that small
-/// always pass the thresholds, and no containment can be told from 64 bits); for MinHash a much
-/// smaller document inside the other is contained, otherwise near-duplicate by Jaccard, then
-/// contained.
+/// Applies the rule: documents whose figures differ, and a pair that shares only a quotation
+/// ([`is_quotation`]), never match; a SimHash pair matches as a near-duplicate within
+/// `max_hamming_bits` (the estimates derived from a distance that small always pass the
+/// thresholds, and no containment can be told from 64 bits); for MinHash a much smaller
+/// document inside the other is contained, otherwise near-duplicate by Jaccard, then contained.
 pub fn verify(m: Measures, rule: Rule) -> Option<MatchKind> {
-    if m.figures_differ {
+    if m.figures_differ || is_quotation(&m) {
         None
     } else if let Some(d) = m.hamming_bits {
         (d <= rule.max_hamming_bits).then_some(MatchKind::NearDuplicate)
@@ -514,6 +586,24 @@ pub fn verify(m: Measures, rule: Rule) -> Option<MatchKind> {
     } else {
         None
     }
+}
+
+/// Whether a MinHash pair shares only what both texts quote, like a statement that two
+/// different stories quote at length, when it is not alike enough for that not to matter.
+/// The unquoted agreeing lanes are compared with those a pair sharing its texts evenly would
+/// have (the agreeing lanes times the unquoted share of the more quoted text): a copy of a
+/// story agrees on its narrative as much as on its quotes.
+pub fn is_quotation(m: &Measures) -> bool {
+    let Some(q) = m.quoted_lanes else {
+        return false;
+    };
+    if m.hamming_bits.is_some() || m.jaccard > QUOTATION_MAX_JACCARD || q.lanes == 0 {
+        return false;
+    }
+    let unquoted_share = 1.0 - f64::from(q.most_quoted) / f64::from(q.lanes);
+    let expected = f64::from(q.agreeing) * unquoted_share;
+    let unquoted = f64::from(q.agreeing - q.quoted);
+    expected >= QUOTATION_MIN_EXPECTED && unquoted < QUOTATION_UNQUOTED_SHARE * expected
 }
 
 /// One member of a cluster.
@@ -806,6 +896,7 @@ mod tests {
 
     fn fp(sig: Vec<u32>, shingles: usize, length: usize) -> Fingerprint {
         Fingerprint {
+            quoted_lanes: 0,
             signature: sig.into(),
             simhash: None,
             shingles: shingles as u32,
@@ -816,6 +907,7 @@ mod tests {
 
     fn sim(fingerprint: u64, shingles: usize, length: usize) -> Fingerprint {
         Fingerprint {
+            quoted_lanes: 0,
             signature: Box::default(),
             simhash: Some(fingerprint),
             shingles: shingles as u32,
@@ -833,6 +925,7 @@ mod tests {
     /// A fingerprint of `width` lanes and `figures` figures, all made from `seed`.
     fn varied(seed: u32, width: usize, figures: usize) -> Fingerprint {
         Fingerprint {
+            quoted_lanes: 0,
             signature: (0..width as u32)
                 .map(|k| seed.wrapping_mul(0x9e37_79b9) ^ k)
                 .collect(),
@@ -913,6 +1006,7 @@ mod tests {
         ];
         for (jaccard, containment, want) in cases {
             let m = Measures {
+                quoted_lanes: None,
                 jaccard,
                 containment,
                 figures_differ: false,
@@ -933,6 +1027,67 @@ mod tests {
             };
             assert_eq!(verify(cut, RULE), Some(MatchKind::Contained));
         }
+    }
+
+    #[test]
+    fn quotation_table() {
+        // (estimated Jaccard, agreeing lanes, of them quoted in both, the more quoted text's
+        // quoted lanes, a quotation)
+        let cases = [
+            // Two stories quoting one statement: nearly all they agree on is quoted.
+            (0.30, 39, 35, 64, true),
+            (0.21, 27, 23, 55, true),
+            // A copy agrees on its narrative as much as on its quotes.
+            (0.30, 39, 20, 64, false),
+            (0.21, 27, 10, 40, false),
+            // Alike enough that what they share does not matter.
+            (0.40, 51, 50, 64, false),
+            // An interview, nearly all quotes: too little else to judge by (1.9 lanes).
+            (0.25, 32, 31, 120, false),
+            // Nothing quoted: nothing to tell.
+            (0.25, 32, 0, 0, false),
+        ];
+        for (jaccard, agreeing, quoted, most_quoted, want) in cases {
+            let m = Measures {
+                jaccard,
+                containment: jaccard,
+                figures_differ: false,
+                size_ratio: 1.0,
+                hamming_bits: None,
+                quoted_lanes: Some(QuotedLanes {
+                    agreeing,
+                    quoted,
+                    most_quoted,
+                    lanes: 128,
+                }),
+            };
+            assert_eq!(is_quotation(&m), want, "{m:?}");
+            if want {
+                assert_eq!(verify(m, RULE), None);
+            }
+            let unknown = Measures {
+                quoted_lanes: None,
+                ..m
+            };
+            assert!(!is_quotation(&unknown));
+        }
+        // Measured from fingerprints: the lanes quoted in both are counted among the agreeing.
+        let lanes = |bits: u128| Fingerprint {
+            quoted_lanes: bits,
+            ..fp((0..128).collect(), 1_000, 1_000)
+        };
+        let (a, b) = (lanes(0xff), lanes(0xf0f));
+        let mut other = fp((0..128).collect(), 1_000, 1_000);
+        other.signature[0] = 7_000;
+        other.quoted_lanes = 0xf0f;
+        let q = measure(&a, &b).quoted_lanes.expect("MinHash pair");
+        assert_eq!(
+            (q.agreeing, q.quoted, q.most_quoted, q.lanes),
+            (128, 4, 8, 128)
+        );
+        // Lane 0, quoted in both, no longer agrees.
+        let q = measure(&a, &other).quoted_lanes.expect("MinHash pair");
+        assert_eq!((q.agreeing, q.quoted), (127, 3));
     }
 
     proptest::proptest! {

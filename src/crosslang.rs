@@ -823,6 +823,7 @@ mod tests {
 
     fn fp(length: u32, sig: u32) -> Fingerprint {
         Fingerprint {
+            quoted_lanes: 0,
             signature: (0..32).map(|k| sig * 1000 + k).collect(),
             simhash: None,
             shingles: 100,

@@ -63,6 +63,10 @@ pub struct Explanation {
     /// Of the agreeing places, those whose figure has one or two digits: weak evidence, which
     /// counts half (`shingle::WEAK_DIGITS`).
     pub weak_figure_slots: usize,
+    /// How the MinHash lanes the two agree on split between text both quote and the rest
+    /// (absent under SimHash).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub quoted_lanes: Option<cluster::QuotedLanes>,
     /// The rule that groups them, or `None` when dedup would keep them apart.
     pub verdict: Option<MatchKind>,
     /// A sentence saying why.
@@ -155,6 +159,18 @@ pub fn explain(config: &Config, a: &str, b: &str) -> Result<Explanation> {
                     crosslang::MAX_SAME_TEXT_JACCARD
                 )
             }
+            None if cluster::is_quotation(&m) => {
+                let q = m.quoted_lanes.unwrap_or_default();
+                format!(
+                    "kept apart: all they share is quoted (estimated Jaccard {:.3} ≤ {}): {} of \
+                     the {} lanes they agree on are quoted in both, as when two stories quote \
+                     one statement",
+                    m.jaccard,
+                    cluster::QUOTATION_MAX_JACCARD,
+                    q.quoted,
+                    q.agreeing
+                )
+            }
             _ if m.figures_differ => {
                 format!(
                     "kept apart: their figures agree in {} of the {} places where both have one, \
@@ -207,6 +223,7 @@ pub fn explain(config: &Config, a: &str, b: &str) -> Result<Explanation> {
             figures_differ: m.figures_differ,
             figure_slots: [figures.agree, figures.common],
             weak_figure_slots: figures.weak,
+            quoted_lanes: m.quoted_lanes,
             verdict,
             reason,
             diff: word_diff(&pair[0], &pair[1]),

@@ -1334,6 +1334,7 @@ mod tests {
         let mut table = crate::cluster::FingerprintTable::new(sigs[0].len());
         for sig in sigs {
             table.push(crate::cluster::FingerprintRef {
+                quoted_lanes: 0,
                 signature: Lanes::Words(sig),
                 simhash: None,
                 shingles: 1,

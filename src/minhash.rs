@@ -124,6 +124,30 @@ impl MinHasher {
             }
         }
     }
+
+    /// Which lanes of `sig`, the signature of a whole set of shingles, hold a shingle of
+    /// `part` (shingles of the same set): bit `k` set when lane `k`'s value is the minimum of
+    /// `part`'s shingles in bin `k`, for the first 128 lanes (the check of quotations reads no
+    /// others). A lane that borrowed its value (a bin no shingle of the whole set reached) is
+    /// never set: the part's bins are not densified, which for a part of a few shingles would
+    /// cost more than hashing the whole text.
+    pub fn lanes_held_by(&self, sig: &[u32], part: &[u64]) -> u128 {
+        let bins = sig.len();
+        let lanes = bins.min(128);
+        let mut own = [u32::MAX; 128];
+        let mut reached = 0u128;
+        for &h in part {
+            let x = mix(h ^ self.key);
+            let bin = bin_of((x >> 32) as u32, bins);
+            if bin < lanes {
+                own[bin] = own[bin].min(x as u32);
+                reached |= 1 << bin;
+            }
+        }
+        (0..lanes)
+            .filter(|&k| reached >> k & 1 == 1 && own[k] == sig[k])
+            .fold(0u128, |bits, k| bits | 1 << k)
+    }
 }
 
 /// The lanes of one stored signature: one `u32` a lane, or a row packed by [`pack`].
@@ -331,6 +355,29 @@ mod tests {
             let got = containment(j, a, b);
             assert!((got - want).abs() < 1e-9, "J={j}: got {got}, want {want}");
         }
+    }
+
+    #[test]
+    fn lanes_held_by_a_part_of_the_set() {
+        let hasher = MinHasher::new(128, 9);
+        let whole = set(0..3_000);
+        let sig = hasher.signature(&whole);
+        assert_eq!(hasher.lanes_held_by(&sig, &whole), u128::MAX);
+        assert_eq!(hasher.lanes_held_by(&sig, &[]), 0);
+        // Every bin is filled, so each lane's minimum lies in exactly one half.
+        let (first, second) = whole.split_at(1_000);
+        let (a, b) = (
+            hasher.lanes_held_by(&sig, first),
+            hasher.lanes_held_by(&sig, second),
+        );
+        assert_eq!(a | b, u128::MAX);
+        assert_eq!(a & b, 0);
+        // About a third of the lanes, as a third of the shingles.
+        assert!((25..=60).contains(&a.count_ones()), "{}", a.count_ones());
+        // A narrower signature sets only its own lanes.
+        let narrow = MinHasher::new(16, 9);
+        let sig = narrow.signature(&whole);
+        assert_eq!(narrow.lanes_held_by(&sig, &whole), 0xffff);
     }
 
     #[test]

@@ -417,6 +417,29 @@ fn phone_numbers(line: &str) -> Vec<std::ops::Range<usize>> {
     found
 }
 
+/// Writes into `out` (cleared first) the quoted spans of `normalized` text, where every
+/// double quote and guillemet is `"`: what lies between a quote and the next one on the same
+/// line, spans joined by line breaks. A line break ends a quotation that has not closed, as a
+/// paragraph of a quotation running on does in English (it opens the next with a quote of
+/// its own) and as a stray inch mark must: a quote never reaches past its paragraph.
+pub fn quoted_text(normalized: &str, out: &mut String) {
+    out.clear();
+    if !normalized.contains('"') {
+        return;
+    }
+    for line in normalized.lines() {
+        // Odd pieces lie between a quote and the next one; a last odd piece is a quotation
+        // the line leaves open, which runs to its end.
+        for piece in line.split('"').skip(1).step_by(2) {
+            let piece = piece.trim();
+            if !piece.is_empty() {
+                out.push_str(piece);
+                out.push('\n');
+            }
+        }
+    }
+}
+
 /// The figures of a text as a sketch of *slots*: each figure (a run of figure tokens, see
 /// [`Tok`]) of a prose line is filed under the word just before it and the word just after it
 /// (within its piece, else the neighbouring piece's edge word), one entry a side: the slot's
@@ -771,6 +794,32 @@ mod tests {
         let dateline =
             "by jane doe, updated 2010-01-24 06:12\nthe council met on monday and agreed on a plan";
         assert!(number_sketch(dateline, 1).0.is_empty());
+    }
+
+    #[test]
+    fn quoted_text_table() {
+        // (normalized text, its quotations)
+        let cases = [
+            ("no quotes here", ""),
+            (
+                "he said \"we will build it\" on monday",
+                "we will build it\n",
+            ),
+            ("\"one\" and \"two\"", "one\ntwo\n"),
+            // A quotation left open runs to the end of its line, never past it.
+            (
+                "\"the first paragraph\nand then the story",
+                "the first paragraph\n",
+            ),
+            ("a 12\" screen for the office", "screen for the office\n"),
+            ("\"\" empty quotes", ""),
+            ("\"a\" b \"c\nd \"e\"", "a\nc\ne\n"),
+        ];
+        let mut out = String::from("left over");
+        for (text, want) in cases {
+            quoted_text(text, &mut out);
+            assert_eq!(out, want, "{text:?}");
+        }
     }
 
     #[test]

@@ -903,3 +903,164 @@ fn ocr_figures_written_or_read_otherwise_are_one_figure() {
         ids(&[&["archive/works.txt", "herald/works.txt"]])
     );
 }
+
+/// A statement of the kind two different stories both quote at length: a regional water
+/// authority on a drought (written for this test).
+const WATER_STATEMENT: &str = "\"The authority has decided, after consulting the county \
+councils and the farmers' unions, to restrict the use of water from the public network for \
+watering gardens, washing cars and filling private pools from Monday until further notice. \
+The reservoirs that supply the eastern districts stand at thirty-one per cent of their \
+capacity, the lowest level recorded in the month of August since measurements began, and the \
+forecasts give no reason to expect that the autumn rains will come early. Households are asked \
+to take shorter showers, to run washing machines and dishwashers only when they are full, and \
+to report leaks in the street to the free line that the authority keeps open day and night. \
+Businesses that depend on water, from bakeries to laundries, will receive a letter explaining \
+how the restrictions apply to them, and inspectors will visit the largest users in the coming \
+weeks. The authority understands that these measures are a burden, and it will lift them as \
+soon as the level of the reservoirs allows it, but it cannot ask the hospitals, the fire \
+brigade and the farms that feed the region to go without because the rest of us would not \
+change our habits for a few weeks,\" the authority said in a statement.";
+
+/// A story on the restrictions themselves, quoting the statement after its own opening.
+fn ban_story() -> String {
+    format!(
+        "Hosepipe ban for the eastern districts from Monday\n\n\
+Gardeners in the eastern districts will have to put away their hosepipes from Monday, after the \
+regional water authority announced the first ban on garden watering in eleven years on Friday \
+afternoon.\n\n\
+The decision had been expected since the beginning of the month, when the level of the \
+Ashcombe reservoir fell below the mark at which the authority's own drought plan recommends \
+restrictions. Several councillors had called for a ban as early as July.\n\n\
+Hallam, Ashcombe and the villages along the river Wend are covered; the western districts, \
+which draw their water from the Kellet aquifer, are not, and the authority said it had no \
+plans to extend the ban there this year.\n\n\
+{WATER_STATEMENT}\n\n\
+Anyone caught breaking the ban faces a fine of up to a thousand pounds, although the authority \
+said its inspectors would give warnings first. Garden centres reported a rush on water butts \
+and watering cans on Friday evening, and one shop in Hallam sold out of them within an hour of \
+the announcement.\n\n\
+Swimming clubs will be spared: public pools are exempt, the authority said, because they \
+recycle most of their water and close for the winter anyway. The golf club at Ashcombe Park \
+said it would let its fairways go brown and water only the greens, from its own pond, as it \
+did during the last ban.\n\n\
+The last ban, in the summer of the great heat, lasted nine weeks and was lifted in October. \
+This time the opposition on the county council wants the authority to publish the level of \
+each reservoir every week, and to say how much water its own pipes lose before it reaches a \
+tap: a fifth of it, according to the regulator's last report, which the authority disputes.\n"
+    )
+}
+
+/// A different story, on the county's farmers, quoting the same statement.
+fn farm_story() -> String {
+    format!(
+        "Dairy farmers count the cost of the dry summer\n\n\
+On the Pennock family's farm above Millbridge, the grass that should be knee high in August is \
+brown and brittle, and the herd of ninety cows has been eating the winter's silage since the \
+middle of July. \"We have never had to open the clamp this early,\" said Ruth Pennock.\n\n\
+Across the county, dairy farmers say the drought has cut the second cut of grass by half, and \
+the price of bought-in feed has risen by a third since the spring. The farmers' union is \
+asking the government for an emergency fund.\n\n\
+At the livestock market in Millbridge on Wednesday, the auctioneer said more cattle had come \
+through the ring in a week than in any August he could remember, and that prices had fallen \
+accordingly, as farmers sold stock they could no longer feed.\n\n\
+{WATER_STATEMENT}\n\n\
+For the Pennocks, the promise that farms come first is some comfort, but the water from the \
+network was never the problem: their own borehole still runs, and what they lack is rain on \
+the fields. Mrs Pennock said she would sell twenty heifers at the autumn market rather than \
+buy hay at the prices dealers were asking.\n\n\
+Arable farmers have fared better. The wheat harvest came in early and dry, and yields were \
+close to the average, though the maize grown for the dairies is short and will be cut weeks \
+before it is ripe. Potato growers without irrigation expect small tubers and a poor price.\n\n\
+The union will meet the county's members of parliament on Thursday. Its regional secretary, \
+Tom Ashby, said he would ask them for three things: feed at cost from the government's \
+reserves, a delay to the autumn's tax payments, and a promise that the next plan for the \
+county's water would count the farms' boreholes as well as the reservoirs.\n"
+    )
+}
+
+#[test]
+fn two_stories_quoting_one_long_statement_stay_apart() {
+    // Each story is reprinted once. The statement is about two fifths of each text: the two
+    // stories score an estimated Jaccard of about 0.3, above the threshold, but all they share
+    // is what both quote. Before quotations were told apart, all four pages made one cluster.
+    let reprinted = |text: &str| text.replace(" on Friday", " last Friday");
+    let corpus = docs(&[
+        ("gazette/ban.txt", ban_story()),
+        ("courier/ban.2.txt", reprinted(&ban_story())),
+        ("farmersweekly/farms.txt", farm_story()),
+        ("countynews/farms.2.txt", reprinted(&farm_story())),
+    ]);
+    assert_eq!(
+        reprint(&corpus),
+        ids(&[
+            &["countynews/farms.2.txt", "farmersweekly/farms.txt"],
+            &["courier/ban.2.txt", "gazette/ban.txt"],
+        ]),
+        "two stories quoting one statement are two stories"
+    );
+    // A first night into an index keeps them apart too (the quoted lanes are stored), and so
+    // does a second night that brings a third copy of the farm story.
+    let (dir, state) = (Dir::new(), Dir::new());
+    for (id, text) in &corpus {
+        dir.write(id, text);
+    }
+    let state = state.path().join("index");
+    let night = |corpus: &Dir| {
+        run_json(&[
+            "dedup",
+            corpus.path().to_str().expect("utf-8"),
+            "--index",
+            state.to_str().expect("utf-8"),
+            "--progress",
+            "never",
+        ])
+    };
+    assert_eq!(groups(&night(&dir)), reprint(&corpus));
+    let later = Dir::new();
+    later.write("dalesdaily/farms.3.txt", farm_story());
+    let second = night(&later);
+    let joined = second["index"]["articles"]
+        .as_array()
+        .expect("articles")
+        .iter()
+        .find(|a| a["id"] == "dalesdaily/farms.3.txt")
+        .expect("the new copy");
+    assert_eq!(joined["outcome"], "joined");
+    let cluster = second["clusters"]
+        .as_array()
+        .expect("clusters")
+        .iter()
+        .find(|c| c["id"] == joined["cluster"])
+        .expect("its cluster");
+    let mut members: Vec<&str> = cluster["members"]
+        .as_array()
+        .expect("members")
+        .iter()
+        .filter_map(|m| m["id"].as_str())
+        .collect();
+    members.sort_unstable();
+    assert_eq!(
+        members,
+        [
+            "countynews/farms.2.txt",
+            "dalesdaily/farms.3.txt",
+            "farmersweekly/farms.txt"
+        ],
+        "the third farm copy joins the farm story only"
+    );
+    // A page that is the statement itself (a wire's release run in full under a headline) is
+    // mostly quotes: the check never judges a text by the little it has besides, and the
+    // release stays inside the story that quotes it.
+    let release = docs(&[
+        (
+            "wire/statement.txt",
+            format!("Water authority: hosepipe ban from Monday\n\n{WATER_STATEMENT}\n"),
+        ),
+        ("gazette/ban.txt", ban_story()),
+    ]);
+    assert_eq!(
+        reprint(&release),
+        ids(&[&["gazette/ban.txt", "wire/statement.txt"]]),
+        "the release is inside the story"
+    );
+}

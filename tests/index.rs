@@ -803,8 +803,9 @@ fn a_reprint_joins_a_story_led_by_its_translation() {
     assert_eq!(member(&r2, id, "delta/harbour.txt")["lang"], "en");
 }
 
-/// Rewrites an index written in the current format (4) as an earlier reprint wrote it, in
-/// format `version`: 3 without each document's date source (the byte after its date); 1 also
+/// Rewrites an index written in the current format (5) as an earlier reprint wrote it, in
+/// format `version`: 3 without each document's quoted lanes (the 16 bytes after its signature)
+/// and date source (the byte after its date); 1 also
 /// (for an index built with `--translations off`) without the `translations` parameter, each
 /// document's sketch (an empty language code and no anchors) and the manifest's frequent
 /// shingles (format version 3).
@@ -817,7 +818,7 @@ fn to_format(state: &Path, version: u32) {
         u64::from_le_bytes(b[at..at + 8].try_into().unwrap()) as usize
     }
     for (path, bytes) in snapshot(state) {
-        assert_eq!(u32_at(&bytes, 8), 4, "{}", path.display());
+        assert_eq!(u32_at(&bytes, 8), 5, "{}", path.display());
         let json_len = u64_at(&bytes, 12);
         let json = &bytes[20..20 + json_len];
         let mut params: serde_json::Value = serde_json::from_slice(json).unwrap();
@@ -829,8 +830,8 @@ fn to_format(state: &Path, version: u32) {
         let body_len = u64_at(&bytes, at);
         let mut body = bytes[at + 8..at + 8 + body_len].to_vec();
         if path.extension().is_some_and(|e| e == "rps") {
-            // id, source, date, date source; added, length, shingles, figures, signature; then
-            // the sketch.
+            // id, source, date, date source; added, length, shingles, figures, signature; the
+            // quoted lanes; then the sketch.
             let mut out = body[..8].to_vec();
             let mut p = 8;
             for _ in 0..u64_at(&body, 0) {
@@ -846,6 +847,7 @@ fn to_format(state: &Path, version: u32) {
                 p += 4 + 8 * u32_at(&body, p);
                 p += 4 + 4 * u32_at(&body, p);
                 out.extend_from_slice(&body[start..p]);
+                p += 16;
                 let start = p;
                 p += 2;
                 p += 4 + 4 * u32_at(&body, p);
@@ -935,7 +937,7 @@ fn an_index_from_before_date_sources_goes_on_with_segments_of_both_formats() {
         assert!(!util::groups(&got).is_empty());
     }
     let after = stats(&old);
-    assert_eq!(after["format_version"], 4);
+    assert_eq!(after["format_version"], 5);
     assert_eq!(after["documents"], stats(&current)["documents"]);
     assert_eq!(after["clusters"], stats(&current)["clusters"]);
     let versions = file_versions(&old);
@@ -944,7 +946,7 @@ fn an_index_from_before_date_sources_goes_on_with_segments_of_both_formats() {
         .filter(|(n, _)| n.ends_with(".rps"))
         .map(|&(_, v)| v)
         .collect();
-    assert_eq!(segments, [3, 4, 4], "{versions:?}");
+    assert_eq!(segments, [3, 5, 5], "{versions:?}");
 
     // A prune that keeps every document rewrites them as one segment of the current format.
     let out = run(&[
@@ -960,7 +962,7 @@ fn an_index_from_before_date_sources_goes_on_with_segments_of_both_formats() {
         String::from_utf8_lossy(&out.stderr)
     );
     assert_eq!(stats(&old)["documents"], after["documents"]);
-    assert!(file_versions(&old).iter().all(|&(_, v)| v == 4));
+    assert!(file_versions(&old).iter().all(|&(_, v)| v == 5));
 }
 
 #[test]
@@ -997,7 +999,7 @@ fn an_index_from_before_translations_is_refused_with_what_to_do_or_used_without_
     assert_eq!(article(&r2, "delta/harbour.txt")["cluster"], id);
     assert_eq!(article(&r2, "gamma/port.txt")["outcome"], "unique");
     let after = stats(&st);
-    assert_eq!(after["format_version"], 4);
+    assert_eq!(after["format_version"], 5);
     assert_eq!(after["documents"], 4);
     assert_eq!(after["params"]["translations"], false);
 }

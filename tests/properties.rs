@@ -13,6 +13,7 @@ fn fingerprint(text: &str, hasher: &MinHasher) -> Fingerprint {
     let norm = normalize::normalize(text);
     let set = shingle_set(&norm, ShingleSpec::Words(3), 7);
     Fingerprint {
+        quoted_lanes: 0,
         signature: hasher.signature(&set).into(),
         simhash: None,
         shingles: set.len() as u32,

@@ -245,7 +245,7 @@ def _language_rows(batch: pa.Table, decisions: Any, options: Dict[str, Any]) -> 
     return pa.table({"lang": pa.array([c or "" for c in codes], pa.string()), "n": pa.array([1] * len(codes), pa.uint64())})
 
 
-FP_KEEP = ["id", "doc", "source", "date", "date_source", "repaired", "signature", "shingles", "length", "simhash", "numbers", "lang", "anchors"]
+FP_KEEP = ["id", "doc", "source", "date", "date_source", "repaired", "signature", "shingles", "length", "simhash", "numbers", "quoted", "lang", "anchors"]
 
 
 #: Test hook: the path of a marker file. The first fingerprinting task to create it kills its
@@ -298,7 +298,7 @@ def _distinct_pairs(block: pa.Table) -> pa.Table:
 
 
 def _side(fps: Any, prefix: str) -> Any:
-    cols = ["doc", "signature", "shingles", "length", "simhash", "numbers", "lang", "anchors"]
+    cols = ["doc", "signature", "shingles", "length", "simhash", "numbers", "quoted", "lang", "anchors"]
     return fps.select_columns(cols).rename_columns({c: prefix + c for c in cols})
 
 
@@ -652,6 +652,7 @@ def _union_schema(signature: pa.DataType) -> pa.Schema:
         ("length", pa.uint32()),
         ("simhash", pa.uint64()),
         ("numbers", pa.list_(pa.uint64())),
+        ("quoted", pa.binary(16)),
         ("lang", pa.string()),
         ("anchors", pa.list_(pa.uint32())),
         ("a", pa.uint64()),

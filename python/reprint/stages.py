@@ -206,8 +206,10 @@ def fingerprints(
     table: pa.Table, decisions: Decisions, anchors: bool, **options: Any
 ) -> Tuple[pa.Table, dict]:
     """The per-document stages on one part: ``table`` with ``signature`` (fixed-size binary,
-    4 bytes a lane), ``shingles``, ``length``, ``simhash``, ``numbers`` (list of u64), ``lang``
-    and ``anchors`` (list of u32); and the part's boilerplate counts."""
+    4 bytes a lane), ``shingles``, ``length``, ``simhash``, ``numbers`` (list of u64),
+    ``quoted`` (fixed-size binary: the lanes that hold a shingle of the text's quotations, a
+    little-endian 128-bit set), ``lang`` and ``anchors`` (list of u32); and the part's
+    boilerplate counts."""
     cols = _reprint.fingerprints(
         table.column("source").to_pylist(),
         table.column("text").to_pylist(),
@@ -229,6 +231,10 @@ def fingerprints(
         .append_column("length", _u32(cols["length"]))
         .append_column("simhash", _u64(cols["simhash"]))
         .append_column("numbers", _list(_u64(cols["numbers"]), cols["numbers_offsets"]))
+        .append_column(
+            "quoted",
+            pa.FixedSizeBinaryArray.from_buffers(pa.binary(16), n, [None, pa.py_buffer(cols["quoted"])]),
+        )
         .append_column("lang", pa.array(cols["lang"], pa.string()))
         .append_column("anchors", _list(_u32(cols["anchors"]), cols["anchors_offsets"]))
     )
@@ -298,7 +304,7 @@ def component_labels(edges: pa.Table) -> pa.Table:
     return pa.table({"doc": _u64(docs), "label": _u64(labels)})
 
 
-FP_COLUMNS = ("signature", "shingles", "length", "simhash", "numbers")
+FP_COLUMNS = ("signature", "shingles", "length", "simhash", "numbers", "quoted")
 
 
 def _fp_buffers(table: pa.Table) -> dict:
@@ -312,6 +318,7 @@ def _fp_buffers(table: pa.Table) -> dict:
         "simhash": _buffer(table["simhash"]),
         "numbers": _buffer(pc.list_flatten(numbers).cast(pa.uint64())),
         "numbers_offsets": _buffer(_offsets(numbers)),
+        "quoted": _buffer_binary(table["quoted"]) if table.num_rows else b"",
         "lang": table["lang"].to_pylist(),
         "anchors": _buffer(pc.list_flatten(anchors).cast(pa.uint32())),
         "anchors_offsets": _buffer(_offsets(anchors)),

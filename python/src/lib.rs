@@ -356,8 +356,9 @@ impl Decisions {
 /// text, under the corpus's `decisions`; anchors extracted when `anchors` (the corpus is in two
 /// languages or more). Returns a dict of column buffers: `signature` (u32 lanes, `num_perm` a
 /// document), `shingles`, `length` (u32), `simhash` (u64, 0 under MinHash), `numbers` and
-/// `numbers_offsets` (u64 values, u32 offsets), `lang` (list of codes or None), `anchors` and
-/// `anchors_offsets` (u32), and `boilerplate` (the counts of lines left out, summed).
+/// `numbers_offsets` (u64 values, u32 offsets), `quoted` (the quoted lanes, 16 bytes a
+/// document, little-endian), `lang` (list of codes or None), `anchors` and `anchors_offsets`
+/// (u32), and `boilerplate` (the counts of lines left out, summed).
 #[pyfunction]
 #[pyo3(signature = (sources, raw, texts, decisions, anchors, options = None))]
 fn fingerprints<'py>(
@@ -457,6 +458,16 @@ fn fingerprints<'py>(
             &le_bytes(
                 offsets(&mut done.iter().map(|d| d.fingerprint.numbers.len())),
                 u32::to_le_bytes,
+            ),
+        ),
+    )?;
+    out.set_item(
+        "quoted",
+        PyBytes::new(
+            py,
+            &le_bytes(
+                done.iter().map(|d| d.fingerprint.quoted_lanes),
+                u128::to_le_bytes,
             ),
         ),
     )?;
@@ -616,6 +627,7 @@ fn fps_from(cols: &Bound<'_, PyDict>, width: usize) -> PyResult<Vec<Fingerprint>
     let length = from_le(&get("length")?, "length", u32::from_le_bytes)?;
     let simhash = from_le(&get("simhash")?, "simhash", u64::from_le_bytes)?;
     let numbers = from_le(&get("numbers")?, "numbers", u64::from_le_bytes)?;
+    let quoted = from_le(&get("quoted")?, "quoted", u128::from_le_bytes)?;
     let offsets = from_le(
         &get("numbers_offsets")?,
         "numbers_offsets",
@@ -626,6 +638,7 @@ fn fps_from(cols: &Bound<'_, PyDict>, width: usize) -> PyResult<Vec<Fingerprint>
         n,
         length.len(),
         simhash.len(),
+        quoted.len(),
         offsets.len().saturating_sub(1),
     ])?;
     if lanes.len() != n * width {
@@ -645,6 +658,7 @@ fn fps_from(cols: &Bound<'_, PyDict>, width: usize) -> PyResult<Vec<Fingerprint>
                 shingles: shingles[i],
                 length: length[i],
                 numbers: numbers_of(i)?.into(),
+                quoted_lanes: quoted[i],
             })
         })
         .collect()

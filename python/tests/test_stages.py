@@ -43,7 +43,7 @@ def test_fingerprints_do_not_depend_on_the_parts(cuts):
     table = prepared(corpus_records())
     whole, whole_pairs = run_stages(table, [])
     cut, cut_pairs = run_stages(table, cuts)
-    for column in ["signature", "shingles", "length", "numbers", "lang", "anchors"]:
+    for column in ["signature", "shingles", "length", "numbers", "quoted", "lang", "anchors"]:
         assert cut[column].to_pylist() == whole[column].to_pylist(), column
     assert cut_pairs.equals(whole_pairs)
 

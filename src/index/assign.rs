@@ -581,6 +581,7 @@ mod tests {
     /// A fingerprint whose signature is `sig` (documents sharing values are similar).
     fn fp(sig: Vec<u32>, length: usize) -> Fingerprint {
         Fingerprint {
+            quoted_lanes: 0,
             signature: sig.into(),
             simhash: None,
             shingles: 100,
@@ -716,6 +717,7 @@ mod tests {
         let mut full: Vec<u32> = (0..8).collect();
         full.extend(108..116);
         let half = |sig: Vec<u32>| Fingerprint {
+            quoted_lanes: 0,
             signature: sig.into(),
             simhash: None,
             shingles: 40,
@@ -729,6 +731,7 @@ mod tests {
             half(second),
         ];
         fps.push(Fingerprint {
+            quoted_lanes: 0,
             signature: full.into(),
             simhash: None,
             shingles: 80,

@@ -666,6 +666,7 @@ mod tests {
                 anchors,
             });
             fps.push(Fingerprint {
+                quoted_lanes: 0,
                 signature: (0..16).map(|k| (i as u32) << 8 | k).collect(),
                 simhash: None,
                 shingles: 100,
@@ -713,6 +714,7 @@ mod tests {
         }
         let fps: Vec<Fingerprint> = (0..3)
             .map(|i| Fingerprint {
+                quoted_lanes: 0,
                 signature: vec![i; 16].into(),
                 simhash: None,
                 shingles: 10,

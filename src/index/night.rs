@@ -341,6 +341,7 @@ impl Index {
                     shingles: view.shingles,
                     length: view.length,
                     numbers: &acc.numbers,
+                    quoted_lanes: view.quoted_lanes,
                 };
                 let before = acc.out.edges.len();
                 for &(_, n) in &pairs[from..to] {

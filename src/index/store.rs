@@ -36,7 +36,11 @@ use crate::lang::Lang;
 /// date, one byte. Segments of versions 1 to 3 are still read, their documents without a date
 /// source; they are never rewritten (but by `index prune`), so one index may hold segments of
 /// several versions, each read by its own ([`Layout`]).
-pub const FORMAT_VERSION: u32 = 4;
+///
+/// 5: each document's quoted lanes ([`Fingerprint::quoted_lanes`], 16 bytes) follow its
+/// signature. A document of an older segment reads with none, which the check of quotations
+/// takes as not known.
+pub const FORMAT_VERSION: u32 = 5;
 
 /// The first version whose segments hold translation sketches.
 pub const SKETCH_VERSION: u32 = 2;
@@ -47,6 +51,9 @@ pub const FREQUENT_VERSION: u32 = 3;
 /// The first format version whose segments hold each document's date source.
 pub const DATE_SOURCE_VERSION: u32 = 4;
 
+/// The first format version whose segments hold each document's quoted lanes.
+pub const QUOTED_VERSION: u32 = 5;
+
 /// What a segment's document records hold beyond those of format version 1, as its format
 /// version says: a reader decides it once a segment and decodes every record by it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -55,6 +62,8 @@ pub struct Layout {
     pub sketches: bool,
     /// The record carries its date source ([`DATE_SOURCE_VERSION`] on).
     pub date_source: bool,
+    /// The record carries its quoted lanes ([`QUOTED_VERSION`] on).
+    pub quoted: bool,
 }
 
 impl Layout {
@@ -63,6 +72,7 @@ impl Layout {
         Layout {
             sketches: version >= SKETCH_VERSION,
             date_source: version >= DATE_SOURCE_VERSION,
+            quoted: version >= QUOTED_VERSION,
         }
     }
 
@@ -409,6 +419,9 @@ fn segment_body(docs: &[StoredDoc], layout: Layout) -> Vec<u8> {
         for &v in &words {
             w.u32(v);
         }
+        if layout.quoted {
+            w.0.extend_from_slice(&fp.quoted_lanes.to_le_bytes());
+        }
         if !layout.sketches {
             continue;
         }
@@ -476,22 +489,26 @@ impl DocAt {
     /// segment file comes near 2^62 bytes.
     const OFFSET_BITS: u32 = 62;
 
+    /// The format versions that begin each layout, in order: each adds to the one before, so
+    /// a layout is its place in this list (two bits).
+    const LAYOUTS: [u32; 4] = [1, SKETCH_VERSION, DATE_SOURCE_VERSION, QUOTED_VERSION];
+
     /// The place in one word: the offset, with the layout in the top two bits.
     pub fn pack(self) -> u64 {
         debug_assert!(self.offset >> Self::OFFSET_BITS == 0);
-        let layout = u64::from(self.layout.sketches) | u64::from(self.layout.date_source) << 1;
-        self.offset | layout << Self::OFFSET_BITS
+        let level = Self::LAYOUTS
+            .iter()
+            .rposition(|&v| Layout::of_version(v) == self.layout)
+            .unwrap_or(0);
+        self.offset | (level as u64) << Self::OFFSET_BITS
     }
 
     /// The place [`DocAt::pack`] packed.
     pub fn unpack(word: u64) -> DocAt {
-        let layout = word >> Self::OFFSET_BITS;
+        let level = (word >> Self::OFFSET_BITS) as usize;
         DocAt {
             offset: word & ((1 << Self::OFFSET_BITS) - 1),
-            layout: Layout {
-                sketches: layout & 1 == 1,
-                date_source: layout & 2 == 2,
-            },
+            layout: Layout::of_version(Self::LAYOUTS[level]),
         }
     }
 }
@@ -517,6 +534,9 @@ pub struct DocView<'a> {
     pub shingles: u32,
     /// Its language, when told (and when the segment holds sketches).
     pub lang: Option<Lang>,
+    /// Which lanes of its signature hold a shingle of its quotations (none when the segment
+    /// is older than [`QUOTED_VERSION`]).
+    pub quoted_lanes: u128,
     numbers: &'a [u8],
     words: &'a [u8],
     simhash: bool,
@@ -596,6 +616,7 @@ impl DocView<'_> {
                     .chunks_exact(8)
                     .map(|c| u64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]))
                     .collect(),
+                quoted_lanes: self.quoted_lanes,
             },
             sketch: Sketch {
                 lang: self.lang,
@@ -648,6 +669,11 @@ fn decode_doc<'a>(
             params.num_perm
         ));
     }
+    let quoted_lanes = if layout.quoted {
+        u128::from_le_bytes(r.array::<16>()?)
+    } else {
+        0
+    };
     let (lang, anchors) = if layout.sketches {
         read_sketch(r)?
     } else {
@@ -662,6 +688,7 @@ fn decode_doc<'a>(
         length,
         shingles,
         lang,
+        quoted_lanes,
         numbers,
         words,
         simhash,
@@ -1237,6 +1264,8 @@ mod tests {
             date_source: None,
             added: 1_700_000_000,
             fingerprint: Fingerprint {
+                // Bits of lanes the signature does not have, and of both halves.
+                quoted_lanes: 0b1010 | 1 << 70 | 1 << 127,
                 signature: vec![1, 2, 3, u32::MAX].into(),
                 simhash: None,
                 shingles: 40,
@@ -1268,6 +1297,10 @@ mod tests {
         let back = read_segment(&path, &params()).unwrap();
         assert_eq!(back.len(), 2);
         assert_eq!(back[1].id, "b/ü");
+        assert_eq!(
+            back[0].fingerprint.quoted_lanes,
+            docs[0].fingerprint.quoted_lanes
+        );
         assert_eq!(back[0].date, Some(-5));
         assert_eq!(back[1].date, None);
         assert_eq!(back[0].fingerprint.signature, docs[0].fingerprint.signature);
@@ -1572,14 +1605,16 @@ mod tests {
             old,
             Layout {
                 sketches: true,
-                date_source: false
+                date_source: false,
+                quoted: false,
             }
         );
         let bytes = envelope_as(SEGMENT_MAGIC, 3, &json, &segment_body(&docs, old));
-        // One byte a document shorter than the current layout.
+        // A date source byte and the quoted lanes' 16 a document shorter than the current
+        // layout.
         assert_eq!(
             encode_segment(&params(), &docs).len(),
-            bytes.len() + docs.len()
+            bytes.len() + 17 * docs.len()
         );
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join(segment_name(1));
@@ -1608,6 +1643,50 @@ mod tests {
         assert_eq!(again[1].id, "b");
         assert_eq!(again[0].date_source, None);
         assert_eq!(again[0].sketch, docs[0].sketch);
+    }
+
+    /// A segment of format version 4, as reprint wrote before quoted lanes, still reads, by
+    /// every reader: its documents with none, which the check of quotations takes as not
+    /// known (so an old index never vetoes a pair it used to match).
+    #[test]
+    fn version_4_segments_read_without_quoted_lanes() {
+        let docs = vec![doc("a", Some(3)), doc("b", None)];
+        let json = serde_json::to_string(&params()).unwrap();
+        let old = Layout::of_version(4);
+        assert!(old.date_source && !old.quoted);
+        let bytes = envelope_as(SEGMENT_MAGIC, 4, &json, &segment_body(&docs, old));
+        assert_eq!(
+            encode_segment(&params(), &docs).len(),
+            bytes.len() + 16 * docs.len()
+        );
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(segment_name(1));
+        fs::write(&path, &bytes).unwrap();
+        let back = read_segment(&path, &params()).unwrap();
+        assert!(back.iter().all(|d| d.fingerprint.quoted_lanes == 0));
+        assert_eq!(back[1].fingerprint.signature, docs[1].fingerprint.signature);
+        let mut at = Vec::new();
+        scan_segment(
+            &path,
+            &bytes[..],
+            bytes.len() as u64,
+            &params(),
+            Some(2),
+            &mut |v, a| at.push((v.quoted_lanes, a)),
+        )
+        .unwrap();
+        assert!(at.iter().all(|(o, a)| *o == 0 && a.layout == old));
+        // Every layout survives the night's packing of a document's place.
+        for version in 1..=FORMAT_VERSION {
+            let place = DocAt {
+                offset: 12_345,
+                layout: Layout::of_version(version),
+            };
+            assert_eq!(DocAt::unpack(place.pack()), place, "version {version}");
+        }
+        let current: Vec<DocAt> = at.iter().map(|(_, a)| DocAt::unpack(a.pack())).collect();
+        let again = read_docs_at(&path, &params(), &current).unwrap();
+        assert_eq!(again[0].fingerprint.quoted_lanes, 0);
     }
 
     /// A date source byte that names no source is damage, reported by every reader, never a

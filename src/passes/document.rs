@@ -125,6 +125,35 @@ impl<'a> Hashers<'a> {
 pub(super) struct ShingleBufs {
     set: Vec<u64>,
     scratch: Vec<u64>,
+    /// The shingles of the text's quotations, and the quotations themselves.
+    quoted: Vec<u64>,
+    quoted_text: String,
+}
+
+/// The informative shingles of `text`'s quotations ([`crate::shingle::quoted_text`]) into
+/// `bufs.quoted`: the same shingles as the whole text's where a quotation lies, so that the
+/// lanes they hold in the whole signature can be told.
+fn quoted_shingles(
+    config: &Config,
+    hashers: &Hashers,
+    shingler: &mut Shingler,
+    bufs: &mut ShingleBufs,
+    text: &str,
+) {
+    crate::shingle::quoted_text(text, &mut bufs.quoted_text);
+    bufs.quoted.clear();
+    if bufs.quoted_text.is_empty() {
+        return;
+    }
+    shingler.shingles(
+        &bufs.quoted_text,
+        config.shingle,
+        config.seed,
+        &mut bufs.quoted,
+    );
+    hashers
+        .frequent
+        .retain_informative(&mut bufs.quoted, &mut bufs.scratch);
 }
 
 /// The fingerprint of one kept text; `shingler` and `bufs` are per-thread scratch space.
@@ -135,22 +164,30 @@ pub(super) fn fingerprint_text(
     bufs: &mut ShingleBufs,
     text: &str,
 ) -> Fingerprint {
-    let ShingleBufs { set, scratch } = bufs;
+    let ShingleBufs { set, scratch, .. } = bufs;
     shingler.shingles(text, config.shingle, config.seed, set);
     hashers.frequent.retain_informative(set, scratch);
     let (signature, simhash) = match config.method {
         Method::MinHash => (hashers.minhash.signature(set), None),
         Method::SimHash => (Vec::new(), Some(hashers.simhash.fingerprint(set))),
     };
+    // A count past 32 bits would take a text of gigabytes: it saturates.
+    let shingles = u32::try_from(set.len()).unwrap_or(u32::MAX);
+    let quoted_lanes = if signature.is_empty() {
+        0
+    } else {
+        quoted_shingles(config, hashers, shingler, bufs, text);
+        hashers.minhash.lanes_held_by(&signature, &bufs.quoted)
+    };
     Fingerprint {
         signature: signature.into_boxed_slice(),
         simhash,
-        // A count past 32 bits would take a text of gigabytes: it saturates.
-        shingles: u32::try_from(set.len()).unwrap_or(u32::MAX),
+        shingles,
         length: u32::try_from(text.chars().count()).unwrap_or(u32::MAX),
         numbers: crate::shingle::number_sketch(text, config.seed)
             .0
             .into_boxed_slice(),
+        quoted_lanes,
     }
 }
 
