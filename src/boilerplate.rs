@@ -19,12 +19,24 @@ pub struct LineInfo(u64);
 
 /// Bits of [`LineInfo`]: 48 of the line's hash (a collision among the lines of a corpus of 10
 /// million articles is a one-in-a-thousand event, and would only merge two lines' counts), then
-/// 15 of its word count (saturating), then the chrome flag.
+/// 14 of its word count (saturating), then the sentence flag, then the chrome flag.
 const LINE_HASH_BITS: u32 = 48;
-const LINE_WORDS_MAX: u32 = (1 << 15) - 1;
+const LINE_WORDS_MAX: u32 = (1 << 14) - 1;
+const SENTENCE_BIT: u32 = 62;
 
 impl LineInfo {
-    /// A line with this text hash, word count (saturating at 32,767) and chrome flag.
+    /// A sentence of the line before it ([`sentence_pieces`]), with this text hash and word
+    /// count: counted like a line, decided after its line.
+    pub fn sentence(hash: u64, words: u32) -> LineInfo {
+        LineInfo(LineInfo::new(hash, words, false).0 | 1 << SENTENCE_BIT)
+    }
+
+    /// Whether it is a sentence of the line before it rather than a line.
+    pub fn is_sentence(self) -> bool {
+        self.0 >> SENTENCE_BIT & 1 == 1
+    }
+
+    /// A line with this text hash, word count (saturating at 16,383) and chrome flag.
     pub fn new(hash: u64, words: u32, chrome: bool) -> LineInfo {
         LineInfo(
             (hash & ((1 << LINE_HASH_BITS) - 1))
@@ -52,6 +64,61 @@ impl LineInfo {
 /// Lines of at most this many words may be recognised as chrome by their shape; longer lines are
 /// prose even when they mention "newsletter" or "read more".
 const CHROME_MAX_WORDS: u32 = 14;
+
+/// A line of more words than this is also counted sentence by sentence: a footer or a notice
+/// too long for the shape rules, whose sentences a platform's sites share while each site's
+/// own sentences make every line unique.
+const SENTENCE_LINE_MIN_WORDS: u32 = 50;
+/// A sentence of fewer words stays with its line, counted with it only: short sentences ("he
+/// said.") recur across unrelated stories without being anyone's template.
+const SENTENCE_MIN_WORDS: u32 = 8;
+
+/// The sentences of a line, each with whether it is counted on its own (at least
+/// [`SENTENCE_MIN_WORDS`] words); empty for a line that is not split: one of at most
+/// [`SENTENCE_LINE_MIN_WORDS`] words, or of fewer than two sentences. A sentence ends at `.`,
+/// `!` or `?` (and a closing quote or bracket after it) followed by a space; normalized text
+/// has no case to tell an abbreviation by, and every copy of a line splits alike.
+pub fn sentence_pieces(line: &str, words: u32) -> Vec<(&str, bool)> {
+    if words <= SENTENCE_LINE_MIN_WORDS {
+        return Vec::new();
+    }
+    let pieces = pieces_with_words(line);
+    if pieces.len() < 2 {
+        return Vec::new();
+    }
+    pieces
+        .into_iter()
+        .map(|(p, w)| (p, w >= SENTENCE_MIN_WORDS))
+        .collect()
+}
+
+/// The sentences of a line with their words, however few ([`sentence_pieces`] for where a
+/// sentence ends). The ends are found by `memchr3`: most bytes of a line are no full stop.
+fn pieces_with_words(line: &str) -> Vec<(&str, u32)> {
+    let bytes = line.as_bytes();
+    let mut pieces = Vec::new();
+    let mut start = 0;
+    for at in memchr::memchr3_iter(b'.', b'!', b'?', bytes) {
+        if at < start {
+            continue;
+        }
+        let mut end = at + 1;
+        while end < bytes.len() && matches!(bytes[end], b'"' | b')' | b']') {
+            end += 1;
+        }
+        if end < bytes.len() && bytes[end] == b' ' {
+            pieces.push(&line[start..end]);
+            start = end + 1;
+        }
+    }
+    if start < line.len() {
+        pieces.push(&line[start..]);
+    }
+    pieces
+        .into_iter()
+        .map(|p| (p, crate::normalize::word_count(p) as u32))
+        .collect()
+}
 
 /// Social networks: a short line naming two of them is a share bar in any language.
 const SOCIAL: &[&str] = &[
@@ -688,7 +755,8 @@ const HEADLINE_MAX_WORDS: u32 = 24;
 /// after any short line ending in ':' that a bulleted line follows) up to the next prose line
 /// (over [`HEADLINE_MAX_WORDS`] words, or over [`CHROME_MAX_WORDS`] ending as a sentence: a
 /// widget's headline may be long but has no full stop), and runs of bulleted headline-like
-/// lines.
+/// lines. Each long line is followed by its sentences counted on their own
+/// ([`sentence_pieces`], [`LineInfo::sentence`]).
 pub fn line_infos(normalized: &str) -> Vec<LineInfo> {
     let lines: Vec<&str> = crate::normalize::lines(normalized).collect();
     let words: Vec<u32> = lines
@@ -748,7 +816,18 @@ pub fn line_infos(normalized: &str) -> Vec<LineInfo> {
                         || is_date_or_byline(line, w)
                         || is_share_bar(line)
                         || is_breadcrumb(line, w)));
-            LineInfo::new(xxh3_64(line.as_bytes()), w, chrome)
+            (LineInfo::new(xxh3_64(line.as_bytes()), w, chrome), *line)
+        })
+        .flat_map(|(info, line)| {
+            // Chrome lines too, so that the mask's layout follows from the text alone
+            // ([`kept_text`]); they go whole.
+            let sentences = sentence_pieces(line, info.words());
+            std::iter::once(info).chain(sentences.into_iter().filter(|s| s.1).map(|(s, _)| {
+                LineInfo::sentence(
+                    xxh3_64(s.as_bytes()),
+                    crate::normalize::word_count(s) as u32,
+                )
+            }))
         })
         .collect()
 }
@@ -1059,10 +1138,13 @@ impl LineCounts {
 /// way from counts it makes itself; a distributed run decides from counts added up over its
 /// parts ([`LineCounts`]).
 pub fn decide(
-    lines: &[LineInfo],
+    infos: &[LineInfo],
     df: &dyn Fn(u64) -> usize,
     sdf: &dyn Fn(u64) -> usize,
 ) -> (Vec<bool>, BoilerplateStats) {
+    // Lines are decided among themselves; the sentences of a kept line after them.
+    let lines: Vec<LineInfo> = infos.iter().filter(|l| !l.is_sentence()).copied().collect();
+    let lines = lines.as_slice();
     let decide = |by_source: bool| {
         // Without the source rule, lines the source repeats may be the story itself.
         // The most frequent lede line, and the most frequent other one.
@@ -1144,14 +1226,16 @@ pub fn decide(
             .filter(|(_, k)| **k)
             .map(|(l, _)| l.words())
             .sum();
-        (mask, local, kept_words)
+        (mask, local, kept_words, story_df)
     };
-    let (mut mask, mut local, kept_words) = decide(true);
+    let (mut mask, mut local, kept_words, mut story_df) = decide(true);
+    let mut by_source = true;
     // A story a source carries three times (or a JSON Lines dump whose records name no
     // source, so the file is the source) recurs like a footer; when the source rule
     // would leave next to nothing of a document, it was the story that recurred.
     if local.source_lines > 0 && kept_words < SOURCE_MIN_KEPT_WORDS {
-        (mask, local, _) = decide(false);
+        (mask, local, _, story_df) = decide(false);
+        by_source = false;
     }
     if mask.iter().all(|k| !k) {
         mask.iter_mut().for_each(|k| *k = true);
@@ -1159,32 +1243,152 @@ pub fn decide(
             kept_whole: 1,
             ..BoilerplateStats::default()
         };
+        return (with_sentences(infos, &mask, |_| false), local);
     }
-    (mask, local)
+    // A sentence of a kept line goes by the line rules of the source and the corpus: a
+    // platform's sentence inside a footer that each site words its own way.
+    let sentence_goes = |l: &LineInfo| {
+        let (s, n) = (sdf(l.hash()), df(l.hash()));
+        if by_source && s >= SOURCE_MIN_DOCS {
+            Some(true)
+        } else if n >= CORPUS_MIN_DOCS && n > CORPUS_RATIO * story_df {
+            Some(false)
+        } else {
+            None
+        }
+    };
+    let mut counted = BoilerplateStats::default();
+    let full = with_sentences(infos, &mask, |l| match sentence_goes(l) {
+        Some(true) => {
+            counted.source_lines += 1;
+            true
+        }
+        Some(false) => {
+            counted.corpus_lines += 1;
+            true
+        }
+        None => false,
+    });
+    local += counted;
+    (full, local)
+}
+
+/// The mask of every line and sentence of `infos` from the mask of its lines: a sentence of a
+/// dropped line goes with it, a sentence of a kept line goes when `goes` says so.
+fn with_sentences(
+    infos: &[LineInfo],
+    line_mask: &[bool],
+    mut goes: impl FnMut(&LineInfo) -> bool,
+) -> Vec<bool> {
+    let mut lines = line_mask.iter();
+    let mut line_kept = false;
+    infos
+        .iter()
+        .map(|l| {
+            if l.is_sentence() {
+                line_kept && !goes(l)
+            } else {
+                line_kept = lines.next().copied().unwrap_or(true);
+                line_kept
+            }
+        })
+        .collect()
 }
 
 /// The words of a document's lines that are not chrome by shape.
 fn non_chrome_words(lines: &[LineInfo]) -> usize {
     lines
         .iter()
-        .filter(|l| !l.chrome())
+        .filter(|l| !l.chrome() && !l.is_sentence())
         .map(|l| l.words() as usize)
         .sum()
 }
 
 /// The lines of `text` that `keep` marks, joined by line breaks: the text a document is
-/// fingerprinted on.
-pub fn kept_text(text: &str, keep: &[bool]) -> String {
+/// fingerprinted on. `keep` holds an entry for each line and, after a long line, for each of
+/// its sentences that [`line_infos`] counts on its own; a kept line loses the sentences
+/// `keep` drops. None when `keep` is not laid out for `text` (it has too few entries or too
+/// many).
+pub fn kept_text(text: &str, keep: &[bool]) -> Option<String> {
     let mut out = String::with_capacity(text.len());
-    for (line, &k) in crate::normalize::lines(text).zip(keep) {
-        if k {
-            if !out.is_empty() {
-                out.push('\n');
-            }
+    let mut keep = keep.iter().copied();
+    for line in crate::normalize::lines(text) {
+        let k = keep.next()?;
+        let counted = counted_sentences(line);
+        let kept: Vec<bool> = keep.by_ref().take(counted).collect();
+        if kept.len() < counted {
+            return None;
+        }
+        if !k {
+            continue;
+        }
+        if !out.is_empty() {
+            out.push('\n');
+        }
+        if kept.iter().all(|&s| s) {
             out.push_str(line);
+            continue;
+        }
+        let words = (crate::normalize::word_count(line) as u32).min(LINE_WORDS_MAX);
+        let mut kept = kept.into_iter();
+        let mut first = true;
+        for (piece, is_counted) in sentence_pieces(line, words) {
+            if is_counted && !kept.next().unwrap_or(true) {
+                continue;
+            }
+            if !first {
+                out.push(' ');
+            }
+            out.push_str(piece);
+            first = false;
         }
     }
-    out
+    keep.next().is_none().then_some(out)
+}
+
+/// The sentences of `line` that [`kept_text`] left out when it kept `kept` of it, in order; none
+/// when `kept` is not `line` less some of its sentences.
+pub fn dropped_sentences<'a>(line: &'a str, kept: &str) -> Option<Vec<&'a str>> {
+    if kept.len() >= line.len() {
+        return None;
+    }
+    let mut rest = kept;
+    let mut dropped = Vec::new();
+    for (piece, _) in pieces_with_words(line) {
+        match rest.strip_prefix(piece) {
+            Some(after) => rest = after.strip_prefix(' ').unwrap_or(after),
+            None => dropped.push(piece),
+        }
+    }
+    (rest.is_empty() && !dropped.is_empty()).then_some(dropped)
+}
+
+/// Whether each line of `text` is kept by `keep`, a mask laid out as [`kept_text`] takes it
+/// (a line that loses some of its sentences is kept).
+pub fn line_mask(text: &str, keep: &[bool]) -> Vec<bool> {
+    let mut keep = keep.iter().copied();
+    crate::normalize::lines(text)
+        .map(|line| {
+            let k = keep.next().unwrap_or(true);
+            keep.by_ref().take(counted_sentences(line)).for_each(drop);
+            k
+        })
+        .collect()
+}
+
+/// The entries that follow a line's own in [`line_infos`]: its sentences counted on their own.
+pub fn counted_sentences(line: &str) -> usize {
+    // A word takes a byte and a space: a shorter line cannot have the words to be split,
+    // and most lines are told so without counting them.
+    if line.len() < 2 * SENTENCE_LINE_MIN_WORDS as usize {
+        return 0;
+    }
+    let pieces = pieces_with_words(line);
+    let words: u32 = pieces.iter().map(|p| p.1).sum();
+    if words <= SENTENCE_LINE_MIN_WORDS || pieces.len() < 2 {
+        return 0;
+    }
+    pieces.iter().filter(|p| p.1 >= SENTENCE_MIN_WORDS).count()
 }
 
 #[cfg(test)]
@@ -1281,6 +1485,101 @@ mod tests {
     }
 
     #[test]
+    fn sentence_pieces_table() {
+        // (line, its sentences counted on their own)
+        let cases: [(String, Vec<&str>); 5] = [
+            // A short line is not split.
+            ("one sentence here. and another one there.".to_string(), vec![]),
+            // Sentences of eight words or more are counted; a short one stays with its line.
+            (
+                format!(
+                    "{} he said. {}",
+                    "the platform hosts local newsrooms across the region and the country alike \
+                     with tools.",
+                    "every site on it is run by its own editor and answers to its own readers \
+                     and to nobody else at all, wherever it is based, since it began years ago \
+                     in a small office above the bakery on the corner."
+                ),
+                vec![
+                    "the platform hosts local newsrooms across the region and the country alike with tools.",
+                    "every site on it is run by its own editor and answers to its own readers and to nobody else at all, wherever it is based, since it began years ago in a small office above the bakery on the corner.",
+                ],
+            ),
+            // A closing quote or bracket stays with its sentence; a decimal point ends none.
+            (
+                format!(
+                    "\"the rate rose to 3.5 per cent over the year in the region,\" she said (in full.) {}",
+                    "the figures will be published again in the spring by the national statistics \
+                     office in the capital city as every year, with the regional tables and the \
+                     notes on method that the office adds."
+                ),
+                vec![
+                    "\"the rate rose to 3.5 per cent over the year in the region,\" she said (in full.)",
+                    "the figures will be published again in the spring by the national statistics office in the capital city as every year, with the regional tables and the notes on method that the office adds.",
+                ],
+            ),
+            // One long sentence: nothing to split.
+            ("word ".repeat(60), vec![]),
+            (String::new(), vec![]),
+        ];
+        for (line, want) in cases {
+            let words = crate::normalize::word_count(&line) as u32;
+            let got: Vec<&str> = sentence_pieces(&line, words)
+                .into_iter()
+                .filter(|p| p.1)
+                .map(|p| p.0)
+                .collect();
+            assert_eq!(got, want, "{line:?}");
+            assert_eq!(counted_sentences(&line), want.len(), "{line:?}");
+            // The infos: the line, then its counted sentences.
+            let infos = line_infos(&line);
+            assert_eq!(infos.len(), usize::from(!line.is_empty()) + want.len());
+            assert!(infos.iter().skip(1).all(|l| l.is_sentence()));
+        }
+    }
+
+    #[test]
+    fn kept_text_drops_sentences_of_kept_lines_table() {
+        let footer = format!(
+            "{} {} {}",
+            "the harbour gazette is written in kelby by a staff of four and printed on thursdays.",
+            "the platform hosts local newsrooms across the region and the country alike with tools.",
+            "contact the desk on weekdays between nine in the morning and five in the evening, \
+             or write to the address on the back page of every printed copy."
+        );
+        let text = format!("a headline\n{footer}\nlast line");
+        // The headline, the footer and its three sentences, the last line.
+        assert_eq!(line_infos(&text).len(), 6);
+        // (mask, kept text)
+        let cases = [
+            (vec![true; 6], Some(text.clone())),
+            (vec![true; 7], None),
+            (
+                vec![true, true, true, false, true, true],
+                Some(format!(
+                    "a headline\n{} {}\nlast line",
+                    "the harbour gazette is written in kelby by a staff of four and printed on thursdays.",
+                    "contact the desk on weekdays between nine in the morning and five in the evening, \
+                     or write to the address on the back page of every printed copy."
+                )),
+            ),
+            // A dropped line takes its sentences with it.
+            (
+                vec![true, false, true, true, true, false],
+                Some("a headline".to_string()),
+            ),
+            (vec![true, true], None),
+        ];
+        for (mask, want) in cases {
+            assert_eq!(kept_text(&text, &mask), want, "{mask:?}");
+        }
+        assert_eq!(
+            line_mask(&text, &[true, true, false, false, false, true]),
+            [true, true, true]
+        );
+    }
+
+    #[test]
     fn line_info_packs_hash_words_and_flag() {
         // (hash, words, chrome) → (hash kept, words kept)
         let cases = [
@@ -1291,15 +1590,21 @@ mod tests {
                 40_000,
                 false,
                 0x5678_9abc_def0,
-                32_767,
+                16_383,
             ),
-            (42, 32_767, true, 42, 32_767),
+            (42, 16_383, true, 42, 16_383),
         ];
         for (hash, words, chrome, want_hash, want_words) in cases {
             let l = LineInfo::new(hash, words, chrome);
             assert_eq!(
-                (l.hash(), l.words(), l.chrome()),
-                (want_hash, want_words, chrome)
+                (l.hash(), l.words(), l.chrome(), l.is_sentence()),
+                (want_hash, want_words, chrome, false)
+            );
+            // A sentence of a line: never chrome by shape, the same hash and words.
+            let s = LineInfo::sentence(hash, words);
+            assert_eq!(
+                (s.hash(), s.words(), s.chrome(), s.is_sentence()),
+                (want_hash, want_words, false, true)
             );
         }
         assert_eq!(std::mem::size_of::<LineInfo>(), 8);

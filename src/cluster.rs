@@ -365,7 +365,8 @@ pub struct Measures {
     pub hamming_bits: Option<u32>,
     /// The lanes on which the two signatures agree, and of those, the ones whose shingle is
     /// quoted in both texts ([`Fingerprint::quoted_lanes`]), of the first 128 lanes; none for
-    /// a SimHash pair.
+    /// a SimHash pair, and for a pair that cannot be a quotation ([`is_quotation`]: above the
+    /// Jaccard bound, or no lane quoted in both).
     pub quoted_lanes: Option<QuotedLanes>,
 }
 
@@ -411,7 +412,11 @@ pub fn measure<'a, 'b>(
         figures_differ,
         size_ratio,
         hamming_bits: None,
-        quoted_lanes: shared_quoted_lanes(a, b),
+        // Only a pair that could be a quotation is split by lanes (the lanes are read one by
+        // one): below the bound, with a lane quoted in both.
+        quoted_lanes: (jaccard <= QUOTATION_MAX_JACCARD && a.quoted_lanes & b.quoted_lanes != 0)
+            .then(|| shared_quoted_lanes(a, b))
+            .flatten(),
     }
 }
 
@@ -1071,23 +1076,34 @@ mod tests {
             };
             assert!(!is_quotation(&unknown));
         }
-        // Measured from fingerprints: the lanes quoted in both are counted among the agreeing.
-        let lanes = |bits: u128| Fingerprint {
+        // Measured from fingerprints: the lanes quoted in both are counted among the agreeing,
+        // for a pair at or below the bound with a lane quoted in both.
+        let with = |sig: Vec<u32>, bits: u128| Fingerprint {
             quoted_lanes: bits,
-            ..fp((0..128).collect(), 1_000, 1_000)
+            ..fp(sig, 1_000, 1_000)
         };
-        let (a, b) = (lanes(0xff), lanes(0xf0f));
-        let mut other = fp((0..128).collect(), 1_000, 1_000);
-        other.signature[0] = 7_000;
-        other.quoted_lanes = 0xf0f;
-        let q = measure(&a, &b).quoted_lanes.expect("MinHash pair");
+        let a = with((0..128).collect(), 0xff);
+        let partly = |from: u32| {
+            (0..128)
+                .map(|k| if k < from { k } else { 10_000 + k })
+                .collect()
+        };
+        let b = with(partly(40), 0xf0f);
+        let q = measure(&a, &b).quoted_lanes.expect("a possible quotation");
         assert_eq!(
             (q.agreeing, q.quoted, q.most_quoted, q.lanes),
-            (128, 4, 8, 128)
+            (40, 4, 8, 128)
         );
         // Lane 0, quoted in both, no longer agrees.
-        let q = measure(&a, &other).quoted_lanes.expect("MinHash pair");
-        assert_eq!((q.agreeing, q.quoted), (127, 3));
+        let mut other = b.clone();
+        other.signature[0] = 7_000;
+        let q = measure(&a, &other)
+            .quoted_lanes
+            .expect("a possible quotation");
+        assert_eq!((q.agreeing, q.quoted), (39, 3));
+        // Too alike to be one, or nothing quoted in both: not split.
+        assert_eq!(measure(&a, &with(partly(60), 0xf0f)).quoted_lanes, None);
+        assert_eq!(measure(&a, &with(partly(40), 0xf00)).quoted_lanes, None);
     }
 
     proptest::proptest! {

@@ -458,5 +458,13 @@ mod tests {
     fn removed_lines_table() {
         assert_eq!(removed_lines("x\ny\nz", "y"), vec!["x", "z"]);
         assert!(removed_lines("x\ny", "x\ny").is_empty());
+        // A kept line less one of its sentences lists that sentence.
+        assert_eq!(
+            removed_lines(
+                "x\none two. three four. five six\nz",
+                "x\none two. five six\nz"
+            ),
+            vec!["three four."]
+        );
     }
 }

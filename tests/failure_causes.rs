@@ -272,6 +272,59 @@ fn briefs_of_sites_seen_once_under_one_platforms_notices_stay_apart() {
     );
 }
 
+/// One page of a site seen once on a community platform: its name, a menu, the brief, and a
+/// footer paragraph too long for the notice rule, in which the site's own sentences (who runs
+/// it, how to reach it) frame two sentences every site of the platform prints.
+fn northwind_page(site: &str, editor: &str, phone: &str, brief: &str) -> String {
+    format!(
+        "{site}\n\
+         Home | Local | Sport | Letters\n\n\
+         {brief}\n\n\
+         {site} has been edited by {editor} since the paper's first issue. It is one of more \
+         than forty independent titles published on the Northwind community platform, which \
+         provides hosting, advertising sales and editorial tools to small newsrooms across the \
+         north of the country. The platform has no say in what its titles publish, and each \
+         title's editor answers for the accuracy of its stories and for the corrections it \
+         prints. Call the newsroom on {phone}.\n"
+    )
+}
+
+#[test]
+fn briefs_of_one_platform_sharing_footer_sentences_stay_apart() {
+    // Six different briefs, each on its own site of one platform. Each footer is one line no
+    // other page has (the site's name, editor and telephone), so no line repeats; two of its
+    // sentences are the platform's, on all six pages. Before sentences were counted on their
+    // own, the footer was most of each brief's text and the briefs made one cluster.
+    let sites = [
+        ("The Fenwick Herald", "Anna Moss", "01632 960 118"),
+        ("Ashby Evening Post", "Tom Reilly", "01632 960 245"),
+        ("Marlow Vale Times", "Priya Shah", "01632 960 377"),
+        ("The Kestrel Examiner", "Owen Price", "01632 960 409"),
+        ("Dunmore Chronicle", "Leah Ward", "01632 960 512"),
+        ("Weston Bay Courier", "Sam Okafor", "01632 960 634"),
+    ];
+    let mut docs: Vec<(String, String)> = BRIEFS
+        .iter()
+        .zip(sites)
+        .enumerate()
+        .map(|(i, ((name, text), (site, editor, phone)))| {
+            (
+                format!("site{i}/{name}.txt"),
+                northwind_page(site, editor, phone, text),
+            )
+        })
+        .collect();
+    docs.push((
+        "wire/quay-dredging.2.txt".into(),
+        format!("{}\n", BRIEFS[0].1),
+    ));
+    briefs_merged_by_the_baseline_kept_apart_by_reprint(
+        &docs,
+        "their platform's footer sentences",
+        "site0/quay-dredging.txt",
+    );
+}
+
 /// A page of a small site seen twice in a night's scrape: its name, a menu, the text, and its
 /// footer as plain text (who runs the site, how to reach it, an appeal), too long and too
 /// particular for any shape rule.

@@ -260,10 +260,11 @@ pub fn fingerprint_documents(
             |(shingler, bufs, extractor), &(source, raw, text)| {
                 let (mask, boilerplate) = decide_lines(config, lines, source, text);
                 let lang = lang_of(config, text, mask.as_deref());
-                let kept = match &mask {
-                    Some(mask) => boilerplate::kept_text(text, mask),
-                    None => text.to_string(),
-                };
+                // A mask is made from the same text, so it always fits it.
+                let kept = mask
+                    .as_deref()
+                    .and_then(|mask| boilerplate::kept_text(text, mask))
+                    .unwrap_or_else(|| text.to_string());
                 DocumentFingerprint {
                     fingerprint: fingerprint_text(config, &hashers, shingler, bufs, &kept),
                     sketch: sketch_text(config, extractor, raw, &kept, lang, anchors),
@@ -306,6 +307,20 @@ fn decide_lines(
     (Some(mask), stats)
 }
 
+/// The language votes of a normalized text's lines, laid out as its boilerplate mask is: its
+/// [`boilerplate::line_infos`] `infos`, where a line's sentences counted on their own cast
+/// none (the line votes for them).
+pub(super) fn unit_votes(text: &str, infos: &[boilerplate::LineInfo]) -> Vec<crate::lang::Vote> {
+    let mut lines = normalize::lines(text);
+    infos
+        .iter()
+        .map(|l| match l.is_sentence() {
+            true => crate::lang::Vote::default(),
+            false => lines.next().map(crate::lang::vote).unwrap_or_default(),
+        })
+        .collect()
+}
+
 /// The language of a normalized text's lines that `mask` keeps (all without one), told from
 /// their votes as the streaming passes tell it; none when translations are off.
 fn lang_of(config: &Config, text: &str, mask: Option<&[bool]>) -> Option<u8> {
@@ -314,7 +329,10 @@ fn lang_of(config: &Config, text: &str, mask: Option<&[bool]>) -> Option<u8> {
     }
     let votes = normalize::lines(text).map(crate::lang::vote);
     let lang = match mask {
-        Some(mask) => crate::lang::from_votes(votes.zip(mask).filter(|(_, &k)| k).map(|(v, _)| v)),
+        Some(mask) => {
+            let lines = boilerplate::line_mask(text, mask);
+            crate::lang::from_votes(votes.zip(lines).filter(|(_, k)| *k).map(|(v, _)| v))
+        }
         None => crate::lang::from_votes(votes),
     };
     lang.map(crate::lang::Lang::number)

@@ -36,6 +36,13 @@ pub(crate) fn removed_lines(full: &str, kept: &str) -> Vec<String> {
     for line in full.lines() {
         if kept_lines.peek() == Some(&line) {
             kept_lines.next();
+        } else if let Some(dropped) = kept_lines
+            .peek()
+            .and_then(|kept| crate::boilerplate::dropped_sentences(line, kept))
+        {
+            // A kept line that lost sentences the corpus repeats: those are what went.
+            kept_lines.next();
+            out.extend(dropped.into_iter().map(str::to_string));
         } else {
             out.push(line.to_string());
         }
@@ -161,7 +168,8 @@ pub(crate) fn strip_boilerplate(
         .texts
         .par_iter()
         .zip(&keep)
-        .map(|(text, mask)| boilerplate::kept_text(text, mask))
+        // A mask is made from the same text, so it always fits it.
+        .map(|(text, mask)| boilerplate::kept_text(text, mask).unwrap_or_else(|| text.clone()))
         .collect();
     (texts, stats)
 }

@@ -88,7 +88,7 @@ impl Masks {
         if !self.get(slot, mask) {
             return Some(text.to_string());
         }
-        (normalize::line_count(text) == mask.len()).then(|| boilerplate::kept_text(text, mask))
+        boilerplate::kept_text(text, mask)
     }
 
     /// Writes document `slot`'s mask into `out`; false when there is none (boilerplate is
@@ -191,10 +191,13 @@ fn first_pass(
             } else {
                 boilerplate::line_infos(&text)
             };
-            let votes: Vec<crate::lang::Vote> = if config.translations {
+            let votes: Vec<crate::lang::Vote> = if !config.translations {
+                Vec::new()
+            } else if config.keep_boilerplate {
                 normalize::lines(&text).map(crate::lang::vote).collect()
             } else {
-                Vec::new()
+                // Laid out as the mask will be, so that the kept lines' votes are told by it.
+                super::document::unit_votes(&text, &lines)
             };
             // Without boilerplate removal every line is kept: the language is told now.
             let lang = if config.keep_boilerplate {
