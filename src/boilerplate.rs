@@ -69,6 +69,14 @@ const CHROME_MAX_WORDS: u32 = 14;
 /// too long for the shape rules, whose sentences a platform's sites share while each site's
 /// own sentences make every line unique.
 const SENTENCE_LINE_MIN_WORDS: u32 = 50;
+/// A sentence goes when it is in at least this many documents of the corpus ([`decide`])...
+const SENTENCE_MIN_DOCS: usize = 10;
+/// ... and in more than this many times as many documents as its story.
+const SENTENCE_RATIO: usize = 4;
+/// Only the last this many lines of more than [`SENTENCE_LINE_MIN_WORDS`] words of a document
+/// are split: a footer closes its page, and splitting every paragraph of plain prose (half its
+/// lines are that long) cost a fifth of the run and a third of its memory.
+const SENTENCE_TAIL_LINES: usize = 2;
 /// A sentence of fewer words stays with its line, counted with it only: short sentences ("he
 /// said.") recur across unrelated stories without being anyone's template.
 const SENTENCE_MIN_WORDS: u32 = 8;
@@ -804,6 +812,7 @@ pub fn line_infos(normalized: &str) -> Vec<LineInfo> {
         }
         i = run.end;
     }
+    let split = tail_lines(lines.len(), |i| words[i]);
     lines
         .iter()
         .enumerate()
@@ -816,12 +825,20 @@ pub fn line_infos(normalized: &str) -> Vec<LineInfo> {
                         || is_date_or_byline(line, w)
                         || is_share_bar(line)
                         || is_breadcrumb(line, w)));
-            (LineInfo::new(xxh3_64(line.as_bytes()), w, chrome), *line)
+            (
+                LineInfo::new(xxh3_64(line.as_bytes()), w, chrome),
+                *line,
+                split[i],
+            )
         })
-        .flat_map(|(info, line)| {
+        .flat_map(|(info, line, split)| {
             // Chrome lines too, so that the mask's layout follows from the text alone
             // ([`kept_text`]); they go whole.
-            let sentences = sentence_pieces(line, info.words());
+            let sentences = if split {
+                sentence_pieces(line, info.words())
+            } else {
+                Vec::new()
+            };
             std::iter::once(info).chain(sentences.into_iter().filter(|s| s.1).map(|(s, _)| {
                 LineInfo::sentence(
                     xxh3_64(s.as_bytes()),
@@ -1131,7 +1148,8 @@ impl LineCounts {
     }
 }
 
-/// Which lines of one document are kept (the mask) and why the others are not, given the
+/// Which lines of one document are kept (the mask, an entry for each of `infos`: its lines and
+/// the sentences [`line_infos`] counts on their own) and why the others are not, given the
 /// document frequency of a line over the corpus (`df`: 1 for a line no other document has)
 /// and within the document's source (`sdf`: 1 for a line no other document of the source has,
 /// 0 for every line when the document has no source). [`detect`] decides every document this
@@ -1229,13 +1247,11 @@ pub fn decide(
         (mask, local, kept_words, story_df)
     };
     let (mut mask, mut local, kept_words, mut story_df) = decide(true);
-    let mut by_source = true;
     // A story a source carries three times (or a JSON Lines dump whose records name no
     // source, so the file is the source) recurs like a footer; when the source rule
     // would leave next to nothing of a document, it was the story that recurred.
     if local.source_lines > 0 && kept_words < SOURCE_MIN_KEPT_WORDS {
         (mask, local, _, story_df) = decide(false);
-        by_source = false;
     }
     if mask.iter().all(|k| !k) {
         mask.iter_mut().for_each(|k| *k = true);
@@ -1245,31 +1261,21 @@ pub fn decide(
         };
         return (with_sentences(infos, &mask, |_| false), local);
     }
-    // A sentence of a kept line goes by the line rules of the source and the corpus: a
-    // platform's sentence inside a footer that each site words its own way.
-    let sentence_goes = |l: &LineInfo| {
-        let (s, n) = (sdf(l.hash()), df(l.hash()));
-        if by_source && s >= SOURCE_MIN_DOCS {
-            Some(true)
-        } else if n >= CORPUS_MIN_DOCS && n > CORPUS_RATIO * story_df {
-            Some(false)
-        } else {
-            None
-        }
-    };
-    let mut counted = BoilerplateStats::default();
-    let full = with_sentences(infos, &mask, |l| match sentence_goes(l) {
-        Some(true) => {
-            counted.source_lines += 1;
-            true
-        }
-        Some(false) => {
-            counted.corpus_lines += 1;
-            true
-        }
-        None => false,
+    // A sentence of a kept line goes by the corpus rule, with a wider margin: a platform's
+    // sentence inside a footer that each site words its own way. Not by the source rule:
+    // the copies of one story in a source that names no site (a JSON Lines dump) share
+    // their sentences as much as a site's pages share its footer. And not at the lines'
+    // margin: copies that each edit a paragraph a little keep their sentences in common
+    // while their lines, the lede among them, differ, so a sentence may be in twice as many
+    // documents as the lede that counts its story.
+    let mut dropped = 0;
+    let full = with_sentences(infos, &mask, |l| {
+        let n = df(l.hash());
+        let goes = n >= SENTENCE_MIN_DOCS && n > SENTENCE_RATIO * story_df;
+        dropped += u64::from(goes);
+        goes
     });
-    local += counted;
+    local.corpus_lines += dropped;
     (full, local)
 }
 
@@ -1312,9 +1318,9 @@ fn non_chrome_words(lines: &[LineInfo]) -> usize {
 pub fn kept_text(text: &str, keep: &[bool]) -> Option<String> {
     let mut out = String::with_capacity(text.len());
     let mut keep = keep.iter().copied();
-    for line in crate::normalize::lines(text) {
+    let lines: Vec<&str> = crate::normalize::lines(text).collect();
+    for (line, counted) in lines.iter().copied().zip(sentence_counts(&lines)) {
         let k = keep.next()?;
-        let counted = counted_sentences(line);
         let kept: Vec<bool> = keep.by_ref().take(counted).collect();
         if kept.len() < counted {
             return None;
@@ -1367,22 +1373,53 @@ pub fn dropped_sentences<'a>(line: &'a str, kept: &str) -> Option<Vec<&'a str>> 
 /// (a line that loses some of its sentences is kept).
 pub fn line_mask(text: &str, keep: &[bool]) -> Vec<bool> {
     let mut keep = keep.iter().copied();
-    crate::normalize::lines(text)
-        .map(|line| {
+    let lines: Vec<&str> = crate::normalize::lines(text).collect();
+    sentence_counts(&lines)
+        .into_iter()
+        .map(|counted| {
             let k = keep.next().unwrap_or(true);
-            keep.by_ref().take(counted_sentences(line)).for_each(drop);
+            keep.by_ref().take(counted).for_each(drop);
             k
         })
         .collect()
 }
 
-/// The entries that follow a line's own in [`line_infos`]: its sentences counted on their own.
-pub fn counted_sentences(line: &str) -> usize {
-    // A word takes a byte and a space: a shorter line cannot have the words to be split,
-    // and most lines are told so without counting them.
-    if line.len() < 2 * SENTENCE_LINE_MIN_WORDS as usize {
-        return 0;
+/// Which of a document's `n` lines are split into sentences, given each line's words: the
+/// last [`SENTENCE_TAIL_LINES`] of more than [`SENTENCE_LINE_MIN_WORDS`] words.
+fn tail_lines(n: usize, words: impl Fn(usize) -> u32) -> Vec<bool> {
+    let mut split = vec![false; n];
+    for i in (0..n)
+        .rev()
+        .filter(|&i| words(i) > SENTENCE_LINE_MIN_WORDS)
+        .take(SENTENCE_TAIL_LINES)
+    {
+        split[i] = true;
     }
+    split
+}
+
+/// For each of a document's lines, the entries that follow its own in [`line_infos`]: its
+/// sentences counted on their own.
+pub fn sentence_counts(lines: &[&str]) -> Vec<usize> {
+    // A word takes a byte and a space: a line of fewer bytes than two a word cannot be long,
+    // and most lines are told so without counting their words.
+    let words = |i: usize| {
+        let line = lines[i];
+        if line.len() <= 2 * SENTENCE_LINE_MIN_WORDS as usize {
+            0
+        } else {
+            (crate::normalize::word_count(line) as u32).min(LINE_WORDS_MAX)
+        }
+    };
+    tail_lines(lines.len(), words)
+        .into_iter()
+        .zip(lines)
+        .map(|(split, line)| if split { counted_sentences(line) } else { 0 })
+        .collect()
+}
+
+/// The sentences of one line counted on their own if it is split.
+fn counted_sentences(line: &str) -> usize {
     let pieces = pieces_with_words(line);
     let words: u32 = pieces.iter().map(|p| p.1).sum();
     if words <= SENTENCE_LINE_MIN_WORDS || pieces.len() < 2 {

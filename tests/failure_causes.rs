@@ -273,47 +273,91 @@ fn briefs_of_sites_seen_once_under_one_platforms_notices_stay_apart() {
 }
 
 /// One page of a site seen once on a community platform: its name, a menu, the brief, and a
-/// footer paragraph too long for the notice rule, in which the site's own sentences (who runs
-/// it, how to reach it) frame two sentences every site of the platform prints.
-fn northwind_page(site: &str, editor: &str, phone: &str, brief: &str) -> String {
+/// footer paragraph too long for the notice rule, in which the site's own sentence (`about`)
+/// opens two sentences every site of the platform prints.
+fn northwind_page(site: &str, about: &str, brief: &str) -> String {
     format!(
         "{site}\n\
          Home | Local | Sport | Letters\n\n\
          {brief}\n\n\
-         {site} has been edited by {editor} since the paper's first issue. It is one of more \
-         than forty independent titles published on the Northwind community platform, which \
-         provides hosting, advertising sales and editorial tools to small newsrooms across the \
-         north of the country. The platform has no say in what its titles publish, and each \
-         title's editor answers for the accuracy of its stories and for the corrections it \
-         prints. Call the newsroom on {phone}.\n"
+         {about} It is one of more than forty independent titles published on the Northwind \
+         community platform, which provides hosting, advertising sales and editorial tools to \
+         small newsrooms across the north of the country. The platform has no say in what its \
+         titles publish, and each title's editor answers for the accuracy of its stories and \
+         for the corrections it prints.\n"
     )
 }
 
 #[test]
 fn briefs_of_one_platform_sharing_footer_sentences_stay_apart() {
-    // Six different briefs, each on its own site of one platform. Each footer is one line no
-    // other page has (the site's name, editor and telephone), so no line repeats; two of its
-    // sentences are the platform's, on all six pages. Before sentences were counted on their
+    // Ten different briefs, each on its own site of one platform. Each footer is one line no
+    // other page has (it opens with the site's own sentence), so no line repeats; two of its
+    // sentences are the platform's, on all ten pages. Before sentences were counted on their
     // own, the footer was most of each brief's text and the briefs made one cluster.
     let sites = [
-        ("The Fenwick Herald", "Anna Moss", "01632 960 118"),
-        ("Ashby Evening Post", "Tom Reilly", "01632 960 245"),
-        ("Marlow Vale Times", "Priya Shah", "01632 960 377"),
-        ("The Kestrel Examiner", "Owen Price", "01632 960 409"),
-        ("Dunmore Chronicle", "Leah Ward", "01632 960 512"),
-        ("Weston Bay Courier", "Sam Okafor", "01632 960 634"),
+        (
+            "The Fenwick Herald",
+            "Anna Moss has edited the Herald from a room above the chemist since 1994.",
+        ),
+        (
+            "Ashby Evening Post",
+            "Founded by print workers after the old daily closed, the Post still appears at five.",
+        ),
+        (
+            "Marlow Vale Times",
+            "Three volunteers and a retired teacher put the Times together every week.",
+        ),
+        (
+            "The Kestrel Examiner",
+            "Our reporters cover eleven parishes between the moor and the estuary.",
+        ),
+        (
+            "Dunmore Chronicle",
+            "The Chronicle began as a parish newsletter typed on a borrowed machine.",
+        ),
+        (
+            "Weston Bay Courier",
+            "Readers can find the Courier at the harbour kiosk and in every pub on the front.",
+        ),
+        (
+            "Kelby Dale News",
+            "Kelby Dale News is funded by its subscribers and two local businesses.",
+        ),
+        (
+            "The Upper Wend Star",
+            "Write to the Star care of the village shop, or leave a note at the surgery.",
+        ),
+        (
+            "Hallam Gazette",
+            "Since 2011 the Gazette has printed the minutes of every town council meeting.",
+        ),
+        (
+            "Ashcombe Advertiser",
+            "Ashcombe's oldest paper moved online when its press was sold for scrap.",
+        ),
     ];
-    let mut docs: Vec<(String, String)> = BRIEFS
+    // The six briefs, then paragraphs of the reservoir story run as briefs of their own by
+    // the other sites: ten pages of the platform, ten different stories.
+    let stories = BRIEFS
         .iter()
+        .copied()
+        .chain(LONG_STORY.split("\n\n").take(4).enumerate().map(|(i, p)| {
+            (
+                ["dam-draining", "fish-moved", "siren-tested", "valve-tower"][i],
+                p,
+            )
+        }));
+    let mut docs: Vec<(String, String)> = stories
         .zip(sites)
         .enumerate()
-        .map(|(i, ((name, text), (site, editor, phone)))| {
+        .map(|(i, ((name, text), (site, about)))| {
             (
                 format!("site{i}/{name}.txt"),
-                northwind_page(site, editor, phone, text),
+                northwind_page(site, about, text),
             )
         })
         .collect();
+    assert_eq!(docs.len(), 10);
     docs.push((
         "wire/quay-dredging.2.txt".into(),
         format!("{}\n", BRIEFS[0].1),

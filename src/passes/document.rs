@@ -130,6 +130,10 @@ pub(super) struct ShingleBufs {
     quoted_text: String,
 }
 
+/// A text whose quotations are less than one part in this many of it is taken as quoting
+/// nothing ([`quoted_shingles`]).
+const QUOTED_MIN_SHARE_INV: usize = 8;
+
 /// The informative shingles of `text`'s quotations ([`crate::shingle::quoted_text`]) into
 /// `bufs.quoted`: the same shingles as the whole text's where a quotation lies, so that the
 /// lanes they hold in the whole signature can be told.
@@ -142,7 +146,10 @@ fn quoted_shingles(
 ) {
     crate::shingle::quoted_text(text, &mut bufs.quoted_text);
     bufs.quoted.clear();
-    if bufs.quoted_text.is_empty() {
+    // A text that quotes less than an eighth of itself holds too few quoted lanes for a pair
+    // to agree almost only on them at a Jaccard the threshold passes (DESIGN.md,
+    // "Quotations"): it is taken as quoting nothing, and its quotations are not shingled.
+    if bufs.quoted_text.len() * QUOTED_MIN_SHARE_INV < text.len() {
         return;
     }
     shingler.shingles(
