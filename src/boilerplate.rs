@@ -65,9 +65,9 @@ impl LineInfo {
 /// prose even when they mention "newsletter" or "read more".
 const CHROME_MAX_WORDS: u32 = 14;
 
-/// A line of more words than this is also counted sentence by sentence: a footer or a notice
-/// too long for the shape rules, whose sentences a platform's sites share while each site's
-/// own sentences make every line unique.
+/// A line of more words than this (one of the last [`SENTENCE_TAIL_LINES`] of its document) is
+/// also counted sentence by sentence: a footer too long for the shape rules, whose sentences a
+/// platform's sites share while each site's own sentences make every line unique.
 const SENTENCE_LINE_MIN_WORDS: u32 = 50;
 /// A sentence goes when it is in at least this many documents of the corpus ([`decide`])...
 const SENTENCE_MIN_DOCS: usize = 10;
@@ -763,8 +763,8 @@ const HEADLINE_MAX_WORDS: u32 = 24;
 /// after any short line ending in ':' that a bulleted line follows) up to the next prose line
 /// (over [`HEADLINE_MAX_WORDS`] words, or over [`CHROME_MAX_WORDS`] ending as a sentence: a
 /// widget's headline may be long but has no full stop), and runs of bulleted headline-like
-/// lines. Each long line is followed by its sentences counted on their own
-/// ([`sentence_pieces`], [`LineInfo::sentence`]).
+/// lines. Each of the document's last [`SENTENCE_TAIL_LINES`] long lines is followed by its
+/// sentences counted on their own ([`sentence_pieces`], [`LineInfo::sentence`]).
 pub fn line_infos(normalized: &str) -> Vec<LineInfo> {
     let lines: Vec<&str> = crate::normalize::lines(normalized).collect();
     let words: Vec<u32> = lines
@@ -1160,9 +1160,14 @@ pub fn decide(
     df: &dyn Fn(u64) -> usize,
     sdf: &dyn Fn(u64) -> usize,
 ) -> (Vec<bool>, BoilerplateStats) {
-    // Lines are decided among themselves; the sentences of a kept line after them.
-    let lines: Vec<LineInfo> = infos.iter().filter(|l| !l.is_sentence()).copied().collect();
-    let lines = lines.as_slice();
+    // Lines are decided among themselves; the sentences of a kept line after them. Most
+    // documents have no sentence of their own to count, and are read in place.
+    let lines: std::borrow::Cow<[LineInfo]> = if infos.iter().any(|l| l.is_sentence()) {
+        infos.iter().filter(|l| !l.is_sentence()).copied().collect()
+    } else {
+        infos.into()
+    };
+    let lines: &[LineInfo] = &lines;
     let decide = |by_source: bool| {
         // Without the source rule, lines the source repeats may be the story itself.
         // The most frequent lede line, and the most frequent other one.

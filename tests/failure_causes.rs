@@ -90,6 +90,18 @@ fn reprint_report(docs: &[(String, String)]) -> serde_json::Value {
     run_json(&["dedup", root, "--progress", "never"])
 }
 
+/// The report of a night of `corpus` added to the index in `state` (default flags).
+fn indexed_night(corpus: &Dir, state: &std::path::Path) -> serde_json::Value {
+    run_json(&[
+        "dedup",
+        corpus.path().to_str().expect("utf-8"),
+        "--index",
+        state.to_str().expect("utf-8"),
+        "--progress",
+        "never",
+    ])
+}
+
 /// The story of a document id: the file name without its extension and copy suffix
 /// (`site/quay-dredging.2.txt` → `quay-dredging`).
 fn story(id: &str) -> &str {
@@ -788,15 +800,7 @@ trade is quietest and the bar staff have least to do.";
     for (id, text) in &docs {
         corpus.write(id, text);
     }
-    let state = state.path().join("index");
-    let indexed = run_json(&[
-        "dedup",
-        corpus.path().to_str().expect("utf-8"),
-        "--index",
-        state.to_str().expect("utf-8"),
-        "--progress",
-        "never",
-    ]);
+    let indexed = indexed_night(&corpus, &state.path().join("index"));
     let strip = |r: &serde_json::Value| -> Vec<(String, String, String)> {
         let mut m: Vec<(String, String, String)> = r["clusters"][0]["members"]
             .as_array()
@@ -1102,16 +1106,7 @@ fn two_stories_quoting_one_long_statement_stay_apart() {
         dir.write(id, text);
     }
     let state = state.path().join("index");
-    let night = |corpus: &Dir| {
-        run_json(&[
-            "dedup",
-            corpus.path().to_str().expect("utf-8"),
-            "--index",
-            state.to_str().expect("utf-8"),
-            "--progress",
-            "never",
-        ])
-    };
+    let night = |corpus: &Dir| indexed_night(corpus, &state);
     assert_eq!(groups(&night(&dir)), reprint(&corpus));
     let later = Dir::new();
     later.write("dalesdaily/farms.3.txt", farm_story());

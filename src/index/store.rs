@@ -1593,13 +1593,42 @@ mod tests {
         assert_eq!(got, sources);
     }
 
+    /// `docs` written as a segment file of format `version` (laid out as that version wrote
+    /// it), in a temporary directory: the directory, the file's path and its bytes.
+    fn old_segment(
+        docs: &[StoredDoc],
+        version: u32,
+    ) -> (tempfile::TempDir, std::path::PathBuf, Vec<u8>) {
+        let json = serde_json::to_string(&params()).unwrap();
+        let layout = Layout::of_version(version);
+        let bytes = envelope_as(SEGMENT_MAGIC, version, &json, &segment_body(docs, layout));
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(segment_name(1));
+        fs::write(&path, &bytes).unwrap();
+        (dir, path, bytes)
+    }
+
+    /// Each document of a segment file as a scan sees it: its quoted lanes and its place.
+    fn scanned(path: &std::path::Path, bytes: &[u8]) -> Vec<(u128, DocAt)> {
+        let mut at = Vec::new();
+        scan_segment(
+            path,
+            bytes,
+            bytes.len() as u64,
+            &params(),
+            Some(2),
+            &mut |v, a| at.push((v.quoted_lanes, a)),
+        )
+        .unwrap();
+        at
+    }
+
     /// A segment of format version 3, as reprint wrote before date sources (no byte after the
     /// date), still reads, by every reader, its documents without a date source.
     #[test]
     fn version_3_segments_read_without_date_sources() {
         let mut docs = vec![doc("a", Some(3)), doc("b", None)];
         docs[0].date_source = Some(DateSource::Warc);
-        let json = serde_json::to_string(&params()).unwrap();
         let old = Layout::of_version(3);
         assert_eq!(
             old,
@@ -1609,16 +1638,13 @@ mod tests {
                 quoted: false,
             }
         );
-        let bytes = envelope_as(SEGMENT_MAGIC, 3, &json, &segment_body(&docs, old));
+        let (_dir, path, bytes) = old_segment(&docs, 3);
         // A date source byte and the quoted lanes' 16 a document shorter than the current
         // layout.
         assert_eq!(
             encode_segment(&params(), &docs).len(),
             bytes.len() + 17 * docs.len()
         );
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join(segment_name(1));
-        fs::write(&path, &bytes).unwrap();
         let back = read_segment(&path, &params()).unwrap();
         assert_eq!(back.len(), 2);
         assert_eq!((back[0].id.as_str(), back[0].date), ("a", Some(3)));
@@ -1626,19 +1652,10 @@ mod tests {
         assert_eq!(back[1].id, "b");
         assert_eq!(back[0].sketch, docs[0].sketch);
         assert_eq!(back[1].fingerprint.signature, docs[1].fingerprint.signature);
-        let mut at = Vec::new();
-        scan_segment(
-            &path,
-            &bytes[..],
-            bytes.len() as u64,
-            &params(),
-            Some(2),
-            &mut |_, a| at.push(a),
-        )
-        .unwrap();
-        assert!(at.iter().all(|a| a.layout == old));
+        let at = scanned(&path, &bytes);
+        assert!(at.iter().all(|(_, a)| a.layout == old));
         // Its places survive the night's packing, so that the document reads again.
-        let at: Vec<DocAt> = at.iter().map(|a| DocAt::unpack(a.pack())).collect();
+        let at: Vec<DocAt> = at.iter().map(|(_, a)| DocAt::unpack(a.pack())).collect();
         let again = read_docs_at(&path, &params(), &at).unwrap();
         assert_eq!(again[1].id, "b");
         assert_eq!(again[0].date_source, None);
@@ -1651,30 +1668,17 @@ mod tests {
     #[test]
     fn version_4_segments_read_without_quoted_lanes() {
         let docs = vec![doc("a", Some(3)), doc("b", None)];
-        let json = serde_json::to_string(&params()).unwrap();
         let old = Layout::of_version(4);
         assert!(old.date_source && !old.quoted);
-        let bytes = envelope_as(SEGMENT_MAGIC, 4, &json, &segment_body(&docs, old));
+        let (_dir, path, bytes) = old_segment(&docs, 4);
         assert_eq!(
             encode_segment(&params(), &docs).len(),
             bytes.len() + 16 * docs.len()
         );
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join(segment_name(1));
-        fs::write(&path, &bytes).unwrap();
         let back = read_segment(&path, &params()).unwrap();
         assert!(back.iter().all(|d| d.fingerprint.quoted_lanes == 0));
         assert_eq!(back[1].fingerprint.signature, docs[1].fingerprint.signature);
-        let mut at = Vec::new();
-        scan_segment(
-            &path,
-            &bytes[..],
-            bytes.len() as u64,
-            &params(),
-            Some(2),
-            &mut |v, a| at.push((v.quoted_lanes, a)),
-        )
-        .unwrap();
+        let at = scanned(&path, &bytes);
         assert!(at.iter().all(|(o, a)| *o == 0 && a.layout == old));
         // Every layout survives the night's packing of a document's place.
         for version in 1..=FORMAT_VERSION {
