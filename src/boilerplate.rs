@@ -25,7 +25,7 @@ const LINE_WORDS_MAX: u32 = (1 << 14) - 1;
 const SENTENCE_BIT: u32 = 62;
 
 impl LineInfo {
-    /// A sentence of the line before it ([`sentence_pieces`]), with this text hash and word
+    /// A sentence of the line before it ([`counted_pieces`]), with this text hash and word
     /// count: counted like a line, decided after its line.
     pub fn sentence(hash: u64, words: u32) -> LineInfo {
         LineInfo(LineInfo::new(hash, words, false).0 | 1 << SENTENCE_BIT)
@@ -81,27 +81,24 @@ const SENTENCE_TAIL_LINES: usize = 2;
 /// said.") recur across unrelated stories without being anyone's template.
 const SENTENCE_MIN_WORDS: u32 = 8;
 
-/// The sentences of a line, each with whether it is counted on its own (at least
-/// [`SENTENCE_MIN_WORDS`] words); empty for a line that is not split: one of at most
-/// [`SENTENCE_LINE_MIN_WORDS`] words, or of fewer than two sentences. A sentence ends at `.`,
-/// `!` or `?` (and a closing quote or bracket after it) followed by a space; normalized text
-/// has no case to tell an abbreviation by, and every copy of a line splits alike.
-pub fn sentence_pieces(line: &str, words: u32) -> Vec<(&str, bool)> {
-    if words <= SENTENCE_LINE_MIN_WORDS {
-        return Vec::new();
-    }
+/// The sentences of a split line ([`tail_lines`]) that are counted on their own, with their
+/// words: those of at least [`SENTENCE_MIN_WORDS`] words, when the line has two sentences or
+/// more ([`pieces_with_words`]).
+fn counted_pieces(line: &str) -> Vec<(&str, u32)> {
     let pieces = pieces_with_words(line);
     if pieces.len() < 2 {
         return Vec::new();
     }
     pieces
         .into_iter()
-        .map(|(p, w)| (p, w >= SENTENCE_MIN_WORDS))
+        .filter(|p| p.1 >= SENTENCE_MIN_WORDS)
         .collect()
 }
 
-/// The sentences of a line with their words, however few ([`sentence_pieces`] for where a
-/// sentence ends). The ends are found by `memchr3`: most bytes of a line are no full stop.
+/// The sentences of a line with their words, however few. A sentence ends at `.`, `!` or `?`
+/// (and a closing quote or bracket after it) followed by a space; normalized text has no case
+/// to tell an abbreviation by, and every copy of a line splits alike. The ends are found by
+/// `memchr3`: most bytes of a line are no full stop.
 fn pieces_with_words(line: &str) -> Vec<(&str, u32)> {
     let bytes = line.as_bytes();
     let mut pieces = Vec::new();
@@ -764,7 +761,7 @@ const HEADLINE_MAX_WORDS: u32 = 24;
 /// (over [`HEADLINE_MAX_WORDS`] words, or over [`CHROME_MAX_WORDS`] ending as a sentence: a
 /// widget's headline may be long but has no full stop), and runs of bulleted headline-like
 /// lines. Each of the document's last [`SENTENCE_TAIL_LINES`] long lines is followed by its
-/// sentences counted on their own ([`sentence_pieces`], [`LineInfo::sentence`]).
+/// sentences counted on their own ([`counted_pieces`], [`LineInfo::sentence`]).
 pub fn line_infos(normalized: &str) -> Vec<LineInfo> {
     let lines: Vec<&str> = crate::normalize::lines(normalized).collect();
     let words: Vec<u32> = lines
@@ -835,16 +832,15 @@ pub fn line_infos(normalized: &str) -> Vec<LineInfo> {
             // Chrome lines too, so that the mask's layout follows from the text alone
             // ([`kept_text`]); they go whole.
             let sentences = if split {
-                sentence_pieces(line, info.words())
+                counted_pieces(line)
             } else {
                 Vec::new()
             };
-            std::iter::once(info).chain(sentences.into_iter().filter(|s| s.1).map(|(s, _)| {
-                LineInfo::sentence(
-                    xxh3_64(s.as_bytes()),
-                    crate::normalize::word_count(s) as u32,
-                )
-            }))
+            std::iter::once(info).chain(
+                sentences
+                    .into_iter()
+                    .map(|(s, words)| LineInfo::sentence(xxh3_64(s.as_bytes()), words)),
+            )
         })
         .collect()
 }
@@ -1340,11 +1336,12 @@ pub fn kept_text(text: &str, keep: &[bool]) -> Option<String> {
             out.push_str(line);
             continue;
         }
-        let words = (crate::normalize::word_count(line) as u32).min(LINE_WORDS_MAX);
+        // The line is split (it has counted sentences): its pieces of enough words are the
+        // entries `kept` holds, in order.
         let mut kept = kept.into_iter();
         let mut first = true;
-        for (piece, is_counted) in sentence_pieces(line, words) {
-            if is_counted && !kept.next().unwrap_or(true) {
+        for (piece, words) in pieces_with_words(line) {
+            if words >= SENTENCE_MIN_WORDS && !kept.next().unwrap_or(true) {
                 continue;
             }
             if !first {
@@ -1372,21 +1369,6 @@ pub fn dropped_sentences<'a>(line: &'a str, kept: &str) -> Option<Vec<&'a str>> 
         }
     }
     (rest.is_empty() && !dropped.is_empty()).then_some(dropped)
-}
-
-/// Whether each line of `text` is kept by `keep`, a mask laid out as [`kept_text`] takes it
-/// (a line that loses some of its sentences is kept).
-pub fn line_mask(text: &str, keep: &[bool]) -> Vec<bool> {
-    let mut keep = keep.iter().copied();
-    let lines: Vec<&str> = crate::normalize::lines(text).collect();
-    sentence_counts(&lines)
-        .into_iter()
-        .map(|counted| {
-            let k = keep.next().unwrap_or(true);
-            keep.by_ref().take(counted).for_each(drop);
-            k
-        })
-        .collect()
 }
 
 /// Which of a document's `n` lines are split into sentences, given each line's words: the
@@ -1419,18 +1401,8 @@ pub fn sentence_counts(lines: &[&str]) -> Vec<usize> {
     tail_lines(lines.len(), words)
         .into_iter()
         .zip(lines)
-        .map(|(split, line)| if split { counted_sentences(line) } else { 0 })
+        .map(|(split, line)| if split { counted_pieces(line).len() } else { 0 })
         .collect()
-}
-
-/// The sentences of one line counted on their own if it is split.
-fn counted_sentences(line: &str) -> usize {
-    let pieces = pieces_with_words(line);
-    let words: u32 = pieces.iter().map(|p| p.1).sum();
-    if words <= SENTENCE_LINE_MIN_WORDS || pieces.len() < 2 {
-        return 0;
-    }
-    pieces.iter().filter(|p| p.1 >= SENTENCE_MIN_WORDS).count()
 }
 
 #[cfg(test)]
@@ -1527,7 +1499,7 @@ mod tests {
     }
 
     #[test]
-    fn sentence_pieces_table() {
+    fn counted_pieces_table() {
         // (line, its sentences counted on their own)
         let cases: [(String, Vec<&str>); 5] = [
             // A short line is not split.
@@ -1565,14 +1537,13 @@ mod tests {
             (String::new(), vec![]),
         ];
         for (line, want) in cases {
-            let words = crate::normalize::word_count(&line) as u32;
-            let got: Vec<&str> = sentence_pieces(&line, words)
-                .into_iter()
-                .filter(|p| p.1)
-                .map(|p| p.0)
-                .collect();
+            let got: Vec<&str> = counted_pieces(&line).into_iter().map(|p| p.0).collect();
             assert_eq!(got, want, "{line:?}");
-            assert_eq!(counted_sentences(&line), want.len(), "{line:?}");
+            assert_eq!(
+                sentence_counts(&[&line]).iter().sum::<usize>(),
+                want.len(),
+                "{line:?}"
+            );
             // The infos: the line, then its counted sentences.
             let infos = line_infos(&line);
             assert_eq!(infos.len(), usize::from(!line.is_empty()) + want.len());
@@ -1615,10 +1586,6 @@ mod tests {
         for (mask, want) in cases {
             assert_eq!(kept_text(&text, &mask), want, "{mask:?}");
         }
-        assert_eq!(
-            line_mask(&text, &[true, true, false, false, false, true]),
-            [true, true, true]
-        );
     }
 
     #[test]

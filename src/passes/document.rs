@@ -265,12 +265,11 @@ pub fn fingerprint_documents(
                 )
             },
             |(shingler, bufs, extractor), &(source, raw, text)| {
-                let (mask, boilerplate) = decide_lines(config, lines, source, text);
-                let lang = lang_of(config, text, mask.as_deref());
+                let (decided, boilerplate) = decide_lines(config, lines, source, text);
+                let lang = lang_of(config, text, decided.as_ref());
                 // A mask is made from the same text, so it always fits it.
-                let kept = mask
-                    .as_deref()
-                    .and_then(|mask| boilerplate::kept_text(text, mask))
+                let kept = decided
+                    .and_then(|(_, mask)| boilerplate::kept_text(text, &mask))
                     .unwrap_or_else(|| text.to_string());
                 DocumentFingerprint {
                     fingerprint: fingerprint_text(config, &hashers, shingler, bufs, &kept),
@@ -293,25 +292,30 @@ pub fn document_languages(
 ) -> Vec<Option<u8>> {
     docs.par_iter()
         .map(|&(source, text)| {
-            let (mask, _) = decide_lines(config, lines, source, text);
-            lang_of(config, text, mask.as_deref())
+            let (decided, _) = decide_lines(config, lines, source, text);
+            lang_of(config, text, decided.as_ref())
         })
         .collect()
 }
 
-/// The boilerplate mask of one document of `source` with this normalized `text`, decided from
-/// the corpus's `lines`, and what it leaves out; no mask when boilerplate is kept.
+/// A document's line shapes ([`boilerplate::line_infos`]) and its boilerplate mask.
+type Decided = (Vec<LineInfo>, Vec<bool>);
+
+/// The line shapes ([`boilerplate::line_infos`]) and boilerplate mask of one document of
+/// `source` with this normalized `text`, decided from the corpus's `lines`, and what it leaves
+/// out; none when boilerplate is kept.
 fn decide_lines(
     config: &Config,
     lines: &boilerplate::LineCounts,
     source: &str,
     text: &str,
-) -> (Option<Vec<bool>>, BoilerplateStats) {
+) -> (Option<Decided>, BoilerplateStats) {
     if config.keep_boilerplate {
         return (None, BoilerplateStats::default());
     }
-    let (mask, stats) = lines.decide(source, &boilerplate::line_infos(text));
-    (Some(mask), stats)
+    let infos = boilerplate::line_infos(text);
+    let (mask, stats) = lines.decide(source, &infos);
+    (Some((infos, mask)), stats)
 }
 
 /// The language votes of a normalized text's lines, laid out as its boilerplate mask is: its
@@ -328,19 +332,22 @@ pub(super) fn unit_votes(text: &str, infos: &[boilerplate::LineInfo]) -> Vec<cra
         .collect()
 }
 
-/// The language of a normalized text's lines that `mask` keeps (all without one), told from
-/// their votes as the streaming passes tell it; none when translations are off.
-fn lang_of(config: &Config, text: &str, mask: Option<&[bool]>) -> Option<u8> {
+/// The language of a normalized text's lines that the mask of `decided` (its line shapes and
+/// mask) keeps, all without one, told from their votes as the streaming passes tell it; none
+/// when translations are off.
+fn lang_of(config: &Config, text: &str, decided: Option<&Decided>) -> Option<u8> {
     if !config.translations {
         return None;
     }
-    let votes = normalize::lines(text).map(crate::lang::vote);
-    let lang = match mask {
-        Some(mask) => {
-            let lines = boilerplate::line_mask(text, mask);
-            crate::lang::from_votes(votes.zip(lines).filter(|(_, k)| *k).map(|(v, _)| v))
-        }
-        None => crate::lang::from_votes(votes),
+    let lang = match decided {
+        Some((infos, mask)) => crate::lang::from_votes(
+            unit_votes(text, infos)
+                .into_iter()
+                .zip(mask)
+                .filter(|(_, &k)| k)
+                .map(|(v, _)| v),
+        ),
+        None => crate::lang::from_votes(normalize::lines(text).map(crate::lang::vote)),
     };
     lang.map(crate::lang::Lang::number)
 }
