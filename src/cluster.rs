@@ -357,7 +357,8 @@ pub struct Measures {
     pub jaccard: f64,
     /// Estimated containment of the smaller document (by shingles) in the larger.
     pub containment: f64,
-    /// Both documents carry enough figures and share too few of them: a template story.
+    /// Both documents carry enough figures and share too few of them: a template story
+    /// (never set for a MinHash pair too alike for that, [`is_corrected_copy`]).
     pub figures_differ: bool,
     /// Shingles of the smaller document over those of the larger (1 for equal sizes).
     pub size_ratio: f64,
@@ -386,7 +387,7 @@ pub fn measure<'a, 'b>(
     let (a, b): (FingerprintRef, FingerprintRef) = (a.into(), b.into());
     let (small, large) = by_size(a, b);
     let figures = crate::shingle::number_overlap(a.numbers, b.numbers, FIGURES_MIN);
-    let figures_differ = figures.is_some_and(|f| f < FIGURES_MIN_OVERLAP);
+    let figures_disagree = figures.is_some_and(|f| f < FIGURES_MIN_OVERLAP);
     let size_ratio = if large.shingles == 0 {
         1.0
     } else {
@@ -399,7 +400,7 @@ pub fn measure<'a, 'b>(
         return Measures {
             jaccard,
             containment,
-            figures_differ,
+            figures_differ: figures_disagree,
             size_ratio,
             hamming_bits: Some(d),
             quoted_lanes: None,
@@ -409,7 +410,7 @@ pub fn measure<'a, 'b>(
     Measures {
         jaccard,
         containment,
-        figures_differ,
+        figures_differ: figures_disagree && !is_corrected_copy(jaccard, containment),
         size_ratio,
         hamming_bits: None,
         // Only a pair that could be a quotation is split by lanes (the lanes are read one by
@@ -418,6 +419,21 @@ pub fn measure<'a, 'b>(
             .then(|| shared_quoted_lanes(a, b))
             .flatten(),
     }
+}
+
+/// At or above this estimated containment and [`CORRECTED_COPY_MIN_JACCARD`], a MinHash pair
+/// whose figures disagree is one text with its figures corrected, not a template story.
+const CORRECTED_COPY_MIN_CONTAINMENT: f64 = 0.95;
+/// See [`CORRECTED_COPY_MIN_CONTAINMENT`].
+const CORRECTED_COPY_MIN_JACCARD: f64 = 0.6;
+
+/// Whether a pair is too alike for disagreeing figures to make it two stories: nearly all of
+/// the smaller text lies in the larger, and the two are alike overall. Each figure changed
+/// breaks the shingles around it, so two stories cast in one template, which differ in every
+/// figure and most names, never share this much; a copy whose editor updated a toll or
+/// corrected a date in a long text does (DESIGN.md, "cluster").
+fn is_corrected_copy(jaccard: f64, containment: f64) -> bool {
+    containment >= CORRECTED_COPY_MIN_CONTAINMENT && jaccard >= CORRECTED_COPY_MIN_JACCARD
 }
 
 /// How the agreement of a pair's first 128 lanes splits between quoted and other text, and
@@ -1031,6 +1047,46 @@ mod tests {
                 ..m
             };
             assert_eq!(verify(cut, RULE), Some(MatchKind::Contained));
+        }
+    }
+
+    #[test]
+    fn corrected_copy_table() {
+        // Four figure places, the two large figures corrected and the two that agree small:
+        // the figures alone say "another story of the template".
+        let text = |toll: u32, homes: u32| {
+            format!(
+                "the storm killed {toll} people and destroyed {homes} homes in 7 provinces and \
+                 4 bridges collapsed"
+            )
+        };
+        let figures = |t: &str| crate::shingle::number_sketch(t, 1).0.into_boxed_slice();
+        let (before, after) = (figures(&text(118, 2450)), figures(&text(124, 2610)));
+        // (lanes of 128 agreeing, shingles of the two, figures differ)
+        let cases = [
+            // Equal sizes: containment 2J/(1+J) reaches 0.95 at J = 0.905.
+            (122, (1000, 1000), false),
+            (112, (1000, 1000), true),
+            // A copy 500 shingles inside an 800-shingle text: J 0.6 is 0.975 contained.
+            (77, (500, 800), false),
+            // J under 0.6, though 0.92 contained.
+            (70, (500, 800), true),
+        ];
+        for (agreeing, (small, large), want) in cases {
+            let sig = |keep: usize, other: u32| -> Vec<u32> {
+                (0..128u32)
+                    .map(|k| if (k as usize) < keep { k } else { k + other })
+                    .collect()
+            };
+            let mut a = fp(sig(agreeing, 1000), small, small);
+            let mut b = fp(sig(agreeing, 2000), large, large);
+            a.numbers = before.clone();
+            b.numbers = after.clone();
+            assert_eq!(
+                measure(&a, &b).figures_differ,
+                want,
+                "{agreeing} lanes, {small} in {large}"
+            );
         }
     }
 
