@@ -410,7 +410,8 @@ pub fn measure<'a, 'b>(
     Measures {
         jaccard,
         containment,
-        figures_differ: figures_disagree && !is_corrected_copy(jaccard, containment),
+        figures_differ: figures_disagree
+            && !is_corrected_copy(jaccard, containment, small.shingles),
         size_ratio,
         hamming_bits: None,
         // Only a pair that could be a quotation is split by lanes (the lanes are read one by
@@ -426,14 +427,27 @@ pub fn measure<'a, 'b>(
 const CORRECTED_COPY_MIN_CONTAINMENT: f64 = 0.95;
 /// See [`CORRECTED_COPY_MIN_CONTAINMENT`].
 const CORRECTED_COPY_MIN_JACCARD: f64 = 0.6;
+/// From this many shingles of the smaller text (about 170 words), the containment a corrected
+/// copy needs is [`CORRECTED_COPY_LONG_MIN_CONTAINMENT`]: a few figure places in a text that
+/// long are not a template, whose stories are briefs dense with figures, and a copy of it also
+/// loses a paragraph or gains a credit line.
+const CORRECTED_COPY_LONG_SHINGLES: u32 = 1000;
+/// See [`CORRECTED_COPY_LONG_SHINGLES`].
+const CORRECTED_COPY_LONG_MIN_CONTAINMENT: f64 = 0.88;
 
 /// Whether a pair is too alike for disagreeing figures to make it two stories: nearly all of
-/// the smaller text lies in the larger, and the two are alike overall. Each figure changed
+/// the smaller text lies in the larger (a little less of a long text), and the two are alike
+/// overall. Each figure changed
 /// breaks the shingles around it, so two stories cast in one template, which differ in every
 /// figure and most names, never share this much; a copy whose editor updated a toll or
 /// corrected a date in a long text does (DESIGN.md, "cluster").
-fn is_corrected_copy(jaccard: f64, containment: f64) -> bool {
-    containment >= CORRECTED_COPY_MIN_CONTAINMENT && jaccard >= CORRECTED_COPY_MIN_JACCARD
+fn is_corrected_copy(jaccard: f64, containment: f64, small_shingles: u32) -> bool {
+    let floor = if small_shingles >= CORRECTED_COPY_LONG_SHINGLES {
+        CORRECTED_COPY_LONG_MIN_CONTAINMENT
+    } else {
+        CORRECTED_COPY_MIN_CONTAINMENT
+    };
+    containment >= floor && jaccard >= CORRECTED_COPY_MIN_JACCARD
 }
 
 /// How the agreement of a pair's first 128 lanes splits between quoted and other text, and
@@ -1065,12 +1079,18 @@ mod tests {
         // (lanes of 128 agreeing, shingles of the two, figures differ)
         let cases = [
             // Equal sizes: containment 2J/(1+J) reaches 0.95 at J = 0.905.
-            (122, (1000, 1000), false),
-            (112, (1000, 1000), true),
+            (122, (900, 900), false),
+            (112, (900, 900), true),
             // A copy 500 shingles inside an 800-shingle text: J 0.6 is 0.975 contained.
             (77, (500, 800), false),
             // J under 0.6, though 0.92 contained.
             (70, (500, 800), true),
+            // A long text, 0.9 contained (J 0.82 at equal sizes): a copy, not a template brief,
+            // which at 500 shingles is still one.
+            (105, (1200, 1200), false),
+            (105, (999, 999), true),
+            // Long, but 0.87 contained.
+            (98, (1200, 1200), true),
         ];
         for (agreeing, (small, large), want) in cases {
             let sig = |keep: usize, other: u32| -> Vec<u32> {
