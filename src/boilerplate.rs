@@ -707,6 +707,26 @@ fn is_breadcrumb(line: &str, words: u32) -> bool {
     seps >= 2 || (seps >= 1 && words <= 6)
 }
 
+/// Fewest separators of a site's menu longer than a chrome line ([`is_menu`]).
+const MENU_MIN_SEPARATORS: usize = 4;
+
+/// A site's menu of sections ("Home | World | Politics | … | Sign in"), however many: its
+/// separators are words to the word count, so a menu of ten sections was a 19-word line, too
+/// long for a chrome line and long enough to be taken for the lede of a short page, whose story
+/// count it then set to its own. Its sections, not counting the separators, are no more words
+/// than a chrome line has, in runs of at most three words between separators.
+fn is_menu(line: &str, words: u32) -> bool {
+    // Each separator stands between two sections, so a menu has at most one more separator
+    // than section words: a line of more words than that is never scanned (a paragraph).
+    if words <= CHROME_MAX_WORDS || words > 2 * CHROME_MAX_WORDS + 1 {
+        return false;
+    }
+    let seps = separators(line);
+    seps >= MENU_MIN_SEPARATORS
+        && (words as usize).saturating_sub(seps) <= CHROME_MAX_WORDS as usize
+        && (words as usize).saturating_sub(seps) <= 3 * (seps + 1)
+}
+
 /// Separators of a breadcrumb trail.
 const CRUMB_SEPARATORS: [&str; 4] = [" > ", " » ", " / ", " | "];
 
@@ -821,7 +841,8 @@ pub fn line_infos(normalized: &str) -> Vec<LineInfo> {
                     && (chrome_phrases().is_match(line)
                         || is_date_or_byline(line, w)
                         || is_share_bar(line)
-                        || is_breadcrumb(line, w)));
+                        || is_breadcrumb(line, w)))
+                || is_menu(line, w);
             (
                 LineInfo::new(xxh3_64(line.as_bytes()), w, chrome),
                 *line,
@@ -1623,6 +1644,12 @@ mod tests {
     fn chrome_shapes_table() {
         // (normalized line, is chrome)
         let cases = [
+            // A menu of more sections than a chrome line has words, its separators counted as
+            // words (21); a line of prose with a few slashes in it is none.
+            ("domů | zahraničí | politika | ekonomika | sport | kultura | věda | názory | video | hledat | přihlásit", true),
+            ("home | world | politics | business | sport | culture | science | opinion | video | search | sign in", true),
+            ("the 9/11 commission / the senate / the house and the courts all said the files would be opened in march", false),
+            ("prices rose | fell | rose again and the central bank said on monday that it would wait for the figures of the spring", false),
             ("share on facebook | twitter | email", true),
             ("lien source", true),
             ("home > world > europe", true),

@@ -24,9 +24,10 @@ pub struct Fingerprint {
     pub length: u32,
     /// Bottom-k sketch of the figures (digit-bearing tokens) of the kept text.
     pub numbers: Box<[u64]>,
-    /// Bit `k` set when lane `k` of the signature is a shingle of the text's quotations (its
-    /// spans between double quotes, [`crate::shingle::quoted_text`]); 0 when it quotes nothing
-    /// and when that is not known (SimHash, an index written before quotations were kept).
+    /// Bit `k` set when lane `k` of the signature is a shingle of what the text borrows (its
+    /// spans between double quotes and, in a brief, its closing paragraph, where a site's
+    /// footer sits: [`crate::shingle::borrowed_text`]); 0 when it borrows too little and when
+    /// that is not known (SimHash, an index written before quotations were kept).
     pub quoted_lanes: u128,
 }
 
@@ -624,7 +625,9 @@ pub fn verify(m: Measures, rule: Rule) -> Option<MatchKind> {
 }
 
 /// Whether a MinHash pair shares only what both texts quote, like a statement that two
-/// different stories quote at length, when it is not alike enough for that not to matter.
+/// different stories quote at length (or, for two briefs, their closing paragraphs: a
+/// platform's footer, see [`Fingerprint::quoted_lanes`]), when it is not alike enough for
+/// that not to matter.
 /// The unquoted agreeing lanes are compared with those a pair sharing its texts evenly would
 /// have (the agreeing lanes times the unquoted share of the more quoted text): a copy of a
 /// story agrees on its narrative as much as on its quotes.

@@ -162,9 +162,10 @@ pub fn explain(config: &Config, a: &str, b: &str) -> Result<Explanation> {
             None if cluster::is_quotation(&m) => {
                 let q = m.quoted_lanes.unwrap_or_default();
                 format!(
-                    "kept apart: all they share is quoted (estimated Jaccard {:.3} ≤ {}): {} of \
-                     the {} lanes they agree on are quoted in both, as when two stories quote \
-                     one statement",
+                    "kept apart: all they share is quoted, or the closing paragraph of a brief \
+                     (estimated Jaccard {:.3} ≤ {}): {} of the {} lanes they agree on are such \
+                     text in both, as when two stories quote one statement or two briefs end \
+                     with one platform's footer",
                     m.jaccard,
                     cluster::QUOTATION_MAX_JACCARD,
                     q.quoted,

@@ -440,6 +440,43 @@ pub fn quoted_text(normalized: &str, out: &mut String) {
     }
 }
 
+/// Lines of more words than this, among the last [`CLOSING_LINES`] of a text, are its closing
+/// paragraphs ([`borrowed_text`]).
+const CLOSING_LINE_MIN_WORDS: usize = 25;
+/// How many of a text's last long lines are its closing paragraphs.
+const CLOSING_LINES: usize = 1;
+/// A text of at most this many long lines, and [`BRIEF_MAX_BYTES`], is a brief, whose closing
+/// paragraph is as likely its site's footer as its story.
+const BRIEF_MAX_LONG_LINES: usize = 3;
+/// See [`BRIEF_MAX_LONG_LINES`]: about 350 words.
+const BRIEF_MAX_BYTES: usize = 2500;
+
+/// Writes into `out` (cleared first) the parts of `normalized` text that other stories may
+/// carry too: its quotations ([`quoted_text`]) and, in a brief (at most
+/// [`BRIEF_MAX_LONG_LINES`] lines of more than [`CLOSING_LINE_MIN_WORDS`] words, and
+/// [`BRIEF_MAX_BYTES`]), its closing paragraph, the last such line. There a site seen once
+/// prints its footer, whose sentences are its platform's written around the site's name, town
+/// and telephone: no line or sentence of it repeats, so boilerplate removal keeps it, while most
+/// of its shingles are on every page of the platform. A story's own closing paragraph, when
+/// two copies share it, is shared with the rest of the story.
+pub fn borrowed_text(normalized: &str, out: &mut String) {
+    quoted_text(normalized, out);
+    // A text of more bytes is no brief: its lines are not counted.
+    if normalized.len() > BRIEF_MAX_BYTES {
+        return;
+    }
+    let long: Vec<&str> = normalized
+        .lines()
+        .filter(|l| crate::normalize::word_count(l) > CLOSING_LINE_MIN_WORDS)
+        .collect();
+    if long.len() <= BRIEF_MAX_LONG_LINES {
+        for line in long.iter().rev().take(CLOSING_LINES).rev() {
+            out.push_str(line);
+            out.push('\n');
+        }
+    }
+}
+
 /// The figures of a text as a sketch of *slots*: each figure (a run of figure tokens, see
 /// [`Tok`]) of a prose line is filed under the word just before it and the word just after it
 /// (within its piece, else the neighbouring piece's edge word), one entry a side: the slot's
@@ -818,6 +855,41 @@ mod tests {
         let mut out = String::from("left over");
         for (text, want) in cases {
             quoted_text(text, &mut out);
+            assert_eq!(out, want, "{text:?}");
+        }
+    }
+
+    #[test]
+    fn borrowed_text_table() {
+        let long = |w: &str, n: usize| vec![w; n].join(" ");
+        let footer = long("footer", 30);
+        let story = long("story", 30);
+        // (normalized text, what it borrows)
+        let cases = [
+            // A brief: its closing paragraph (and its quotations).
+            (
+                format!("headline\n{story}\n{footer}\nshort last line"),
+                format!("{footer}\n"),
+            ),
+            (
+                format!("he said \"we will\"\n{story}\n{footer}"),
+                format!("we will\n{footer}\n"),
+            ),
+            // No long line: nothing but quotations.
+            ("a short brief\nof two lines".to_string(), String::new()),
+            // Four long lines: a story, whose last paragraph is its own.
+            (
+                [&story, &story, &story, &footer]
+                    .map(|l| l.as_str())
+                    .join("\n"),
+                String::new(),
+            ),
+            // Over the bytes of a brief.
+            (format!("{}\n{footer}", long("word", 600)), String::new()),
+        ];
+        let mut out = String::from("left over");
+        for (text, want) in cases {
+            borrowed_text(&text, &mut out);
             assert_eq!(out, want, "{text:?}");
         }
     }

@@ -134,9 +134,10 @@ pub(super) struct ShingleBufs {
 /// nothing ([`quoted_shingles`]).
 const QUOTED_MIN_SHARE_INV: usize = 8;
 
-/// The informative shingles of `text`'s quotations ([`crate::shingle::quoted_text`]) into
-/// `bufs.quoted`: the same shingles as the whole text's where a quotation lies, so that the
-/// lanes they hold in the whole signature can be told.
+/// The informative shingles of what `text` borrows (its quotations and, in a brief, its
+/// closing paragraph: [`crate::shingle::borrowed_text`]) into `bufs.quoted`: the same shingles
+/// as the whole text's where such a part lies, so that the lanes they hold in the whole
+/// signature can be told.
 fn quoted_shingles(
     config: &Config,
     hashers: &Hashers,
@@ -144,7 +145,7 @@ fn quoted_shingles(
     bufs: &mut ShingleBufs,
     text: &str,
 ) {
-    crate::shingle::quoted_text(text, &mut bufs.quoted_text);
+    crate::shingle::borrowed_text(text, &mut bufs.quoted_text);
     bufs.quoted.clear();
     // A text that quotes less than an eighth of itself holds too few quoted lanes for a pair
     // to agree almost only on them at a Jaccard the threshold passes (DESIGN.md,
