@@ -438,10 +438,9 @@ const CORRECTED_COPY_LONG_MIN_CONTAINMENT: f64 = 0.88;
 
 /// Whether a pair is too alike for disagreeing figures to make it two stories: nearly all of
 /// the smaller text lies in the larger (a little less of a long text), and the two are alike
-/// overall. Each figure changed
-/// breaks the shingles around it, so two stories cast in one template, which differ in every
-/// figure and most names, never share this much; a copy whose editor updated a toll or
-/// corrected a date in a long text does (DESIGN.md, "cluster").
+/// overall. Each figure changed breaks the shingles around it, so two stories cast in one
+/// template, which differ in every figure and most names, never share this much; a copy whose
+/// editor updated a toll or corrected a date in a long text does (DESIGN.md, "cluster").
 fn is_corrected_copy(jaccard: f64, containment: f64, small_shingles: u32) -> bool {
     let floor = if small_shingles >= CORRECTED_COPY_LONG_SHINGLES {
         CORRECTED_COPY_LONG_MIN_CONTAINMENT

@@ -440,12 +440,10 @@ pub fn quoted_text(normalized: &str, out: &mut String) {
     }
 }
 
-/// Lines of more words than this, among the last [`CLOSING_LINES`] of a text, are its closing
-/// paragraphs ([`borrowed_text`]).
+/// Lines of more words than this are a text's paragraphs; the last of them closes it
+/// ([`borrowed_text`]).
 const CLOSING_LINE_MIN_WORDS: usize = 25;
-/// How many of a text's last long lines are its closing paragraphs.
-const CLOSING_LINES: usize = 1;
-/// A text of at most this many long lines, and [`BRIEF_MAX_BYTES`], is a brief, whose closing
+/// A text of at most this many paragraphs, and [`BRIEF_MAX_BYTES`], is a brief, whose closing
 /// paragraph is as likely its site's footer as its story.
 const BRIEF_MAX_LONG_LINES: usize = 3;
 /// See [`BRIEF_MAX_LONG_LINES`]: about 350 words.
@@ -454,7 +452,7 @@ const BRIEF_MAX_BYTES: usize = 2500;
 /// Writes into `out` (cleared first) the parts of `normalized` text that other stories may
 /// carry too: its quotations ([`quoted_text`]) and, in a brief (at most
 /// [`BRIEF_MAX_LONG_LINES`] lines of more than [`CLOSING_LINE_MIN_WORDS`] words, and
-/// [`BRIEF_MAX_BYTES`]), its closing paragraph, the last such line. There a site seen once
+/// [`BRIEF_MAX_BYTES`]), its closing paragraph: the last such line. There a site seen once
 /// prints its footer, whose sentences are its platform's written around the site's name, town
 /// and telephone: no line or sentence of it repeats, so boilerplate removal keeps it, while most
 /// of its shingles are on every page of the platform. A story's own closing paragraph, when
@@ -465,15 +463,13 @@ pub fn borrowed_text(normalized: &str, out: &mut String) {
     if normalized.len() > BRIEF_MAX_BYTES {
         return;
     }
-    let long: Vec<&str> = normalized
+    let (count, closing) = normalized
         .lines()
         .filter(|l| crate::normalize::word_count(l) > CLOSING_LINE_MIN_WORDS)
-        .collect();
-    if long.len() <= BRIEF_MAX_LONG_LINES {
-        for line in long.iter().rev().take(CLOSING_LINES).rev() {
-            out.push_str(line);
-            out.push('\n');
-        }
+        .fold((0, None), |(n, _), line| (n + 1, Some(line)));
+    if let Some(closing) = closing.filter(|_| count <= BRIEF_MAX_LONG_LINES) {
+        out.push_str(closing);
+        out.push('\n');
     }
 }
 

@@ -205,6 +205,17 @@ fn site_footer_merges_different_briefs() {
     );
 }
 
+/// Pages of a platform's sites, `site{i}/{brief}.txt` (`site0` carrying the quay brief), with
+/// the quay brief reprinted plainly by a wire site: the baseline merges different briefs by
+/// what the pages share (`by`), reprint keeps them apart and finds the reprint.
+fn platform_briefs_kept_apart(mut docs: Vec<(String, String)>, by: &str) {
+    docs.push((
+        "wire/quay-dredging.2.txt".into(),
+        format!("{}\n", BRIEFS[0].1),
+    ));
+    briefs_merged_by_the_baseline_kept_apart_by_reprint(&docs, by, "site0/quay-dredging.txt");
+}
+
 /// The baseline merges different briefs of `docs` (by what they share, `by`); reprint keeps
 /// them apart and finds the one reprinted brief, `first` and `wire/quay-dredging.2.txt`.
 fn briefs_merged_by_the_baseline_kept_apart_by_reprint(
@@ -266,22 +277,13 @@ fn briefs_of_sites_seen_once_under_one_platforms_notices_stay_apart() {
         "Dunmore Chronicle",
         "Weston Bay Courier",
     ];
-    let mut docs: Vec<(String, String)> = BRIEFS
+    let docs: Vec<(String, String)> = BRIEFS
         .iter()
         .zip(sites)
         .enumerate()
         .map(|(i, ((name, text), site))| (format!("site{i}/{name}.txt"), platform_page(site, text)))
         .collect();
-    docs.push((
-        "wire/quay-dredging.2.txt".into(),
-        format!("{}\n", BRIEFS[0].1),
-    ));
-
-    briefs_merged_by_the_baseline_kept_apart_by_reprint(
-        &docs,
-        "their notices",
-        "site0/quay-dredging.txt",
-    );
+    platform_briefs_kept_apart(docs, "their notices");
 }
 
 /// One page of a site seen once on a community platform: its name, a menu, the brief, and a
@@ -359,7 +361,7 @@ fn briefs_of_one_platform_sharing_footer_sentences_stay_apart() {
                 p,
             )
         }));
-    let mut docs: Vec<(String, String)> = stories
+    let docs: Vec<(String, String)> = stories
         .zip(sites)
         .enumerate()
         .map(|(i, ((name, text), (site, about)))| {
@@ -370,15 +372,7 @@ fn briefs_of_one_platform_sharing_footer_sentences_stay_apart() {
         })
         .collect();
     assert_eq!(docs.len(), 10);
-    docs.push((
-        "wire/quay-dredging.2.txt".into(),
-        format!("{}\n", BRIEFS[0].1),
-    ));
-    briefs_merged_by_the_baseline_kept_apart_by_reprint(
-        &docs,
-        "their platform's footer sentences",
-        "site0/quay-dredging.txt",
-    );
+    platform_briefs_kept_apart(docs, "their platform's footer sentences");
 }
 
 /// One page of a site seen once on a village-news platform: its name, the platform's menu of
@@ -414,7 +408,7 @@ fn briefs_of_one_platform_under_its_menu_and_named_footer_stay_apart() {
         ("Radley Observer", "Radley", "01962 310 488"),
         ("Combe Valley Voice", "Combe", "01745 602 937"),
     ];
-    let mut docs: Vec<(String, String)> = BRIEFS
+    let docs: Vec<(String, String)> = BRIEFS
         .iter()
         .zip(sites)
         .enumerate()
@@ -425,15 +419,7 @@ fn briefs_of_one_platform_under_its_menu_and_named_footer_stay_apart() {
             )
         })
         .collect();
-    docs.push((
-        "wire/quay-dredging.2.txt".into(),
-        format!("{}\n", BRIEFS[0].1),
-    ));
-    briefs_merged_by_the_baseline_kept_apart_by_reprint(
-        &docs,
-        "their platform's menu and footer",
-        "site0/quay-dredging.txt",
-    );
+    platform_briefs_kept_apart(docs, "their platform's menu and footer");
 }
 
 /// A page of a small site seen twice in a night's scrape: its name, a menu, the text, and its
