@@ -815,8 +815,10 @@ fn html_report_in_headless_chromium() {
 }
 
 /// Whether a request line at the proxy is Chromium's own background traffic (sign-in, push
-/// messaging, network time, optimization hints), which arrives even for `about:blank` whatever
-/// the flags; the page's own requests are checked through DevTools, whatever their host.
+/// messaging, network time, optimization hints, and the preconnect to its default search
+/// engine, which Debian's Chromium 156 sets to DuckDuckGo), which arrives even for
+/// `about:blank` whatever the flags; the page's own requests are checked through DevTools,
+/// whatever their host.
 fn is_browser_service(request_line: &str) -> bool {
     let Some(target) = request_line.split(' ').nth(1) else {
         return false;
@@ -826,7 +828,7 @@ fn is_browser_service(request_line: &str) -> bool {
         .split(['/', ':'])
         .next()
         .unwrap_or_default();
-    [".google.com", ".googleapis.com"]
+    [".google.com", ".googleapis.com", ".duckduckgo.com"]
         .iter()
         .any(|suffix| host.ends_with(suffix))
 }
