@@ -722,9 +722,10 @@ fn is_menu(line: &str, words: u32) -> bool {
         return false;
     }
     let seps = separators(line);
+    let section_words = (words as usize).saturating_sub(seps);
     seps >= MENU_MIN_SEPARATORS
-        && (words as usize).saturating_sub(seps) <= CHROME_MAX_WORDS as usize
-        && (words as usize).saturating_sub(seps) <= 3 * (seps + 1)
+        && section_words <= CHROME_MAX_WORDS as usize
+        && section_words <= 3 * (seps + 1)
 }
 
 /// Separators of a breadcrumb trail.

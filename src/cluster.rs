@@ -52,7 +52,7 @@ pub struct FingerprintRef<'a> {
     pub length: u32,
     /// Bottom-k sketch of the figures of the kept text.
     pub numbers: &'a [u64],
-    /// The lanes that are shingles of the text's quotations ([`Fingerprint::quoted_lanes`]).
+    /// The lanes that are shingles of what the text borrows ([`Fingerprint::quoted_lanes`]).
     pub quoted_lanes: u128,
 }
 

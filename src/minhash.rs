@@ -91,9 +91,8 @@ impl MinHasher {
             &mut large
         };
         for &h in shingles {
-            let x = mix(h ^ self.key);
-            let bin = bin_of((x >> 32) as u32, bins);
-            sig[bin] = sig[bin].min(x as u32);
+            let (bin, value) = self.place(h, bins);
+            sig[bin] = sig[bin].min(value);
             filled[bin / 64] |= 1 << (bin % 64);
         }
         let is_filled = |filled: &[u64], bin: usize| filled[bin / 64] >> (bin % 64) & 1 == 1;
@@ -125,6 +124,14 @@ impl MinHasher {
         }
     }
 
+    /// Where shingle hash `h` lands in a signature of `bins` bins: its bin, and the value it
+    /// competes with for the bin's minimum. One function, so that [`MinHasher::lanes_held_by`]
+    /// finds a part's shingles where [`MinHasher::signature_into`] put them.
+    fn place(&self, h: u64, bins: usize) -> (usize, u32) {
+        let x = mix(h ^ self.key);
+        (bin_of((x >> 32) as u32, bins), x as u32)
+    }
+
     /// Which lanes of `sig`, the signature of a whole set of shingles, hold a shingle of
     /// `part` (shingles of the same set): bit `k` set when lane `k`'s value is the minimum of
     /// `part`'s shingles in bin `k`, for the first 128 lanes (the check of quotations reads no
@@ -137,10 +144,9 @@ impl MinHasher {
         let mut own = [u32::MAX; 128];
         let mut reached = 0u128;
         for &h in part {
-            let x = mix(h ^ self.key);
-            let bin = bin_of((x >> 32) as u32, bins);
+            let (bin, value) = self.place(h, bins);
             if bin < lanes {
-                own[bin] = own[bin].min(x as u32);
+                own[bin] = own[bin].min(value);
                 reached |= 1 << bin;
             }
         }

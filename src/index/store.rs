@@ -534,8 +534,8 @@ pub struct DocView<'a> {
     pub shingles: u32,
     /// Its language, when told (and when the segment holds sketches).
     pub lang: Option<Lang>,
-    /// Which lanes of its signature hold a shingle of its quotations (none when the segment
-    /// is older than [`QUOTED_VERSION`]).
+    /// Which lanes of its signature hold a shingle of what it borrows
+    /// ([`Fingerprint::quoted_lanes`]; none when the segment is older than [`QUOTED_VERSION`]).
     pub quoted_lanes: u128,
     numbers: &'a [u8],
     words: &'a [u8],
