@@ -318,11 +318,14 @@ impl Trap {
     }
 
     /// The first line of each request received so far (connections are closed unanswered).
+    /// A connection that sends nothing within [`first_line`]'s wait carries no request:
+    /// Chromium opens sockets to its proxy ahead of need (a preconnect) and may close them
+    /// unused, which left an empty line here now and then.
     fn requests(&self) -> Vec<String> {
         let mut seen = Vec::new();
         loop {
             match self.listener.accept() {
-                Ok((stream, _)) => seen.push(first_line(stream)),
+                Ok((stream, _)) => seen.extend(Some(first_line(stream)).filter(|l| !l.is_empty())),
                 Err(e) if e.kind() == ErrorKind::WouldBlock => return seen,
                 Err(e) => panic!("proxy trap: {e}"),
             }
