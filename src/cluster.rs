@@ -378,6 +378,23 @@ const FIGURES_MIN: usize = 4;
 /// Below this share of shared slots holding the same figure, two texts are different stories
 /// cast in one template (market closes, match results, weather) however alike their words.
 const FIGURES_MIN_OVERLAP: f64 = 0.5;
+/// Below this estimated Jaccard similarity, figures are compared figure by figure
+/// ([`crate::shingle::FigureAgreement::share_by_figure`]), above it slot by slot. Two stories
+/// of one template sit near the threshold, held together by their slots' chance agreement on
+/// small numbers; OCR versions of one text, whose garbled small figures agree only in part,
+/// sit well above it.
+const FIGURES_BY_FIGURE_MAX_JACCARD: f64 = 0.5;
+
+/// Whether a pair's figures make it two stories of one template, at estimated Jaccard
+/// `jaccard`.
+fn figures_disagree(figures: &crate::shingle::FigureAgreement, jaccard: f64) -> bool {
+    let share = if jaccard < FIGURES_BY_FIGURE_MAX_JACCARD {
+        figures.share_by_figure()
+    } else {
+        figures.share()
+    };
+    figures.common >= FIGURES_MIN && share < FIGURES_MIN_OVERLAP
+}
 
 /// Estimates both measures for a pair: from the SimHash fingerprints when both have one, from
 /// the MinHash signatures otherwise.
@@ -387,8 +404,7 @@ pub fn measure<'a, 'b>(
 ) -> Measures {
     let (a, b): (FingerprintRef, FingerprintRef) = (a.into(), b.into());
     let (small, large) = by_size(a, b);
-    let figures = crate::shingle::number_overlap(a.numbers, b.numbers, FIGURES_MIN);
-    let figures_disagree = figures.is_some_and(|f| f < FIGURES_MIN_OVERLAP);
+    let figures = crate::shingle::figure_agreement(a.numbers, b.numbers);
     let size_ratio = if large.shingles == 0 {
         1.0
     } else {
@@ -401,7 +417,7 @@ pub fn measure<'a, 'b>(
         return Measures {
             jaccard,
             containment,
-            figures_differ: figures_disagree,
+            figures_differ: figures_disagree(&figures, jaccard),
             size_ratio,
             hamming_bits: Some(d),
             quoted_lanes: None,
@@ -411,7 +427,7 @@ pub fn measure<'a, 'b>(
     Measures {
         jaccard,
         containment,
-        figures_differ: figures_disagree
+        figures_differ: figures_disagree(&figures, jaccard)
             && !is_corrected_copy(jaccard, containment, small.shingles),
         size_ratio,
         hamming_bits: None,

@@ -611,7 +611,8 @@ fn slots(sketch: &[u64]) -> impl Iterator<Item = u64> + '_ {
 /// How far two documents' figures agree: `common` counts the slots both sketches hold (cut at
 /// the smaller of their largest slots when a sketch is full, so that both are compared on the
 /// same slice of slot space), `agree` those where the two hold a common value, and `weak` the
-/// agreeing slots whose common value is a small number.
+/// agreeing slots whose common value is a small number. The weighted masses behind
+/// [`FigureAgreement::share`] judge a slot by each value of its smaller side.
 pub fn figure_agreement(a: &[u64], b: &[u64]) -> FigureAgreement {
     let last = |s: &[u64]| {
         if slots(s).count() >= FIGURE_SLOTS {
@@ -622,7 +623,7 @@ pub fn figure_agreement(a: &[u64], b: &[u64]) -> FigureAgreement {
     };
     let cut = last(a).min(last(b));
     let (mut i, mut j) = (0, 0);
-    let (mut common, mut agree, mut weak) = (0usize, 0usize, 0usize);
+    let mut f = FigureAgreement::default();
     while i < a.len() && j < b.len() {
         let (sa, sb) = (a[i] >> VALUE_BITS, b[j] >> VALUE_BITS);
         if sa > cut || sb > cut {
@@ -635,28 +636,51 @@ pub fn figure_agreement(a: &[u64], b: &[u64]) -> FigureAgreement {
         } else {
             // One slot on both sides: its values, sorted, compared by a merge.
             let (end_a, end_b) = (i + slot_run(&a[i..]), j + slot_run(&b[j..]));
-            common += 1;
-            let hit = a[i..end_a].iter().find(|&&x| {
-                b[j..end_b]
+            let (run_a, run_b) = (&a[i..end_a], &b[j..end_b]);
+            f.common += 1;
+            let found = |x: &u64, other: &[u64]| {
+                other
                     .iter()
                     .any(|&y| same_value(x & VALUE_MASK, y & VALUE_MASK))
-            });
-            if let Some(&x) = hit {
-                agree += 1;
-                weak += usize::from(value_digits(x & VALUE_MASK) <= WEAK_DIGITS);
+            };
+            if let Some(&x) = run_a.iter().find(|x| found(x, run_b)) {
+                f.agree += 1;
+                f.weak += usize::from(value_digits(x & VALUE_MASK) <= WEAK_DIGITS);
+            }
+            // By figure: a slot holding several figures (a common word such as "to" or
+            // "and") still agrees outright on a long figure both hold, which a template's
+            // chance does not give; short of one, each figure of its smaller side counts its
+            // share. Two weather briefs whose "to" holds {-4, -16, 33} and {-4, -15, 91} agree
+            // on a third of it, while a copy whose update adds figures beside the same word
+            // still agrees fully.
+            let strong = |x: &&u64| value_digits(**x & VALUE_MASK) > WEAK_DIGITS;
+            if run_a.iter().filter(strong).any(|x| found(x, run_b)) {
+                f.agreed_by_figure += 1.0;
+            } else {
+                let (small, other) = if run_a.len() <= run_b.len() {
+                    (run_a, run_b)
+                } else {
+                    (run_b, run_a)
+                };
+                let each = 1.0 / small.len() as f64;
+                for x in small {
+                    if !found(x, other) {
+                        f.differ_by_figure += each;
+                    } else if strong(&x) {
+                        f.agreed_by_figure += each;
+                    } else {
+                        f.agreed_by_figure += WEAK_WEIGHT * each;
+                    }
+                }
             }
             (i, j) = (end_a, end_b);
         }
     }
-    FigureAgreement {
-        agree,
-        weak,
-        common,
-    }
+    f
 }
 
 /// How far two documents' figures agree, slot by slot ([`figure_agreement`]).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub struct FigureAgreement {
     /// Slots both sketches hold where the two hold a common value.
     pub agree: usize,
@@ -664,6 +688,12 @@ pub struct FigureAgreement {
     pub weak: usize,
     /// Slots both sketches hold.
     pub common: usize,
+    /// Agreement figure by figure over the shared slots: a slot weighs 1, all of it when both
+    /// hold a common long figure, else split among the figures of its smaller side, each
+    /// found on the other side counting its part ([`WEAK_WEIGHT`] of it for a small number).
+    pub agreed_by_figure: f64,
+    /// The parts of the figures not found on the other side ([`Self::agreed_by_figure`]).
+    pub differ_by_figure: f64,
 }
 
 /// Figures of at most this many digits are weak evidence when they agree: a temperature, a
@@ -685,12 +715,25 @@ pub fn number_overlap(a: &[u64], b: &[u64], min_common: usize) -> Option<f64> {
 
 impl FigureAgreement {
     /// The weighted share of shared slots whose figures agree: an agreeing slot of a weak
-    /// figure counts [`WEAK_WEIGHT`], any other slot 1 (0 when no slot is shared).
+    /// figure counts [`WEAK_WEIGHT`], any other slot 1 (0 when no slot is shared). A slot
+    /// agrees when the two hold any common figure there.
     pub fn share(&self) -> f64 {
         let agreed = (self.agree - self.weak) as f64 + WEAK_WEIGHT * self.weak as f64;
         let differ = (self.common - self.agree) as f64;
         if agreed + differ > 0.0 {
             agreed / (agreed + differ)
+        } else {
+            0.0
+        }
+    }
+
+    /// The weighted share of agreement figure by figure ([`Self::agreed_by_figure`]; 0 when no
+    /// slot is shared). It differs from [`Self::share`] where a slot holds several figures of
+    /// which only some, all small, agree.
+    pub fn share_by_figure(&self) -> f64 {
+        let total = self.agreed_by_figure + self.differ_by_figure;
+        if total > 0.0 {
+            self.agreed_by_figure / total
         } else {
             0.0
         }
@@ -1001,6 +1044,60 @@ mod tests {
             let (sa, _) = number_sketch(&pad(a), 1);
             let (sb, _) = number_sketch(&pad(b), 1);
             assert_eq!(number_overlap(&sa, &sb, 3), *want, "{a:?} vs {b:?}");
+        }
+    }
+
+    #[test]
+    fn figure_shares_table() {
+        // (text a, text b, share slot by slot, share figure by figure)
+        let cases: &[(&str, &str, f64, f64)] = &[
+            // "to" holds three figures on each side and agrees on -4 alone: a whole agreeing
+            // slot by slot, a third (of a small figure: half of that) figure by figure.
+            (
+                "up to -4 today, then down to -16 tonight, winds up to 33 km",
+                "up to -4 today, then down to -15 tonight, winds up to 91 km",
+                // places: to, today (agree, weak); tonight, km (differ)
+                1.0 / 3.0,
+                (0.5 / 3.0 + 0.5) / (0.5 / 3.0 + 0.5 + 2.0 / 3.0 + 2.0),
+            ),
+            // A long figure both hold settles its slot whatever else sits there: the right of
+            // "7512" and "64" is "and" on one side, of "7512" and "61" on the other (places:
+            // paid and that "and" agree, the left of "and" and "for" differ).
+            (
+                "paid 7512 and 64 and 33 for it",
+                "paid 7512 and 61 and 35 for it",
+                0.5,
+                0.5,
+            ),
+            // An update adds small figures beside the same word: the smaller side is all found.
+            (
+                "rose 3 points and 4 shares and 5 votes",
+                "rose 3 points and 4 shares and 5 votes\nlater 7 more arrests and 9 fines and 12 \
+                 injured were reported by officials",
+                1.0,
+                1.0,
+            ),
+        ];
+        for (a, b, slot, by_figure) in cases {
+            let pad = |t: &str| {
+                t.lines()
+                    .map(|l| format!("{l} {PROSE}"))
+                    .collect::<Vec<_>>()
+                    .join("\n")
+            };
+            let (sa, _) = number_sketch(&pad(a), 1);
+            let (sb, _) = number_sketch(&pad(b), 1);
+            let f = figure_agreement(&sa, &sb);
+            assert!(
+                (f.share() - slot).abs() < 1e-9,
+                "{a:?}: {} vs {slot}",
+                f.share()
+            );
+            assert!(
+                (f.share_by_figure() - by_figure).abs() < 1e-9,
+                "{a:?}: {} vs {by_figure}",
+                f.share_by_figure()
+            );
         }
     }
 
