@@ -383,17 +383,22 @@ const FIGURES_MIN_OVERLAP: f64 = 0.5;
 /// of one template sit near the threshold, held together by their slots' chance agreement on
 /// small numbers; OCR versions of one text, whose garbled small figures agree only in part,
 /// sit well above it.
-const FIGURES_BY_FIGURE_MAX_JACCARD: f64 = 0.5;
+pub const FIGURES_BY_FIGURE_MAX_JACCARD: f64 = 0.5;
 
-/// Whether a pair's figures make it two stories of one template, at estimated Jaccard
-/// `jaccard`.
-fn figures_disagree(figures: &crate::shingle::FigureAgreement, jaccard: f64) -> bool {
-    let share = if jaccard < FIGURES_BY_FIGURE_MAX_JACCARD {
+/// The weighted share of agreeing figures a pair is judged by at estimated Jaccard `jaccard`:
+/// figure by figure below [`FIGURES_BY_FIGURE_MAX_JACCARD`], slot by slot above.
+pub fn figure_share(figures: &crate::shingle::FigureAgreement, jaccard: f64) -> f64 {
+    if jaccard < FIGURES_BY_FIGURE_MAX_JACCARD {
         figures.share_by_figure()
     } else {
         figures.share()
-    };
-    figures.common >= FIGURES_MIN && share < FIGURES_MIN_OVERLAP
+    }
+}
+
+/// Whether a pair's figures make it two stories of one template, at estimated Jaccard
+/// `jaccard`: enough shared slots, and under half of them agreeing ([`figure_share`]).
+fn figures_disagree(figures: &crate::shingle::FigureAgreement, jaccard: f64) -> bool {
+    figures.common >= FIGURES_MIN && figure_share(figures, jaccard) < FIGURES_MIN_OVERLAP
 }
 
 /// Estimates both measures for a pair: from the SimHash fingerprints when both have one, from

@@ -63,6 +63,10 @@ pub struct Explanation {
     /// Of the agreeing places, those whose figure has one or two digits: weak evidence, which
     /// counts half (`shingle::WEAK_DIGITS`).
     pub weak_figure_slots: usize,
+    /// The weighted share of agreeing figures the pair is judged by (under 0.5 with at least
+    /// four shared places: a template story): place by place, or figure by figure below
+    /// estimated Jaccard 0.5 (`cluster::figure_share`).
+    pub figure_share: f64,
     /// How the MinHash lanes the two agree on split between text both quote and the rest
     /// (absent under SimHash).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -175,8 +179,17 @@ pub fn explain(config: &Config, a: &str, b: &str) -> Result<Explanation> {
             _ if m.figures_differ => {
                 format!(
                     "kept apart: their figures agree in {} of the {} places where both have one, \
-                     {} of them small numbers that count half (a template story)",
-                    figures.agree, figures.common, figures.weak
+                     {} of them small numbers that count half; weighted{}, {:.2} of them agree, \
+                     under half (a template story)",
+                    figures.agree,
+                    figures.common,
+                    figures.weak,
+                    if m.jaccard < cluster::FIGURES_BY_FIGURE_MAX_JACCARD {
+                        " figure by figure"
+                    } else {
+                        ""
+                    },
+                    cluster::figure_share(&figures, m.jaccard)
                 )
             }
             Some(MatchKind::NearDuplicate) if m.hamming_bits.is_some() => format!(
@@ -224,6 +237,7 @@ pub fn explain(config: &Config, a: &str, b: &str) -> Result<Explanation> {
             figures_differ: m.figures_differ,
             figure_slots: [figures.agree, figures.common],
             weak_figure_slots: figures.weak,
+            figure_share: round4(cluster::figure_share(&figures, m.jaccard)),
             quoted_lanes: m.quoted_lanes,
             verdict,
             reason,

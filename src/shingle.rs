@@ -611,8 +611,8 @@ fn slots(sketch: &[u64]) -> impl Iterator<Item = u64> + '_ {
 /// How far two documents' figures agree: `common` counts the slots both sketches hold (cut at
 /// the smaller of their largest slots when a sketch is full, so that both are compared on the
 /// same slice of slot space), `agree` those where the two hold a common value, and `weak` the
-/// agreeing slots whose common value is a small number. The weighted masses behind
-/// [`FigureAgreement::share`] judge a slot by each value of its smaller side.
+/// agreeing slots whose common value is a small number; the masses behind
+/// [`FigureAgreement::share_by_figure`] judge a slot by each figure of its smaller side.
 pub fn figure_agreement(a: &[u64], b: &[u64]) -> FigureAgreement {
     let last = |s: &[u64]| {
         if slots(s).count() >= FIGURE_SLOTS {
@@ -657,6 +657,8 @@ pub fn figure_agreement(a: &[u64], b: &[u64]) -> FigureAgreement {
             if run_a.iter().filter(strong).any(|x| found(x, run_b)) {
                 f.agreed_by_figure += 1.0;
             } else {
+                // No long figure agrees here (a long one matches only a long one), so every
+                // figure found on the other side is a small one.
                 let (small, other) = if run_a.len() <= run_b.len() {
                     (run_a, run_b)
                 } else {
@@ -664,12 +666,10 @@ pub fn figure_agreement(a: &[u64], b: &[u64]) -> FigureAgreement {
                 };
                 let each = 1.0 / small.len() as f64;
                 for x in small {
-                    if !found(x, other) {
-                        f.differ_by_figure += each;
-                    } else if strong(&x) {
-                        f.agreed_by_figure += each;
-                    } else {
+                    if found(x, other) {
                         f.agreed_by_figure += WEAK_WEIGHT * each;
+                    } else {
+                        f.differ_by_figure += each;
                     }
                 }
             }

@@ -280,6 +280,49 @@ fn explain_json(dir: &Dir, a: &str, b: &str) -> serde_json::Value {
 }
 
 #[test]
+fn explain_gives_the_figure_share_that_keeps_two_template_briefs_apart() {
+    // Two days of one weather template, near the threshold, sharing two small figures: the
+    // reason names the weighted share it was judged by, figure by figure.
+    let dir = Dir::new();
+    let brief = |city: &str, day: &str, remark: &str, [low, high, night, wind]: [i32; 4]| {
+        format!(
+            "Daily Courier\n\nWeather: up to {high} °C in {city} on {day}\n\n\
+             Forecasters expect a cloudy day in the {city} region on {day}, with daytime \
+             temperatures between {low} and {high} degrees Celsius. Overnight temperatures will \
+             drop to {night} degrees. Wind will reach speeds of up to {wind} kilometres per hour, \
+             and the probability of precipitation is 95 percent.\n{remark}\n"
+        )
+    };
+    dir.write(
+        "a/lorcor.txt",
+        brief(
+            "Lorcor",
+            "Monday",
+            "Schools in the north of the county will open late after the storm brought down \
+             power lines near the bypass, the council said.",
+            [-8, -4, -16, 33],
+        ),
+    );
+    dir.write(
+        "b/exeter.txt",
+        brief(
+            "Exeter",
+            "Tuesday",
+            "Ferry crossings to the islands should keep their usual timetable, although \
+             harbour staff will watch the swell closely.",
+            [-6, -4, -15, 91],
+        ),
+    );
+    let e = explain_json(&dir, "a/lorcor.txt", "b/exeter.txt");
+    assert_eq!(e["figures_differ"], true, "{e}");
+    let share = e["figure_share"].as_f64().unwrap();
+    assert!(share < 0.5, "{e}");
+    let reason = e["reason"].as_str().unwrap();
+    assert!(reason.contains("figure by figure"), "{reason}");
+    assert!(reason.contains(&format!("{share:.2}")), "{reason}");
+}
+
+#[test]
 fn explain_says_why_a_pair_matches_by_jaccard() {
     let dir = three_copies_and_a_stranger();
     let e = explain_json(&dir, "alpha/story.txt", "beta/copy.txt");
