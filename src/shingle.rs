@@ -809,9 +809,15 @@ mod tests {
             let own = figure_agreement(&a, &a);
             proptest::prop_assert_eq!((own.agree, own.common), (slots(&a).count(), slots(&a).count()));
             proptest::prop_assert!(own.share() == 1.0 || own.common == 0);
+            proptest::prop_assert!(own.share_by_figure() == 1.0 || own.common == 0);
             let ab = figure_agreement(&a, &b);
             proptest::prop_assert_eq!(ab, figure_agreement(&b, &a));
             proptest::prop_assert!(ab.weak <= ab.agree && ab.agree <= ab.common);
+            // Figure by figure, each shared slot weighs at most 1, and the share is a share.
+            proptest::prop_assert!(
+                ab.agreed_by_figure + ab.differ_by_figure <= ab.common as f64 + 1e-9
+            );
+            proptest::prop_assert!((0.0..=1.0).contains(&ab.share_by_figure()));
             proptest::prop_assert!((0.0..=1.0).contains(&ab.share()));
         }
 
@@ -964,6 +970,18 @@ mod tests {
         assert_eq!(number_sketch(a, 1).1, 2);
     }
 
+    /// The figures sketches of two texts, each line padded to prose length (short lines give
+    /// no figures).
+    fn padded_sketches(a: &str, b: &str) -> (Vec<u64>, Vec<u64>) {
+        let pad = |t: &str| {
+            t.lines()
+                .map(|l| format!("{l} {PROSE}"))
+                .collect::<Vec<_>>()
+                .join("\n")
+        };
+        (number_sketch(&pad(a), 1).0, number_sketch(&pad(b), 1).0)
+    }
+
     #[test]
     fn number_overlap_table() {
         // (text a, text b, expected overlap)
@@ -1034,15 +1052,7 @@ mod tests {
             ("po1itischer mil1iarde fal1", "politischer", None),
         ];
         for (a, b, want) in cases {
-            // Padded to prose length: short lines give no figures.
-            let pad = |t: &str| {
-                t.lines()
-                    .map(|l| format!("{l} {PROSE}"))
-                    .collect::<Vec<_>>()
-                    .join("\n")
-            };
-            let (sa, _) = number_sketch(&pad(a), 1);
-            let (sb, _) = number_sketch(&pad(b), 1);
+            let (sa, sb) = padded_sketches(a, b);
             assert_eq!(number_overlap(&sa, &sb, 3), *want, "{a:?} vs {b:?}");
         }
     }
@@ -1079,14 +1089,7 @@ mod tests {
             ),
         ];
         for (a, b, slot, by_figure) in cases {
-            let pad = |t: &str| {
-                t.lines()
-                    .map(|l| format!("{l} {PROSE}"))
-                    .collect::<Vec<_>>()
-                    .join("\n")
-            };
-            let (sa, _) = number_sketch(&pad(a), 1);
-            let (sb, _) = number_sketch(&pad(b), 1);
+            let (sa, sb) = padded_sketches(a, b);
             let f = figure_agreement(&sa, &sb);
             assert!(
                 (f.share() - slot).abs() < 1e-9,
