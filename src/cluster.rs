@@ -383,12 +383,18 @@ const FIGURES_MIN_OVERLAP: f64 = 0.5;
 /// of one template sit near the threshold, held together by their slots' chance agreement on
 /// small numbers; OCR versions of one text, whose garbled small figures agree only in part,
 /// sit well above it.
-pub const FIGURES_BY_FIGURE_MAX_JACCARD: f64 = 0.5;
+const FIGURES_BY_FIGURE_MAX_JACCARD: f64 = 0.5;
+
+/// Whether a pair at estimated Jaccard `jaccard` has its figures judged figure by figure
+/// (below [`FIGURES_BY_FIGURE_MAX_JACCARD`]) rather than slot by slot.
+pub fn figures_judged_one_by_one(jaccard: f64) -> bool {
+    jaccard < FIGURES_BY_FIGURE_MAX_JACCARD
+}
 
 /// The weighted share of agreeing figures a pair is judged by at estimated Jaccard `jaccard`:
-/// figure by figure below [`FIGURES_BY_FIGURE_MAX_JACCARD`], slot by slot above.
+/// figure by figure ([`figures_judged_one_by_one`]) or slot by slot.
 pub fn figure_share(figures: &crate::shingle::FigureAgreement, jaccard: f64) -> f64 {
-    if jaccard < FIGURES_BY_FIGURE_MAX_JACCARD {
+    if figures_judged_one_by_one(jaccard) {
         figures.share_by_figure()
     } else {
         figures.share()

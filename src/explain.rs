@@ -184,7 +184,7 @@ pub fn explain(config: &Config, a: &str, b: &str) -> Result<Explanation> {
                     figures.agree,
                     figures.common,
                     figures.weak,
-                    if m.jaccard < cluster::FIGURES_BY_FIGURE_MAX_JACCARD {
+                    if cluster::figures_judged_one_by_one(m.jaccard) {
                         " figure by figure"
                     } else {
                         ""

@@ -705,14 +705,6 @@ pub const WEAK_DIGITS: usize = 2;
 /// differ.
 const WEAK_WEIGHT: f64 = 0.5;
 
-/// The weighted share of shared slots whose figures agree (agreeing slots of weak figures
-/// count [`WEAK_WEIGHT`], every differing slot 1); `None` when fewer than `min_common` slots
-/// are shared: too little to judge.
-pub fn number_overlap(a: &[u64], b: &[u64], min_common: usize) -> Option<f64> {
-    let f = figure_agreement(a, b);
-    (f.common >= min_common && f.common > 0).then(|| f.share())
-}
-
 impl FigureAgreement {
     /// The weighted share of shared slots whose figures agree: an agreeing slot of a weak
     /// figure counts [`WEAK_WEIGHT`], any other slot 1 (0 when no slot is shared). A slot
@@ -968,6 +960,13 @@ mod tests {
         let b = "call the newsroom on 01765 137 601 or visit us at 14 mill lane, kelby";
         assert_eq!(number_sketch(a, 1), number_sketch(b, 1));
         assert_eq!(number_sketch(a, 1).1, 2);
+    }
+
+    /// The slot-by-slot share of two sketches' figures ([`FigureAgreement::share`]); `None`
+    /// when fewer than `min_common` slots are shared: too little to judge.
+    fn number_overlap(a: &[u64], b: &[u64], min_common: usize) -> Option<f64> {
+        let f = figure_agreement(a, b);
+        (f.common >= min_common && f.common > 0).then(|| f.share())
     }
 
     /// The figures sketches of two texts, each line padded to prose length (short lines give

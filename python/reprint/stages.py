@@ -208,8 +208,8 @@ def fingerprints(
     """The per-document stages on one part: ``table`` with ``signature`` (fixed-size binary,
     4 bytes a lane), ``shingles``, ``length``, ``simhash``, ``numbers`` (list of u64),
     ``quoted`` (fixed-size binary: the lanes that hold a shingle of what the text borrows, its
-    quotations and a brief's closing paragraph, a little-endian 128-bit set), ``lang`` and ``anchors`` (list of u32); and the part's
-    boilerplate counts."""
+    quotations and a brief's closing paragraph, a little-endian 128-bit set), ``lang`` and
+    ``anchors`` (list of u32); and the part's boilerplate counts."""
     cols = _reprint.fingerprints(
         table.column("source").to_pylist(),
         table.column("text").to_pylist(),
